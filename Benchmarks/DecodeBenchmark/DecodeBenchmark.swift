@@ -1,0 +1,4 @@
+@main
+enum DecodeBenchmark {
+    static func main() {}
+}

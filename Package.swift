@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Firebreak",
+    products: [
+        .executable(name: "firebreak", targets: ["firebreak"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // HTTP/1.1 on POSIX sockets and Dispatch. Knows nothing of Firehose.
+        .target(name: "FirebreakHTTP"),
+        // Wire models and decoders: Firehose body, gzip, CloudWatch Logs, VPC flow logs, CloudTrail.
+        .target(name: "FirebreakLogs", dependencies: ["CZlib"]),
+        // Wiring: configuration, the Firehose endpoint, the worker pool, metrics.
+        .target(name: "FirebreakServer", dependencies: [
+            "FirebreakHTTP", "FirebreakLogs",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "firebreak", dependencies: [
+            "FirebreakServer", "FirebreakLogs",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Release-built throughput benchmark (see README, "Benchmarks").
+        .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "CZlib"],
+                          path: "Benchmarks/DecodeBenchmark"),
+
+        .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP"]),
+        .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "CZlib"]),
+        .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs", "CZlib"]),
+    ]
+)

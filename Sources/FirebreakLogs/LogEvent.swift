@@ -1,0 +1,2 @@
+/// Placeholder until the decoders land.
+public enum FirebreakLogsPlaceholder {}

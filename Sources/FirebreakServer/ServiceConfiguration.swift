@@ -1,0 +1,2 @@
+/// Placeholder until the service wiring lands.
+public enum FirebreakServerPlaceholder {}
