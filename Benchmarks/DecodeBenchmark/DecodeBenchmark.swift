@@ -1,4 +1,112 @@
+import CZlib
+import FirebreakLogs
+import Foundation
+
+/// Decode throughput of Firehose deliveries carrying gzip'd CloudWatch Logs flow-log batches,
+/// next to a baseline measured in the same process on the same bytes: zlib inflate of the records
+/// plus a newline count. Figures are reported as ratios to that baseline because these machines are noisy.
+///
+///   swift build -c release --product firebreak-bench
+///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7]
 @main
 enum DecodeBenchmark {
-    static func main() {}
+    struct Result: Encodable {
+        var name: String
+        var value: Double
+        var unit: String
+        var baseline: Double
+        var ratio: Double
+    }
+
+    static func main() throws {
+        var output: String?
+        var deliveries = 4
+        var rounds = 7
+        var args = CommandLine.arguments.dropFirst().makeIterator()
+        while let arg = args.next() {
+            switch arg {
+            case "--output": output = args.next()
+            case "--deliveries": deliveries = Int(args.next() ?? "") ?? deliveries
+            case "--rounds": rounds = Int(args.next() ?? "") ?? rounds
+            default:
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N]\n".utf8))
+                exit(2)
+            }
+        }
+
+        var generator = FlowLogGenerator(seed: 0x5EED)
+        let bodies = (0..<deliveries).map { _ in generator.delivery(targetBytes: 5 << 20, eventsPerRecord: 400) }
+        let decoder = RecordDecoder()
+
+        // Ground truth, and the work both sides share: the gzip'd records of every delivery.
+        var records: [[UInt8]] = []
+        var expectedEvents = 0
+        var textBytes = 0
+        for body in bodies {
+            let delivery = try FirehoseDelivery.parse(body)
+            records.append(contentsOf: delivery.records)
+            for (i, record) in delivery.records.enumerated() {
+                let result = try decoder.decode(record: record, index: i)
+                precondition(result.issues.isEmpty, "generator produced bad lines: \(result.issues.prefix(3))")
+                expectedEvents += result.events.count
+            }
+        }
+        for record in records { textBytes += Baseline.inflatedSize(record) }
+        let bodyBytes = bodies.reduce(0) { $0 + $1.count }
+        print("data: \(bodies.count) deliveries, \(bodyBytes >> 10) KiB of request bodies, \(records.count) records, "
+              + "\(expectedEvents) flow-log events, \(textBytes >> 10) KiB of decompressed CloudWatch Logs JSON")
+
+        var oursTimes: [Double] = []
+        var baseTimes: [Double] = []
+        for round in 0..<rounds {
+            // Alternate the order so that neither side always runs on a warmer cache.
+            let runBaselineFirst = round % 2 == 0
+            if runBaselineFirst { baseTimes.append(time { Baseline.run(records) }) }
+            oursTimes.append(time {
+                var events = 0
+                for body in bodies {
+                    let delivery = try! FirehoseDelivery.parse(body)
+                    for (i, record) in delivery.records.enumerated() {
+                        events += try! decoder.decode(record: record, index: i).events.count
+                    }
+                }
+                precondition(events == expectedEvents)
+            })
+            if !runBaselineFirst { baseTimes.append(time { Baseline.run(records) }) }
+        }
+        let ours = median(oursTimes)
+        let base = median(baseTimes)
+        let mb = Double(textBytes) / 1_000_000
+        let results = [
+            Result(name: "firehose_flowlog_decode_records_per_second", value: Double(expectedEvents) / ours, unit: "records/s",
+                   baseline: Double(expectedEvents) / base, ratio: base / ours),
+            Result(name: "firehose_flowlog_decode_mb_per_second", value: mb / ours, unit: "MB/s decompressed",
+                   baseline: mb / base, ratio: base / ours),
+        ]
+        print("baseline (zlib inflate + newline count): median \(fmt(base * 1000)) ms per round")
+        print("firebreak decode (body JSON, base64, gunzip, CloudWatch Logs envelope, typed flow records): median \(fmt(ours * 1000)) ms per round")
+        print("| benchmark | value | baseline | ratio |\n|---|---|---|---|")
+        for r in results {
+            print("| \(r.name) | \(fmt(r.value)) \(r.unit) | \(fmt(r.baseline)) | \(fmt(r.ratio)) |")
+        }
+        if let output {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(results).write(to: URL(fileURLWithPath: output))
+            print("wrote \(output)")
+        }
+    }
+
+    static func time(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
+    }
+
+    static func fmt(_ v: Double) -> String { String(format: v >= 100 ? "%.0f" : "%.3f", v) }
 }

@@ -1,2 +1,173 @@
-/// Placeholder until the service wiring lands.
-public enum FirebreakServerPlaceholder {}
+import FirebreakHTTP
+import FirebreakLogs
+import Foundation
+
+/// Everything `firebreak serve` needs, typed and validated.
+public struct ServiceConfiguration: Sendable {
+    public var listen: [HTTPListenAddress]
+    public var maxBodyBytes: Int
+    public var maxHeaderBytes: Int
+    public var maxHeaders: Int
+    public var headerTimeout: Duration
+    public var bodyTimeout: Duration
+    public var idleTimeout: Duration
+    public var writeTimeout: Duration
+    public var maxConnections: Int
+    public var drainTime: Duration
+
+    public var firehosePath: String
+    /// Accepted access keys; never printed or logged.
+    public var accessKeys: AccessKeyVerifier
+    public var deliveryLimits: FirehoseDeliveryLimits
+    public var maxDecompressedBodyBytes: Int
+
+    public var workerCount: Int
+    public var queueLength: Int
+    public var retryAfterSeconds: Int
+
+    public var decoder: DecoderConfiguration
+    public var logLevel: String
+
+    /// Loads the embedded default, then `file` (if any), then the `FIREBREAK_*` variables of `environment`.
+    public static func load(file: String? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigurationError) -> ServiceConfiguration
+    {
+        var layers = try ConfigurationLayers(defaultYAML: DefaultConfiguration.yaml, source: "the embedded default configuration")
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw .unreadableFile(path: file, reason: (error as NSError).localizedDescription)
+            }
+            try layers.apply(yaml: text, source: file)
+        }
+        layers.apply(environment: environment)
+        return try ServiceConfiguration(layers: layers)
+    }
+
+    init(layers c: ConfigurationLayers) throws(ConfigurationError) {
+        var addresses: [HTTPListenAddress] = []
+        for text in try c.stringList("server.listen") {
+            do {
+                addresses.append(try HTTPListenAddress.parse(text))
+            } catch {
+                throw .invalidValue(key: "server.listen", source: c.source(of: "server.listen"),
+                                    expected: "addresses like 127.0.0.1:8080 or [::1]:8080 (got '\(text)')")
+            }
+        }
+        guard !addresses.isEmpty else {
+            throw .invalidValue(key: "server.listen", source: c.source(of: "server.listen"), expected: "at least one address")
+        }
+        listen = addresses
+        maxBodyBytes = try c.int("server.max_body_bytes", min: 1024, max: 1 << 30)
+        maxHeaderBytes = try c.int("server.max_header_bytes", min: 1024, max: 1 << 20)
+        maxHeaders = try c.int("server.max_headers", min: 8, max: 10_000)
+        headerTimeout = .seconds(try c.int("server.header_timeout_seconds", min: 1, max: 3600))
+        bodyTimeout = .seconds(try c.int("server.body_timeout_seconds", min: 1, max: 3600))
+        idleTimeout = .seconds(try c.int("server.idle_timeout_seconds", min: 1, max: 86_400))
+        writeTimeout = .seconds(try c.int("server.write_timeout_seconds", min: 1, max: 3600))
+        maxConnections = try c.int("server.max_connections", min: 1, max: 1_000_000)
+        drainTime = .seconds(try c.int("server.drain_seconds", min: 0, max: 3600))
+
+        firehosePath = try c.string("firehose.path")
+        guard firehosePath.hasPrefix("/") else {
+            throw .invalidValue(key: "firehose.path", source: c.source(of: "firehose.path"), expected: "a path starting with /")
+        }
+        var keys: [String] = []
+        let inline = try c.string("firehose.access_key")
+        if !inline.isEmpty { keys.append(AccessKeyVerifier.unwrapSecret(inline)) }
+        let keyFile = try c.string("firehose.access_key_file")
+        if !keyFile.isEmpty {
+            keys.append(contentsOf: try AccessKeyVerifier.readKeyFile(keyFile))
+        }
+        accessKeys = AccessKeyVerifier(keys: keys)
+        deliveryLimits = FirehoseDeliveryLimits(
+            maxRecords: try c.int("firehose.max_records", min: 1, max: 1_000_000),
+            maxRecordBytes: try c.int("firehose.max_record_bytes", min: 1, max: 1 << 30))
+        maxDecompressedBodyBytes = try c.int("firehose.max_decompressed_body_bytes", min: 1024, max: 1 << 34)
+
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let count = try c.int("workers.count", min: 0, max: 1024)
+        workerCount = count == 0 ? max(1, cores) : count
+        queueLength = try c.int("workers.queue_length", min: 0, max: 100_000)
+        retryAfterSeconds = try c.int("workers.retry_after_seconds", min: 1, max: 3600)
+
+        var formats: [FlowLogFormatRule] = []
+        for row in try c.mappingList("decode.flow_log_formats") {
+            let source = c.source(of: "decode.flow_log_formats")
+            guard let prefix = row["log_group_prefix"], let text = row["format"] else {
+                throw .invalidValue(key: "decode.flow_log_formats", source: source,
+                                    expected: "entries with log_group_prefix and format")
+            }
+            do {
+                formats.append(FlowLogFormatRule(logGroupPrefix: prefix, format: try FlowLogFormat(parsing: text)))
+            } catch {
+                throw .invalidValue(key: "decode.flow_log_formats", source: source,
+                                    expected: "valid flow-log formats (\(error))")
+            }
+        }
+        var decoder = DecoderConfiguration()
+        decoder.flowLogFormats = formats
+        decoder.maxLineBytes = try c.int("decode.max_line_bytes", min: 256, max: 1 << 26)
+        decoder.maxEventsPerRecord = try c.int("decode.max_events_per_record", min: 1, max: 100_000_000)
+        decoder.maxDecompressedBytes = try c.int("decode.max_record_decompressed_bytes", min: 1024, max: 1 << 34)
+        decoder.maxCompressionRatio = try c.int("decode.max_compression_ratio", min: 2, max: 1_000_000)
+        self.decoder = decoder
+
+        logLevel = try c.string("logging.level")
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(logLevel) else {
+            throw .invalidValue(key: "logging.level", source: c.source(of: "logging.level"), expected: levels.joined(separator: ", "))
+        }
+    }
+
+    /// Throws when a non-loopback address would accept deliveries without a key.
+    public func validateExposure() throws(ConfigurationError) {
+        let exposed = listen.filter { !$0.isLoopback }
+        if !exposed.isEmpty && accessKeys.isEmpty {
+            throw .accessKeyRequired(addresses: exposed.map(\.description).joined(separator: ", "))
+        }
+    }
+
+    /// The HTTP server settings derived from this configuration.
+    public var httpConfiguration: HTTPServerConfiguration {
+        var http = HTTPServerConfiguration(listen: listen)
+        http.maxBodyBytes = maxBodyBytes
+        http.maxHeaderBytes = maxHeaderBytes
+        http.maxHeaderCount = maxHeaders
+        http.headerTimeout = headerTimeout
+        http.bodyTimeout = bodyTimeout
+        http.idleTimeout = idleTimeout
+        http.writeTimeout = writeTimeout
+        http.maxConnections = maxConnections
+        return http
+    }
+}
+
+extension ServiceConfiguration {
+    /// The effective settings, one per line, with the access keys redacted.
+    public var summary: String {
+        func seconds(_ d: Duration) -> String { "\(d.components.seconds)s" }
+        return """
+            server.listen: \(listen.map(\.description).joined(separator: ", "))
+            server.max_body_bytes: \(maxBodyBytes)
+            server.max_header_bytes: \(maxHeaderBytes)
+            server.max_headers: \(maxHeaders)
+            server.timeouts: header \(seconds(headerTimeout)), body \(seconds(bodyTimeout)), idle \(seconds(idleTimeout)), write \(seconds(writeTimeout))
+            server.max_connections: \(maxConnections)
+            server.drain_seconds: \(drainTime.components.seconds)
+            firehose.path: \(firehosePath)
+            firehose.access_keys: \(accessKeys.count) configured (redacted)
+            firehose.max_records: \(deliveryLimits.maxRecords)
+            firehose.max_record_bytes: \(deliveryLimits.maxRecordBytes)
+            firehose.max_decompressed_body_bytes: \(maxDecompressedBodyBytes)
+            workers.count: \(workerCount)
+            workers.queue_length: \(queueLength)
+            decode.flow_log_formats: \(decoder.flowLogFormats.map(\.logGroupPrefix).joined(separator: ", "))
+            decode.max_line_bytes: \(decoder.maxLineBytes)
+            logging.level: \(logLevel)
+            """
+    }
+}

@@ -2,6 +2,13 @@ import ArgumentParser
 
 @main
 struct Firebreak: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Event-driven AWS security.")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "firebreak",
+        abstract: "Event-driven AWS security: receives Amazon Data Firehose deliveries of VPC Flow Logs and CloudTrail.",
+        discussion: """
+            Start the service with `firebreak serve` (it listens on 127.0.0.1:8080 by default), point a Firehose \
+            HTTP endpoint destination at its /firehose path, and watch its JSON log lines and /metrics. \
+            `firebreak decode` shows what the service sees in a file.
+            """,
+        subcommands: [Serve.self, Decode.self])
 }

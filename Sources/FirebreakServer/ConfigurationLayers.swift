@@ -1,0 +1,153 @@
+import Foundation
+import Yams
+
+/// The configuration as layered key paths: embedded default, then a file, then `FIREBREAK_*` variables.
+///
+/// Keys are dotted paths (`server.listen`); the embedded default defines which keys exist, so a
+/// misspelt key in a file is an error instead of a silently ignored setting.
+struct ConfigurationLayers: Sendable {
+    struct Entry: Sendable {
+        var node: Node
+        var source: String
+    }
+
+    private(set) var entries: [String: Entry] = [:]
+
+    /// Short variable names users expect, next to the generic `FIREBREAK_<KEY_PATH>` ones.
+    static let aliases: [String: String] = [
+        "FIREBREAK_LISTEN": "server.listen",
+        "FIREBREAK_ACCESS_KEY": "firehose.access_key",
+        "FIREBREAK_ACCESS_KEY_FILE": "firehose.access_key_file",
+        "FIREBREAK_LOG_LEVEL": "logging.level",
+    ]
+
+    init(defaultYAML: String, source: String) throws(ConfigurationError) {
+        for (key, node) in try Self.flatten(yaml: defaultYAML, source: source) {
+            entries[key] = Entry(node: node, source: source)
+        }
+    }
+
+    /// Layers a YAML document over the current values; keys must already exist.
+    mutating func apply(yaml: String, source: String) throws(ConfigurationError) {
+        for (key, node) in try Self.flatten(yaml: yaml, source: source) {
+            guard entries[key] != nil else { throw .unknownKey(key: key, source: source) }
+            entries[key] = Entry(node: node, source: source)
+        }
+    }
+
+    /// Layers `FIREBREAK_*` variables; the generic name wins over the short alias when both are set.
+    mutating func apply(environment: [String: String]) {
+        for (name, key) in Self.aliases.sorted(by: { $0.key < $1.key }) {
+            if let value = environment[name], entries[key] != nil {
+                entries[key] = Entry(node: .scalar(.init(value)), source: "environment variable \(name)")
+            }
+        }
+        for key in entries.keys {
+            let name = Self.variableName(for: key)
+            if let value = environment[name] {
+                entries[key] = Entry(node: .scalar(.init(value)), source: "environment variable \(name)")
+            }
+        }
+    }
+
+    static func variableName(for key: String) -> String {
+        "FIREBREAK_" + key.uppercased().replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_")
+    }
+
+    private static func flatten(yaml: String, source: String) throws(ConfigurationError) -> [(String, Node)] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw .invalidYAML(source: source, reason: String(describing: error))
+        }
+        guard let root else { return [] }
+        guard case .mapping = root else { throw .notAMapping(source: source) }
+        var out: [(String, Node)] = []
+        func walk(_ node: Node, prefix: String) {
+            if case .mapping(let mapping) = node {
+                for (keyNode, value) in mapping {
+                    let key = prefix.isEmpty ? (keyNode.string ?? "") : prefix + "." + (keyNode.string ?? "")
+                    if case .mapping = value { walk(value, prefix: key) } else { out.append((key, value)) }
+                }
+            }
+        }
+        walk(root, prefix: "")
+        return out
+    }
+
+    // MARK: typed reads
+
+    func string(_ key: String) throws(ConfigurationError) -> String {
+        let entry = try entry(key)
+        guard let text = entry.node.string else { throw .invalidValue(key: key, source: entry.source, expected: "a string") }
+        return text
+    }
+
+    func int(_ key: String, min: Int = Int.min, max: Int = Int.max) throws(ConfigurationError) -> Int {
+        let entry = try entry(key)
+        guard let text = entry.node.string, let value = Int(text.trimmingCharacters(in: .whitespaces)),
+              value >= min, value <= max else {
+            throw .invalidValue(key: key, source: entry.source, expected: "an integer from \(min) to \(max)")
+        }
+        return value
+    }
+
+    /// A list given as a YAML sequence of strings or as one comma-separated string.
+    func stringList(_ key: String) throws(ConfigurationError) -> [String] {
+        let entry = try entry(key)
+        switch entry.node {
+        case .sequence(let seq):
+            var out: [String] = []
+            for item in seq {
+                guard let text = item.string else { throw .invalidValue(key: key, source: entry.source, expected: "a list of strings") }
+                out.append(text)
+            }
+            return out
+        case .scalar(let scalar):
+            return scalar.string.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        default:
+            throw .invalidValue(key: key, source: entry.source, expected: "a list of strings or a comma-separated string")
+        }
+    }
+
+    /// A list of mappings; a scalar (from a variable) is parsed as YAML or JSON first.
+    func mappingList(_ key: String) throws(ConfigurationError) -> [[String: String]] {
+        let entry = try entry(key)
+        var node = entry.node
+        if case .scalar(let scalar) = node {
+            if scalar.string.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
+            do {
+                guard let parsed = try Yams.compose(yaml: scalar.string) else { return [] }
+                node = parsed
+            } catch {
+                throw .invalidValue(key: key, source: entry.source, expected: "a YAML or JSON list of mappings")
+            }
+        }
+        guard case .sequence(let seq) = node else {
+            throw .invalidValue(key: key, source: entry.source, expected: "a list of mappings")
+        }
+        var out: [[String: String]] = []
+        for item in seq {
+            guard case .mapping(let mapping) = item else {
+                throw .invalidValue(key: key, source: entry.source, expected: "a list of mappings")
+            }
+            var row: [String: String] = [:]
+            for (k, v) in mapping {
+                guard let name = k.string, let value = v.string else {
+                    throw .invalidValue(key: key, source: entry.source, expected: "mappings of strings")
+                }
+                row[name] = value
+            }
+            out.append(row)
+        }
+        return out
+    }
+
+    func source(of key: String) -> String { entries[key]?.source ?? "nowhere" }
+
+    private func entry(_ key: String) throws(ConfigurationError) -> Entry {
+        guard let entry = entries[key] else { throw .unknownKey(key: key, source: "the program") }
+        return entry
+    }
+}

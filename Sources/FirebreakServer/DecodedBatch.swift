@@ -1,0 +1,28 @@
+import FirebreakLogs
+
+/// One Firehose delivery, decoded: what a `BatchProcessor` receives.
+public struct DecodedBatch: Sendable {
+    public var requestId: String
+    /// When Firehose generated the request (milliseconds since the epoch).
+    public var timestampMillis: Int64
+    public var sourceArn: String?
+    /// `X-Amz-Firehose-Common-Attributes`, e.g. `["env": "prod"]`.
+    public var commonAttributes: [String: String]
+    public var recordCount: Int
+    /// Body bytes as received (before `Content-Encoding: gzip` was undone).
+    public var bodyBytes: Int
+    /// Bytes of record payload after every gzip layer was undone.
+    public var decompressedBytes: Int
+    public var events: [DecodedEvent]
+    /// Problems inside records that did not fail the delivery (a malformed flow line, ...).
+    public var issues: [DecodeIssue]
+    public var controlMessages: Int
+    public var receivedAt: ContinuousClock.Instant
+
+    /// Events per kind (`vpcflow`, `cloudtrail`, `json`, `text`).
+    public var eventCounts: [String: Int] {
+        var counts: [String: Int] = [:]
+        for event in events { counts[event.event.kind.rawValue, default: 0] += 1 }
+        return counts
+    }
+}

@@ -1,0 +1,61 @@
+/// The embedded default configuration: a byte-for-byte copy of `config/firebreak.yaml`
+/// (a test keeps the two equal; after editing the file, run `make embed-config`).
+enum DefaultConfiguration {
+    static let yaml = #"""
+# Firebreak: the embedded default configuration.
+#
+# `firebreak serve` starts from this file (compiled into the binary); `--config PATH` layers a file of
+# yours on top of it, and every key can then be overridden by an environment variable named
+# FIREBREAK_ + the key path in upper case with "_" between the parts:
+#   server.listen                 -> FIREBREAK_SERVER_LISTEN   (short form: FIREBREAK_LISTEN)
+#   firehose.access_key           -> FIREBREAK_FIREHOSE_ACCESS_KEY (short form: FIREBREAK_ACCESS_KEY)
+#   firehose.access_key_file      -> FIREBREAK_FIREHOSE_ACCESS_KEY_FILE (short form: FIREBREAK_ACCESS_KEY_FILE)
+# Lists in variables are comma-separated; decode.flow_log_formats takes YAML or JSON.
+#
+# Secrets (the Firehose access key) belong in the environment or in a file, never in this file.
+
+server:
+  # Addresses to listen on, comma-separated: "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080".
+  # The service refuses a non-loopback address unless an access key is configured.
+  listen: "127.0.0.1:8080"
+  max_body_bytes: 67108864          # 64 MiB, Firehose's largest buffer; larger bodies get 413
+  max_header_bytes: 65536           # header section over this gets 431
+  max_headers: 100                  # more header fields than this get 431
+  header_timeout_seconds: 10        # a request's headers must arrive within this
+  body_timeout_seconds: 60          # a request's body must arrive within this
+  idle_timeout_seconds: 60          # idle keep-alive connections close after this
+  write_timeout_seconds: 30         # a response write that makes no progress for this is cut
+  max_connections: 1024
+  drain_seconds: 20                 # on SIGTERM: time for in-flight deliveries (keep below ECS stopTimeout)
+
+firehose:
+  path: /firehose
+  # Accepted X-Amz-Firehose-Access-Key values. Set one with FIREBREAK_ACCESS_KEY, or list several
+  # (one per line, e.g. the new and the old key during rotation) in the file named by
+  # FIREBREAK_ACCESS_KEY_FILE. A value of the Secrets Manager form {"api_key": "..."} is understood.
+  access_key: ""
+  access_key_file: ""
+  max_records: 10000                # records per delivery (Firehose sends at most 10,000)
+  max_record_bytes: 1024000         # decoded bytes per record (Firehose's record limit)
+  max_decompressed_body_bytes: 268435456   # a gzip'd body may inflate to at most this (256 MiB)
+
+workers:
+  count: 0                          # deliveries decoded at once; 0 = one per core
+  queue_length: 32                  # deliveries waiting for a worker; beyond it the answer is 503
+  retry_after_seconds: 5            # Retry-After sent with 503
+
+decode:
+  max_line_bytes: 65536             # a longer log line is reported, not parsed
+  max_events_per_record: 100000
+  max_record_decompressed_bytes: 67108864  # a gzip'd record may inflate to at most this
+  max_compression_ratio: 1000       # above 1 MiB of output, more than this ratio is a gzip bomb
+  # VPC Flow Logs in a custom format, chosen by CloudWatch Logs group name prefix:
+  #   - log_group_prefix: /vpc/flow-logs/prod
+  #     format: "${version} ${vpc-id} ${interface-id} ${srcaddr} ${dstaddr} ${dstport} ${protocol} ${action} ${flow-direction}"
+  # Lines of other groups use the default version-2 format, or the header line of an S3 flow-log file.
+  flow_log_formats: []
+
+logging:
+  level: info                       # trace, debug, info, notice, warning, error, critical
+"""#
+}

@@ -1,0 +1,112 @@
+import FirebreakLogs
+import Foundation
+
+/// Turns one Firehose request into a `DecodedBatch`: undoes the body's gzip, parses the delivery,
+/// checks the request ids agree, and decodes every record.
+public struct DeliveryDecoder: Sendable {
+    public var limits: FirehoseDeliveryLimits
+    public var maxDecompressedBodyBytes: Int
+    public var records: RecordDecoder
+
+    public init(limits: FirehoseDeliveryLimits = FirehoseDeliveryLimits(),
+                maxDecompressedBodyBytes: Int = 256 << 20,
+                records: RecordDecoder = RecordDecoder()) {
+        self.limits = limits
+        self.maxDecompressedBodyBytes = maxDecompressedBodyBytes
+        self.records = records
+    }
+
+    /// The parts of the HTTP request the decoder needs.
+    public struct Input: Sendable {
+        public var body: [UInt8]
+        public var contentEncoding: String?
+        public var requestIdHeader: String?
+        public var sourceArn: String?
+        public var commonAttributesHeader: String?
+        public var receivedAt: ContinuousClock.Instant
+
+        public init(body: [UInt8], contentEncoding: String? = nil, requestIdHeader: String? = nil,
+                    sourceArn: String? = nil, commonAttributesHeader: String? = nil,
+                    receivedAt: ContinuousClock.Instant = .now) {
+            self.body = body
+            self.contentEncoding = contentEncoding
+            self.requestIdHeader = requestIdHeader
+            self.sourceArn = sourceArn
+            self.commonAttributesHeader = commonAttributesHeader
+            self.receivedAt = receivedAt
+        }
+    }
+
+    /// Checks what can be checked before any decoding work is queued.
+    public static func checkEncoding(_ contentEncoding: String?) throws(FirehoseRequestError) {
+        guard let encoding = contentEncoding?.trimmingCharacters(in: .whitespaces).lowercased(),
+              !encoding.isEmpty, encoding != "identity" else { return }
+        guard encoding == "gzip" || encoding == "x-gzip" else { throw .unsupportedContentEncoding(encoding) }
+    }
+
+    public func decode(_ input: Input) throws(FirehoseRequestError) -> DecodedBatch {
+        try Self.checkEncoding(input.contentEncoding)
+        let attributes = try Self.parseCommonAttributes(input.commonAttributesHeader)
+
+        var body = input.body
+        if let encoding = input.contentEncoding?.lowercased(), encoding.contains("gzip") {
+            do {
+                body = try Gzip.decompress(body, maxOutputBytes: maxDecompressedBodyBytes,
+                                           maxRatio: records.configuration.maxCompressionRatio)
+            } catch {
+                throw .malformedBody(error.message)
+            }
+        }
+
+        let delivery: FirehoseDelivery
+        do {
+            delivery = try FirehoseDelivery.parse(body, limits: limits)
+        } catch {
+            throw .delivery(error)
+        }
+        let header = input.requestIdHeader?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !header.isEmpty && header != delivery.requestId {
+            throw .requestIdMismatch(header: header, body: delivery.requestId)
+        }
+        if header.isEmpty && delivery.requestId.isEmpty { throw .missingRequestId }
+
+        var events: [DecodedEvent] = []
+        var issues: [DecodeIssue] = []
+        var controlMessages = 0
+        var decompressed = 0
+        for (index, record) in delivery.records.enumerated() {
+            let result: RecordDecodeResult
+            do {
+                result = try records.decode(record: record, index: index)
+            } catch {
+                throw .record(error)
+            }
+            events.append(contentsOf: result.events)
+            issues.append(contentsOf: result.issues)
+            controlMessages += result.controlMessages
+            decompressed += result.decompressedBytes
+        }
+        return DecodedBatch(requestId: delivery.requestId, timestampMillis: delivery.timestampMillis,
+                            sourceArn: input.sourceArn, commonAttributes: attributes,
+                            recordCount: delivery.records.count, bodyBytes: input.body.count,
+                            decompressedBytes: decompressed, events: events, issues: issues,
+                            controlMessages: controlMessages, receivedAt: input.receivedAt)
+    }
+
+    /// `{"commonAttributes":{"k":"v",...}}` → `["k": "v"]`; an absent header is an empty map.
+    static func parseCommonAttributes(_ header: String?) throws(FirehoseRequestError) -> [String: String] {
+        guard let header, !header.trimmingCharacters(in: .whitespaces).isEmpty else { return [:] }
+        guard let data = header.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw .malformedCommonAttributes("not a JSON object")
+        }
+        guard let inner = object["commonAttributes"] else { return [:] }
+        guard let map = inner as? [String: Any] else { throw .malformedCommonAttributes("commonAttributes is not an object") }
+        var out: [String: String] = [:]
+        for (key, value) in map {
+            guard let text = value as? String else { throw .malformedCommonAttributes("the value of '\(key)' is not a string") }
+            out[key] = text
+        }
+        return out
+    }
+}

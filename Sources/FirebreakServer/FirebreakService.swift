@@ -1,0 +1,124 @@
+import Dispatch
+import FirebreakHTTP
+import FirebreakLogs
+import Foundation
+import Logging
+import Synchronization
+
+/// The running service: the HTTP server, its routes, the worker pool and the metrics, wired from a
+/// `ServiceConfiguration`.
+public final class FirebreakService: Sendable {
+    public let configuration: ServiceConfiguration
+    public let metrics: ServiceMetrics
+    public let pool: WorkerPool
+    private let server: HTTPServer
+    private let logger: Logger
+    private let accepting = Mutex(true)
+
+    public init(configuration: ServiceConfiguration, processors: [any BatchProcessor] = [], logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        let metrics = ServiceMetrics()
+        self.metrics = metrics
+        let pool = WorkerPool(workers: configuration.workerCount, queueLimit: configuration.queueLength)
+        self.pool = pool
+        let accepting = self.accepting
+
+        let endpoint = FirehoseEndpoint(
+            accessKeys: configuration.accessKeys,
+            decoder: DeliveryDecoder(limits: configuration.deliveryLimits,
+                                     maxDecompressedBodyBytes: configuration.maxDecompressedBodyBytes,
+                                     records: RecordDecoder(configuration: configuration.decoder)),
+            processor: BatchProcessorChain([EventMetricsProcessor(metrics: metrics)] + processors),
+            pool: pool, metrics: metrics, logger: logger, retryAfterSeconds: configuration.retryAfterSeconds,
+            isAccepting: { accepting.withLock { $0 } })
+
+        var router = HTTPRouter()
+        router.route("POST", configuration.firehosePath, to: endpoint)
+        router.route("GET", configuration.firehosePath) { _, respond in
+            respond(FirehoseResponse.make(status: 200, requestId: ""))
+        }
+        router.route("GET", "/healthz") { _, respond in
+            if accepting.withLock({ $0 }) {
+                respond(.text(200, "ok\n"))
+            } else {
+                respond(.text(503, "shutting down\n"))
+            }
+        }
+        router.route("GET", "/metrics") { _, respond in
+            var response = HTTPResponse.text(200, metrics.registry.render())
+            response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
+            respond(response)
+        }
+
+        var http = configuration.httpConfiguration
+        http.errorResponder = { error, head in
+            // Every answer is JSON in the Firehose shape, so that Firehose can log it; the request id
+            // is echoed when the headers got that far.
+            let requestId = head?.headers["X-Amz-Firehose-Request-Id"] ?? ""
+            return FirehoseResponse.make(status: error.status, requestId: requestId, errorMessage: error.message)
+        }
+        self.server = HTTPServer(configuration: http, handler: router)
+        metrics.attach(pool: pool, connections: { [server] in server.activeConnections },
+                       inFlight: { [server] in server.inFlightRequests })
+    }
+
+    /// Binds every listen address; throws when one cannot be bound.
+    public func start() throws(HTTPServerError) {
+        try server.start()
+        logger.info("listening", metadata: [
+            "addresses": .array(server.boundAddresses.map { .string($0.description) }),
+            "firehosePath": .string(configuration.firehosePath),
+            "accessKeys": .stringConvertible(configuration.accessKeys.count),
+            "workers": .stringConvertible(configuration.workerCount),
+            "queueLength": .stringConvertible(configuration.queueLength),
+        ])
+        if configuration.accessKeys.isEmpty {
+            logger.warning("no Firehose access key configured: every delivery is accepted (allowed on loopback only)")
+        }
+    }
+
+    public var boundAddresses: [HTTPListenAddress] { server.boundAddresses }
+
+    /// Stops accepting, lets in-flight deliveries finish for up to the drain time, then calls `completion`.
+    public func shutdown(completion: @escaping @Sendable (_ drained: Bool) -> Void) {
+        accepting.withLock { $0 = false }
+        logger.info("draining", metadata: ["drainSeconds": .stringConvertible(configuration.drainTime.components.seconds)])
+        server.shutdown(drainTimeout: configuration.drainTime) { [logger] drained in
+            logger.info("stopped", metadata: ["drained": .stringConvertible(drained)])
+            completion(drained)
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT, then drains and returns whether the drain finished in time.
+    public func runUntilSignalled() -> Bool {
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGPIPE, SIG_IGN)
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex(true)
+        let signalQueue = DispatchQueue(label: "firebreak.signals")
+        let once = Mutex(false)
+        var sources: [any DispatchSourceSignal] = []
+        for signo in [SIGTERM, SIGINT] {
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: signalQueue)
+            source.setEventHandler { @Sendable [logger] in
+                let first = once.withLock { fired in
+                    defer { fired = true }
+                    return !fired
+                }
+                guard first else { return }
+                logger.info("signal received", metadata: ["signal": .string(signo == SIGTERM ? "SIGTERM" : "SIGINT")])
+                self.shutdown { drained in
+                    result.withLock { $0 = drained }
+                    done.signal()
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        done.wait()
+        sources.forEach { $0.cancel() }
+        return result.withLock { $0 }
+    }
+}

@@ -1,0 +1,125 @@
+import FirebreakHTTP
+import FirebreakLogs
+import Foundation
+import Logging
+
+/// `POST /firehose`: verifies the access key, queues the delivery on the worker pool, decodes it,
+/// hands it to the processor, and answers per the Firehose HTTP endpoint contract.
+///
+/// One JSON log line is written per delivery on every path, with the request id; the access key
+/// never appears in it.
+public struct FirehoseEndpoint: HTTPHandler {
+    let accessKeys: AccessKeyVerifier
+    let decoder: DeliveryDecoder
+    let processor: any BatchProcessor
+    let pool: WorkerPool
+    let metrics: ServiceMetrics
+    let logger: Logger
+    let retryAfterSeconds: Int
+    let isAccepting: @Sendable () -> Bool
+
+    public init(accessKeys: AccessKeyVerifier, decoder: DeliveryDecoder, processor: any BatchProcessor,
+                pool: WorkerPool, metrics: ServiceMetrics, logger: Logger, retryAfterSeconds: Int = 5,
+                isAccepting: @escaping @Sendable () -> Bool = { true }) {
+        self.accessKeys = accessKeys
+        self.decoder = decoder
+        self.processor = processor
+        self.pool = pool
+        self.metrics = metrics
+        self.logger = logger
+        self.retryAfterSeconds = retryAfterSeconds
+        self.isAccepting = isAccepting
+    }
+
+    public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
+        let receivedAt = ContinuousClock.now
+        let headerId = request.headers["X-Amz-Firehose-Request-Id"] ?? ""
+        let finish: @Sendable (Result<DecodedBatch, FirehoseRequestError>, String) -> Void = { result, requestId in
+            let response: HTTPResponse
+            switch result {
+            case .success:
+                response = FirehoseResponse.make(status: 200, requestId: requestId)
+            case .failure(let error):
+                response = FirehoseResponse.failure(error, requestId: requestId, retryAfter: retryAfterSeconds)
+            }
+            record(result, requestId: requestId, status: response.status, request: request, receivedAt: receivedAt)
+            respond(response)
+        }
+
+        // Authentication comes first: nothing of an unauthenticated body is looked at.
+        guard accessKeys.isEmpty || accessKeys.accepts(request.headers["X-Amz-Firehose-Access-Key"]) else {
+            return finish(.failure(.unauthorized), headerId)
+        }
+        do {
+            try DeliveryDecoder.checkEncoding(request.headers["Content-Encoding"])
+        } catch {
+            return finish(.failure(error), headerId)
+        }
+        guard isAccepting() else { return finish(.failure(.shuttingDown), headerId) }
+
+        let input = DeliveryDecoder.Input(
+            body: request.body, contentEncoding: request.headers["Content-Encoding"], requestIdHeader: headerId,
+            sourceArn: request.headers["X-Amz-Firehose-Source-Arn"],
+            commonAttributesHeader: request.headers["X-Amz-Firehose-Common-Attributes"], receivedAt: receivedAt)
+        let queued = pool.submit {
+            let batch: DecodedBatch
+            do {
+                batch = try decoder.decode(input)
+            } catch {
+                return finish(.failure(error), headerId)
+            }
+            do {
+                try processor.process(batch)
+            } catch {
+                return finish(.failure(.processing(String(describing: error))), batch.requestId)
+            }
+            finish(.success(batch), batch.requestId)
+        }
+        if !queued { finish(.failure(.overloaded), headerId) }
+    }
+
+    /// Metrics and the delivery's log line.
+    private func record(_ result: Result<DecodedBatch, FirehoseRequestError>, requestId: String, status: Int,
+                        request: HTTPRequest, receivedAt: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - receivedAt
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let registry = metrics.registry
+        registry.increment(ServiceMetrics.deliveries, ["status": String(status)])
+        registry.observe(ServiceMetrics.deliveryDuration, value: seconds)
+        registry.increment(ServiceMetrics.bytesReceived, by: Double(request.body.count))
+
+        var meta: Logger.Metadata = [
+            "requestId": .string(requestId),
+            "status": .stringConvertible(status),
+            "durationMs": .string(String(format: "%.3f", seconds * 1000)),
+            "bodyBytes": .stringConvertible(request.body.count),
+            "remote": .string(request.remoteAddress),
+        ]
+        if let arn = request.headers["X-Amz-Firehose-Source-Arn"] { meta["sourceArn"] = .string(arn) }
+        switch result {
+        case .success(let batch):
+            registry.increment(ServiceMetrics.records, by: Double(batch.recordCount))
+            registry.increment(ServiceMetrics.decompressedBytes, by: Double(batch.decompressedBytes))
+            var issueKinds: [String: Int] = [:]
+            for issue in batch.issues { issueKinds[issue.kind.rawValue, default: 0] += 1 }
+            for (kind, count) in issueKinds { registry.increment(ServiceMetrics.decodeErrors, ["kind": kind], by: Double(count)) }
+            meta["records"] = .stringConvertible(batch.recordCount)
+            meta["events"] = .dictionary(batch.eventCounts.mapValues { .stringConvertible($0) })
+            meta["controlMessages"] = .stringConvertible(batch.controlMessages)
+            meta["decodeErrors"] = .dictionary(issueKinds.mapValues { .stringConvertible($0) })
+            if !batch.issues.isEmpty {
+                meta["firstErrors"] = .array(batch.issues.prefix(5).map { issue in
+                    .string("record \(issue.recordIndex)" + (issue.line.map { " line \($0)" } ?? "") + ": \(issue.message)")
+                })
+            }
+            if !batch.commonAttributes.isEmpty {
+                meta["commonAttributes"] = .dictionary(batch.commonAttributes.mapValues { .string($0) })
+            }
+            logger.info("delivery accepted", metadata: meta)
+        case .failure(let error):
+            if let kind = error.decodeErrorKind { registry.increment(ServiceMetrics.decodeErrors, ["kind": kind]) }
+            meta["error"] = .string(error.message)
+            if status >= 500 { logger.error("delivery failed", metadata: meta) } else { logger.warning("delivery rejected", metadata: meta) }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// The service's metric names and their declarations in one registry.
+public struct ServiceMetrics: Sendable {
+    public static let deliveries = "firebreak_deliveries_total"
+    public static let records = "firebreak_records_total"
+    public static let bytesReceived = "firebreak_received_bytes_total"
+    public static let decompressedBytes = "firebreak_decompressed_bytes_total"
+    public static let decodeErrors = "firebreak_decode_errors_total"
+    public static let events = "firebreak_events_total"
+    public static let controlMessages = "firebreak_control_messages_total"
+    public static let deliveryDuration = "firebreak_delivery_duration_seconds"
+    public static let queueDepth = "firebreak_worker_queue_depth"
+    public static let queueCapacity = "firebreak_worker_queue_capacity"
+    public static let busyWorkers = "firebreak_workers_busy"
+    public static let connections = "firebreak_http_connections"
+    public static let inFlight = "firebreak_http_requests_in_flight"
+
+    public let registry: MetricsRegistry
+
+    public init(registry: MetricsRegistry = MetricsRegistry()) {
+        self.registry = registry
+        registry.declareCounter(Self.deliveries, help: "Firehose deliveries answered, by HTTP status.")
+        registry.declareCounter(Self.records, help: "Firehose records received in decoded deliveries.")
+        registry.declareCounter(Self.bytesReceived, help: "Delivery body bytes received, as sent on the wire.")
+        registry.declareCounter(Self.decompressedBytes, help: "Record payload bytes after every gzip layer was undone.")
+        registry.declareCounter(Self.decodeErrors, help: "Decode errors by kind (delivery-level and line-level).")
+        registry.declareCounter(Self.events, help: "Decoded log events by type.")
+        registry.declareCounter(Self.controlMessages, help: "CloudWatch Logs control messages acknowledged and ignored.")
+        registry.declareHistogram(Self.deliveryDuration, help: "Time from a delivery's arrival to its answer.",
+                                  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
+    }
+
+    /// Declares the gauges read from the running pool and server.
+    public func attach(pool: WorkerPool, connections: @escaping @Sendable () -> Int, inFlight: @escaping @Sendable () -> Int) {
+        registry.declareGauge(Self.queueDepth, help: "Deliveries waiting for a worker.") { Double(pool.queueDepth) }
+        registry.declareGauge(Self.queueCapacity, help: "Deliveries that may wait before 503 is answered.") { Double(pool.queueLimit) }
+        registry.declareGauge(Self.busyWorkers, help: "Workers decoding or processing a delivery.") { Double(pool.busyWorkers) }
+        registry.declareGauge(Self.connections, help: "Open HTTP connections.") { Double(connections()) }
+        registry.declareGauge(Self.inFlight, help: "HTTP requests being handled.") { Double(inFlight()) }
+    }
+}

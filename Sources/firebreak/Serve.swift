@@ -1,0 +1,53 @@
+import ArgumentParser
+import FirebreakServer
+import Foundation
+import Logging
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Firehose HTTP endpoint.",
+        discussion: """
+            Configuration starts from the embedded default (config/firebreak.yaml in the source tree), then \
+            the file given with --config, then FIREBREAK_* environment variables, e.g.:
+
+              FIREBREAK_LISTEN=0.0.0.0:8080 FIREBREAK_ACCESS_KEY_FILE=/run/secrets/firehose-key firebreak serve
+
+            The Firehose access key comes only from FIREBREAK_ACCESS_KEY or FIREBREAK_ACCESS_KEY_FILE; without \
+            one the service listens on loopback addresses only. SIGTERM or SIGINT drains in-flight deliveries \
+            (server.drain_seconds) and exits 0.
+            """)
+
+    @Option(name: .long, help: "A YAML file layered over the embedded default configuration.")
+    var config: String?
+
+    @Flag(name: .long, help: "Print the effective configuration (secrets redacted) and exit.")
+    var printConfig = false
+
+    func run() throws {
+        let settings: ServiceConfiguration
+        do {
+            settings = try ServiceConfiguration.load(file: config)
+            try settings.validateExposure()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if printConfig {
+            print(settings.summary)
+            return
+        }
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        let logger = Logger(label: "firebreak")
+        let service = FirebreakService(configuration: settings, logger: logger)
+        do {
+            try service.start()
+        } catch {
+            logger.critical("cannot start", metadata: ["error": .string(error.description)])
+            throw ExitCode(1)
+        }
+        let drained = service.runUntilSignalled()
+        if !drained {
+            logger.warning("drain time ran out; in-flight deliveries were cut and Firehose will redeliver them")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import FirebreakServer
+
+@Suite struct ServiceConfigurationTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func embeddedDefaultIsTheConfigFile() throws {
+        let file = try String(contentsOf: Self.packageRoot.appendingPathComponent("config/firebreak.yaml"), encoding: .utf8)
+        #expect(DefaultConfiguration.yaml + "\n" == file, "run `make embed-config` after editing config/firebreak.yaml")
+    }
+
+    @Test func defaultsListenOnLoopbackWithoutKey() throws {
+        let c = try ServiceConfiguration.load(environment: [:])
+        #expect(c.listen.map(\.description) == ["127.0.0.1:8080"])
+        #expect(c.accessKeys.isEmpty)
+        #expect(c.firehosePath == "/firehose")
+        #expect(c.maxBodyBytes == 64 << 20)
+        #expect(c.maxHeaders == 100)
+        #expect(c.headerTimeout == .seconds(10))
+        #expect(c.idleTimeout == .seconds(60))
+        #expect(c.workerCount >= 1)
+        try c.validateExposure()
+    }
+
+    @Test func environmentOverridesEveryKeyAndShortForms() throws {
+        let c = try ServiceConfiguration.load(environment: [
+            "FIREBREAK_LISTEN": "127.0.0.1:9000, [::1]:9001",
+            "FIREBREAK_ACCESS_KEY": "k1",
+            "FIREBREAK_SERVER_HEADER_TIMEOUT_SECONDS": "3",
+            "FIREBREAK_WORKERS_QUEUE_LENGTH": "7",
+            "FIREBREAK_FIREHOSE_PATH": "/in",
+            "FIREBREAK_DECODE_FLOW_LOG_FORMATS": #"[{"log_group_prefix": "/vpc/prod", "format": "${version} ${srcaddr} ${dstaddr}"}]"#,
+        ])
+        #expect(c.listen.map(\.description) == ["127.0.0.1:9000", "[::1]:9001"])
+        #expect(c.accessKeys.accepts("k1"))
+        #expect(c.headerTimeout == .seconds(3))
+        #expect(c.queueLength == 7)
+        #expect(c.firehosePath == "/in")
+        #expect(c.decoder.flowLogFormats.map(\.logGroupPrefix) == ["/vpc/prod"])
+    }
+
+    @Test func genericNameWinsOverShortForm() throws {
+        let c = try ServiceConfiguration.load(environment: [
+            "FIREBREAK_LISTEN": "127.0.0.1:9000", "FIREBREAK_SERVER_LISTEN": "127.0.0.1:9100",
+        ])
+        #expect(c.listen.map(\.description) == ["127.0.0.1:9100"])
+    }
+
+    @Test func fileLayerAndUnknownKey() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fb-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("good.yaml")
+        try "server:\n  listen: \"[::1]:8443\"\nworkers:\n  count: 3\n".write(to: good, atomically: true, encoding: .utf8)
+        let c = try ServiceConfiguration.load(file: good.path, environment: [:])
+        #expect(c.listen.map(\.description) == ["[::1]:8443"])
+        #expect(c.workerCount == 3)
+
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try "server:\n  listn: 1\n".write(to: bad, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigurationError.unknownKey(key: "server.listn", source: bad.path)) {
+            try ServiceConfiguration.load(file: bad.path, environment: [:])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration.load(file: dir.appendingPathComponent("missing.yaml").path, environment: [:])
+        }
+    }
+
+    @Test func invalidValuesNameKeyAndSource() {
+        do {
+            _ = try ServiceConfiguration.load(environment: ["FIREBREAK_WORKERS_QUEUE_LENGTH": "many"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("workers.queue_length"))
+            #expect(error.description.contains("FIREBREAK_WORKERS_QUEUE_LENGTH"))
+        }
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration.load(environment: ["FIREBREAK_LISTEN": "not an address"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration.load(environment: ["FIREBREAK_DECODE_FLOW_LOG_FORMATS": "[{format: x}]"])
+        }
+    }
+
+    @Test func refusesPublicAddressWithoutKey() throws {
+        let open = try ServiceConfiguration.load(environment: ["FIREBREAK_LISTEN": "0.0.0.0:8080"])
+        #expect(throws: ConfigurationError.accessKeyRequired(addresses: "0.0.0.0:8080")) { try open.validateExposure() }
+        let keyed = try ServiceConfiguration.load(environment: ["FIREBREAK_LISTEN": "0.0.0.0:8080", "FIREBREAK_ACCESS_KEY": "s3cret"])
+        try keyed.validateExposure()
+        #expect(!keyed.summary.contains("s3cret"))
+        #expect(!String(describing: keyed).contains("s3cret"))
+    }
+
+    @Test func accessKeyFileWithRotationAndSecretsManagerJSON() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fb-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lines = dir.appendingPathComponent("keys")
+        try "new-key\n\nold-key\n".write(to: lines, atomically: true, encoding: .utf8)
+        let c = try ServiceConfiguration.load(environment: ["FIREBREAK_ACCESS_KEY_FILE": lines.path])
+        #expect(c.accessKeys.count == 2)
+        #expect(c.accessKeys.accepts("new-key") && c.accessKeys.accepts("old-key"))
+        #expect(!c.accessKeys.accepts("other"))
+
+        let json = dir.appendingPathComponent("secret.json")
+        try #"{"api_key": "from-secrets-manager"}"#.write(to: json, atomically: true, encoding: .utf8)
+        let s = try ServiceConfiguration.load(environment: ["FIREBREAK_ACCESS_KEY_FILE": json.path])
+        #expect(s.accessKeys.accepts("from-secrets-manager"))
+
+        let env = try ServiceConfiguration.load(environment: ["FIREBREAK_ACCESS_KEY": #"{"api_key":"injected"}"#])
+        #expect(env.accessKeys.accepts("injected"))
+
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration.load(environment: ["FIREBREAK_ACCESS_KEY_FILE": dir.appendingPathComponent("none").path])
+        }
+    }
+}

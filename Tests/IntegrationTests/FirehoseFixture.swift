@@ -1,0 +1,66 @@
+import Foundation
+
+/// Real-format Firehose deliveries, built the way CloudWatch Logs and Firehose build them:
+/// each record is base64(gzip(CloudWatch Logs subscription JSON)); the body may be gzip'd again.
+enum FirehoseFixture {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let sharedTestdata = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
+
+    static func flowLines(count: Int, action: String = "ACCEPT", seed: Int = 0) -> [String] {
+        (0..<count).map { i in
+            let n = i + seed
+            return "2 123456789012 eni-0a1b2c3d4e5f6\(String(format: "%04d", n % 10000)) 10.0.\(n % 250).\((n * 7) % 250) 198.51.100.\(n % 250) \(40000 + n % 20000) \(n % 3 == 0 ? 443 : 22) 6 \(1 + n % 50) \(60 + n * 13 % 90000) 1700000100 1700000160 \(action) OK"
+        }
+    }
+
+    static func cloudWatchPayload(logGroup: String = "/vpc/flow-logs", logStream: String = "eni-0a1b2c3d4e5f60718-all",
+                                  messages: [String], firstId: Int = 1) -> [UInt8] {
+        let events: [[String: Any]] = messages.enumerated().map { i, message in
+            ["id": String(format: "3748057945849084151041793567095891173822327452915335%04d", firstId + i),
+             "timestamp": 1_700_000_160_000 + i, "message": message]
+        }
+        let object: [String: Any] = [
+            "messageType": "DATA_MESSAGE", "owner": "123456789012", "logGroup": logGroup, "logStream": logStream,
+            "subscriptionFilters": ["to-firehose"], "logEvents": events,
+        ]
+        return Array(try! JSONSerialization.data(withJSONObject: object))
+    }
+
+    static func controlPayload() -> [UInt8] {
+        Array(#"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1700000000000,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}"#.utf8)
+    }
+
+    static func cloudTrailRecord(eventName: String = "AuthorizeSecurityGroupIngress", cidr: String = "0.0.0.0/0") -> String {
+        #"{"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::123456789012:assumed-role/Deploy/s","accountId":"123456789012"},"eventTime":"2026-01-01T10:05:00Z","eventSource":"ec2.amazonaws.com","eventName":""# + eventName + #"","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","requestParameters":{"groupId":"sg-0abc","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":22,"toPort":22,"ipRanges":{"items":[{"cidrIp":""# + cidr + #""}]}}]}},"eventID":"6f1c2a43-0d1e-4b8a-9a51-3b0f3c2d1e00","readOnly":false,"eventType":"AwsApiCall","recipientAccountId":"123456789012"}"#
+    }
+
+    /// The JSON body Firehose POSTs: `{requestId, timestamp (ms), records:[{data}]}`.
+    static func body(requestId: String, records: [[UInt8]], timestamp: Int64 = 1_700_000_200_123) -> [UInt8] {
+        let data = records.map { #"{"data":""# + Data($0).base64EncodedString() + #""}"# }
+        return Array((#"{"requestId":""# + requestId + #"","timestamp":"# + String(timestamp) + #","records":["# + data.joined(separator: ",") + "]}").utf8)
+    }
+
+    /// Headers as Firehose sends them.
+    static func headers(requestId: String, accessKey: String?, gzipBody: Bool) -> [(String, String)] {
+        var h: [(String, String)] = [
+            ("Content-Type", "application/json"),
+            ("X-Amz-Firehose-Protocol-Version", "1.0"),
+            ("X-Amz-Firehose-Request-Id", requestId),
+            ("X-Amz-Firehose-Source-Arn", "arn:aws:firehose:us-east-1:123456789012:deliverystream/firebreak"),
+            ("X-Amz-Firehose-Common-Attributes", #"{"commonAttributes":{"env":"test"}}"#),
+            ("User-Agent", "Amazon Kinesis Data Firehose Agent/1.0"),
+        ]
+        if let accessKey { h.append(("X-Amz-Firehose-Access-Key", accessKey)) }
+        if gzipBody { h.append(("Content-Encoding", "gzip")) }
+        return h
+    }
+
+    /// A complete delivery: records of gzip'd CloudWatch Logs flow-log batches.
+    static func flowDelivery(requestId: String, records: Int = 2, linesPerRecord: Int = 5, gzipBody: Bool = false) -> [UInt8] {
+        let recs = (0..<records).map { r in
+            TestGzip.compress(cloudWatchPayload(messages: flowLines(count: linesPerRecord, seed: r * 1000), firstId: r * 1000))
+        }
+        let body = body(requestId: requestId, records: recs)
+        return gzipBody ? TestGzip.compress(body) : body
+    }
+}
