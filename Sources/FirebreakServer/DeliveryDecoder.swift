@@ -51,8 +51,8 @@ public struct DeliveryDecoder: Sendable {
         var body = input.body
         if let encoding = input.contentEncoding?.lowercased(), encoding.contains("gzip") {
             do {
-                body = try Gzip.decompress(body, maxOutputBytes: maxDecompressedBodyBytes,
-                                           maxRatio: records.configuration.maxCompressionRatio)
+                body = try Gzip.decompress(body, limits: GzipLimits(
+                    maxOutputBytes: maxDecompressedBodyBytes, maxRatio: records.configuration.maxCompressionRatio))
             } catch {
                 throw .malformedBody(error.message)
             }
