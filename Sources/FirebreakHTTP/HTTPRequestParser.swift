@@ -215,6 +215,7 @@ struct HTTPRequestParser {
         let budget = limits.maxHeaderBytes - sectionBytes
         guard let line = try readLine(limit: max(budget - 2, 0), tooLong: .headerSectionTooLarge) else { return nil }
         sectionBytes += line.count + 2
+        guard sectionBytes <= limits.maxHeaderBytes else { throw .headerSectionTooLarge }
         if !line.isEmpty {
             sectionCount += 1
             guard sectionCount <= limits.maxHeaderCount else { throw .tooManyHeaders }
