@@ -31,6 +31,10 @@ public final class HTTPServer: Sendable {
         self.handler = handler
     }
 
+    deinit {
+        state.withLock { $0.listeners.forEach { $0.cancel() } }
+    }
+
     /// Binds every listen address and starts accepting. Throws without listening anywhere if one address fails.
     public func start() throws(HTTPServerError) {
         try state.withLock { state throws(HTTPServerError) in

@@ -338,6 +338,46 @@ struct HTTPServerTests {
         }
     }
 
+    @Test func manyPipelinedRequestsPassTheBufferBoundAndAllAreAnswered() throws {
+        try withServer { _, port in
+            let client = try TestClient(port: port)
+            // ~120 KiB of requests: more than the server buffers while handling (it pauses reading meanwhile).
+            let count = 3_000
+            let sender = DispatchQueue(label: "sender")
+            let batch = (0..<count).map { get("/p/\($0)") }.joined()
+            let fd = client.fd
+            sender.async {  // send while the answers are read, so neither side's buffers can fill up
+                let bytes = Array(batch.utf8)
+                var offset = 0
+                while offset < bytes.count {
+                    let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+                    if n <= 0 { return }
+                    offset += n
+                }
+            }
+            var answered = 0
+            while answered < count, let response = client.readResponse() {
+                guard response.text == "GET /p/\(answered)" else { break }
+                answered += 1
+            }
+            #expect(answered == count)
+            sender.sync {}  // the sender is done with the descriptor before the client closes it
+        }
+    }
+
+    @Test func stalledResponseWriteIsCutOffAfterWriteTimeout() throws {
+        let big = [UInt8](repeating: 0x62, count: 32 << 20)
+        var router = HTTPRouter()
+        router.route("GET", "/big") { _, respond in respond(HTTPResponse(status: 200, body: big)) }
+        try withServer({ $0.writeTimeout = .milliseconds(300) }, handler: router) { server, port in
+            let client = try TestClient(port: port)
+            client.send(get("/big"))
+            #expect(eventually { server.inFlightRequests == 0 })
+            // The client never reads: the write stalls and the connection is closed.
+            #expect(eventually(timeout: .seconds(5)) { server.activeConnections == 0 })
+        }
+    }
+
     @Test func connectionsBeyondTheLimitAreRefused() throws {
         try withServer({ $0.maxConnections = 2 }) { server, port in
             let a = try TestClient(port: port)
