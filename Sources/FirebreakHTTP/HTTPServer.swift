@@ -159,11 +159,11 @@ public final class HTTPServer: Sendable {
             let queue = DispatchQueue(label: "firebreak.http.connection", target: connectionQueue)
             let connection = HTTPConnection(fd: fd, remoteAddress: remote, queue: queue, context: context)
             state.connections[ObjectIdentifier(connection)] = connection
+            counters.activeConnections.add(1, ordering: .relaxed)  // under the lock: before any close can subtract
             return .admitted(connection)
         }
         switch admission {
         case .admitted(let connection):
-            counters.activeConnections.add(1, ordering: .relaxed)
             connection.start()
         case .full:
             // Best effort: a fresh socket's send buffer takes this whole; never wait for it.

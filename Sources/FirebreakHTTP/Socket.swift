@@ -67,8 +67,13 @@ enum Socket {
             default: return .transient(e)
             }
         }
+        // A blocking socket would block a Dispatch thread: refuse the connection rather than risk it.
         let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
+            let e = errno
+            Glibc.close(fd)
+            return .transient(e)
+        }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         var one: Int32 = 1
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
