@@ -1,2 +1,251 @@
-/// Placeholder until the HTTP server lands.
-public enum FirebreakHTTPPlaceholder {}
+import Dispatch
+import Synchronization
+
+/// An HTTP/1.1 server on non-blocking POSIX sockets driven by Dispatch sources.
+///
+/// Call `start()`, then `shutdown(drainTimeout:completion:)` before releasing it (its sources keep it alive until then).
+public final class HTTPServer: Sendable {
+    private enum Phase {
+        case idle, starting, running, draining, stopped
+    }
+
+    private struct State {
+        var phase = Phase.idle
+        var listeners: [HTTPListener] = []
+        var bound: [HTTPListenAddress] = []
+        var connections: [ObjectIdentifier: HTTPConnection] = [:]
+        var completions: [@Sendable (Bool) -> Void] = []
+        var drainTimedOut = false
+    }
+
+    private let configuration: HTTPServerConfiguration
+    private let handler: any HTTPHandler
+    private let counters = HTTPServerCounters()
+    private let state = Mutex(State())
+    private let acceptQueue = DispatchQueue(label: "firebreak.http.accept")
+    /// Target of the per-connection serial queues.
+    private let connectionQueue = DispatchQueue(label: "firebreak.http.connections", attributes: .concurrent)
+
+    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    deinit {
+        state.withLock { $0.listeners.forEach { $0.cancel() } }
+    }
+
+    /// Binds every listen address and starts accepting. Throws without listening anywhere if one address fails.
+    public func start() throws(HTTPServerError) {
+        try state.withLock { state throws(HTTPServerError) in
+            switch state.phase {
+            case .idle: state.phase = .starting
+            case .starting, .running: throw .alreadyStarted
+            case .draining, .stopped: throw .shutDown
+            }
+        }
+        var sockets: [(fd: Int32, bound: HTTPListenAddress)] = []
+        do throws(HTTPServerError) {
+            guard !configuration.listen.isEmpty else { throw .noListenAddresses }
+            for address in configuration.listen {
+                sockets.append(try Socket.listen(on: address))
+            }
+        } catch {
+            sockets.forEach { Socket.close($0.fd) }
+            state.withLock { if $0.phase == .starting { $0.phase = .idle } }
+            throw error
+        }
+
+        let listeners = sockets.map { socket in
+            HTTPListener(fd: socket.fd, address: socket.bound, queue: acceptQueue) { [weak self] listener in
+                self?.acceptConnections(on: listener)
+            }
+        }
+        let started = state.withLock { state in
+            guard state.phase == .starting else { return false }  // shut down while binding
+            state.phase = .running
+            state.listeners = listeners
+            state.bound = listeners.map(\.address)
+            return true
+        }
+        listeners.forEach { started ? $0.activate() : $0.activateAndCancel() }
+        if !started { throw .shutDown }
+    }
+
+    /// The listen addresses with their actual ports (port 0 resolved); empty before `start()`.
+    public var boundAddresses: [HTTPListenAddress] {
+        state.withLock { $0.bound }
+    }
+
+    public var activeConnections: Int { counters.activeConnections.load(ordering: .relaxed) }
+
+    /// Requests handed to the handler whose response is not yet given.
+    public var inFlightRequests: Int { counters.inFlightRequests.load(ordering: .relaxed) }
+
+    /// Stops accepting (closes the listen sockets), closes idle connections, lets in-flight requests finish
+    /// (answered with `Connection: close`), then calls `completion(true)`. After `drainTimeout` the remaining
+    /// connections are closed and `completion(false)` is called. Safe to call more than once.
+    public func shutdown(drainTimeout: Duration, completion: @escaping @Sendable (_ drained: Bool) -> Void) {
+        enum Step {
+            case completeNow
+            case wait
+            case drain([HTTPListener], [HTTPConnection])
+        }
+        let step = state.withLock { state -> Step in
+            switch state.phase {
+            case .idle, .starting, .stopped:
+                state.phase = .stopped
+                return .completeNow
+            case .draining:
+                state.completions.append(completion)
+                return .wait
+            case .running:
+                state.phase = .draining
+                state.completions.append(completion)
+                let listeners = state.listeners
+                state.listeners = []
+                return .drain(listeners, Array(state.connections.values))
+            }
+        }
+        switch step {
+        case .completeNow:
+            acceptQueue.async { completion(true) }
+        case .wait:
+            break
+        case let .drain(listeners, connections):
+            listeners.forEach { $0.cancel() }
+            connections.forEach { $0.beginDrain() }
+            finishDrainIfEmpty()
+            acceptQueue.asyncAfter(deadline: .now() + drainTimeout.dispatchInterval) { [self] in
+                drainTimeoutExpired()
+            }
+        }
+    }
+
+    // MARK: Accepting
+
+    private static let busyResponse: [UInt8] = Array(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 45\r\nConnection: close\r\n\r\nServer at its connection limit: retry later.\n".utf8)
+
+    /// Runs on `acceptQueue`.
+    private func acceptConnections(on listener: HTTPListener) {
+        for _ in 0..<64 {
+            switch Socket.accept(listener.fd) {
+            case .wouldBlock:
+                return
+            case .transient:
+                continue
+            case .exhausted:
+                listener.pause(for: .milliseconds(100))  // out of descriptors: retry later, do not spin
+                return
+            case let .accepted(fd, remote):
+                admit(fd: fd, remote: remote)
+            }
+        }
+    }
+
+    private func admit(fd: Int32, remote: String) {
+        enum Admission {
+            case admitted(HTTPConnection)
+            case full
+            case stopping
+        }
+        let context = HTTPConnection.Context(
+            configuration: configuration, handler: handler, counters: counters,
+            onClosed: { [weak self] connection in self?.connectionClosed(connection) })
+        let admission = state.withLock { state -> Admission in
+            guard state.phase == .running else { return .stopping }
+            guard state.connections.count < configuration.maxConnections else { return .full }
+            let queue = DispatchQueue(label: "firebreak.http.connection", target: connectionQueue)
+            let connection = HTTPConnection(fd: fd, remoteAddress: remote, queue: queue, context: context)
+            state.connections[ObjectIdentifier(connection)] = connection
+            counters.activeConnections.add(1, ordering: .relaxed)  // under the lock: before any close can subtract
+            return .admitted(connection)
+        }
+        switch admission {
+        case .admitted(let connection):
+            connection.start()
+        case .full:
+            // Best effort: a fresh socket's send buffer takes this whole; never wait for it.
+            HTTPServer.busyResponse.withUnsafeBytes { _ = Socket.send(fd, $0) }
+            Socket.shutdownWrite(fd)
+            Socket.close(fd)
+        case .stopping:
+            Socket.close(fd)
+        }
+    }
+
+    // MARK: Closing and draining
+
+    private func connectionClosed(_ connection: HTTPConnection) {
+        let removed = state.withLock { state in
+            state.connections.removeValue(forKey: ObjectIdentifier(connection)) != nil
+        }
+        if removed { counters.activeConnections.subtract(1, ordering: .relaxed) }
+        finishDrainIfEmpty()
+    }
+
+    private func finishDrainIfEmpty() {
+        let finished = state.withLock { state -> (completions: [@Sendable (Bool) -> Void], drained: Bool)? in
+            guard state.phase == .draining, state.connections.isEmpty else { return nil }
+            state.phase = .stopped
+            let completions = state.completions
+            state.completions = []
+            return (completions, !state.drainTimedOut)
+        }
+        if let finished {
+            finished.completions.forEach { $0(finished.drained) }
+        }
+    }
+
+    private func drainTimeoutExpired() {
+        let remaining = state.withLock { state -> [HTTPConnection] in
+            guard state.phase == .draining else { return [] }
+            state.drainTimedOut = true
+            return Array(state.connections.values)
+        }
+        remaining.forEach { $0.forceClose() }
+    }
+}
+
+/// A listening socket and its read source.
+final class HTTPListener: @unchecked Sendable {
+    // @unchecked Sendable: `fd`, `address`, `source` and `queue` are constants, and DispatchSource's
+    // activate/suspend/resume/cancel are thread-safe; `paused` is only touched on `queue`.
+    let fd: Int32
+    let address: HTTPListenAddress
+    private let source: DispatchSourceRead
+    private let queue: DispatchQueue
+    private var paused = false
+
+    init(fd: Int32, address: HTTPListenAddress, queue: DispatchQueue, onReadable: @escaping @Sendable (HTTPListener) -> Void) {
+        self.fd = fd
+        self.address = address
+        self.queue = queue
+        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        source.setCancelHandler { Socket.close(fd) }
+        // Strong capture: the cycle ends when the source is cancelled (Dispatch then drops its handlers).
+        source.setEventHandler { onReadable(self) }
+    }
+
+    func activate() { source.activate() }
+
+    func activateAndCancel() {
+        source.activate()
+        source.cancel()
+    }
+
+    /// Closes the socket (once the source has stopped using it).
+    func cancel() { source.cancel() }
+
+    /// Stops accepting for a while; runs on `queue`.
+    func pause(for interval: DispatchTimeInterval) {
+        guard !paused else { return }
+        paused = true
+        source.suspend()
+        queue.asyncAfter(deadline: .now() + interval) {
+            self.paused = false
+            self.source.resume()
+        }
+    }
+}
