@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// The real `firebreak serve` binary as a child process on a loopback port, with its JSON log lines.
-final class ServiceProcess: @unchecked Sendable {   // `process` is set once in init; `lines` sits behind a Mutex
+final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are set once in init; `log` is Sendable
     static var binary: URL {
         // Tests run from .build/<config>/FirebreakPackageTests.xctest; the executable sits beside it.
         let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
@@ -18,8 +18,7 @@ final class ServiceProcess: @unchecked Sendable {   // `process` is set once in 
     }
 
     let process = Process()
-    private let lines = Mutex<[String]>([])
-    private let partial = Mutex<[UInt8]>([])
+    private let log = LineCollector()
     private(set) var port: UInt16 = 0
     private var reaped = false
 
@@ -35,19 +34,10 @@ final class ServiceProcess: @unchecked Sendable {   // `process` is set once in 
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [lines, partial] handle in
+        pipe.fileHandleForReading.readabilityHandler = { [log] handle in
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil; return }
-            let complete: [String] = partial.withLock { buf in
-                buf.append(contentsOf: data)
-                var out: [String] = []
-                while let nl = buf.firstIndex(of: 10) {
-                    out.append(String(decoding: buf[..<nl], as: UTF8.self))
-                    buf.removeSubrange(...nl)
-                }
-                return out
-            }
-            lines.withLock { $0.append(contentsOf: complete) }
+            log.append(data)
         }
         try process.run()
         guard let line = waitForLine(containing: "\"listening\"", timeout: 20) else {
@@ -68,14 +58,14 @@ final class ServiceProcess: @unchecked Sendable {   // `process` is set once in 
         }
     }
 
-    var output: String { lines.withLock { $0.joined(separator: "\n") } }
-    var logLines: [String] { lines.withLock { $0 } }
+    var output: String { log.lines.joined(separator: "\n") }
+    var logLines: [String] { log.lines }
 
     func waitForLine(containing text: String, timeout: TimeInterval) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let line = lines.withLock({ $0.first { $0.contains(text) } }) { return line }
-            if !process.isRunning { return lines.withLock { $0.first { $0.contains(text) } } }
+            if let line = log.lines.first(where: { $0.contains(text) }) { return line }
+            if !process.isRunning { return log.lines.first { $0.contains(text) } }
             usleep(20_000)
         }
         return nil
@@ -100,5 +90,22 @@ final class ServiceProcess: @unchecked Sendable {   // `process` is set once in 
 
     func client(timeout: TimeInterval = 10) throws -> RawHTTPClient {
         try RawHTTPClient(port: port, timeout: timeout)
+    }
+}
+
+/// Complete lines of a child's output, collected from its pipe's handler thread.
+final class LineCollector: Sendable {
+    private let state = Mutex<(lines: [String], partial: [UInt8])>(([], []))
+
+    var lines: [String] { state.withLock { $0.lines } }
+
+    func append(_ data: Data) {
+        state.withLock { s in
+            s.partial.append(contentsOf: data)
+            while let nl = s.partial.firstIndex(of: 10) {
+                s.lines.append(String(decoding: s.partial[..<nl], as: UTF8.self))
+                s.partial.removeSubrange(...nl)
+            }
+        }
     }
 }
