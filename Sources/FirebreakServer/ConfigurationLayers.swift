@@ -5,8 +5,8 @@ import Yams
 ///
 /// Keys are dotted paths (`server.listen`); the embedded default defines which keys exist, so a
 /// misspelt key in a file is an error instead of a silently ignored setting.
-struct ConfigurationLayers: Sendable {
-    struct Entry: Sendable {
+struct ConfigurationLayers {
+    struct Entry {
         var node: Node
         var source: String
     }

@@ -63,7 +63,7 @@ public struct FirehoseEndpoint: HTTPHandler {
             commonAttributesHeader: request.headers["X-Amz-Firehose-Common-Attributes"], receivedAt: receivedAt)
         let queued = pool.submit {
             let batch: DecodedBatch
-            do {
+            do throws(FirehoseRequestError) {
                 batch = try decoder.decode(input)
             } catch {
                 return finish(.failure(error), headerId)

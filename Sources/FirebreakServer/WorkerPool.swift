@@ -48,7 +48,7 @@ public final class WorkerPool: Sendable {
         return true
     }
 
-    private func run(_ first: Job) {
+    private func run(_ first: @escaping Job) {
         var job: Job? = first
         while let current = job {
             current()
