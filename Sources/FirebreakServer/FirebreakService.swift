@@ -13,7 +13,7 @@ public final class FirebreakService: Sendable {
     public let pool: WorkerPool
     private let server: HTTPServer
     private let logger: Logger
-    private let accepting = Mutex(true)
+    private let accepting = AcceptanceGate()
 
     public init(configuration: ServiceConfiguration, processors: [any BatchProcessor] = [], logger: Logger) {
         self.configuration = configuration
@@ -31,7 +31,7 @@ public final class FirebreakService: Sendable {
                                      records: RecordDecoder(configuration: configuration.decoder)),
             processor: BatchProcessorChain([EventMetricsProcessor(metrics: metrics)] + processors),
             pool: pool, metrics: metrics, logger: logger, retryAfterSeconds: configuration.retryAfterSeconds,
-            isAccepting: { accepting.withLock { $0 } })
+            isAccepting: { accepting.isOpen })
 
         var router = HTTPRouter()
         router.route("POST", configuration.firehosePath, to: endpoint)
@@ -39,7 +39,7 @@ public final class FirebreakService: Sendable {
             respond(FirehoseResponse.make(status: 200, requestId: ""))
         }
         router.route("GET", "/healthz") { _, respond in
-            if accepting.withLock({ $0 }) {
+            if accepting.isOpen {
                 respond(.text(200, "ok\n"))
             } else {
                 respond(.text(503, "shutting down\n"))
@@ -82,7 +82,7 @@ public final class FirebreakService: Sendable {
 
     /// Stops accepting, lets in-flight deliveries finish for up to the drain time, then calls `completion`.
     public func shutdown(completion: @escaping @Sendable (_ drained: Bool) -> Void) {
-        accepting.withLock { $0 = false }
+        accepting.close()
         logger.info("draining", metadata: ["drainSeconds": .stringConvertible(configuration.drainTime.components.seconds)])
         server.shutdown(drainTimeout: configuration.drainTime) { [logger] drained in
             logger.info("stopped", metadata: ["drained": .stringConvertible(drained)])
