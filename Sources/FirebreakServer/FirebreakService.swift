@@ -30,8 +30,7 @@ public final class FirebreakService: Sendable {
                                      maxDecompressedBodyBytes: configuration.maxDecompressedBodyBytes,
                                      records: RecordDecoder(configuration: configuration.decoder)),
             processor: BatchProcessorChain([EventMetricsProcessor(metrics: metrics)] + processors),
-            pool: pool, metrics: metrics, logger: logger, retryAfterSeconds: configuration.retryAfterSeconds,
-            isAccepting: { accepting.isOpen })
+            pool: pool, metrics: metrics, logger: logger, retryAfterSeconds: configuration.retryAfterSeconds)
 
         var router = HTTPRouter()
         router.route("POST", configuration.firehosePath, to: endpoint)

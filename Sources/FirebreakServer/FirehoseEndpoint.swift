@@ -16,11 +16,9 @@ public struct FirehoseEndpoint: HTTPHandler {
     let metrics: ServiceMetrics
     let logger: Logger
     let retryAfterSeconds: Int
-    let isAccepting: @Sendable () -> Bool
 
     public init(accessKeys: AccessKeyVerifier, decoder: DeliveryDecoder, processor: any BatchProcessor,
-                pool: WorkerPool, metrics: ServiceMetrics, logger: Logger, retryAfterSeconds: Int = 5,
-                isAccepting: @escaping @Sendable () -> Bool = { true }) {
+                pool: WorkerPool, metrics: ServiceMetrics, logger: Logger, retryAfterSeconds: Int = 5) {
         self.accessKeys = accessKeys
         self.decoder = decoder
         self.processor = processor
@@ -28,7 +26,6 @@ public struct FirehoseEndpoint: HTTPHandler {
         self.metrics = metrics
         self.logger = logger
         self.retryAfterSeconds = retryAfterSeconds
-        self.isAccepting = isAccepting
     }
 
     public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
@@ -55,7 +52,8 @@ public struct FirehoseEndpoint: HTTPHandler {
         } catch {
             return finish(.failure(error), headerId)
         }
-        guard isAccepting() else { return finish(.failure(.shuttingDown), headerId) }
+        // During a drain the HTTP server accepts no new connection; a delivery already on its way
+        // is still served, so that Firehose need not send it again.
 
         let input = DeliveryDecoder.Input(
             body: request.body, contentEncoding: request.headers["Content-Encoding"], requestIdHeader: headerId,

@@ -14,13 +14,12 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
     case delivery(FirehoseDeliveryError)
     case record(RecordDecodeError)
     case overloaded
-    case shuttingDown
     case processing(String)
 
     public var status: Int {
         switch self {
         case .unauthorized: return 401
-        case .overloaded, .shuttingDown: return 503
+        case .overloaded: return 503
         case .processing: return 500
         default: return 400
         }
@@ -47,8 +46,6 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
             return error.message
         case .overloaded:
             return "every worker is busy and the queue is full; retry later"
-        case .shuttingDown:
-            return "the service is shutting down; retry later"
         case .processing(let reason):
             return "internal error while processing the delivery: \(reason)"
         }
