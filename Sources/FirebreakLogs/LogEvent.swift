@@ -1,2 +1,0 @@
-/// Placeholder until the decoders land.
-public enum FirebreakLogsPlaceholder {}
