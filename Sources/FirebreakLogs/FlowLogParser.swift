@@ -1,0 +1,166 @@
+/// Why a flow-log line could not be parsed with the configured format.
+public enum FlowLineError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The line has a different number of space-separated fields than the format.
+    case fieldCount(expected: Int, found: Int)
+    /// A typed field's value is not valid; `column` is 1-based.
+    case invalidValue(field: String, column: Int, value: String)
+
+    public var message: String {
+        switch self {
+        case .fieldCount(let expected, let found):
+            return "flow log line has \(found) fields, the format has \(expected)"
+        case .invalidValue(let field, let column, let value):
+            return "flow log field \(column) (\(field)): invalid value \"\(value)\""
+        }
+    }
+
+    public var description: String { message }
+}
+
+/// Parses flow-log lines from bytes with one format. Fields are separated by spaces (runs of
+/// spaces or tabs are tolerated: one example in the AWS documentation has a double space).
+public struct FlowLogParser: Sendable {
+    public let format: FlowLogFormat
+
+    public init(format: FlowLogFormat = .defaultV2) {
+        self.format = format
+    }
+
+    /// Parses one line (without its newline).
+    public func parse(_ line: String) throws(FlowLineError) -> FlowLogRecord {
+        let storage = ByteStorage(copying: Array(line.utf8))
+        return try parse(storage, 0, storage.count)
+    }
+
+    /// Parses `storage[start..<end]`; the record keeps `storage` alive.
+    func parse(_ storage: ByteStorage, _ start: Int, _ end: Int) throws(FlowLineError) -> FlowLogRecord {
+        var record = FlowLogRecord(format: format, storage: storage, lineStart: start, lineEnd: end)
+        let p = UnsafePointer(storage.base)
+        let layout = format.layout
+        let columns = layout.slots.count
+        var failure: FlowLineError?
+        layout.slots.withUnsafeBufferPointer { slots in
+            var i = start
+            var column = 0
+            while true {
+                while i < end && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
+                if i >= end { break }
+                let s = i
+                while i < end && p[i] != 0x20 && p[i] != 0x09 { i += 1 }
+                if column >= columns {
+                    column += 1
+                    continue  // count the extra fields for the error
+                }
+                let slot = slots[column]
+                if slot != .string && !(i - s == 1 && p[s] == UInt8(ascii: "-")) {
+                    if !FlowLogParser.store(slot, p, s, i, into: &record) {
+                        failure = .invalidValue(field: layout.names[column], column: column + 1,
+                                                value: FlowLogParser.excerpt(p, s, i))
+                        return
+                    }
+                }
+                column += 1
+            }
+            if column != columns { failure = .fieldCount(expected: columns, found: column) }
+        }
+        if let failure { throw failure }
+        return record
+    }
+
+    static func excerpt(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> String {
+        let text = String(decoding: UnsafeBufferPointer(start: p + s, count: min(e - s, 64)), as: UTF8.self)
+        return e - s > 64 ? text + "…" : text
+    }
+
+    /// Parses a typed value into the record; false if it is invalid.
+    @inline(__always)
+    static func store(_ slot: FlowSlot, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, into r: inout FlowLogRecord) -> Bool {
+        switch slot {
+        case .string:
+            return true
+        case .version:
+            guard let v = unsigned(p, s, e, max: UInt64(UInt16.max)) else { return false }
+            r.versionValue = UInt16(v)
+        case .srcaddr:
+            guard let a = IPAddress.parse(p, s, e) else { return false }
+            r.srcaddrValue = a
+        case .dstaddr:
+            guard let a = IPAddress.parse(p, s, e) else { return false }
+            r.dstaddrValue = a
+        case .pktSrcaddr:
+            guard let a = IPAddress.parse(p, s, e) else { return false }
+            r.pktSrcaddrValue = a
+        case .pktDstaddr:
+            guard let a = IPAddress.parse(p, s, e) else { return false }
+            r.pktDstaddrValue = a
+        case .srcport:
+            guard let v = unsigned(p, s, e, max: UInt64(UInt16.max)) else { return false }
+            r.srcportValue = UInt16(v)
+        case .dstport:
+            guard let v = unsigned(p, s, e, max: UInt64(UInt16.max)) else { return false }
+            r.dstportValue = UInt16(v)
+        case .proto:
+            guard let v = unsigned(p, s, e, max: UInt64(UInt8.max)) else { return false }
+            r.protocolValue = UInt8(v)
+        case .packets:
+            guard let v = unsigned(p, s, e, max: UInt64.max) else { return false }
+            r.packetsValue = v
+        case .bytes:
+            guard let v = unsigned(p, s, e, max: UInt64.max) else { return false }
+            r.bytesValue = v
+        case .start:
+            guard let v = unsigned(p, s, e, max: UInt64(Int64.max)) else { return false }
+            r.startValue = Int64(v)
+        case .end:
+            guard let v = unsigned(p, s, e, max: UInt64(Int64.max)) else { return false }
+            r.endValue = Int64(v)
+        case .tcpFlags:
+            guard let v = unsigned(p, s, e, max: UInt64(UInt16.max)) else { return false }
+            r.tcpFlagsValue = UInt16(v)
+        case .trafficPath:
+            guard let v = unsigned(p, s, e, max: UInt64(UInt16.max)) else { return false }
+            r.trafficPathValue = UInt16(v)
+        case .action:
+            if equals(p, s, e, "ACCEPT") { r.actionValue = .accept } else if equals(p, s, e, "REJECT") { r.actionValue = .reject } else { return false }
+        case .logStatus:
+            if equals(p, s, e, "OK") { r.logStatusValue = .ok }
+            else if equals(p, s, e, "NODATA") { r.logStatusValue = .noData }
+            else if equals(p, s, e, "SKIPDATA") { r.logStatusValue = .skipData }
+            else { return false }
+        case .type:
+            if equals(p, s, e, "IPv4") { r.typeValue = .ipv4 }
+            else if equals(p, s, e, "IPv6") { r.typeValue = .ipv6 }
+            else if equals(p, s, e, "EFA") { r.typeValue = .efa }
+            else { return false }
+        case .flowDirection:
+            if equals(p, s, e, "ingress") { r.directionValue = .ingress } else if equals(p, s, e, "egress") { r.directionValue = .egress } else { return false }
+        }
+        r.present |= slot.bit
+        return true
+    }
+
+    /// Decimal digits only, no sign, value ≤ `max`; overflow-safe.
+    @inline(__always)
+    static func unsigned(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, max: UInt64) -> UInt64? {
+        guard e > s, e - s <= 20 else { return nil }
+        var v: UInt64 = 0
+        for i in s..<e {
+            let d = p[i] &- 0x30
+            guard d < 10 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(d))
+            if o1 || o2 { return nil }
+            v = a
+        }
+        return v <= max ? v : nil
+    }
+
+    @inline(__always)
+    static func equals(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard e - s == n else { return false }
+        let l = literal.utf8Start
+        for i in 0..<n where p[s + i] != l[i] { return false }
+        return true
+    }
+}
