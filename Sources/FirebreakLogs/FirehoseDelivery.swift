@@ -126,7 +126,10 @@ public struct FirehoseDelivery: Sendable {
 
     private static func parseObject(_ s: inout JSONScanner, limits: FirehoseDeliveryLimits) throws -> FirehoseDelivery {
         guard let first = s.peek() else { throw JSONParseError(offset: 0, message: "empty body") }
-        guard first == UInt8(ascii: "{") else { throw FirehoseDeliveryError.wrongType(field: "(body)") }
+        guard first == UInt8(ascii: "{") else {
+            try s.skipValue(depth: 0, maxDepth: 64)  // not JSON at all → malformedJSON
+            throw FirehoseDeliveryError.wrongType(field: "(body)")
+        }
         s.pos += 1
         var requestId: String?
         var timestamp: Int64?
