@@ -17,7 +17,9 @@ public enum FlowLineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Parses flow-log lines from bytes with one format. Fields are separated by spaces (runs of
+/// Parses flow-log lines from bytes with one format. A wrong field count is reported in
+/// preference to an invalid value (a shifted line makes every later value look wrong).
+/// Fields are separated by spaces (runs of
 /// spaces or tabs are tolerated: one example in the AWS documentation has a double space).
 public struct FlowLogParser: Sendable {
     public let format: FlowLogFormat
@@ -52,11 +54,11 @@ public struct FlowLogParser: Sendable {
                     continue  // count the extra fields for the error
                 }
                 let slot = slots[column]
-                if slot != .string && !(i - s == 1 && p[s] == UInt8(ascii: "-")) {
+                if slot != .string && failure == nil && !(i - s == 1 && p[s] == UInt8(ascii: "-")) {
                     if !FlowLogParser.store(slot, p, s, i, into: &record) {
+                        // Keep counting: a wrong field count is the better diagnosis.
                         failure = .invalidValue(field: layout.names[column], column: column + 1,
                                                 value: FlowLogParser.excerpt(p, s, i))
-                        return
                     }
                 }
                 column += 1
