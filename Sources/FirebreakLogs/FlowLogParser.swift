@@ -17,10 +17,10 @@ public enum FlowLineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Parses flow-log lines from bytes with one format. A wrong field count is reported in
-/// preference to an invalid value (a shifted line makes every later value look wrong).
-/// Fields are separated by spaces (runs of
+/// Parses flow-log lines from bytes with one format. Fields are separated by spaces (runs of
 /// spaces or tabs are tolerated: one example in the AWS documentation has a double space).
+/// A wrong field count is reported in preference to an invalid value (a shifted line makes
+/// every later value look wrong).
 public struct FlowLogParser: Sendable {
     public let format: FlowLogFormat
 
