@@ -47,6 +47,17 @@ enum FlowSlot: UInt8, Sendable {
         }
     }
 
+    /// The largest valid value of a numeric slot; 0 for non-numeric slots.
+    var numericLimit: UInt64 {
+        switch self {
+        case .version, .srcport, .dstport, .tcpFlags, .trafficPath: return UInt64(UInt16.max)
+        case .proto: return UInt64(UInt8.max)
+        case .packets, .bytes: return UInt64.max
+        case .start, .end: return UInt64(Int64.max)
+        default: return 0
+        }
+    }
+
     /// Bit in `FlowLogRecord.present`.
     var bit: UInt32 { 1 << UInt32(rawValue) }
 }
@@ -57,10 +68,15 @@ enum FlowSlot: UInt8, Sendable {
 /// was created with. Field names not known to this version are kept and their values exposed as
 /// strings.
 public struct FlowLogFormat: Sendable, Hashable, CustomStringConvertible {
-    final class Layout: Sendable {
+    /// Immutable after `init` (the slot buffer included), hence `@unchecked Sendable`.
+    final class Layout: @unchecked Sendable {
         let names: [String]
         let fields: [FlowLogField?]
         let slots: [FlowSlot]
+        /// `slots` as a raw buffer for the parser's hot loop.
+        let slotPointer: UnsafeMutablePointer<FlowSlot>
+        /// Per column: the largest valid value of a numeric field, 0 for non-numeric fields.
+        let numericLimits: UnsafeMutablePointer<UInt64>
         let nameIndex: [String: Int]
         /// Column of each known field, indexed by `FlowLogField` case order; -1 when absent.
         let knownColumn: [Int]
@@ -69,6 +85,10 @@ public struct FlowLogFormat: Sendable, Hashable, CustomStringConvertible {
             self.names = names
             fields = names.map { FlowLogField(rawValue: $0) }
             slots = fields.map { FlowSlot($0) }
+            slotPointer = UnsafeMutablePointer<FlowSlot>.allocate(capacity: max(1, slots.count))
+            slotPointer.initialize(from: slots, count: slots.count)
+            numericLimits = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, slots.count))
+            numericLimits.initialize(from: slots.map { $0.numericLimit }, count: slots.count)
             var index: [String: Int] = [:]
             for (i, n) in names.enumerated() { index[n] = i }
             nameIndex = index
@@ -77,6 +97,13 @@ public struct FlowLogFormat: Sendable, Hashable, CustomStringConvertible {
                 if let f { known[f.ordinal] = i }
             }
             knownColumn = known
+        }
+
+        deinit {
+            slotPointer.deinitialize(count: slots.count)
+            slotPointer.deallocate()
+            numericLimits.deinitialize(count: slots.count)
+            numericLimits.deallocate()
         }
     }
 

@@ -17,8 +17,8 @@ public enum FlowLineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Parses flow-log lines from bytes with one format. Fields are separated by spaces (runs of
-/// spaces or tabs are tolerated: one example in the AWS documentation has a double space).
+/// Parses flow-log lines from bytes with one format. Fields are separated by single spaces (runs of
+/// spaces are tolerated: one example in the AWS documentation has a double space).
 /// A wrong field count is reported in preference to an invalid value (a shifted line makes
 /// every later value look wrong).
 public struct FlowLogParser: Sendable {
@@ -35,38 +35,116 @@ public struct FlowLogParser: Sendable {
     }
 
     /// Parses `storage[start..<end]`; the record keeps `storage` alive.
+    ///
+    /// One pass: numeric fields are accumulated while their token is scanned, other tokens are
+    /// delimited and then typed; nothing is allocated unless the line is invalid.
     func parse(_ storage: ByteStorage, _ start: Int, _ end: Int) throws(FlowLineError) -> FlowLogRecord {
+        let layout = format.layout
         var record = FlowLogRecord(format: format, storage: storage, lineStart: start, lineEnd: end)
         let p = UnsafePointer(storage.base)
-        let layout = format.layout
+        let bufferEnd = storage.count
+        let slots = UnsafePointer(layout.slotPointer)
+        let limits = UnsafePointer(layout.numericLimits)
         let columns = layout.slots.count
-        var failure: FlowLineError?
-        layout.slots.withUnsafeBufferPointer { slots in
-            var i = start
-            var column = 0
-            while true {
-                while i < end && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
-                if i >= end { break }
-                let s = i
-                while i < end && p[i] != 0x20 && p[i] != 0x09 { i += 1 }
-                if column >= columns {
-                    column += 1
-                    continue  // count the extra fields for the error
+        var badColumn = -1, badStart = 0, badEnd = 0
+        var i = start
+        var column = 0
+        while true {
+            while i < end && p[i] == 0x20 { i += 1 }
+            if i >= end { break }
+            let s = i
+            if column >= columns {
+                // Count the extra fields for the error.
+                i = FlowLogParser.tokenEnd(p, i, end, bufferEnd)
+                column += 1
+                continue
+            }
+            let limit = limits[column]
+            if limit != 0 {
+                // Up to 19 digits cannot overflow UInt64; longer numbers take the checked path.
+                var value: UInt64 = 0
+                while i < end {
+                    let d = p[i] &- 0x30
+                    if d > 9 { break }
+                    value = value &* 10 &+ UInt64(d)
+                    i += 1
                 }
-                let slot = slots[column]
-                if slot != .string && failure == nil && !(i - s == 1 && p[s] == UInt8(ascii: "-")) {
-                    if !FlowLogParser.store(slot, p, s, i, into: &record) {
-                        // Keep counting: a wrong field count is the better diagnosis.
-                        failure = .invalidValue(field: layout.names[column], column: column + 1,
-                                                value: FlowLogParser.excerpt(p, s, i))
+                if i == end || p[i] == 0x20 {
+                    let digits = i - s
+                    var valid = digits > 0 && value <= limit
+                    if digits > 19 {
+                        // The wrapping loop may have overflowed: redo it with checks.
+                        let checked = FlowLogParser.unsigned(p, s, i, max: limit)
+                        valid = checked != nil
+                        value = checked ?? 0
+                    }
+                    if valid {
+                        FlowLogParser.storeNumber(slots[column], value, into: &record)
+                    } else if badColumn < 0 {
+                        badColumn = column; badStart = s; badEnd = i
+                    }
+                } else {
+                    i = FlowLogParser.tokenEnd(p, i, end, bufferEnd)
+                    if !(i - s == 1 && p[s] == UInt8(ascii: "-")) && badColumn < 0 {
+                        badColumn = column; badStart = s; badEnd = i
                     }
                 }
-                column += 1
+            } else {
+                i = FlowLogParser.tokenEnd(p, i, end, bufferEnd)
+                let slot = slots[column]
+                if slot != .string && !(i - s == 1 && p[s] == UInt8(ascii: "-")) && badColumn < 0 {
+                    if !FlowLogParser.store(slot, p, s, i, into: &record) {
+                        badColumn = column; badStart = s; badEnd = i
+                    }
+                }
             }
-            if column != columns { failure = .fieldCount(expected: columns, found: column) }
+            column += 1
         }
-        if let failure { throw failure }
+        // A wrong field count is the better diagnosis, so it wins over a bad value.
+        if column != columns { throw .fieldCount(expected: columns, found: column) }
+        if badColumn >= 0 {
+            throw .invalidValue(field: layout.names[badColumn], column: badColumn + 1,
+                                value: FlowLogParser.excerpt(p, badStart, badEnd))
+        }
         return record
+    }
+
+    /// Index of the first space at or after `i`, or `end`. Reads 8 bytes at a time (never past
+    /// `bufferEnd`); on little-endian the lowest flagged byte of the SWAR test is exact.
+    @inline(__always)
+    static func tokenEnd(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int, _ bufferEnd: Int) -> Int {
+        var j = i
+        #if _endian(little)
+        let raw = UnsafeRawPointer(p)
+        while j + 8 <= bufferEnd && j < end {
+            let x = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) ^ 0x2020_2020_2020_2020
+            let hit = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+            if hit != 0 { return min(j + hit.trailingZeroBitCount >> 3, end) }
+            j += 8
+        }
+        if j >= end { return end }
+        #endif
+        while j < end && p[j] != 0x20 { j += 1 }
+        return j
+    }
+
+    /// Stores a value already checked against `numericLimit(slot)`.
+    @inline(__always)
+    static func storeNumber(_ slot: FlowSlot, _ v: UInt64, into r: inout FlowLogRecord) {
+        switch slot {
+        case .version: r.versionValue = UInt16(truncatingIfNeeded: v)
+        case .srcport: r.srcportValue = UInt16(truncatingIfNeeded: v)
+        case .dstport: r.dstportValue = UInt16(truncatingIfNeeded: v)
+        case .tcpFlags: r.tcpFlagsValue = UInt16(truncatingIfNeeded: v)
+        case .trafficPath: r.trafficPathValue = UInt16(truncatingIfNeeded: v)
+        case .proto: r.protocolValue = UInt8(truncatingIfNeeded: v)
+        case .packets: r.packetsValue = v
+        case .bytes: r.bytesValue = v
+        case .start: r.startValue = Int64(truncatingIfNeeded: v)
+        case .end: r.endValue = Int64(truncatingIfNeeded: v)
+        default: return
+        }
+        r.present |= slot.bit
     }
 
     static func excerpt(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> String {

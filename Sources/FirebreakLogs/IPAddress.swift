@@ -74,40 +74,33 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses `p[start..<end]`; nil if it is not exactly one address.
     static func parse(_ p: UnsafePointer<UInt8>?, _ start: Int, _ end: Int) -> IPAddress? {
         guard let p, end > start, end - start <= 45 else { return nil }
-        var hasColon = false
-        for i in start..<end where p[i] == UInt8(ascii: ":") { hasColon = true; break }
-        if !hasColon {
-            return parseIPv4(p, start, end).map { IPAddress(ipv4: $0) }
-        }
+        if let v4 = parseIPv4(p, start, end) { return IPAddress(ipv4: v4) }
         return parseIPv6(p, start, end)
     }
 
+    /// Strict dotted quad: four decimal octets ≤ 255, no leading zeros (ambiguous octal).
     static func parseIPv4(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> UInt32? {
+        guard end - start >= 7 && end - start <= 15 else { return nil }
         var value: UInt32 = 0
-        var octet: UInt32 = 0
-        var digits = 0
-        var dots = 0
         var i = start
-        while i < end {
-            let c = p[i]
-            if c >= 0x30 && c <= 0x39 {
-                if digits > 0 && octet == 0 { return nil }  // no leading zeros (ambiguous octal)
-                octet = octet * 10 + UInt32(c - 0x30)
-                digits += 1
-                if digits > 3 || octet > 255 { return nil }
-            } else if c == UInt8(ascii: ".") {
-                guard digits > 0, dots < 3 else { return nil }
-                value = value << 8 | octet
-                octet = 0
-                digits = 0
-                dots += 1
-            } else {
-                return nil
+        for octetIndex in 0..<4 {
+            let s = i
+            var octet: UInt32 = 0
+            while i < end {
+                let d = p[i] &- 0x30
+                if d > 9 { break }
+                octet = octet &* 10 &+ UInt32(d)
+                i += 1
             }
-            i += 1
+            let digits = i - s
+            guard digits >= 1 && digits <= 3 && octet <= 255 && (digits == 1 || p[s] != 0x30) else { return nil }
+            value = value << 8 | octet
+            if octetIndex < 3 {
+                guard i < end && p[i] == UInt8(ascii: ".") else { return nil }
+                i += 1
+            }
         }
-        guard dots == 3, digits > 0 else { return nil }
-        return value << 8 | octet
+        return i == end ? value : nil
     }
 
     static func parseIPv6(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> IPAddress? {

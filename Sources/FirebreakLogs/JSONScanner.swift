@@ -76,27 +76,41 @@ struct JSONScanner {
     }
 
     /// Scans a string whose opening quote is at `pos`; leaves `pos` after the closing quote.
-    /// Escapes are only located here; they are validated when decoded.
+    /// Escapes are only located here; they are validated when decoded. Eight bytes are checked
+    /// at a time (SWAR) while none of them is `"`, `\` or a control character.
     @inline(__always)
     mutating func scanString() throws(JSONParseError) -> JSONStringToken {
         let open = pos
         var p = pos + 1
         var escaped = false
-        while p < end {
-            let c = base[p]
-            if c == 0x22 {
-                pos = p + 1
-                return JSONStringToken(start: open + 1, end: p, hasEscapes: escaped)
+        let raw = UnsafeRawPointer(base)
+        while true {
+            while p + 8 <= end {
+                let v = raw.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                let q = v ^ 0x2222_2222_2222_2222
+                let b = v ^ 0x5C5C_5C5C_5C5C_5C5C
+                let special = ((q &- 0x0101_0101_0101_0101) & ~q) | ((b &- 0x0101_0101_0101_0101) & ~b)
+                    | ((v &- 0x2020_2020_2020_2020) & ~v)
+                if special & 0x8080_8080_8080_8080 != 0 { break }
+                p += 8
             }
-            if c == 0x5C {
-                escaped = true
-                p += 2
-                continue
+            let stop = min(p + 8, end)
+            while p < stop {
+                let c = base[p]
+                if c == 0x22 {
+                    pos = p + 1
+                    return JSONStringToken(start: open + 1, end: p, hasEscapes: escaped)
+                }
+                if c == 0x5C {
+                    escaped = true
+                    p += 2
+                    continue
+                }
+                if c < 0x20 { throw error("unescaped control character in string", at: p) }
+                p += 1
             }
-            if c < 0x20 { throw error("unescaped control character in string", at: p) }
-            p += 1
+            if p >= end { throw error("unterminated string", at: open) }
         }
-        throw error("unterminated string", at: open)
     }
 
     /// Expects a string next (after whitespace) and scans it.
@@ -189,6 +203,30 @@ struct JSONScanner {
             v = v << 4 | UInt16(d)
         }
         return v
+    }
+
+    /// Fast path for a plain non-negative integer of 1–18 digits (no leading zero) followed by a
+    /// structural character; nil (and `pos` unchanged) for anything else, which the caller
+    /// then hands to `scanNumber`.
+    @inline(__always)
+    mutating func scanSmallUnsigned() -> Int64? {
+        skipWhitespace()
+        var p = pos
+        var value: Int64 = 0
+        while p < end {
+            let d = base[p] &- 0x30
+            if d > 9 { break }
+            value = value &* 10 &+ Int64(d)
+            p += 1
+        }
+        let digits = p - pos
+        guard digits >= 1 && digits <= 18, digits == 1 || base[pos] != 0x30, p < end else { return nil }
+        let c = base[p]
+        guard c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else {
+            return nil
+        }
+        pos = p
+        return value
     }
 
     /// Scans a number at `pos` (strict JSON grammar) and returns its value.

@@ -108,6 +108,12 @@ extension DecodeSession {
         s.pos += 1
         if s.peek() == UInt8(ascii: "]") { s.pos += 1; return }
         let ruleFormat = header.logGroup.flatMap { configuration.flowLogFormat(forLogGroup: $0) }
+        // Events are ~100–300 bytes of JSON each; reserving avoids repeatedly regrowing an array
+        // of large elements. Bounded by the event limit and the payload size.
+        let estimate = min(configuration.maxEventsPerRecord, (s.end - s.pos) / 160 + 1)
+        if result.events.capacity < result.events.count + estimate {
+            result.events.reserveCapacity(result.events.count + estimate)
+        }
         var context = LogContext(recordIndex: recordIndex, logGroup: header.logGroup, logStream: header.logStream, owner: header.owner)
         var eventIndex = 0
         while true {
@@ -128,7 +134,9 @@ extension DecodeSession {
                     } else if s.tokenEquals(key, "id") {
                         id = try optionalString(&s)
                     } else if s.tokenEquals(key, "timestamp") {
-                        if let c = s.peek(), c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) {
+                        if let fast = s.scanSmallUnsigned() {
+                            timestamp = fast
+                        } else if let c = s.peek(), c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) {
                             timestamp = try s.scanNumber().int64Value
                         } else {
                             try s.skipValue(depth: 3, maxDepth: configuration.maxJSONDepth)

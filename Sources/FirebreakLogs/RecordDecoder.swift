@@ -87,6 +87,7 @@ struct DecodeSession {
     var stopped = false
     /// Format from an S3 flow-log header line, for the lines after it.
     var headerFormat: FlowLogFormat?
+    let defaultParser = FlowLogParser(format: .defaultV2)
 
     init(configuration: DecoderConfiguration, recordIndex: Int) {
         self.configuration = configuration
@@ -234,7 +235,7 @@ struct DecodeSession {
         }
         if p[s] == UInt8(ascii: "2") && length > 2 && p[s + 1] == 0x20 {
             do {
-                let record = try FlowLogParser(format: .defaultV2).parse(storage, s, e)
+                let record = try defaultParser.parse(storage, s, e)
                 _ = emit(.flow(record), context, line: line)
                 return
             } catch .fieldCount {
