@@ -114,11 +114,12 @@ extension DecodeSession {
         if result.events.capacity < result.events.count + estimate {
             result.events.reserveCapacity(result.events.count + estimate)
         }
-        var context = LogContext(recordIndex: recordIndex, logGroup: header.logGroup, logStream: header.logStream, owner: header.owner)
+        var context = LogContext(recordIndex: recordIndex, origin: LogContext.Origin(
+            logGroup: header.logGroup, logStream: header.logStream, owner: header.owner, payload: storage))
         var eventIndex = 0
         while true {
             try s.expect(UInt8(ascii: "{"), "'{' (a log event)")
-            var id: String?
+            var id: LogContext.EventID = .none
             var timestamp: Int64?
             var message: JSONStringToken?
             var messageIsString = true
@@ -132,7 +133,13 @@ extension DecodeSession {
                             try s.skipValue(depth: 3, maxDepth: configuration.maxJSONDepth)
                         }
                     } else if s.tokenEquals(key, "id") {
-                        id = try optionalString(&s)
+                        if s.peek() == 0x22 {
+                            let token = try s.scanString()
+                            id = token.hasEscapes ? .string(try s.string(token)) : .range(start: token.start, end: token.end)
+                        } else {
+                            id = .none
+                            try s.skipValue(depth: 3, maxDepth: configuration.maxJSONDepth)
+                        }
                     } else if s.tokenEquals(key, "timestamp") {
                         if let fast = s.scanSmallUnsigned() {
                             timestamp = fast
@@ -153,7 +160,7 @@ extension DecodeSession {
                 s.pos += 1
             }
             if !stopped {
-                context.cloudWatchEventID = id
+                context.eventID = id
                 context.timestampMillis = timestamp
                 if let message {
                     decodeMessage(s, message, storage, context, eventIndex: eventIndex, ruleFormat: ruleFormat)

@@ -100,7 +100,7 @@ struct DecodeSession {
 
     /// Adds an event; false (and a `tooManyEvents` issue) once the limit is reached.
     @inline(__always)
-    mutating func emit(_ event: LogEvent, _ context: LogContext, line: Int?) -> Bool {
+    mutating func emit(_ event: consuming LogEvent, _ context: LogContext, line: Int?) -> Bool {
         if stopped { return false }
         if result.events.count >= configuration.maxEventsPerRecord {
             stopped = true
@@ -209,7 +209,7 @@ struct DecodeSession {
             let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
             do {
                 let document = try parser.parse(UnsafeBufferPointer(start: p + s, count: length))
-                handleJSON(document, context, line: line, inCloudWatchLogs: context.logGroup != nil)
+                handleJSON(document, context, line: line, inCloudWatchLogs: context.origin != nil)
             } catch {
                 issue(.json, line: line, error.description)
             }
@@ -227,7 +227,7 @@ struct DecodeSession {
             }
             do {
                 let record = try FlowLogParser(format: format).parse(storage, s, e)
-                _ = emit(.flow(record), context, line: line)
+                _ = emit(.flow(consume record), context, line: line)
             } catch {
                 issue(.flowLine, line: line, error.message)
             }
@@ -236,7 +236,7 @@ struct DecodeSession {
         if p[s] == UInt8(ascii: "2") && length > 2 && p[s + 1] == 0x20 {
             do {
                 let record = try defaultParser.parse(storage, s, e)
-                _ = emit(.flow(record), context, line: line)
+                _ = emit(.flow(consume record), context, line: line)
                 return
             } catch .fieldCount {
                 // Not a default-format flow line: fall through to text.
