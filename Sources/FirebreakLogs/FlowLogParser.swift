@@ -63,6 +63,12 @@ public struct FlowLogParser: Sendable {
             if limit != 0 {
                 // Up to 19 digits cannot overflow UInt64; longer numbers take the checked path.
                 var value: UInt64 = 0
+                #if _endian(little)
+                if i + 8 <= bufferEnd && i + 8 <= end, let eight = FlowLogParser.eightDigits(p, i) {
+                    value = eight
+                    i += 8
+                }
+                #endif
                 while i < end {
                     let d = p[i] &- 0x30
                     if d > 9 { break }
@@ -107,6 +113,20 @@ public struct FlowLogParser: Sendable {
                                 value: FlowLogParser.excerpt(p, badStart, badEnd))
         }
         return record
+    }
+
+    /// The value of the 8 ASCII digits at `p[i..<i+8]`, or nil if any of them is not a digit
+    /// (SWAR: validate all eight at once, then combine pairs, quads and halves).
+    @inline(__always)
+    static func eightDigits(_ p: UnsafePointer<UInt8>, _ i: Int) -> UInt64? {
+        let v = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        let x = v &- 0x3030_3030_3030_3030
+        // Every byte must be 0x30...0x39: no borrow below '0', nothing above '9'.
+        guard (x | (x &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        let pairs = (x &* 10) &+ (x >> 8)  // little-endian: the first digit is the low byte
+        let quads = ((pairs & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 << 32))
+                     &+ ((pairs >> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 << 32))) >> 32
+        return quads
     }
 
     /// Index of the first space at or after `i`, or `end`. Reads 8 bytes at a time (never past

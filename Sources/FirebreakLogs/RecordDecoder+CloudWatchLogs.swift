@@ -110,7 +110,7 @@ extension DecodeSession {
         let ruleFormat = header.logGroup.flatMap { configuration.flowLogFormat(forLogGroup: $0) }
         // Events are ~100–300 bytes of JSON each; reserving avoids repeatedly regrowing an array
         // of large elements. Bounded by the event limit and the payload size.
-        let estimate = min(configuration.maxEventsPerRecord, (s.end - s.pos) / 160 + 1)
+        let estimate = max(0, min(configuration.maxEventsPerRecord, (s.end - s.pos) / 160 + 1))
         if result.events.capacity < result.events.count + estimate {
             result.events.reserveCapacity(result.events.count + estimate)
         }
@@ -179,7 +179,7 @@ extension DecodeSession {
     private mutating func decodeMessage(_ s: JSONScanner, _ token: JSONStringToken, _ storage: ByteStorage,
                                         _ context: LogContext, eventIndex: Int, ruleFormat: FlowLogFormat?) {
         let limit = max(configuration.maxLineBytes, configuration.maxJSONBytes)
-        if token.end - token.start > limit * 6 + 16 {  // even fully escaped, too long
+        if (token.end - token.start - 16) / 6 > limit {  // too long even if fully escaped
             issue(.lineTooLong, line: eventIndex, "message of \(token.end - token.start) bytes exceeds the limit; skipped")
             return
         }

@@ -229,3 +229,32 @@ import Testing
         #expect(result.issues.first?.line == 1)
     }
 }
+
+@Suite struct FlowNumberParsingTests {
+    @Test func numericFieldsOfEveryLengthParseExactly() throws {
+        let format = try FlowLogFormat(parsing: "packets bytes start")
+        var values: [UInt64] = [0, 1, 9, 10, 99_999_999, 100_000_000, 12_345_678_901, UInt64(Int64.max), UInt64.max]
+        var rng = SystemRandomNumberGenerator()
+        for digits in 1...19 {
+            let upper = (0..<digits).reduce(UInt64(1)) { acc, _ in acc &* 10 }
+            values.append(UInt64.random(in: 0..<upper, using: &rng))
+        }
+        for v in values {
+            let start = min(v, UInt64(Int64.max))
+            let r = try FlowLogParser(format: format).parse("\(v) \(v) \(start)")
+            #expect(r.packets == v && r.bytes == v && r.start == Int64(start))
+        }
+        #expect(throws: FlowLineError.invalidValue(field: "bytes", column: 2, value: "18446744073709551616")) {
+            try FlowLogParser(format: format).parse("1 18446744073709551616 1")
+        }
+        #expect(throws: FlowLineError.invalidValue(field: "start", column: 3, value: "9223372036854775808")) {
+            try FlowLogParser(format: format).parse("1 1 9223372036854775808")
+        }
+        #expect(throws: FlowLineError.invalidValue(field: "packets", column: 1, value: "1234567x9")) {
+            try FlowLogParser(format: format).parse("1234567x9 1 1")
+        }
+        #expect(throws: FlowLineError.invalidValue(field: "packets", column: 1, value: "12345678/")) {
+            try FlowLogParser(format: format).parse("12345678/ 1 1")
+        }
+    }
+}
