@@ -1,0 +1,155 @@
+/// Every VPC Flow Logs field of versions 2–5 and 7 (plus `reject-reason`), by its AWS name.
+public enum FlowLogField: String, Sendable, CaseIterable, Hashable {
+    // Version 2 (the default format, in order).
+    case version
+    case accountID = "account-id"
+    case interfaceID = "interface-id"
+    case srcaddr
+    case dstaddr
+    case srcport
+    case dstport
+    case `protocol`
+    case packets
+    case bytes
+    case start
+    case end
+    case action
+    case logStatus = "log-status"
+    // Version 3.
+    case vpcID = "vpc-id"
+    case subnetID = "subnet-id"
+    case instanceID = "instance-id"
+    case tcpFlags = "tcp-flags"
+    case type
+    case pktSrcaddr = "pkt-srcaddr"
+    case pktDstaddr = "pkt-dstaddr"
+    // Version 4.
+    case region
+    case azID = "az-id"
+    case sublocationType = "sublocation-type"
+    case sublocationID = "sublocation-id"
+    // Version 5.
+    case pktSrcAWSService = "pkt-src-aws-service"
+    case pktDstAWSService = "pkt-dst-aws-service"
+    case flowDirection = "flow-direction"
+    case trafficPath = "traffic-path"
+    // Version 7 (ECS).
+    case ecsClusterARN = "ecs-cluster-arn"
+    case ecsClusterName = "ecs-cluster-name"
+    case ecsContainerInstanceARN = "ecs-container-instance-arn"
+    case ecsContainerInstanceID = "ecs-container-instance-id"
+    case ecsContainerID = "ecs-container-id"
+    case ecsSecondContainerID = "ecs-second-container-id"
+    case ecsServiceName = "ecs-service-name"
+    case ecsTaskDefinitionARN = "ecs-task-definition-arn"
+    case ecsTaskARN = "ecs-task-arn"
+    case ecsTaskID = "ecs-task-id"
+    // Later (version believed 8).
+    case rejectReason = "reject-reason"
+
+    /// Position in `allCases` (cached: `allCases` itself builds a new array on every call).
+    var ordinal: Int { FlowLogField.ordinals[self] ?? 0 }
+
+    private static let ordinals: [FlowLogField: Int] = {
+        var map: [FlowLogField: Int] = [:]
+        for (i, f) in FlowLogField.allCases.enumerated() { map[f] = i }
+        return map
+    }()
+
+    /// How the field's value is typed.
+    public var valueKind: FlowFieldKind {
+        switch self {
+        case .srcaddr, .dstaddr, .pktSrcaddr, .pktDstaddr: return .address
+        case .version, .srcport, .dstport, .protocol, .start, .end, .tcpFlags, .trafficPath: return .integer
+        case .packets, .bytes: return .unsigned
+        case .action: return .action
+        case .logStatus: return .logStatus
+        case .type: return .trafficType
+        case .flowDirection: return .flowDirection
+        default: return .string
+        }
+    }
+
+    /// The default (version 2) format's fields, in order.
+    public static let defaultV2: [FlowLogField] = [
+        .version, .accountID, .interfaceID, .srcaddr, .dstaddr, .srcport, .dstport, .protocol,
+        .packets, .bytes, .start, .end, .action, .logStatus,
+    ]
+}
+
+/// The value type of a flow-log field.
+public enum FlowFieldKind: Sendable, Equatable {
+    case string, integer, unsigned, address, action, logStatus, trafficType, flowDirection
+}
+
+/// `action`: whether security groups and network ACLs allowed the traffic.
+public enum FlowAction: String, Sendable, Equatable {
+    case accept = "ACCEPT"
+    case reject = "REJECT"
+}
+
+/// `log-status`.
+public enum FlowLogStatus: String, Sendable, Equatable {
+    case ok = "OK"
+    case noData = "NODATA"
+    case skipData = "SKIPDATA"
+}
+
+/// `type`: the traffic type.
+public enum FlowTrafficType: String, Sendable, Equatable {
+    case ipv4 = "IPv4"
+    case ipv6 = "IPv6"
+    case efa = "EFA"
+}
+
+/// `flow-direction`, relative to the network interface.
+public enum FlowDirection: String, Sendable, Equatable {
+    case ingress
+    case egress
+}
+
+/// A typed field value, as returned by `FlowLogRecord.field(_:)`.
+public enum FlowFieldValue: Sendable, Equatable, CustomStringConvertible {
+    case string(String)
+    /// Ports, protocol, version, start/end, tcp-flags, traffic-path.
+    case integer(Int64)
+    /// packets, bytes.
+    case unsigned(UInt64)
+    case address(IPAddress)
+    case action(FlowAction)
+    case logStatus(FlowLogStatus)
+    case trafficType(FlowTrafficType)
+    case flowDirection(FlowDirection)
+
+    /// The value as it appears in the log line.
+    public var description: String {
+        switch self {
+        case .string(let s): return s
+        case .integer(let i): return String(i)
+        case .unsigned(let u): return String(u)
+        case .address(let a): return a.description
+        case .action(let a): return a.rawValue
+        case .logStatus(let s): return s.rawValue
+        case .trafficType(let t): return t.rawValue
+        case .flowDirection(let d): return d.rawValue
+        }
+    }
+
+    /// Integer value for `.integer` and (when it fits) `.unsigned`.
+    public var int64Value: Int64? {
+        switch self {
+        case .integer(let i): return i
+        case .unsigned(let u): return u <= UInt64(Int64.max) ? Int64(u) : nil
+        default: return nil
+        }
+    }
+
+    /// JSON rendering: numbers as numbers, everything else as strings.
+    public var jsonValue: JSONValue {
+        switch self {
+        case .integer(let i): return .int(i)
+        case .unsigned(let u): return u <= UInt64(Int64.max) ? .int(Int64(u)) : .double(Double(u))
+        default: return .string(description)
+        }
+    }
+}
