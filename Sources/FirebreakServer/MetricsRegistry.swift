@@ -90,8 +90,6 @@ public final class MetricsRegistry: Sendable {
             case .counter, .gauge:
                 if let provider = family.provider {
                     out += "\(name) \(Self.format(provider()))\n"
-                } else if family.values.isEmpty, family.kind == .counter || family.kind == .gauge {
-                    out += "\(name) 0\n"
                 }
                 for key in family.values.keys.sorted() {
                     out += "\(name)\(key) \(Self.format(family.values[key]!))\n"

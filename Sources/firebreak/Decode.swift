@@ -30,7 +30,10 @@ struct Decode: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let decoder = RecordDecoder(configuration: settings.decoder)
+        // A file is not a Firehose record: an S3 flow-log object may hold millions of lines.
+        var configuration = settings.decoder
+        configuration.maxEventsPerRecord = Int.max
+        let decoder = RecordDecoder(configuration: configuration)
         var failed = false
         for path in files {
             let bytes: [UInt8]

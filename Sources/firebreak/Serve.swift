@@ -10,10 +10,13 @@ struct Serve: ParsableCommand {
             Configuration starts from the embedded default (config/firebreak.yaml in the source tree), then \
             the file given with --config, then FIREBREAK_* environment variables, e.g.:
 
-              FIREBREAK_LISTEN=0.0.0.0:8080 FIREBREAK_ACCESS_KEY_FILE=/run/secrets/firehose-key firebreak serve
+              export FIREBREAK_LISTEN=0.0.0.0:8080
+              export FIREBREAK_ACCESS_KEY_FILE=/run/secrets/firehose-key
+              firebreak serve
 
-            The Firehose access key comes only from FIREBREAK_ACCESS_KEY or FIREBREAK_ACCESS_KEY_FILE; without \
-            one the service listens on loopback addresses only. SIGTERM or SIGINT drains in-flight deliveries \
+            Give the Firehose access key with FIREBREAK_ACCESS_KEY or FIREBREAK_ACCESS_KEY_FILE (one key per \
+            line; two keys during a rotation), never in a config file. Without a key the service listens on \
+            loopback addresses only. SIGTERM or SIGINT drains in-flight deliveries \
             (server.drain_seconds) and exits 0.
             """)
 
