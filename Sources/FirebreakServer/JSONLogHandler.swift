@@ -42,6 +42,8 @@ public struct JSONLogHandler: LogHandler {
         case .string(let text): return quote(text)
         case .stringConvertible(let convertible):
             if let number = convertible as? any BinaryInteger { return String(describing: number) }
+            if let flag = convertible as? Bool { return flag ? "true" : "false" }
+            if let number = convertible as? Double, number.isFinite { return String(number) }
             return quote(convertible.description)
         case .array(let items): return "[" + items.map(render).joined(separator: ",") + "]"
         case .dictionary(let map):
