@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP"]),
         .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "CZlib"]),
         .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs", "CZlib"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs"]),
     ]
 )

@@ -1,4 +1,4 @@
-import CZlib
+import FirebreakLogs
 import Foundation
 
 /// Builds Firehose deliveries the way CloudWatch Logs and Firehose do for VPC Flow Logs:
@@ -49,7 +49,7 @@ struct FlowLogGenerator {
             json += #"{"id":""# + id + #"","timestamp":"# + String((start + i / 10) * 1000) + #","message":""# + line(eni: eni, start: start) + #""}"#
         }
         json += "]}"
-        return gzip(Array(json.utf8))
+        return Gzip.compress(Array(json.utf8))
     }
 
     /// A JSON request body of about `targetBytes`.
@@ -64,25 +64,5 @@ struct FlowLogGenerator {
         }
         let body = #"{"requestId":"bench-"# + String(requestCounter) + #"","timestamp":1700000000000,"records":["# + parts.joined(separator: ",") + "]}"
         return Array(body.utf8)
-    }
-
-    private func gzip(_ input: [UInt8]) -> [UInt8] {
-        let strm = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        strm.initialize(to: z_stream())
-        defer { deflateEnd(strm); strm.deinitialize(count: 1); strm.deallocate() }
-        precondition(czlib_deflateInit2(strm, 6, 15 + 16) == Z_OK)
-        var source = input
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(strm, UInt(input.count))) + 64)
-        let n: Int = source.withUnsafeMutableBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                strm.pointee.next_in = src.baseAddress
-                strm.pointee.avail_in = UInt32(src.count)
-                strm.pointee.next_out = dst.baseAddress
-                strm.pointee.avail_out = UInt32(dst.count)
-                precondition(deflate(strm, Z_FINISH) == Z_STREAM_END)
-                return dst.count - Int(strm.pointee.avail_out)
-            }
-        }
-        return Array(out.prefix(n))
     }
 }

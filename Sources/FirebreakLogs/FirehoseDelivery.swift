@@ -160,10 +160,7 @@ public struct FirehoseDelivery: Sendable {
                 } else {
                     try s.skipValue(depth: 1, maxDepth: 64)
                 }
-                guard let next = s.peek() else { throw s.error("unterminated object") }
-                s.pos += 1
-                if next == UInt8(ascii: "}") { break }
-                guard next == UInt8(ascii: ",") else { throw s.error("expected ',' or '}' in object", at: s.pos - 1) }
+                if try s.endOfElement(close: UInt8(ascii: "}")) { break }
             }
         } else {
             s.pos += 1
@@ -190,10 +187,7 @@ public struct FirehoseDelivery: Sendable {
                 records.append(try parseRecord(&s, index: index, limits: limits))
             }
             index += 1
-            guard let next = s.peek() else { throw s.error("unterminated array") }
-            s.pos += 1
-            if next == UInt8(ascii: "]") { return (records, index) }
-            guard next == UInt8(ascii: ",") else { throw s.error("expected ',' or ']' in array", at: s.pos - 1) }
+            if try s.endOfElement(close: UInt8(ascii: "]")) { return (records, index) }
         }
     }
 
@@ -213,10 +207,7 @@ public struct FirehoseDelivery: Sendable {
                 } else {
                     try s.skipValue(depth: 3, maxDepth: 64)
                 }
-                guard let next = s.peek() else { throw s.error("unterminated object") }
-                s.pos += 1
-                if next == UInt8(ascii: "}") { break }
-                guard next == UInt8(ascii: ",") else { throw s.error("expected ',' or '}' in object", at: s.pos - 1) }
+                if try s.endOfElement(close: UInt8(ascii: "}")) { break }
             }
         } else {
             s.pos += 1

@@ -70,6 +70,24 @@ struct JSONScanner {
         pos += 1
     }
 
+    /// After a value inside a container: consumes the separator `,` (returns false: more follow) or
+    /// the container's `close` byte (returns true: the container ended).
+    @inline(__always)
+    mutating func endOfElement(close: UInt8) throws(JSONParseError) -> Bool {
+        guard let next = peek() else { throw separatorError(close: close, found: false) }
+        pos += 1
+        if next == close { return true }
+        if next == UInt8(ascii: ",") { return false }
+        throw separatorError(close: close, found: true)
+    }
+
+    @inline(never)
+    private func separatorError(close: UInt8, found: Bool) -> JSONParseError {
+        let container = close == UInt8(ascii: "}") ? "object" : "array"
+        guard found else { return error("unterminated \(container)") }
+        return error("expected ',' or '\(Character(Unicode.Scalar(close)))' in \(container)", at: pos - 1)
+    }
+
     func describe(_ byte: UInt8) -> String {
         if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
         return "byte 0x\(String(byte, radix: 16))"
@@ -306,10 +324,7 @@ struct JSONScanner {
                 _ = try expectString("object key")
                 try expect(UInt8(ascii: ":"), "':'")
                 try skipValue(depth: depth + 1, maxDepth: maxDepth)
-                guard let next = peek() else { throw error("unterminated object") }
-                pos += 1
-                if next == UInt8(ascii: "}") { return }
-                guard next == UInt8(ascii: ",") else { throw error("expected ',' or '}' in object", at: pos - 1) }
+                if try endOfElement(close: UInt8(ascii: "}")) { return }
             }
         case UInt8(ascii: "["):
             guard depth < maxDepth else { throw error("nesting deeper than \(maxDepth)") }
@@ -317,10 +332,7 @@ struct JSONScanner {
             if peek() == UInt8(ascii: "]") { pos += 1; return }
             while true {
                 try skipValue(depth: depth + 1, maxDepth: maxDepth)
-                guard let next = peek() else { throw error("unterminated array") }
-                pos += 1
-                if next == UInt8(ascii: "]") { return }
-                guard next == UInt8(ascii: ",") else { throw error("expected ',' or ']' in array", at: pos - 1) }
+                if try endOfElement(close: UInt8(ascii: "]")) { return }
             }
         case UInt8(ascii: "t"): try scanLiteral("true")
         case UInt8(ascii: "f"): try scanLiteral("false")
@@ -346,10 +358,7 @@ struct JSONScanner {
                 let value = try parseValue(depth: depth + 1, maxDepth: maxDepth)
                 keys.append(key)
                 values.append(value)
-                guard let next = peek() else { throw error("unterminated object") }
-                pos += 1
-                if next == UInt8(ascii: "}") { return .object(JSONObject(keys: keys, values: values)) }
-                guard next == UInt8(ascii: ",") else { throw error("expected ',' or '}' in object", at: pos - 1) }
+                if try endOfElement(close: UInt8(ascii: "}")) { return .object(JSONObject(keys: keys, values: values)) }
             }
         case UInt8(ascii: "["):
             guard depth < maxDepth else { throw error("nesting deeper than \(maxDepth)") }
@@ -358,10 +367,7 @@ struct JSONScanner {
             if peek() == UInt8(ascii: "]") { pos += 1; return .array(elements) }
             while true {
                 elements.append(try parseValue(depth: depth + 1, maxDepth: maxDepth))
-                guard let next = peek() else { throw error("unterminated array") }
-                pos += 1
-                if next == UInt8(ascii: "]") { return .array(elements) }
-                guard next == UInt8(ascii: ",") else { throw error("expected ',' or ']' in array", at: pos - 1) }
+                if try endOfElement(close: UInt8(ascii: "]")) { return .array(elements) }
             }
         case UInt8(ascii: "t"): try scanLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try scanLiteral("false"); return .bool(false)

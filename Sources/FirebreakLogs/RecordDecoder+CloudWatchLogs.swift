@@ -50,10 +50,7 @@ extension DecodeSession {
                 } else {
                     try s.skipValue(depth: 1, maxDepth: maxDepth)
                 }
-                guard let next = s.peek() else { throw s.error("unterminated object") }
-                s.pos += 1
-                if next == UInt8(ascii: "}") { break }
-                guard next == UInt8(ascii: ",") else { throw s.error("expected ',' or '}' in object", at: s.pos - 1) }
+                if try s.endOfElement(close: UInt8(ascii: "}")) { break }
             }
             if s.peek() != nil { throw s.error("unexpected data after the JSON document") }
         } catch {
@@ -151,10 +148,7 @@ extension DecodeSession {
                     } else {
                         try s.skipValue(depth: 3, maxDepth: configuration.maxJSONDepth)
                     }
-                    guard let next = s.peek() else { throw s.error("unterminated object") }
-                    s.pos += 1
-                    if next == UInt8(ascii: "}") { break }
-                    guard next == UInt8(ascii: ",") else { throw s.error("expected ',' or '}' in object", at: s.pos - 1) }
+                    if try s.endOfElement(close: UInt8(ascii: "}")) { break }
                 }
             } else {
                 s.pos += 1
@@ -169,10 +163,7 @@ extension DecodeSession {
                 }
             }
             eventIndex += 1
-            guard let next = s.peek() else { throw s.error("unterminated array") }
-            s.pos += 1
-            if next == UInt8(ascii: "]") { return }
-            guard next == UInt8(ascii: ",") else { throw s.error("expected ',' or ']' in array", at: s.pos - 1) }
+            if try s.endOfElement(close: UInt8(ascii: "]")) { return }
         }
     }
 

@@ -25,19 +25,7 @@ public struct RecordDecoder: Sendable {
     /// Decodes one Firehose record (`data` after base64).
     public func decode(record bytes: [UInt8], index: Int) throws(RecordDecodeError) -> RecordDecodeResult {
         var session = DecodeSession(configuration: configuration, recordIndex: index)
-        let storage: ByteStorage
-        let compressed = Gzip.hasMagic(bytes)
-        if compressed {
-            do {
-                storage = try bytes.withUnsafeBufferPointer { (buf) throws(GzipError) -> ByteStorage in
-                    try Gzip.inflate(buf, limits: configuration.gzipLimits)
-                }
-            } catch {
-                throw .gzip(recordIndex: index, error)
-            }
-        } else {
-            storage = ByteStorage(copying: bytes)
-        }
+        let storage = try inflatedIfGzip(bytes, recordIndex: index)
         session.result.decompressedBytes = storage.count
         session.decodePayload(storage)
         return session.result
@@ -46,18 +34,7 @@ public struct RecordDecoder: Sendable {
     /// A file as `firebreak decode` reads it: a Firehose request body (JSON with requestId/records,
     /// gzip or not), a CloudWatch Logs payload, an S3 CloudTrail file or a flow-log file (gzip or plain).
     public func decodeFile(_ bytes: [UInt8]) throws(RecordDecodeError) -> RecordDecodeResult {
-        let storage: ByteStorage
-        if Gzip.hasMagic(bytes) {
-            do {
-                storage = try bytes.withUnsafeBufferPointer { (buf) throws(GzipError) -> ByteStorage in
-                    try Gzip.inflate(buf, limits: configuration.gzipLimits)
-                }
-            } catch {
-                throw .gzip(recordIndex: 0, error)
-            }
-        } else {
-            storage = ByteStorage(copying: bytes)
-        }
+        let storage = try inflatedIfGzip(bytes, recordIndex: 0)
         if FirehoseDelivery.looksLikeDelivery(storage.buffer) {
             let delivery: FirehoseDelivery
             do {
@@ -75,6 +52,18 @@ public struct RecordDecoder: Sendable {
         session.result.decompressedBytes = storage.count
         session.decodePayload(storage)
         return session.result
+    }
+
+    /// The payload's bytes, gunzipped (within the configured caps) when they start with gzip's magic.
+    private func inflatedIfGzip(_ bytes: [UInt8], recordIndex: Int) throws(RecordDecodeError) -> ByteStorage {
+        guard Gzip.hasMagic(bytes) else { return ByteStorage(copying: bytes) }
+        do {
+            return try bytes.withUnsafeBufferPointer { (buf) throws(GzipError) -> ByteStorage in
+                try Gzip.inflate(buf, limits: configuration.gzipLimits)
+            }
+        } catch {
+            throw .gzip(recordIndex: recordIndex, error)
+        }
     }
 }
 

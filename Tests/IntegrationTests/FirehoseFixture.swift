@@ -1,3 +1,4 @@
+import FirebreakLogs
 import Foundation
 
 /// Real-format Firehose deliveries, built the way CloudWatch Logs and Firehose build them:
@@ -58,9 +59,9 @@ enum FirehoseFixture {
     /// A complete delivery: records of gzip'd CloudWatch Logs flow-log batches.
     static func flowDelivery(requestId: String, records: Int = 2, linesPerRecord: Int = 5, gzipBody: Bool = false) -> [UInt8] {
         let recs = (0..<records).map { r in
-            TestGzip.compress(cloudWatchPayload(messages: flowLines(count: linesPerRecord, seed: r * 1000), firstId: r * 1000))
+            Gzip.compress(cloudWatchPayload(messages: flowLines(count: linesPerRecord, seed: r * 1000), firstId: r * 1000))
         }
         let body = body(requestId: requestId, records: recs)
-        return gzipBody ? TestGzip.compress(body) : body
+        return gzipBody ? Gzip.compress(body) : body
     }
 }

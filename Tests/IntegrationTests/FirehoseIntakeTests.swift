@@ -1,3 +1,4 @@
+import FirebreakLogs
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -63,14 +64,14 @@ import Glibc
         let client = try service.client()
         let id = "req-gzip-1"
         let records: [[UInt8]] = [
-            TestGzip.compress(FirehoseFixture.controlPayload()),
-            TestGzip.compress(FirehoseFixture.cloudWatchPayload(logGroup: "aws-cloudtrail-logs-123456789012",
+            Gzip.compress(FirehoseFixture.controlPayload()),
+            Gzip.compress(FirehoseFixture.cloudWatchPayload(logGroup: "aws-cloudtrail-logs-123456789012",
                                                                 logStream: "123456789012_CloudTrail_us-east-1",
                                                                 messages: [FirehoseFixture.cloudTrailRecord()])),
             Array(("{\"version\":\"0\",\"id\":\"e1\",\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.ec2\",\"account\":\"123456789012\",\"time\":\"2026-01-01T10:05:00Z\",\"region\":\"us-east-1\",\"resources\":[],\"detail\":" + FirehoseFixture.cloudTrailRecord() + "}").utf8),
             [],
         ]
-        let body = TestGzip.compress(FirehoseFixture.body(requestId: id, records: records))
+        let body = Gzip.compress(FirehoseFixture.body(requestId: id, records: records))
         let response = try Self.post(client, requestId: id, body: body, gzipBody: true)
         Self.expectContract(response, status: 200, requestId: id)
         let log = try #require(service.deliveryLog(requestId: id))
@@ -111,7 +112,7 @@ import Glibc
         #expect((r4.json?["errorMessage"] as? String)?.contains("1") == true)
 
         // 400: a record that claims gzip but is corrupt names its index.
-        var corrupt = TestGzip.compress(Array(repeating: 65, count: 1000))
+        var corrupt = Gzip.compress(Array(repeating: 65, count: 1000))
         corrupt[12] ^= 0xFF; corrupt[13] ^= 0xFF; corrupt[14] ^= 0xFF
         let r5 = try Self.post(try service.client(), requestId: "e5", body: FirehoseFixture.body(requestId: "e5", records: [Array("ok".utf8), corrupt]))
         Self.expectContract(r5, status: 400, requestId: "e5")
@@ -125,7 +126,7 @@ import Glibc
         Self.expectContract(try Self.post(try service.client(), requestId: "e7", body: good, gzipBody: true), status: 400, requestId: "e7")
 
         // 400: a gzip bomb in the body is refused, not inflated.
-        let bomb = TestGzip.compress([UInt8](repeating: 0, count: 300 << 20), level: 9)
+        let bomb = Gzip.compress([UInt8](repeating: 0, count: 300 << 20), level: 9)
         Self.expectContract(try Self.post(try service.client(), requestId: "e8", body: bomb, gzipBody: true), status: 400, requestId: "e8")
 
         // 413: larger than server.max_body_bytes, answered before the body is read.
