@@ -199,7 +199,11 @@ final class HTTPConnection: @unchecked Sendable {
                 return
             }
             switch event {
-            case .head(_, let expectsContinue):
+            case .head(let head, let expectsContinue):
+                if parser.isReadingBody, let refusal = context.handler.screen(head) {
+                    refuse(refusal, head: head)
+                    return
+                }
                 if expectsContinue && parser.bufferedByteCount == 0 {
                     outbound.append(contentsOf: HTTPResponseEncoder.continueResponse)
                     flush()
@@ -269,6 +273,14 @@ final class HTTPConnection: @unchecked Sendable {
         let response = context.configuration.errorResponder(error, head)
         let bytes = HTTPResponseEncoder.encode(response, requestMethod: head?.method, keepAlive: false)
         lingerBeforeClose = true  // the client may still be sending the rest of its request
+        send(bytes, thenClose: true)
+    }
+
+    /// Answers a request that its handler refused from the head alone, without reading its body, and closes.
+    private func refuse(_ response: HTTPResponse, head: HTTPRequestHead) {
+        suspendReading()
+        let bytes = HTTPResponseEncoder.encode(response, requestMethod: head.method, keepAlive: false)
+        lingerBeforeClose = true  // the client may still be sending its body
         send(bytes, thenClose: true)
     }
 

@@ -15,20 +15,34 @@ public struct HTTPRouter: HTTPHandler {
     }
 
     public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
-        guard let methods = routes[request.path] else {
-            respond(.text(404, "Not found\n"))
-            return
+        switch lookup(path: request.path, method: request.method) {
+        case .handler(let handler): handler.handle(request, respond: respond)
+        case .refused(let response): respond(response)
         }
-        if let handler = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil) {
-            handler.handle(request, respond: respond)
-            return
+    }
+
+    /// Unknown paths and methods are refused before their body is read; a routed handler screens the rest.
+    public func screen(_ head: HTTPRequestHead) -> HTTPResponse? {
+        switch lookup(path: head.path, method: head.method) {
+        case .handler(let handler): return handler.screen(head)
+        case .refused(let response): return response
         }
+    }
+
+    private enum Lookup {
+        case handler(any HTTPHandler)
+        case refused(HTTPResponse)
+    }
+
+    private func lookup(path: String, method: String) -> Lookup {
+        guard let methods = routes[path] else { return .refused(.text(404, "Not found\n")) }
+        if let handler = methods[method] ?? (method == "HEAD" ? methods["GET"] : nil) { return .handler(handler) }
         var allowed = Set(methods.keys)
         if allowed.contains("GET") { allowed.insert("HEAD") }
         let allow = allowed.sorted().joined(separator: ", ")
         var response = HTTPResponse.text(405, "Method not allowed; allowed: \(allow)\n")
         response.headers["Allow"] = allow
-        respond(response)
+        return .refused(response)
     }
 }
 

@@ -43,15 +43,9 @@ public struct FirehoseEndpoint: HTTPHandler {
             respond(response)
         }
 
-        // Authentication comes first: nothing of an unauthenticated body is looked at.
-        guard accessKeys.isEmpty || accessKeys.accepts(request.headers["X-Amz-Firehose-Access-Key"]) else {
-            return finish(.failure(.unauthorized), headerId)
-        }
-        do {
-            try DeliveryDecoder.checkEncoding(request.headers["Content-Encoding"])
-        } catch {
-            return finish(.failure(error), headerId)
-        }
+        // The server normally refuses these in `screen`, before the body is read; checked again for
+        // requests that reach `handle` another way.
+        if let error = precheck(request.headers) { return finish(.failure(error), headerId) }
         // During a drain the HTTP server accepts no new connection; a delivery already on its way
         // is still served, so that Firehose need not send it again.
 
@@ -74,6 +68,28 @@ public struct FirehoseEndpoint: HTTPHandler {
             finish(.success(batch), batch.requestId)
         }
         if !queued { finish(.failure(.overloaded), headerId) }
+    }
+
+    /// Refuses a delivery from its headers alone, so that an unauthenticated client cannot make the
+    /// server buffer a body: a missing or wrong access key, or an unsupported encoding.
+    public func screen(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard let error = precheck(head.headers) else { return nil }
+        let requestId = head.headers["X-Amz-Firehose-Request-Id"] ?? ""
+        let response = FirehoseResponse.failure(error, requestId: requestId)
+        let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers)
+        record(.failure(error), requestId: requestId, status: response.status, request: request, receivedAt: .now)
+        return response
+    }
+
+    /// Authentication first: nothing of an unauthenticated request is looked at beyond its headers.
+    private func precheck(_ headers: HTTPHeaders) -> FirehoseRequestError? {
+        guard accessKeys.isEmpty || accessKeys.accepts(headers["X-Amz-Firehose-Access-Key"]) else { return .unauthorized }
+        do {
+            try DeliveryDecoder.checkEncoding(headers["Content-Encoding"])
+        } catch {
+            return error
+        }
+        return nil
     }
 
     /// Metrics and the delivery's log line.

@@ -149,6 +149,16 @@ import Glibc
         #expect(!service.output.contains("test-key") && !service.output.contains("\"wrong\""))
     }
 
+    @Test func unauthenticatedBodyIsNeverRead() throws {
+        let service = try ServiceProcess()
+        let client = try service.client(timeout: 3)
+        var head = "POST \(Self.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000000\r\n"
+        for (name, value) in FirehoseFixture.headers(requestId: "nokey", accessKey: "wrong", gzipBody: false) { head += "\(name): \(value)\r\n" }
+        try client.send(head + "\r\n")   // the 60 MB body never follows
+        Self.expectContract(try client.readResponse(), status: 401, requestId: "nokey")
+        #expect(service.deliveryLog(requestId: "nokey")?["status"] as? Int == 401)
+    }
+
     @Test func keepAliveCarriesSeveralDeliveries() throws {
         let service = try ServiceProcess()
         let client = try service.client()
