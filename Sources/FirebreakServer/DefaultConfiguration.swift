@@ -41,7 +41,8 @@ firehose:
 
 workers:
   count: 0                          # deliveries decoded at once; 0 = one per core
-  queue_length: 32                  # deliveries waiting for a worker; beyond it the answer is 503
+  queue_length: 8                   # deliveries waiting for a worker; beyond it the answer is 503
+                                    # (each may hold up to server.max_body_bytes: size memory for it)
   retry_after_seconds: 5            # Retry-After sent with 503
 
 decode:
