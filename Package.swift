@@ -19,24 +19,31 @@ let package = Package(
         .target(name: "FirebreakHTTP"),
         // Wire models and decoders: Firehose body, gzip, CloudWatch Logs, VPC flow logs, CloudTrail.
         .target(name: "FirebreakLogs", dependencies: ["CZlib"]),
+        // Sigma rules, intel lists, correlation, the engine and findings.
+        .target(name: "FirebreakDetection", dependencies: [
+            "FirebreakLogs",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // Wiring: configuration, the Firehose endpoint, the worker pool, metrics.
         .target(name: "FirebreakServer", dependencies: [
-            "FirebreakHTTP", "FirebreakLogs",
+            "FirebreakHTTP", "FirebreakLogs", "FirebreakDetection",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "firebreak", dependencies: [
-            "FirebreakServer", "FirebreakLogs",
+            "FirebreakServer", "FirebreakLogs", "FirebreakDetection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Release-built throughput benchmark (see README, "Benchmarks").
-        .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "CZlib"],
+        .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "CZlib"],
                           path: "Benchmarks/DecodeBenchmark"),
 
         .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP"]),
         .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "CZlib"]),
-        .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP"]),
+        .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs",
+                                                                     .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP", "FirebreakDetection"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs"]),
     ]
 )

@@ -1,0 +1,98 @@
+import FirebreakLogs
+
+/// One decoded log event as the rules see it: its log source, its event time, and its fields by path.
+public struct DetectionEvent: Sendable {
+    public let decoded: DecodedEvent
+    public let logSource: LogSource
+    /// Event time in milliseconds since the epoch (flow `end`, CloudTrail `eventTime`, else the
+    /// CloudWatch Logs timestamp, else when it was received). Correlation windows run on this clock.
+    public let timeMillis: Int64
+    /// `flow-direction` from the record, or derived from `network.internal_cidrs` when the record has none.
+    public let flowDirection: FlowDirection?
+
+    public init(_ decoded: DecodedEvent, network: NetworkContext = NetworkContext(), receivedMillis: Int64 = 0) {
+        self.decoded = decoded
+        switch decoded.event {
+        case .flow(let flow):
+            logSource = .vpcFlowLogs
+            let seconds = flow.end ?? flow.start
+            timeMillis = seconds.map { $0 &* 1000 } ?? decoded.context.timestampMillis ?? receivedMillis
+            flowDirection = flow.flowDirection ?? network.direction(source: flow.srcaddr, destination: flow.dstaddr,
+                                                                    interfaceAddress: nil)
+        case .cloudTrail(let record):
+            logSource = .cloudTrail
+            timeMillis = record.eventTime.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
+            flowDirection = nil
+        case .json, .text:
+            logSource = LogSource(product: "firebreak", service: decoded.event.kind.rawValue)
+            timeMillis = decoded.context.timestampMillis ?? receivedMillis
+            flowDirection = nil
+        }
+    }
+
+    /// The flow record, when this is a flow-log event.
+    public var flow: FlowLogRecord? {
+        if case .flow(let flow) = decoded.event { return flow }
+        return nil
+    }
+
+    /// The CloudTrail record, when this is a CloudTrail event.
+    public var cloudTrail: CloudTrailRecord? {
+        if case .cloudTrail(let record) = decoded.event { return record }
+        return nil
+    }
+
+    /// Every value at `path`: several when the path crosses a list; empty when the field is absent.
+    /// A JSON `null` is returned as `.null` (Sigma's `field: null` matches absent and null alike).
+    public func values(at path: FieldPath) -> [FieldValue] {
+        switch decoded.event {
+        case .flow(let flow):
+            if path.raw == "flow-direction" { return flowDirection.map { [.string($0.rawValue)] } ?? [] }
+            return flow.field(path.raw).map { [FieldValue($0)] } ?? []
+        case .cloudTrail(let record):
+            return record.values(at: path.components).map(FieldValue.init)
+        case .json(let value):
+            return value.values(at: path.components).map(FieldValue.init)
+        case .text(let line):
+            return path.raw == "message" ? [.string(line)] : []
+        }
+    }
+
+    /// A stable key of the event for finding ids: CloudTrail `eventID`, the CloudWatch Logs event id,
+    /// or the flow record's own text (so a redelivered event gives the same key).
+    public var eventKey: String {
+        switch decoded.event {
+        case .cloudTrail(let record):
+            if let id = record.eventID { return "cloudtrail:" + id }
+        case .flow(let flow):
+            return "vpcflow:" + flow.line
+        default:
+            break
+        }
+        if let id = decoded.context.cloudWatchEventID, !id.isEmpty { return "cwl:" + id }
+        return decoded.event.kind.rawValue + ":" + decoded.jsonLine()
+    }
+}
+
+/// What the service knows of the network, for facts a record leaves out (`network.internal_cidrs`).
+public struct NetworkContext: Sendable {
+    /// Address ranges of the VPCs watched: traffic from inside to outside is egress, from outside to inside ingress.
+    public var internalNetworks: IPSet
+
+    public init(internalNetworks: IPSet = IPSet()) {
+        self.internalNetworks = internalNetworks
+    }
+
+    /// Version-2 records have no `flow-direction`: a source inside the internal CIDRs and a destination
+    /// outside them is egress; the reverse is ingress; inside-to-inside and unknown stay nil.
+    public func direction(source: IPAddress?, destination: IPAddress?, interfaceAddress: IPAddress?) -> FlowDirection? {
+        guard !internalNetworks.isEmpty, let source, let destination else { return nil }
+        let sourceInside = internalNetworks.contains(source)
+        let destinationInside = internalNetworks.contains(destination)
+        switch (sourceInside, destinationInside) {
+        case (true, false): return .egress
+        case (false, true): return .ingress
+        default: return nil
+        }
+    }
+}
