@@ -23,15 +23,52 @@ final class FieldMatcher: Sendable {
     let flowReader: FlowFieldReader
     let flowTests: [FlowTest]
 
+    // `mode` flattened for the hot path.
+    private enum Kind { case values, exists, fieldref }
+    private let kind: Kind
+    private let tests: [ValueTest]
+    private let all: Bool
+    private let orNull: Bool
+    private let expected: Bool
+    private let components: [String]
+    /// Per path component: the member index to try first (CloudTrail's usual top-level order), or Int.max.
+    private let hints: [Int]
+
+    /// Where CloudTrail puts its first members (they come before the optional `errorCode`).
+    static let cloudTrailOrder: [String: Int] = [
+        "eventVersion": 0, "userIdentity": 1, "eventTime": 2, "eventSource": 3, "eventName": 4,
+        "awsRegion": 5, "sourceIPAddress": 6, "userAgent": 7,
+    ]
+
     init(key: String, path: FieldPath, mode: Mode) {
         self.key = key
         self.path = path
         self.mode = mode
         let reader = FlowFieldReader(name: path.raw)
         self.flowReader = reader
-        if case .values(let tests, _, _) = mode {
+        components = path.components
+        hints = path.components.enumerated().map { $0.offset == 0 ? Self.cloudTrailOrder[$0.element] ?? Int.max : Int.max }
+        switch mode {
+        case .values(let tests, let all, let orNull):
+            kind = .values
+            self.tests = tests
+            self.all = all
+            self.orNull = orNull
+            expected = true
             flowTests = tests.map { FlowTest($0, reader: reader) }
-        } else {
+        case .exists(let expected):
+            kind = .exists
+            tests = []
+            all = false
+            orNull = false
+            self.expected = expected
+            flowTests = []
+        case .fieldref(_, _, let all):
+            kind = .fieldref
+            tests = []
+            self.all = all
+            orNull = false
+            expected = true
             flowTests = []
         }
     }
@@ -59,59 +96,101 @@ final class FieldMatcher: Sendable {
 
     func matches(_ event: DetectionEvent) -> Bool {
         switch event.decoded.event {
-        case .cloudTrail(let record): return matchesJSON(record.record)
-        case .json(let value): return matchesJSON(value)
-        case .flow(let flow): return matchesFlow(flow, direction: event.flowDirection, event: event)
-        case .text: return matchesValues(event.values(at: path), event: event)
+        case .cloudTrail(let record): return matches(json: record.record, event)
+        case .json(let value): return matches(json: value, event)
+        case .flow(let flow): return matches(flow: flow, event)
+        case .text: return matches(generic: event)
         }
     }
 
-    func matchesJSON(_ root: JSONValue) -> Bool {
-        switch mode {
-        case .values(let tests, let all, let orNull):
+    /// Probes for `search`.
+    private static let anyTest = -1
+    private static let nonNull = -2
+
+    func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {
+        var saw = false
+        switch kind {
+        case .values:
             if all {
-                for test in tests where !visit(root, 0, { test.test($0) }) { return false }
+                var i = 0
+                while i < tests.count {
+                    if !search(root, 0, i, &saw) { return false }
+                    i += 1
+                }
                 return true
             }
-            var sawValue = false
-            if visit(root, 0, { leaf in
-                if case .null = leaf { return false }
-                sawValue = true
-                for test in tests where test.test(leaf) { return true }
-                return false
-            }) { return true }
-            return orNull && !sawValue
-        case .exists(let expected):
-            return visit(root, 0, { !$0.isNull }) == expected
-        case .fieldref(let others, let cased, let all):
+            if search(root, 0, Self.anyTest, &saw) { return true }
+            return orNull && !saw
+        case .exists:
+            return search(root, 0, Self.nonNull, &saw) == expected
+        case .fieldref:
+            guard case .fieldref(let others, let cased, let all) = mode else { return false }
             let own = jsonTexts(root, path)
             return Self.fieldref(own, others.map { jsonTexts(root, $0) }, cased: cased, all: all)
         }
     }
 
-    /// Calls `body` on each leaf at the path (list elements one by one) until it returns true.
-    private func visit(_ value: JSONValue, _ index: Int, _ body: (JSONValue) -> Bool) -> Bool {
-        let components = path.components
-        var current = value
-        var i = index
-        while i < components.count {
-            switch current {
-            case .object(let object):
-                guard let next = object[components[i]] else { return false }
-                current = next
-                i += 1
+    /// Walks the path from `value` (at component `depth`), visiting every element of lists on the
+    /// way and at the end; true as soon as a non-null leaf passes `probe` (a test index, `anyTest`
+    /// or `nonNull`). `saw` records that a non-null leaf was found.
+    private func search(_ value: JSONValue, _ depth: Int, _ probe: Int, _ saw: inout Bool) -> Bool {
+        if depth == components.count {
+            switch value {
             case .array(let elements):
-                for element in elements where visit(element, i, body) { return true }
+                var i = 0
+                while i < elements.count {
+                    if search(elements[i], depth, probe, &saw) { return true }
+                    i += 1
+                }
+                return false
+            case .null:
                 return false
             default:
+                saw = true
+                if probe >= 0 { return tests[probe].test(value) }
+                if probe == Self.nonNull { return true }
+                var i = 0
+                while i < tests.count {
+                    if tests[i].test(value) { return true }
+                    i += 1
+                }
                 return false
             }
         }
-        if case .array(let elements) = current {
-            for element in elements where visit(element, components.count, body) { return true }
+        switch value {
+        case .object(let object):
+            let key = components[depth]
+            let hint = hints[depth]
+            let count = object.keys.count
+            if hint < count && Self.same(object.keys[hint], key) {
+                return search(object.values[hint], depth + 1, probe, &saw)
+            }
+            if count <= 12 {
+                // Small objects: scan (last duplicate wins, as in `JSONObject`).
+                var i = count - 1
+                while i >= 0 {
+                    if Self.same(object.keys[i], key) { return search(object.values[i], depth + 1, probe, &saw) }
+                    i -= 1
+                }
+                return false
+            }
+            guard let next = object[key] else { return false }
+            return search(next, depth + 1, probe, &saw)
+        case .array(let elements):
+            var i = 0
+            while i < elements.count {
+                if search(elements[i], depth, probe, &saw) { return true }
+                i += 1
+            }
+            return false
+        default:
             return false
         }
-        return body(current)
+    }
+
+    @inline(__always)
+    private static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
     }
 
     private func jsonTexts(_ root: JSONValue, _ path: FieldPath) -> [String] {
@@ -121,21 +200,32 @@ final class FieldMatcher: Sendable {
         }
     }
 
-    private func matchesFlow(_ flow: FlowLogRecord, direction: FlowDirection?, event: DetectionEvent) -> Bool {
-        switch mode {
-        case .values(_, let all, let orNull):
-            guard let value = flowReader.read(flow, direction: direction) else { return orNull }
+    func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
+        switch kind {
+        case .values:
+            guard let value = flowReader.read(flow, direction: event.flowDirection) else { return orNull }
+            var i = 0
             if all {
-                for test in flowTests where !test.test(value, reader: flowReader) { return false }
+                while i < flowTests.count {
+                    if !flowTests[i].test(value, reader: flowReader) { return false }
+                    i += 1
+                }
                 return true
             }
-            for test in flowTests where test.test(value, reader: flowReader) { return true }
+            while i < flowTests.count {
+                if flowTests[i].test(value, reader: flowReader) { return true }
+                i += 1
+            }
             return false
-        case .exists(let expected):
-            return (flowReader.read(flow, direction: direction) != nil) == expected
+        case .exists:
+            return (flowReader.read(flow, direction: event.flowDirection) != nil) == expected
         case .fieldref:
-            return matchesValues(event.values(at: path), event: event)
+            return matches(generic: event)
         }
+    }
+
+    func matches(generic event: DetectionEvent) -> Bool {
+        matchesValues(event.values(at: path), event: event)
     }
 
     /// The generic path: the field's values as `DetectionEvent.values(at:)` returns them.

@@ -102,7 +102,7 @@ struct SigmaString: Sendable, Equatable {
 ///
 /// Case-insensitive patterns are lowercased once; an ASCII value is compared with ASCII case
 /// folding on its UTF-8 bytes (no copy); a value with non-ASCII bytes is lowercased first.
-struct StringPattern: Sendable, Equatable {
+final class StringPattern: Sendable {
     enum Kind: Sendable, Equatable {
         case equals
         case prefix
