@@ -29,23 +29,28 @@ public struct CompiledRule: Sendable {
     public static func matchingIndices(_ rules: [CompiledRule], _ event: DetectionEvent) -> [Int] {
         var out: [Int] = []
         switch event.decoded.event {
-        case .cloudTrail(let record):
-            matching(rules, into: &out) { $0.matches(json: record.record, event) }
-        case .json(let value):
-            matching(rules, into: &out) { $0.matches(json: value, event) }
+        case .cloudTrail(let record): matching(rules, json: record.record, event, into: &out)
+        case .json(let value): matching(rules, json: value, event, into: &out)
         case .flow(let flow):
-            matching(rules, into: &out) { $0.matches(flow: flow, event) }
+            var i = 0
+            while i < rules.count {
+                if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
+                    out.append(i)
+                }
+                i += 1
+            }
         case .text:
             for (i, rule) in rules.enumerated() where rule.matches(event) { out.append(i) }
         }
         return out
     }
 
-    @inline(__always)
-    private static func matching(_ rules: [CompiledRule], into out: inout [Int], _ test: (Program) -> Bool) {
+    private static func matching(_ rules: [CompiledRule], json root: JSONValue, _ event: DetectionEvent, into out: inout [Int]) {
         var i = 0
         while i < rules.count {
-            if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef(test) { out.append(i) }
+            if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
+                out.append(i)
+            }
             i += 1
         }
     }

@@ -48,15 +48,15 @@ final class EqualityGuard: @unchecked Sendable {
 
     func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {
         guard case .object(let object) = root else { return slow(root, event) }
-        let keys = object.keys
-        let value: JSONValue
-        if hint < keys.count && keys[hint].utf8.count == key.utf8.count && keys[hint] == key {
-            value = object.values[hint]
-        } else if let found = object[key] {
-            value = found
-        } else {
-            return false
+        if hint < object.keys.count && object.keys[hint].utf8.count == key.utf8.count && object.keys[hint] == key {
+            return decide(object.values[hint], root, event)
         }
+        guard let found = object[key] else { return false }
+        return decide(found, root, event)
+    }
+
+    @inline(__always)
+    private func decide(_ value: JSONValue, _ root: JSONValue, _ event: DetectionEvent) -> Bool {
         guard case .string(let text) = value,
               let decided = text.utf8.withContiguousStorageIfAvailable({ decide($0) }), let result = decided else {
             return slow(root, event)
