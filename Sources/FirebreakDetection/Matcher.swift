@@ -104,7 +104,7 @@ extension FieldMatcher {
     var isTopLevelEquality: Bool {
         guard path.components.count == 1, case .values(let tests, let all, let orNull) = mode, !all, !orNull else { return false }
         return tests.allSatisfy { test in
-            if case .string(let p) = test { return p.kind == .equals }
+            if case .string(let p) = test { return p.kind == .equals && !p.cased }
             return false
         }
     }
