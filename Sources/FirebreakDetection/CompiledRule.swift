@@ -59,9 +59,8 @@ public struct CompiledRule: Sendable {
     /// Fields absent from the event are left out; list fields give one value per element.
     public func matchedFields(_ event: DetectionEvent) -> [String: [FieldValue]] {
         var out: [String: [FieldValue]] = [:]
-        let reader = FieldMatcher(key: "", path: FieldPath(""), mode: .exists(true))
         for path in fieldPaths {
-            let values = reader.values(in: event, at: path)
+            let values = FieldMatcher.values(in: event, at: path)
             if !values.isEmpty { out[path.raw] = values }
         }
         return out

@@ -94,15 +94,6 @@ final class FieldMatcher: Sendable {
 
     // MARK: Matching
 
-    func matches(_ event: DetectionEvent) -> Bool {
-        switch event.decoded.event {
-        case .cloudTrail(let record): return matches(json: record.record, event)
-        case .json(let value): return matches(json: value, event)
-        case .flow(let flow): return matches(flow: flow, event)
-        case .text: return matches(generic: event)
-        }
-    }
-
     /// Probes for `search`.
     private static let anyTest = -1
     private static let nonNull = -2
@@ -257,7 +248,7 @@ final class FieldMatcher: Sendable {
     // MARK: Reading values for findings
 
     /// The field's values in `event` (list elements one by one), nulls left out.
-    func values(in event: DetectionEvent, at path: FieldPath) -> [FieldValue] {
+    static func values(in event: DetectionEvent, at path: FieldPath) -> [FieldValue] {
         switch event.decoded.event {
         case .cloudTrail(let record): return Self.jsonValues(record.record, path)
         case .json(let value): return Self.jsonValues(value, path)

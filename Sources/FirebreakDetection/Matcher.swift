@@ -1,4 +1,5 @@
 /// A compiled detection: the condition with each selection replaced by its field matchers.
+/// The compiler optimizes this tree; `MatchNode` is the form that runs.
 indirect enum Matcher: Sendable {
     case constant(Bool)
     case field(FieldMatcher)
@@ -6,21 +7,6 @@ indirect enum Matcher: Sendable {
     case not(Matcher)
     case and([Matcher])
     case or([Matcher])
-
-    func matches(_ event: DetectionEvent) -> Bool {
-        switch self {
-        case .field(let field): return field.matches(event)
-        case .and(let children):
-            for child in children where !child.matches(event) { return false }
-            return true
-        case .or(let children):
-            for child in children where child.matches(event) { return true }
-            return false
-        case .not(let child): return !child.matches(event)
-        case .keywords(let keywords): return keywords.matches(event)
-        case .constant(let value): return value
-        }
-    }
 
     /// A rough cost, to evaluate cheap branches first.
     var cost: Int {
