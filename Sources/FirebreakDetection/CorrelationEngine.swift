@@ -26,8 +26,10 @@ import Synchronization
 /// seen are retired from the back as well (counted in `expirations`); both are O(1). A group keeps
 /// at most `min(256, max(32, 4 × the count that fires))` distinct (time, value) samples — matches at
 /// the same millisecond with the same value share one — dropping the oldest beyond that, and the
-/// keys of its most recent `maxEventKeysPerHit` matches. A sample is 24 bytes, so the worst case
-/// for 100,000 groups is about 100,000 × (256 × 24 + 20 × ~150) bytes; typical groups hold a few samples.
+/// keys of its most recent `min(maxEventKeysPerHit, max(8, the count that fires))` matches. A sample
+/// is 24 bytes and a flow event key about 150, so a full group of a rule firing at 10 holds about
+/// 40 × 24 + 10 × 150 ≈ 2.5 KB (100,000 such groups ≈ 250 MB); the ceiling, for thresholds of 64 and
+/// more, is 256 × 24 + 20 × 150 ≈ 9 KB a group. Typical groups hold a few samples.
 ///
 /// `lt`/`lte` conditions are refused by `CorrelationRule.parse` (see there).
 public final class CorrelationEngine: Sendable {
@@ -182,7 +184,7 @@ public final class CorrelationEngine: Sendable {
             horizon = rule.timespanMillis + lateness
             firing = max(1, rule.condition.firingCount)
             sampleCap = min(256, max(32, 4 * firing))
-            keyCap = CorrelationEngine.maxEventKeysPerHit
+            keyCap = min(CorrelationEngine.maxEventKeysPerHit, max(8, firing))
         }
     }
 
