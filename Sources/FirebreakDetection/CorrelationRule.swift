@@ -33,14 +33,6 @@ public struct CorrelationRule: Sendable, Hashable {
         /// arrival `eq` fires exactly when `gte` would.
         public var firingCount: Int { op == .gt ? threshold + 1 : threshold }
 
-        public func isSatisfied(by count: Int) -> Bool {
-            switch op {
-            case .gt: return count > threshold
-            case .gte: return count >= threshold
-            case .eq: return count == threshold
-            }
-        }
-
         public var description: String { "\(op.rawValue) \(threshold)" }
     }
 
