@@ -1,0 +1,122 @@
+import FirebreakLogs
+
+/// A Sigma rule compiled for matching (see `RuleCompiler`). Immutable and cheap to share across threads.
+public struct CompiledRule: Sendable {
+    /// Everything in one shared object, so copying a compiled rule is one reference.
+    let program: Program
+
+    public var rule: SigmaRule { program.rule }
+    var matcher: Matcher { program.matcher }
+    var guards: [FieldMatcher] { program.guards }
+    var fieldPaths: [FieldPath] { program.fieldPaths }
+
+    init(rule: SigmaRule, matcher: Matcher, guards: [FieldMatcher], fieldPaths: [FieldPath]) {
+        program = Program(rule: rule, matcher: matcher, guards: guards, fieldPaths: fieldPaths)
+    }
+
+    /// True when the event satisfies the rule's detection. The rule's `logsource` is not checked
+    /// here: callers pick the rules whose `logsource` covers the event (`LogSource.covers`).
+    @inline(__always)
+    public func matches(_ event: DetectionEvent) -> Bool {
+        program.matches(event)
+    }
+
+    /// The positions in `rules` of the rules that match `event`, in order.
+    ///
+    /// The same as calling `matches` on each rule, but the event is unwrapped once for all of
+    /// them rather than once per rule, which for CloudTrail is most of the cost of a rule that
+    /// rejects the event: prefer this when running many rules over one event.
+    public static func matchingIndices(_ rules: [CompiledRule], _ event: DetectionEvent) -> [Int] {
+        var out: [Int] = []
+        switch event.decoded.event {
+        case .cloudTrail(let record): matching(rules, json: record.record, event, into: &out)
+        case .json(let value): matching(rules, json: value, event, into: &out)
+        case .flow(let flow):
+            var i = 0
+            while i < rules.count {
+                if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
+                    out.append(i)
+                }
+                i += 1
+            }
+        case .text:
+            for (i, rule) in rules.enumerated() where rule.matches(event) { out.append(i) }
+        }
+        return out
+    }
+
+    private static func matching(_ rules: [CompiledRule], json root: JSONValue, _ event: DetectionEvent, into out: inout [Int]) {
+        var i = 0
+        while i < rules.count {
+            if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
+                out.append(i)
+            }
+            i += 1
+        }
+    }
+
+    /// The values of the fields the detection names, read from a matching event (for the finding).
+    /// Fields absent from the event are left out; list fields give one value per element.
+    public func matchedFields(_ event: DetectionEvent) -> [String: [FieldValue]] {
+        var out: [String: [FieldValue]] = [:]
+        for path in fieldPaths {
+            let values = FieldMatcher.values(in: event, at: path)
+            if !values.isEmpty { out[path.raw] = values }
+        }
+        return out
+    }
+}
+
+extension CompiledRule {
+    final class Program: Sendable {
+        let rule: SigmaRule
+        let matcher: Matcher
+        /// Cheap necessary conditions (e.g. `eventName` equality) checked before the detection.
+        let guards: [FieldMatcher]
+        /// Every field the detection names, in order of first mention.
+        let fieldPaths: [FieldPath]
+        let root: MatchNode
+        private let rootRef: Unmanaged<MatchNode>
+        private let equalityGuards: [EqualityGuard]
+        private let guardRefs: [Unmanaged<EqualityGuard>]
+
+        init(rule: SigmaRule, matcher: Matcher, guards: [FieldMatcher], fieldPaths: [FieldPath]) {
+            self.rule = rule
+            self.matcher = matcher
+            self.guards = guards
+            self.fieldPaths = fieldPaths
+            root = MatchNode(matcher)
+            rootRef = Unmanaged.passUnretained(root)
+            equalityGuards = guards.map { EqualityGuard($0, hint: FieldMatcher.cloudTrailOrder[$0.path.raw] ?? Int.max) }
+            guardRefs = equalityGuards.map { Unmanaged.passUnretained($0) }
+        }
+
+        func matches(_ event: borrowing DetectionEvent) -> Bool {
+            switch event.decoded.event {
+            case .cloudTrail(let record): return matches(json: record.record, event)
+            case .json(let value): return matches(json: value, event)
+            case .flow(let flow): return matches(flow: flow, event)
+            case .text:
+                return equalityGuards.allSatisfy { $0.matches(generic: event) } && root.matches(generic: event)
+            }
+        }
+
+        func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
+            var i = 0
+            while i < guardRefs.count {
+                if !guardRefs[i]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) { return false }
+                i += 1
+            }
+            return rootRef._withUnsafeGuaranteedRef { $0.matches(flow: flow, event) }
+        }
+
+        func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {
+            var i = 0
+            while i < guardRefs.count {
+                if !guardRefs[i]._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) { return false }
+                i += 1
+            }
+            return rootRef._withUnsafeGuaranteedRef { $0.matches(json: root, event) }
+        }
+    }
+}

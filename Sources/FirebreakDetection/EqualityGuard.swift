@@ -1,0 +1,110 @@
+import FirebreakLogs
+
+/// A cheap necessary condition of a rule: a top-level field equal to one of a few plain strings
+/// (`eventName: [StopLogging, DeleteTrail]`), checked before the detection so that most events
+/// are rejected with one member lookup and a byte compare, without reference counting.
+///
+/// The fast path decides only for a string member and an ASCII value; anything else (non-ASCII
+/// text, numbers, lists, other logs) is decided by the field matcher it was built from.
+final class EqualityGuard: @unchecked Sendable {
+    // @unchecked: every member is immutable after init; the buffers are owned and freed here.
+    let field: FieldMatcher
+    private let fieldRef: Unmanaged<FieldMatcher>
+    private let key: String
+    private let hint: Int
+    private let count: Int
+    private let starts: UnsafeMutablePointer<Int>
+    private let lengths: UnsafeMutablePointer<Int>
+    private let bytes: UnsafeMutablePointer<UInt8>
+
+    /// `field` must be a top-level equality (`FieldMatcher.isTopLevelEquality`).
+    init(_ field: FieldMatcher, hint: Int) {
+        self.field = field
+        fieldRef = Unmanaged.passUnretained(field)
+        key = field.path.raw
+        self.hint = hint
+        let values = field.equalityLiterals
+        count = values.count
+        starts = .allocate(capacity: max(count, 1))
+        lengths = .allocate(capacity: max(count, 1))
+        let total = values.reduce(0) { $0 + $1.count }
+        bytes = .allocate(capacity: max(total, 1))
+        var offset = 0
+        for (i, value) in values.enumerated() {
+            starts[i] = offset
+            lengths[i] = value.count
+            for b in value {
+                bytes[offset] = b
+                offset += 1
+            }
+        }
+    }
+
+    deinit {
+        starts.deallocate()
+        lengths.deallocate()
+        bytes.deallocate()
+    }
+
+    func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {
+        guard case .object(let object) = root else { return slow(root, event) }
+        if hint < object.keys.count && object.keys[hint].utf8.count == key.utf8.count && object.keys[hint] == key {
+            return decide(object.values[hint], root, event)
+        }
+        guard let found = object[key] else { return false }
+        return decide(found, root, event)
+    }
+
+    @inline(__always)
+    private func decide(_ value: JSONValue, _ root: JSONValue, _ event: DetectionEvent) -> Bool {
+        guard case .string(let text) = value,
+              let decided = text.utf8.withContiguousStorageIfAvailable({ decide($0) }), let result = decided else {
+            return slow(root, event)
+        }
+        return result
+    }
+
+    func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
+        fieldRef._withUnsafeGuaranteedRef { $0.matches(flow: flow, event) }
+    }
+
+    func matches(generic event: DetectionEvent) -> Bool {
+        field.matches(generic: event)
+    }
+
+    private func slow(_ root: JSONValue, _ event: DetectionEvent) -> Bool {
+        fieldRef._withUnsafeGuaranteedRef { $0.matches(json: root, event) }
+    }
+
+    /// True or false when the ASCII bytes decide; nil for non-ASCII text.
+    @inline(__always)
+    private func decide(_ v: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var i = 0
+        var ascii: Bool?
+        while i < count {
+            if lengths[i] == v.count {
+                if ascii == nil { ascii = ASCII.isASCII(v) }
+                if ascii == false { return nil }
+                let p = bytes + starts[i]
+                var j = 0
+                while j < v.count && ASCII.lower(v[j]) == p[j] { j += 1 }
+                if j == v.count { return true }
+            }
+            i += 1
+        }
+        // No equal length: with ASCII text no value can match.
+        if ascii == nil { ascii = ASCII.isASCII(v) }
+        return ascii == true ? false : nil
+    }
+}
+
+extension FieldMatcher {
+    /// The lowercased UTF-8 of each value of a top-level equality.
+    var equalityLiterals: [[UInt8]] {
+        guard case .values(let tests, _, _) = mode else { return [] }
+        return tests.compactMap { test in
+            if case .string(let p) = test, p.kind == .equals { return p.literal }
+            return nil
+        }
+    }
+}

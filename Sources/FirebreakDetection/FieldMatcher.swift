@@ -1,0 +1,265 @@
+import FirebreakLogs
+
+/// One compiled `field|modifiers: values` item: reads the field and tests its values.
+///
+/// A path crossing a JSON list visits every element, and a list at the end of the path is
+/// visited element by element, so the field matches when any of its values does. For `all`,
+/// each value of the item must match some value of the field.
+final class FieldMatcher: Sendable {
+    enum Mode: Sendable {
+        /// Any test matches some value (`all`: every test matches some value). With `orNull`, an
+        /// absent or null field also matches (`null` among the values).
+        case values([ValueTest], all: Bool, orNull: Bool)
+        /// `exists: true/false`: the field has a non-null value, or not.
+        case exists(Bool)
+        /// `fieldref`: the field's text equals that of (any, or with `all` every) named field.
+        case fieldref([FieldPath], cased: Bool, all: Bool)
+    }
+
+    /// The item's key as written, for messages.
+    let key: String
+    let path: FieldPath
+    let mode: Mode
+    let flowReader: FlowFieldReader
+    let flowTests: [FlowTest]
+
+    // `mode` flattened for the hot path.
+    private enum Kind { case values, exists, fieldref }
+    private let kind: Kind
+    private let tests: [ValueTest]
+    private let all: Bool
+    private let orNull: Bool
+    private let expected: Bool
+    private let components: [String]
+    /// Per path component: the member index to try first (CloudTrail's usual top-level order), or Int.max.
+    private let hints: [Int]
+
+    /// Where CloudTrail puts its first members (they come before the optional `errorCode`).
+    static let cloudTrailOrder: [String: Int] = [
+        "eventVersion": 0, "userIdentity": 1, "eventTime": 2, "eventSource": 3, "eventName": 4,
+        "awsRegion": 5, "sourceIPAddress": 6, "userAgent": 7,
+    ]
+
+    init(key: String, path: FieldPath, mode: Mode) {
+        self.key = key
+        self.path = path
+        self.mode = mode
+        let reader = FlowFieldReader(name: path.raw)
+        self.flowReader = reader
+        components = path.components
+        hints = path.components.enumerated().map { $0.offset == 0 ? Self.cloudTrailOrder[$0.element] ?? Int.max : Int.max }
+        switch mode {
+        case .values(let tests, let all, let orNull):
+            kind = .values
+            self.tests = tests
+            self.all = all
+            self.orNull = orNull
+            expected = true
+            flowTests = tests.map { FlowTest($0, reader: reader) }
+        case .exists(let expected):
+            kind = .exists
+            tests = []
+            all = false
+            orNull = false
+            self.expected = expected
+            flowTests = []
+        case .fieldref(_, _, let all):
+            kind = .fieldref
+            tests = []
+            self.all = all
+            orNull = false
+            expected = true
+            flowTests = []
+        }
+    }
+
+    /// A rough cost, to evaluate cheap items first.
+    var cost: Int {
+        let depth = path.components.count
+        switch mode {
+        case .exists: return depth
+        case .fieldref: return 50
+        case .values(let tests, _, _):
+            var cost = depth
+            for test in tests {
+                switch test {
+                case .regex: cost += 40
+                case .string(let p) where p.kind == .glob || p.kind == .contains: cost += 3
+                default: cost += 1
+                }
+            }
+            return cost
+        }
+    }
+
+    // MARK: Matching
+
+    /// Probes for `search`.
+    private static let anyTest = -1
+    private static let nonNull = -2
+
+    func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {
+        var saw = false
+        switch kind {
+        case .values:
+            if all {
+                var i = 0
+                while i < tests.count {
+                    if !search(root, 0, i, &saw) { return false }
+                    i += 1
+                }
+                return true
+            }
+            if search(root, 0, Self.anyTest, &saw) { return true }
+            return orNull && !saw
+        case .exists:
+            return search(root, 0, Self.nonNull, &saw) == expected
+        case .fieldref:
+            guard case .fieldref(let others, let cased, let all) = mode else { return false }
+            let own = jsonTexts(root, path)
+            return Self.fieldref(own, others.map { jsonTexts(root, $0) }, cased: cased, all: all)
+        }
+    }
+
+    /// Walks the path from `value` (at component `depth`), visiting every element of lists on the
+    /// way and at the end; true as soon as a non-null leaf passes `probe` (a test index, `anyTest`
+    /// or `nonNull`). `saw` records that a non-null leaf was found.
+    private func search(_ value: JSONValue, _ depth: Int, _ probe: Int, _ saw: inout Bool) -> Bool {
+        if depth == components.count {
+            switch value {
+            case .array(let elements):
+                var i = 0
+                while i < elements.count {
+                    if search(elements[i], depth, probe, &saw) { return true }
+                    i += 1
+                }
+                return false
+            case .null:
+                return false
+            default:
+                saw = true
+                if probe >= 0 { return tests[probe].test(value) }
+                if probe == Self.nonNull { return true }
+                var i = 0
+                while i < tests.count {
+                    if tests[i].test(value) { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
+        switch value {
+        case .object(let object):
+            let key = components[depth]
+            let hint = hints[depth]
+            let count = object.keys.count
+            if hint < count && Self.same(object.keys[hint], key) {
+                return search(object.values[hint], depth + 1, probe, &saw)
+            }
+            if count <= 12 {
+                // Small objects: scan (last duplicate wins, as in `JSONObject`).
+                var i = count - 1
+                while i >= 0 {
+                    if Self.same(object.keys[i], key) { return search(object.values[i], depth + 1, probe, &saw) }
+                    i -= 1
+                }
+                return false
+            }
+            guard let next = object[key] else { return false }
+            return search(next, depth + 1, probe, &saw)
+        case .array(let elements):
+            var i = 0
+            while i < elements.count {
+                if search(elements[i], depth, probe, &saw) { return true }
+                i += 1
+            }
+            return false
+        default:
+            return false
+        }
+    }
+
+    @inline(__always)
+    private static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
+    }
+
+    private func jsonTexts(_ root: JSONValue, _ path: FieldPath) -> [String] {
+        root.values(at: path.components).flatMap { value -> [String] in
+            if case .array(let elements) = value { return elements.filter { !$0.isNull }.map(ValueTest.text) }
+            return value.isNull ? [] : [ValueTest.text(value)]
+        }
+    }
+
+    func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
+        switch kind {
+        case .values:
+            guard let value = flowReader.read(flow, direction: event.flowDirection) else { return orNull }
+            var i = 0
+            if all {
+                while i < flowTests.count {
+                    if !flowTests[i].test(value, reader: flowReader) { return false }
+                    i += 1
+                }
+                return true
+            }
+            while i < flowTests.count {
+                if flowTests[i].test(value, reader: flowReader) { return true }
+                i += 1
+            }
+            return false
+        case .exists:
+            return (flowReader.read(flow, direction: event.flowDirection) != nil) == expected
+        case .fieldref:
+            return matches(generic: event)
+        }
+    }
+
+    func matches(generic event: DetectionEvent) -> Bool {
+        matchesValues(event.values(at: path), event: event)
+    }
+
+    /// The generic path: the field's values as `DetectionEvent.values(at:)` returns them.
+    func matchesValues(_ values: [FieldValue], event: DetectionEvent) -> Bool {
+        let present = values.filter { $0 != .null }
+        switch mode {
+        case .values(let tests, let all, let orNull):
+            if all { return tests.allSatisfy { test in present.contains { test.test($0) } } }
+            if present.isEmpty { return orNull }
+            return tests.contains { test in present.contains { test.test($0) } }
+        case .exists(let expected):
+            return !present.isEmpty == expected
+        case .fieldref(let others, let cased, let all):
+            func texts(_ values: [FieldValue]) -> [String] { values.filter { $0 != .null }.map(\.description) }
+            return Self.fieldref(texts(present), others.map { texts(event.values(at: $0)) }, cased: cased, all: all)
+        }
+    }
+
+    private static func fieldref(_ own: [String], _ others: [[String]], cased: Bool, all: Bool) -> Bool {
+        func equal(_ other: [String]) -> Bool {
+            other.contains { o in
+                let pattern = StringPattern(SigmaString(literal: o), cased: cased)
+                return own.contains { pattern.matches($0) }
+            }
+        }
+        return all ? others.allSatisfy(equal) : others.contains(where: equal)
+    }
+
+    // MARK: Reading values for findings
+
+    /// The field's values in `event` (list elements one by one), nulls left out.
+    static func values(in event: DetectionEvent, at path: FieldPath) -> [FieldValue] {
+        switch event.decoded.event {
+        case .cloudTrail(let record): return Self.jsonValues(record.record, path)
+        case .json(let value): return Self.jsonValues(value, path)
+        default: return event.values(at: path).filter { $0 != .null }
+        }
+    }
+
+    private static func jsonValues(_ root: JSONValue, _ path: FieldPath) -> [FieldValue] {
+        root.values(at: path.components).flatMap { value -> [FieldValue] in
+            if case .array(let elements) = value { return elements.filter { !$0.isNull }.map(FieldValue.init) }
+            return value.isNull ? [] : [FieldValue(value)]
+        }
+    }
+}

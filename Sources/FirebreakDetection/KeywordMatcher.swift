@@ -1,0 +1,26 @@
+import FirebreakLogs
+
+/// A keyword selection (a plain list of values): matches when the event's text contains any of
+/// them (case-insensitively, wildcards allowed). The text is the CloudTrail or JSON record
+/// serialized compactly, the flow-log line, or the text line.
+final class KeywordMatcher: Sendable {
+    let patterns: [StringPattern]
+
+    init(patterns: [StringPattern]) {
+        self.patterns = patterns
+    }
+
+    func matches(_ event: DetectionEvent) -> Bool {
+        let text = Self.text(of: event)
+        return patterns.contains { $0.matches(text) }
+    }
+
+    static func text(of event: DetectionEvent) -> String {
+        switch event.decoded.event {
+        case .cloudTrail(let record): return record.record.serialized()
+        case .json(let value): return value.serialized()
+        case .flow(let flow): return flow.line
+        case .text(let line): return line
+        }
+    }
+}
