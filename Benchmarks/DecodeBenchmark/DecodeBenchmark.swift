@@ -77,12 +77,30 @@ enum DecodeBenchmark {
         let ours = median(oursTimes)
         let base = median(baseTimes)
         let mb = Double(textBytes) / 1_000_000
-        let results = [
+        var results = [
             Result(name: "firehose_flowlog_decode_records_per_second", value: Double(expectedEvents) / ours, unit: "records/s",
                    baseline: Double(expectedEvents) / base, ratio: base / ours),
             Result(name: "firehose_flowlog_decode_mb_per_second", value: mb / ours, unit: "MB/s decompressed",
                    baseline: mb / base, ratio: base / ours),
         ]
+        // Rule evaluation on one core, next to the decode baseline of this same run.
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let baselineRecords = Double(expectedEvents) / base
+        let detection = try DetectionBenchmark.run(packageRoot: packageRoot, rounds: rounds)
+        let listFile = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata/intel/ipsum/ipsum.txt")
+        let readMillis = median((0..<5).map { _ in time { _ = Baseline.countLines(listFile.path) } }) * 1000
+        let listBytes = (try? FileManager.default.attributesOfItem(atPath: listFile.path)[.size] as? Int) ?? 1
+        results += [
+            Result(name: "flowlog_rule_evaluation_records_per_second_one_core", value: detection.flowPerSecond, unit: "records/s",
+                   baseline: baselineRecords, ratio: detection.flowPerSecond / baselineRecords),
+            Result(name: "cloudtrail_rule_evaluation_events_per_second_one_core", value: detection.cloudTrailPerSecond, unit: "events/s",
+                   baseline: baselineRecords, ratio: detection.cloudTrailPerSecond / baselineRecords),
+            Result(name: "ipsum_list_load_ms", value: detection.intelLoadMillis, unit: "ms (\(detection.intelEntries) entries)",
+                   baseline: readMillis, ratio: detection.intelLoadMillis / readMillis),
+            Result(name: "ipsum_list_resident_bytes", value: Double(detection.intelBytes), unit: "bytes",
+                   baseline: Double(listBytes), ratio: Double(detection.intelBytes) / Double(listBytes)),
+        ]
+        print("rules: \(detection.ruleCount) loaded in \(fmt(detection.rulesLoadMillis)) ms (built-in pack + SigmaHQ AWS CloudTrail)")
         print("baseline (zlib inflate + newline count): median \(fmt(base * 1000)) ms per round")
         print("firebreak decode (body JSON, base64, gunzip, CloudWatch Logs envelope, typed flow records): median \(fmt(ours * 1000)) ms per round")
         print("| benchmark | value | baseline | ratio |\n|---|---|---|---|")

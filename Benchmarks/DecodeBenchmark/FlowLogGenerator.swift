@@ -39,6 +39,23 @@ struct FlowLogGenerator {
         return "2 123456789012 \(eni) \(src) \(dst) \(proto == 1 ? 0 : sport) \(proto == 1 ? 0 : dport) \(proto) \(packets) \(bytes) \(start) \(start + below(60)) \(action) OK"
     }
 
+    /// Everyday traffic as a rule engine sees it: clients inside the VPC reaching expected services
+    /// (443, 80, 53, 123) and their answers, with about one record in `anomalyEvery` unusual (a
+    /// REJECT, an unexpected port, an inbound probe).
+    mutating func everydayLine(eni: String, start: Int, anomalyEvery: Int = 100) -> String {
+        if below(anomalyEvery) == 0 { return line(eni: eni, start: start) }
+        let local = "10.\(below(4)).\(below(256)).\(1 + below(254))"
+        let remote = "\(1 + below(223)).\(below(256)).\(below(256)).\(1 + below(254))"
+        let service = [443, 443, 443, 80, 53, 123][below(6)]
+        let proto = service == 53 || service == 123 ? 17 : 6
+        let ephemeral = 32768 + below(28232)
+        let packets = 1 + below(2000)
+        let bytes = packets * (40 + below(1400))
+        let outbound = below(2) == 0
+        let (src, dst, sport, dport) = outbound ? (local, remote, ephemeral, service) : (remote, local, service, ephemeral)
+        return "2 123456789012 \(eni) \(src) \(dst) \(sport) \(dport) \(proto) \(packets) \(bytes) \(start) \(start + below(60)) ACCEPT OK"
+    }
+
     mutating func record(eventsPerRecord: Int) -> [UInt8] {
         let eni = String(format: "eni-%017llx", next() & 0xFFFF_FFFF_FFFF)
         let start = 1_700_000_000 + below(86_400)

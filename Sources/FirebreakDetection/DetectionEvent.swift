@@ -3,7 +3,8 @@ import FirebreakLogs
 /// One decoded log event as the rules see it: its log source, its event time, and its fields by path.
 public struct DetectionEvent: Sendable {
     public let decoded: DecodedEvent
-    public let logSource: LogSource
+    /// The event's kind, kept apart so routing needs no look into the event.
+    public let kind: LogEventKind
     /// Event time in milliseconds since the epoch (flow `end`, CloudTrail `eventTime`, else the
     /// CloudWatch Logs timestamp, else when it was received). Correlation windows run on this clock.
     public let timeMillis: Int64
@@ -12,21 +13,28 @@ public struct DetectionEvent: Sendable {
 
     public init(_ decoded: DecodedEvent, network: NetworkContext = NetworkContext(), receivedMillis: Int64 = 0) {
         self.decoded = decoded
+        self.kind = decoded.event.kind
         switch decoded.event {
         case .flow(let flow):
-            logSource = .vpcFlowLogs
             let seconds = flow.end ?? flow.start
             timeMillis = seconds.map { $0 &* 1000 } ?? decoded.context.timestampMillis ?? receivedMillis
             flowDirection = flow.flowDirection ?? network.direction(source: flow.srcaddr, destination: flow.dstaddr,
                                                                     interfaceAddress: nil)
         case .cloudTrail(let record):
-            logSource = .cloudTrail
             timeMillis = record.eventTime.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
         case .json, .text:
-            logSource = LogSource(product: "firebreak", service: decoded.event.kind.rawValue)
             timeMillis = decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
+        }
+    }
+
+    /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, or firebreak/<kind>.
+    public var logSource: LogSource {
+        switch kind {
+        case .vpcFlow: return .vpcFlowLogs
+        case .cloudTrail: return .cloudTrail
+        default: return LogSource(product: "firebreak", service: kind.rawValue)
         }
     }
 

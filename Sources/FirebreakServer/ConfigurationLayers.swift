@@ -19,6 +19,8 @@ struct ConfigurationLayers {
         "FIREBREAK_ACCESS_KEY": "firehose.access_key",
         "FIREBREAK_ACCESS_KEY_FILE": "firehose.access_key_file",
         "FIREBREAK_LOG_LEVEL": "logging.level",
+        "FIREBREAK_INTERNAL_CIDRS": "network.internal_cidrs",
+        "FIREBREAK_RULES": "rules.paths",
     ]
 
     init(defaultYAML: String, source: String) throws(ConfigurationError) {

@@ -56,6 +56,27 @@ decode:
   # Lines of other groups use the default version-2 format, or the header line of an S3 flow-log file.
   flow_log_formats: []
 
+rules:
+  # Sigma rule files and folders (comma-separated), read recursively; *.tests.yaml files beside them
+  # are their test events (`firebreak rules test`). Relative paths start from the working directory.
+  paths: "config/rules"
+  reload_check_seconds: 5           # reload when a rule or list file changes; 0 = only on SIGHUP
+
+correlation:
+  max_open_groups: 100000           # open correlation windows; beyond it the oldest is evicted (counted)
+
+intel:
+  # Every *.txt here is an IP/CIDR list named after the file: known_bad_ips.txt is %known_bad_ips%.
+  # values.yaml here holds value lists (expected_egress_ports: [53, 80, 123, 443]).
+  folder: "config/intel"
+  lists: ""                         # more lists, NAME=PATH comma-separated (plain, IPsum or Spamhaus DROP)
+  ipsum_min_count: 1                # IPsum entries named by fewer feeds than this are left out
+
+network:
+  # The VPCs' own address ranges (FIREBREAK_INTERNAL_CIDRS). Version-2 flow records carry no
+  # flow-direction: from inside to outside these ranges is egress, from outside to inside ingress.
+  internal_cidrs: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+
 logging:
   level: info                       # trace, debug, info, notice, warning, error, critical
 """#

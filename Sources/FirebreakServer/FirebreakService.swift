@@ -1,4 +1,5 @@
 import Dispatch
+import FirebreakDetection
 import FirebreakHTTP
 import FirebreakLogs
 import Foundation
@@ -14,8 +15,12 @@ public final class FirebreakService: Sendable {
     private let server: HTTPServer
     private let logger: Logger
     private let accepting = AcceptanceGate()
+    /// The rule engine, when the service runs one (reloaded on SIGHUP and when its files change).
+    public let detection: DetectionEngine?
 
-    public init(configuration: ServiceConfiguration, processors: [any BatchProcessor] = [], logger: Logger) {
+    public init(configuration: ServiceConfiguration, detection: DetectionEngine? = nil,
+                processors: [any BatchProcessor] = [], logger: Logger) {
+        self.detection = detection
         self.configuration = configuration
         self.logger = logger
         let metrics = ServiceMetrics()
@@ -29,7 +34,8 @@ public final class FirebreakService: Sendable {
             decoder: DeliveryDecoder(limits: configuration.deliveryLimits,
                                      maxDecompressedBodyBytes: configuration.maxDecompressedBodyBytes,
                                      records: RecordDecoder(configuration: configuration.decoder)),
-            processor: BatchProcessorChain([EventMetricsProcessor(metrics: metrics)] + processors),
+            processor: BatchProcessorChain([EventMetricsProcessor(metrics: metrics)]
+                + (detection.map { [DetectionProcessor(engine: $0, metrics: metrics, logger: logger)] } ?? []) + processors),
             pool: pool, metrics: metrics, logger: logger, retryAfterSeconds: configuration.retryAfterSeconds)
 
         var router = HTTPRouter()
@@ -60,6 +66,30 @@ public final class FirebreakService: Sendable {
         self.server = HTTPServer(configuration: http, handler: router)
         metrics.attach(pool: pool, connections: { [server] in server.activeConnections },
                        inFlight: { [server] in server.inFlightRequests })
+        metrics.registry.declareCounter(ServiceMetrics.ruleReloads, help: "Rule and list reloads, by result (applied or rejected).")
+    }
+
+    /// Reloads rules and lists now (SIGHUP) or when their files changed (`changedOnly`), and logs the outcome.
+    public func reloadDetection(changedOnly: Bool) {
+        guard let detection else { return }
+        let report: DetectionEngine.LoadReport
+        if changedOnly {
+            guard let changed = detection.reloadIfChanged() else { return }
+            report = changed
+        } else {
+            report = detection.reload()
+        }
+        metrics.registry.increment(ServiceMetrics.ruleReloads, ["result": report.applied ? "applied" : "rejected"])
+        let meta: Logger.Metadata = [
+            "rules": .stringConvertible(report.rules), "correlations": .stringConvertible(report.correlations),
+            "durationMs": .string(String(format: "%.1f", report.milliseconds)),
+            "problems": .array(report.problems.map { .string($0.description) }),
+        ]
+        if report.applied {
+            logger.info("rules reloaded", metadata: meta)
+        } else {
+            logger.error("rules not reloaded: the previous rules stay in force", metadata: meta)
+        }
     }
 
     /// Binds every listen address; throws when one cannot be bound.
@@ -71,6 +101,7 @@ public final class FirebreakService: Sendable {
             "accessKeys": .stringConvertible(configuration.accessKeys.count),
             "workers": .stringConvertible(configuration.workerCount),
             "queueLength": .stringConvertible(configuration.queueLength),
+            "rules": .stringConvertible(detection.map { $0.ruleSet.rules.count + $0.ruleSet.correlations.count } ?? 0),
         ])
         if configuration.accessKeys.isEmpty {
             logger.warning("no Firehose access key configured: every delivery is accepted (allowed on loopback only)")
@@ -90,6 +121,7 @@ public final class FirebreakService: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and returns whether the drain finished in time.
+    /// SIGHUP reloads rules and lists; so does a change to their files (rules.reload_check_seconds).
     public func runUntilSignalled() -> Bool {
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
@@ -98,7 +130,20 @@ public final class FirebreakService: Sendable {
         let result = Mutex(true)
         let signalQueue = DispatchQueue(label: "firebreak.signals")
         let once = Mutex(false)
-        var sources: [any DispatchSourceSignal] = []
+        var sources: [any DispatchSourceProtocol] = []
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: signalQueue)
+        hangup.setEventHandler { @Sendable in self.reloadDetection(changedOnly: false) }
+        hangup.resume()
+        sources.append(hangup)
+        if detection != nil, configuration.reloadCheckSeconds > 0 {
+            let timer = DispatchSource.makeTimerSource(queue: signalQueue)
+            let interval = DispatchTimeInterval.seconds(configuration.reloadCheckSeconds)
+            timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .seconds(1))
+            timer.setEventHandler { @Sendable in self.reloadDetection(changedOnly: true) }
+            timer.resume()
+            sources.append(timer)
+        }
         for signo in [SIGTERM, SIGINT] {
             let source = DispatchSource.makeSignalSource(signal: signo, queue: signalQueue)
             source.setEventHandler { @Sendable [logger] in

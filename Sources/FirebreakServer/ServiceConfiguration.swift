@@ -1,3 +1,4 @@
+import FirebreakDetection
 import FirebreakHTTP
 import FirebreakLogs
 import Foundation
@@ -27,6 +28,10 @@ public struct ServiceConfiguration: Sendable {
 
     public var decoder: DecoderConfiguration
     public var logLevel: String
+
+    /// Rules, lists and network facts for the detection engine.
+    public var detection: DetectionSources
+    public var reloadCheckSeconds: Int
 
     /// Loads the embedded default, then `file` (if any), then the `FIREBREAK_*` variables of `environment`.
     public static func load(file: String? = nil,
@@ -116,6 +121,29 @@ public struct ServiceConfiguration: Sendable {
         decoder.maxCompressionRatio = try c.int("decode.max_compression_ratio", min: 2, max: 1_000_000)
         self.decoder = decoder
 
+        var intel = IntelConfiguration()
+        let folder = try c.string("intel.folder")
+        intel.folder = folder.isEmpty ? nil : folder
+        for binding in try c.stringList("intel.lists") {
+            guard let (name, path) = IntelConfiguration.parseBinding(binding) else {
+                throw .invalidValue(key: "intel.lists", source: c.source(of: "intel.lists"), expected: "NAME=PATH entries (got '\(binding)')")
+            }
+            intel.lists[name] = path
+        }
+        intel.ipsumMinimumCount = try c.int("intel.ipsum_min_count", min: 1, max: 1000)
+        let cidrs = try c.stringList("network.internal_cidrs")
+        let internalNetworks: IPSet
+        do {
+            internalNetworks = try IPSet(parsing: cidrs)
+        } catch {
+            throw .invalidValue(key: "network.internal_cidrs", source: c.source(of: "network.internal_cidrs"),
+                                expected: "comma-separated CIDRs (\(error))")
+        }
+        detection = DetectionSources(rulePaths: try c.stringList("rules.paths"), intel: intel,
+                                     network: NetworkContext(internalNetworks: internalNetworks),
+                                     maxOpenGroups: try c.int("correlation.max_open_groups", min: 1, max: 100_000_000))
+        reloadCheckSeconds = try c.int("rules.reload_check_seconds", min: 0, max: 86_400)
+
         logLevel = try c.string("logging.level")
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
@@ -167,6 +195,12 @@ extension ServiceConfiguration {
             workers.queue_length: \(queueLength)
             decode.flow_log_formats: \(decoder.flowLogFormats.map(\.logGroupPrefix).joined(separator: ", "))
             decode.max_line_bytes: \(decoder.maxLineBytes)
+            rules.paths: \(detection.rulePaths.joined(separator: ", "))
+            rules.reload_check_seconds: \(reloadCheckSeconds)
+            correlation.max_open_groups: \(detection.maxOpenGroups)
+            intel.folder: \(detection.intel.folder ?? "")
+            intel.lists: \(detection.intel.lists.keys.sorted().map { "\($0)=\(detection.intel.lists[$0]!)" }.joined(separator: ", "))
+            network.internal_cidrs: \(detection.network.internalNetworks.rangeCount) range(s)
             logging.level: \(logLevel)
             """
     }

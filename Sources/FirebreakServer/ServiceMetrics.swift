@@ -13,6 +13,11 @@ public struct ServiceMetrics: Sendable {
     public static let busyWorkers = "firebreak_workers_busy"
     public static let connections = "firebreak_http_connections"
     public static let inFlight = "firebreak_http_requests_in_flight"
+    public static let findings = "firebreak_findings_total"
+    public static let rulesLoaded = "firebreak_rules_loaded"
+    public static let ruleReloads = "firebreak_rule_reloads_total"
+    public static let correlationGroups = "firebreak_correlation_open_groups"
+    public static let correlationEvictions = "firebreak_correlation_evictions"
 
     public let registry: MetricsRegistry
 

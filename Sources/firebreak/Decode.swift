@@ -36,16 +36,10 @@ struct Decode: ParsableCommand {
         let decoder = RecordDecoder(configuration: configuration)
         var failed = false
         for path in files {
-            let bytes: [UInt8]
-            if path == "-" {
-                bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-            } else {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    FileHandle.standardError.write(Data("\(path): cannot read the file\n".utf8))
-                    failed = true
-                    continue
-                }
-                bytes = Array(data)
+            guard let bytes = InputFile.read(path) else {
+                InputFile.warn("\(path): cannot read the file")
+                failed = true
+                continue
             }
             do {
                 let result = try decoder.decodeFile(bytes)

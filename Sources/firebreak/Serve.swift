@@ -1,4 +1,5 @@
 import ArgumentParser
+import FirebreakDetection
 import FirebreakServer
 import Foundation
 import Logging
@@ -26,14 +27,17 @@ struct Serve: ParsableCommand {
     @Flag(name: .long, help: "Print the effective configuration (secrets redacted) and exit.")
     var printConfig = false
 
+    @OptionGroup var detectionOptions: DetectionOptions
+
     func run() throws {
-        let settings: ServiceConfiguration
+        var settings: ServiceConfiguration
         do {
             settings = try ServiceConfiguration.load(file: config)
             try settings.validateExposure()
         } catch {
             throw ValidationError(error.description)
         }
+        settings.detection = try detectionOptions.apply(to: settings.detection)
         if printConfig {
             print(settings.summary)
             return
@@ -41,7 +45,15 @@ struct Serve: ParsableCommand {
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         let logger = Logger(label: "firebreak")
-        let service = FirebreakService(configuration: settings, logger: logger)
+        let engine: DetectionEngine
+        do {
+            engine = try DetectionEngine(sources: settings.detection)
+        } catch {
+            logger.critical("cannot load the detection rules", metadata: ["problems": .array(error.problems.map { .string($0.description) })])
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        let service = FirebreakService(configuration: settings, detection: engine, logger: logger)
         do {
             try service.start()
         } catch {

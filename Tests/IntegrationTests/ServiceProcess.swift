@@ -23,13 +23,17 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
     private var reaped = false
 
     /// Starts the service listening on 127.0.0.1 with an ephemeral port and waits until it listens.
-    init(environment extra: [String: String] = [:], accessKey: String? = "test-key") throws {
+    init(environment extra: [String: String] = [:], accessKey: String? = "test-key", arguments: [String] = []) throws {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FIREBREAK_") }
         env["FIREBREAK_LISTEN"] = "127.0.0.1:0"
+        // The built-in rules and lists, wherever the tests run from.
+        env["FIREBREAK_RULES"] = FirehoseFixture.packageRoot.appendingPathComponent("config/rules").path
+        env["FIREBREAK_INTEL_FOLDER"] = FirehoseFixture.packageRoot.appendingPathComponent("config/intel").path
+        env["FIREBREAK_INTERNAL_CIDRS"] = "10.0.0.0/16"
         if let accessKey { env["FIREBREAK_ACCESS_KEY"] = accessKey }
         for (k, v) in extra { env[k] = v }
         process.executableURL = Self.binary
-        process.arguments = ["serve"]
+        process.arguments = ["serve"] + arguments
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -73,7 +77,13 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
 
     /// The log line of one delivery, parsed.
     func deliveryLog(requestId: String, timeout: TimeInterval = 10) -> [String: Any]? {
-        guard let line = waitForLine(containing: "\"requestId\":\"\(requestId)\"", timeout: timeout) else { return nil }
+        let deadline = Date().addingTimeInterval(timeout)
+        var found: String?
+        while found == nil && Date() < deadline {
+            found = log.lines.first { $0.contains("\"message\":\"delivery ") && $0.contains("\"requestId\":\"\(requestId)\"") }
+            if found == nil { usleep(20_000) }
+        }
+        guard let line = found else { return nil }
         return try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
     }
 
@@ -108,4 +118,51 @@ final class LineCollector: Sendable {
             }
         }
     }
+}
+
+/// Runs the `firebreak` binary to completion (for `replay`, `rules`), with the built-in rules.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = ServiceProcess.binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FIREBREAK_") }
+        env["FIREBREAK_RULES"] = FirehoseFixture.packageRoot.appendingPathComponent("config/rules").path
+        env["FIREBREAK_INTEL_FOLDER"] = FirehoseFixture.packageRoot.appendingPathComponent("config/intel").path
+        env["FIREBREAK_INTERNAL_CIDRS"] = "10.0.0.0/16"
+        for (k, v) in extra { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes to the end before waiting, so a large output cannot block the child.
+        let outData = LockedData(), errData = LockedData()
+        let group = DispatchGroup()
+        for (pipe, sink) in [(out, outData), (err, errData)] {
+            group.enter()
+            DispatchQueue.global().async {
+                sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
+                group.leave()
+            }
+        }
+        guard group.wait(timeout: .now() + 60) == .success else {
+            kill(process.processIdentifier, SIGKILL)
+            throw NSError(domain: "CommandResult", code: 1, userInfo: [NSLocalizedDescriptionKey: "firebreak \(arguments) did not finish"])
+        }
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
+                             stderr: String(decoding: errData.get(), as: UTF8.self))
+    }
+}
+
+final class LockedData: Sendable {
+    private let data = Mutex(Data())
+    func set(_ value: Data) { data.withLock { $0 = value } }
+    func get() -> Data { data.withLock { $0 } }
 }

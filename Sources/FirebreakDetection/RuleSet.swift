@@ -1,0 +1,136 @@
+import FirebreakLogs
+
+/// A compiled, immutable set of rules: detection rules indexed by log source, and the correlation
+/// engine fed by their matches. Built once per (re)load; evaluating never allocates rule state.
+public struct RuleSet: Sendable {
+    public let rules: [CompiledRule]
+    public let correlations: [CorrelationRule]
+    /// Rules and correlations that could not be loaded or compiled, with the reason.
+    public let problems: [RuleError]
+    public let files: [String]
+    let correlationEngine: CorrelationEngine?
+    /// Report matches of base rules that a `generate: false` correlation consumes (rule tests do).
+    public var reportsConsumedMatches = false
+
+    /// Rules by the log source they read (indices into `rules`, and the rules themselves for batch matching).
+    private let flowRules: [Int]
+    private let cloudTrailRules: [Int]
+    private let otherRules: [Int]
+    private let flowCompiled: [CompiledRule]
+    private let cloudTrailCompiled: [CompiledRule]
+    private let otherCompiled: [CompiledRule]
+    /// Rules whose matches feed a correlation.
+    private let correlated: [Bool]
+    /// Rules whose own matches are not reported (`generate: false` correlations consume them).
+    private let silent: [Bool]
+
+    /// Compiles `loaded` with `placeholders`; problems are collected, never thrown.
+    public init(loaded: LoadedRules, placeholders: any PlaceholderResolver, maxOpenGroups: Int = 100_000) {
+        let compiler = RuleCompiler(placeholders: placeholders)
+        var problems = loaded.problems
+        var compiled: [CompiledRule] = []
+        for rule in loaded.rules {
+            do {
+                compiled.append(try compiler.compile(rule))
+            } catch {
+                problems.append(error)
+            }
+        }
+        // Correlations must reference rules that exist (by id or name).
+        var known = Set<String>()
+        for rule in compiled {
+            if let id = rule.rule.id { known.insert(id) }
+            if let name = rule.rule.name { known.insert(name) }
+        }
+        var correlations: [CorrelationRule] = []
+        for correlation in loaded.correlations {
+            let missing = correlation.rules.filter { !known.contains($0) }
+            if missing.isEmpty {
+                correlations.append(correlation)
+            } else {
+                problems.append(RuleError(.invalidRule, source: correlation.source,
+                                          "correlation '\(correlation.title)' references unknown rule(s): \(missing.joined(separator: ", "))"))
+            }
+        }
+        var referenced = Set<String>()
+        var consumed = Set<String>()
+        for correlation in correlations {
+            referenced.formUnion(correlation.rules)
+            if !correlation.generate { consumed.formUnion(correlation.rules) }
+        }
+        func refers(_ rule: CompiledRule, _ set: Set<String>) -> Bool {
+            (rule.rule.id.map(set.contains) ?? false) || (rule.rule.name.map(set.contains) ?? false)
+        }
+        self.rules = compiled
+        self.correlations = correlations
+        self.problems = problems
+        self.files = loaded.files
+        self.correlated = compiled.map { refers($0, referenced) }
+        self.silent = compiled.map { refers($0, consumed) }
+        self.correlationEngine = correlations.isEmpty ? nil : CorrelationEngine(rules: correlations, maxOpenGroups: maxOpenGroups)
+        var flow: [Int] = [], trail: [Int] = [], other: [Int] = []
+        for (index, rule) in compiled.enumerated() {
+            let source = rule.rule.logsource
+            if source.covers(.vpcFlowLogs) { flow.append(index) }
+            if source.covers(.cloudTrail) { trail.append(index) }
+            if !source.covers(.vpcFlowLogs) && !source.covers(.cloudTrail) { other.append(index) }
+        }
+        flowRules = flow
+        cloudTrailRules = trail
+        otherRules = other
+        flowCompiled = flow.map { compiled[$0] }
+        cloudTrailCompiled = trail.map { compiled[$0] }
+        otherCompiled = other.map { compiled[$0] }
+    }
+
+    /// An empty set (no rules), e.g. before the first load.
+    public static let empty = RuleSet(loaded: LoadedRules(), placeholders: StaticPlaceholders())
+
+    /// Correlation windows evicted to stay within the memory bound, since this set was built.
+    public var correlationEvictions: Int { correlationEngine?.evictions ?? 0 }
+    public var openCorrelationGroups: Int { correlationEngine?.openGroups ?? 0 }
+
+    /// Evaluates one event; appends the findings it produces.
+    public func evaluate(_ event: DetectionEvent, into findings: inout [Finding]) {
+        // One batch call per event: the event is unwrapped once for every rule of its log source.
+        let matched: [Int]
+        switch event.kind {
+        case .vpcFlow: matched = CompiledRule.matchingIndices(flowCompiled, event).map { flowRules[$0] }
+        case .cloudTrail: matched = CompiledRule.matchingIndices(cloudTrailCompiled, event).map { cloudTrailRules[$0] }
+        default: matched = CompiledRule.matchingIndices(otherCompiled, event).map { otherRules[$0] }
+        }
+        for index in matched {
+            if !silent[index] || reportsConsumedMatches { findings.append(Finding(rule: rules[index], event: event)) }
+            if correlated[index], let engine = correlationEngine {
+                let rule = rules[index].rule
+                for hit in engine.observe(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
+                    findings.append(finding(hit, event))
+                }
+            }
+        }
+    }
+
+    public func evaluate(_ events: [DetectionEvent]) -> [Finding] {
+        var findings: [Finding] = []
+        for event in events { evaluate(event, into: &findings) }
+        return findings
+    }
+
+    private func finding(_ hit: CorrelationHit, _ last: DetectionEvent) -> Finding {
+        let rule = hit.rule
+        let ruleID = rule.id ?? rule.title
+        let group = hit.groupKey.keys.sorted().map { "\($0)=\(hit.groupKey[$0]!)" }.joined(separator: ",")
+        var resource = FindingResource(event: last)
+        if resource.id == nil, let address = hit.groupKey["srcaddr"] {
+            // A scan seen on an ENI without instance id: the finding is about its source address.
+            resource.type = "address"
+            resource.id = address
+        }
+        return Finding(ruleID: ruleID, ruleTitle: rule.title, level: rule.level ?? .medium, tags: rule.tags,
+                       id: Finding.stableID(ruleID, group, String(hit.firstMillis)), resource: resource,
+                       matchedFields: hit.groupKey.mapValues { [.string($0)] }, last: last,
+                       correlation: Finding.Correlation(type: rule.kind.rawValue, groupKey: hit.groupKey, count: hit.count,
+                                                        firstMillis: hit.firstMillis, lastMillis: hit.lastMillis,
+                                                        eventKeys: hit.eventKeys))
+    }
+}

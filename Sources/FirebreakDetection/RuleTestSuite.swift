@@ -1,0 +1,136 @@
+import FirebreakLogs
+import Foundation
+import Yams
+
+/// The test events kept next to a rule (`<rule>.tests.yaml`): events the rule must match and
+/// events it must not. `firebreak rules test` and the test suite run them.
+///
+/// ```yaml
+/// rule: <rule id (or correlation id)>
+/// match:
+///   - name: what it shows
+///     flow: "<one flow line>"            # default v2 format, or with flow_format: "${version} ..."
+///   - name: ...
+///     cloudtrail: { ...a CloudTrail record... }
+///   - name: a correlation
+///     events: [ {flow: "..."}, {flow: "..."} ]
+/// nomatch:
+///   - ...
+/// ```
+public struct RuleTestSuite: Sendable {
+    public struct Case: Sendable {
+        public var name: String
+        public var expectMatch: Bool
+        public var events: [DecodedEvent]
+    }
+
+    public var file: String
+    public var ruleID: String
+    public var cases: [Case]
+
+    /// One case's outcome.
+    public struct Outcome: Sendable {
+        public var file: String
+        public var ruleID: String
+        public var name: String
+        public var expectMatch: Bool
+        public var matched: Bool
+        public var passed: Bool { expectMatch == matched }
+    }
+
+    public static func load(file: String) throws(RuleError) -> RuleTestSuite {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw RuleError(.io, source: file, "cannot read: \((error as NSError).localizedDescription)")
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw RuleError(.invalidYAML, source: file, String(describing: error))
+        }
+        guard let root, case .mapping(let mapping) = root, let ruleID = mapping["rule"]?.string else {
+            throw RuleError(.invalidRule, source: file, "a rule test file needs `rule: <id>` and `match:`/`nomatch:` lists")
+        }
+        var cases: [Case] = []
+        for (key, expect) in [("match", true), ("nomatch", false)] {
+            guard let list = mapping[key] else { continue }
+            guard case .sequence(let items) = list else {
+                throw RuleError(.invalidRule, source: file, "`\(key)` must be a list of test events")
+            }
+            for (index, item) in items.enumerated() {
+                let name = item["name"]?.string ?? "\(key) #\(index + 1)"
+                let events: [DecodedEvent]
+                if case .sequence(let sequence)? = item["events"] {
+                    var collected: [DecodedEvent] = []
+                    for node in sequence { collected += try event(node, file: file, name: name) }
+                    events = collected
+                } else {
+                    events = try event(item, file: file, name: name)
+                }
+                cases.append(Case(name: name, expectMatch: expect, events: events))
+            }
+        }
+        guard !cases.isEmpty else { throw RuleError(.invalidRule, source: file, "no test events") }
+        return RuleTestSuite(file: file, ruleID: ruleID, cases: cases)
+    }
+
+    private static func event(_ node: Node, file: String, name: String) throws(RuleError) -> [DecodedEvent] {
+        let context = LogContext(recordIndex: 0)
+        if let line = node["flow"]?.string {
+            var format = FlowLogFormat.defaultV2
+            if let text = node["flow_format"]?.string {
+                do {
+                    format = try FlowLogFormat(parsing: text)
+                } catch {
+                    throw RuleError(.invalidValue, source: file, "\(name): flow_format: \(error)")
+                }
+            }
+            do {
+                return [DecodedEvent(event: .flow(try FlowLogParser(format: format).parse(line)), context: context)]
+            } catch {
+                throw RuleError(.invalidValue, source: file, "\(name): flow line: \(error)")
+            }
+        }
+        if let record = node["cloudtrail"] {
+            return [DecodedEvent(event: .cloudTrail(CloudTrailRecord(record: YAMLJSON.convert(record), envelope: .bare)), context: context)]
+        }
+        throw RuleError(.invalidRule, source: file, "\(name): an event needs `flow:`, `cloudtrail:` or `events:`")
+    }
+
+    /// Runs every case against `ruleSet`, each with fresh correlation windows.
+    public func run(loaded: LoadedRules, placeholders: any PlaceholderResolver, network: NetworkContext) -> [Outcome] {
+        cases.map { testCase in
+            var set = RuleSet(loaded: loaded, placeholders: placeholders)
+            set.reportsConsumedMatches = true
+            var findings: [Finding] = []
+            for decoded in testCase.events {
+                set.evaluate(DetectionEvent(decoded, network: network), into: &findings)
+            }
+            let matched = findings.contains { $0.ruleID == ruleID }
+            return Outcome(file: file, ruleID: ruleID, name: testCase.name, expectMatch: testCase.expectMatch, matched: matched)
+        }
+    }
+
+    /// Test files below `paths` (folders searched recursively; a rule file's `.tests.yaml` twin).
+    public static func files(in paths: [String]) -> [String] {
+        var out: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue, let walker = FileManager.default.enumerator(atPath: path) {
+                while let relative = walker.nextObject() as? String {
+                    if RuleFileLoader.isTestFile(relative) { out.append((path as NSString).appendingPathComponent(relative)) }
+                }
+            } else if !isDirectory.boolValue {
+                let stem = path.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "")
+                for twin in [stem + ".tests.yaml", stem + ".tests.yml"] where FileManager.default.fileExists(atPath: twin) {
+                    out.append(twin)
+                }
+            }
+        }
+        return out.sorted()
+    }
+}

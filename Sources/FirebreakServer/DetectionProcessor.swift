@@ -1,0 +1,57 @@
+import FirebreakDetection
+import FirebreakLogs
+import Foundation
+import Logging
+
+/// Runs every delivery through the rule engine: each finding becomes a JSON log line and is counted
+/// in `/metrics` by rule and level. (Storing and acting on findings is the response layer's job.)
+public struct DetectionProcessor: BatchProcessor {
+    let engine: DetectionEngine
+    let metrics: ServiceMetrics
+    let logger: Logger
+
+    public init(engine: DetectionEngine, metrics: ServiceMetrics, logger: Logger) {
+        self.engine = engine
+        self.metrics = metrics
+        self.logger = logger
+        metrics.registry.declareCounter(ServiceMetrics.findings, help: "Findings by rule and level.")
+        metrics.registry.declareGauge(ServiceMetrics.rulesLoaded, help: "Detection and correlation rules in force.") {
+            let set = engine.ruleSet
+            return Double(set.rules.count + set.correlations.count)
+        }
+        metrics.registry.declareGauge(ServiceMetrics.correlationGroups, help: "Open correlation groups (windows).") {
+            Double(engine.ruleSet.openCorrelationGroups)
+        }
+        metrics.registry.declareGauge(ServiceMetrics.correlationEvictions,
+                                      help: "Correlation groups evicted to stay within correlation.max_open_groups, since the last reload.") {
+            Double(engine.ruleSet.correlationEvictions)
+        }
+    }
+
+    public func process(_ batch: DecodedBatch) throws {
+        let received = Int64(Date().timeIntervalSince1970 * 1000)
+        let findings = engine.evaluate(batch.events, receivedMillis: received)
+        for finding in findings {
+            metrics.registry.increment(ServiceMetrics.findings, ["rule": finding.ruleID, "level": finding.level.rawValue])
+            logger.notice("finding", metadata: [
+                "requestId": .string(batch.requestId),
+                "finding": Self.metadata(finding.jsonValue()),
+            ])
+        }
+    }
+
+    static func metadata(_ value: JSONValue) -> Logger.Metadata.Value {
+        switch value {
+        case .null: return .string("null")
+        case .bool(let b): return .stringConvertible(b)
+        case .int(let i): return .stringConvertible(i)
+        case .double(let d): return .stringConvertible(d)
+        case .string(let s): return .string(s)
+        case .array(let items): return .array(items.map(metadata))
+        case .object(let object):
+            var out: [String: Logger.Metadata.Value] = [:]
+            for (key, item) in object { out[key] = metadata(item) }
+            return .dictionary(out)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import FirebreakLogs
+import Foundation
+import Testing
+
+/// Deliveries through the service's rule engine, and the same records through `firebreak replay`.
+@Suite(.serialized) struct DetectionIntakeTests {
+    static let portScanRule = "6769f0fa-30db-488e-bfc3-be3fd2df6c11"
+    static let worldOpenIngressRule = "8b5216cc-2575-4e6c-b216-e30254a47e39"
+
+    /// One source probing 25 ports of one instance within a minute, all REJECTed, plus a world-open
+    /// ingress rule added through CloudTrail.
+    static func attackDelivery(requestId: String) -> [UInt8] {
+        let probes = (1...25).map { port in
+            "2 123456789012 eni-0a1b2c3d4e5f60718 198.51.100.77 10.0.1.5 51514 \(port * 7) 6 1 44 1700000100 \(1700000100 + port) REJECT OK"
+        }
+        let flows = Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: probes))
+        let trail = Gzip.compress(FirehoseFixture.cloudWatchPayload(logGroup: "aws-cloudtrail-logs-123456789012",
+                                                                    logStream: "123456789012_CloudTrail_us-east-1",
+                                                                    messages: [FirehoseFixture.cloudTrailRecord()], firstId: 500))
+        return FirehoseFixture.body(requestId: requestId, records: [flows, trail])
+    }
+
+    static func findings(in text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return (object["finding"] as? [String: Any]) ?? (object["findingId"] != nil ? object : nil)
+        }
+    }
+
+    @Test func deliveryWithPortScanAndOpenIngressProducesFindingsInLogAndMetrics() throws {
+        let service = try ServiceProcess()
+        let id = "attack-1"
+        let response = try FirehoseIntakeTests.post(try service.client(), requestId: id, body: Self.attackDelivery(requestId: id))
+        FirehoseIntakeTests.expectContract(response, status: 200, requestId: id)
+        #expect(service.waitForLine(containing: Self.worldOpenIngressRule, timeout: 10) != nil)
+        #expect(service.waitForLine(containing: Self.portScanRule, timeout: 10) != nil)
+
+        let found = Self.findings(in: service.output)
+        let scan = try #require(found.first { $0["ruleId"] as? String == Self.portScanRule })
+        #expect(scan["level"] as? String == "medium")
+        let groupBy = (scan["correlation"] as? [String: Any])?["groupBy"] as? [String: Any]
+        #expect(groupBy?["srcaddr"] as? String == "198.51.100.77")
+        let ingress = try #require(found.first { $0["ruleId"] as? String == Self.worldOpenIngressRule })
+        #expect((ingress["resource"] as? [String: Any])?["securityGroupId"] as? String == "sg-0abc")
+
+        let metrics = try service.client().roundTrip(method: "GET", path: "/metrics").text
+        #expect(metrics.contains("firebreak_findings_total{rule=\"\(Self.portScanRule)\",level=\"medium\"} 1"))
+        #expect(metrics.contains("firebreak_findings_total{rule=\"\(Self.worldOpenIngressRule)\",level=\"high\"} 1"))
+        #expect(metrics.contains("firebreak_rules_loaded "))
+
+        // The same records as a file give the same findings through `firebreak replay`.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fb-replay-\(UUID().uuidString).json")
+        try Data(Self.attackDelivery(requestId: id)).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let replay = try CommandResult.run(["replay", file.path])
+        #expect(replay.status == 1, "replay exits 1 when it finds something: \(replay.stderr)")
+        let replayed = Self.findings(in: replay.stdout)
+        let served = Set(found.compactMap { $0["findingId"] as? String })
+        #expect(Set(replayed.compactMap { $0["findingId"] as? String }) == served)
+    }
+
+    @Test func replayExitCodes() throws {
+        let clean = FileManager.default.temporaryDirectory.appendingPathComponent("fb-clean-\(UUID().uuidString).log")
+        try "2 123456789012 eni-1 10.0.1.5 10.0.2.9 40000 443 6 10 4000 1700000000 1700000060 ACCEPT OK\n".write(to: clean, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: clean) }
+        let quiet = try CommandResult.run(["replay", clean.path])
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(quiet.stdout.isEmpty)
+        let missing = try CommandResult.run(["replay", "/nonexistent/file.json"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/file.json"))
+    }
+
+    @Test func rulesValidateAndTestTheBuiltInPack() throws {
+        let validate = try CommandResult.run(["rules", "validate"])
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+        #expect(validate.stdout.contains("0 problem(s)"))
+        let test = try CommandResult.run(["rules", "test"])
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+        #expect(test.stdout.contains(" 0 failed"))
+        let list = try CommandResult.run(["rules", "list"])
+        #expect(list.stdout.contains(Self.portScanRule))
+    }
+
+    @Test func serviceRefusesToStartOnABrokenRuleFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fb-broken-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "title: broken\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  sel: {eventName|frobnicate: x}\n  condition: sel\n"
+            .write(to: dir.appendingPathComponent("broken.yml"), atomically: true, encoding: .utf8)
+        let result = try CommandResult.run(["serve"], environment: ["FIREBREAK_LISTEN": "127.0.0.1:0", "FIREBREAK_RULES": dir.path])
+        #expect(result.status != 0)
+        #expect((result.stdout + result.stderr).contains("broken.yml"))
+        #expect((result.stdout + result.stderr).contains("frobnicate"))
+    }
+}
