@@ -1,6 +1,9 @@
 import FirebreakLogs
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Deliveries through the service's rule engine, and the same records through `firebreak replay`.
 @Suite(.serialized) struct DetectionIntakeTests {
@@ -92,5 +95,42 @@ import Testing
         #expect(result.status != 0)
         #expect((result.stdout + result.stderr).contains("broken.yml"))
         #expect((result.stdout + result.stderr).contains("frobnicate"))
+    }
+}
+
+/// Rules reload on SIGHUP and when their files change; a broken file leaves the old rules in force.
+@Suite(.serialized) struct RuleReloadTests {
+    static let egressRule = FirehoseFixture.packageRoot.appendingPathComponent("config/rules/vpcflow/egress_rejected.yml")
+
+    @Test func reloadOnChangeAndSighupKeepsOldRulesOnError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fb-reload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: Self.egressRule, to: dir.appendingPathComponent("egress_rejected.yml"))
+        let service = try ServiceProcess(environment: ["FIREBREAK_RULES": dir.path, "FIREBREAK_RULES_RELOAD_CHECK_SECONDS": "1"])
+        #expect(service.waitForLine(containing: "\"rules\":1", timeout: 5) != nil)
+
+        // A new file is picked up by the change check.
+        try FileManager.default.copyItem(at: FirehoseFixture.packageRoot.appendingPathComponent("config/rules/cloudtrail/sg_ingress_open_to_world.yml"),
+                                         to: dir.appendingPathComponent("sg.yml"))
+        #expect(service.waitForLine(containing: "rules reloaded", timeout: 10) != nil)
+
+        // A broken file is reported and the rules in force stay.
+        try "title: [broken\n".write(to: dir.appendingPathComponent("broken.yml"), atomically: true, encoding: .utf8)
+        #expect(service.waitForLine(containing: "rules not reloaded", timeout: 10) != nil)
+        let id = "after-broken"
+        let line = "2 123456789012 eni-1 10.0.1.5 192.0.2.44 43512 8443 6 3 180 1700000100 1700000160 REJECT OK"
+        let body = FirehoseFixture.body(requestId: id, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: [line]))])
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: id, body: body), status: 200, requestId: id)
+        #expect(service.waitForLine(containing: "dfd8ecc8-bff6-4a46-9f3b-cd868b796a9f", timeout: 5) != nil)
+
+        // SIGHUP reloads at once once the file is fixed.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("broken.yml"))
+        let before = service.logLines.filter { $0.contains("rules reloaded") }.count
+        service.signal(SIGHUP)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && service.logLines.filter({ $0.contains("rules reloaded") }).count <= before { usleep(50_000) }
+        #expect(service.logLines.filter { $0.contains("rules reloaded") }.count > before)
+        #expect(try service.client().roundTrip(method: "GET", path: "/metrics").text.contains("firebreak_rules_loaded 2"))
     }
 }
