@@ -14,6 +14,8 @@ let package = Package(
     targets: [
         // System libraries: a module map and a shim header each.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         // HTTP/1.1 on POSIX sockets and Dispatch. Knows nothing of Firehose.
         .target(name: "FirebreakHTTP"),
@@ -24,6 +26,8 @@ let package = Package(
             "FirebreakLogs",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // SigV4, credentials, libcurl transport, Query/JSON protocols, EC2, SNS and CloudTrail clients.
+        .target(name: "FirebreakAWS", dependencies: ["CCurl", "COpenSSL"]),
         // Wiring: configuration, the Firehose endpoint, the worker pool, metrics.
         .target(name: "FirebreakServer", dependencies: [
             "FirebreakHTTP", "FirebreakLogs", "FirebreakDetection",
@@ -43,6 +47,7 @@ let package = Package(
         .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "CZlib"]),
         .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs",
                                                                      .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "FirebreakAWSTests", dependencies: ["FirebreakAWS", "FirebreakHTTP"]),
         .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP", "FirebreakDetection"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs"]),
     ]

@@ -1,0 +1,40 @@
+import Foundation
+
+/// An HTTP request to an AWS endpoint, before or after signing.
+public struct AWSHTTPRequest: Sendable {
+    public var method: String
+    public var url: URL
+    /// In order; names as sent. The signer adds `X-Amz-Date`, `Authorization` and, with a session
+    /// token, `X-Amz-Security-Token`.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(method: String, url: URL, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// What came back: status, headers and the (size-capped) body.
+public struct AWSHTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
