@@ -1,0 +1,29 @@
+import Foundation
+
+extension AWSClient {
+    /// Calls an AWS JSON 1.1 operation: `POST /` with `X-Amz-Target: <targetPrefix>.<operation>` and
+    /// `Content-Type: application/x-amz-json-1.1`, the input encoded as JSON; decodes the output.
+    /// Errors (`__type`, `message`) are thrown as `AWSError`.
+    public func json<Input: Encodable, Output: Decodable>(
+        targetPrefix: String, operation: String, input: Input, as output: Output.Type
+    ) throws(AWSError) -> Output {
+        let body: Data
+        do {
+            body = try JSONEncoder().encode(input)
+        } catch {
+            throw AWSError(.invalidParameter, message: "\(operation) input could not be encoded as JSON")
+        }
+        let response = try post(
+            headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(targetPrefix).\(operation)")],
+            body: Array(body), decodeError: JSONErrorDecoder.decode)
+        let data = response.body.isEmpty ? Data("{}".utf8) : Data(response.body)
+        do {
+            return try JSONDecoder().decode(Output.self, from: data)
+        } catch {
+            throw AWSError(.server, code: "MalformedResponse",
+                           message: "\(operation) answered HTTP \(response.status) with JSON that does not match"
+                               + " its output shape",
+                           requestID: response.header("x-amzn-RequestId"), status: response.status)
+        }
+    }
+}
