@@ -1,0 +1,79 @@
+/// Typed SNS calls over the Query protocol (`Version=2010-03-31`, signing name `sns`).
+public struct SNSClient: Sendable {
+    public static let apiVersion = "2010-03-31"
+    public static let signingName = "sns"
+    /// The largest message, attributes included (UTF-8 bytes).
+    public static let maxMessageBytes = 262_144
+    public static let maxSubjectLength = 100
+
+    public let client: AWSClient
+
+    /// A client over `client`, whose signing name should be `sns`.
+    public init(client: AWSClient) {
+        self.client = client
+    }
+
+    /// Sends any SNS Query request and returns the root of the response.
+    public func call(_ request: QueryRequest) throws(AWSError) -> AWSXMLElement {
+        try client.query(request)
+    }
+
+    /// A new request for `action` with the SNS API version.
+    public static func request(_ action: String) -> QueryRequest {
+        QueryRequest(action: action, version: apiVersion)
+    }
+
+    /// Publish to a topic; returns the message id. Checked before sending (`.invalidParameter`): the subject
+    /// (≤ 100 printable ASCII characters, no line breaks, not starting with a space) and the size
+    /// (message plus attributes ≤ 262,144 bytes).
+    public func publish(topicArn: String, subject: String? = nil, message: String,
+                        attributes: [String: SNSMessageAttribute] = [:]) throws(AWSError) -> String {
+        let request = try Self.publishRequest(topicArn: topicArn, subject: subject, message: message,
+                                              attributes: attributes)
+        let root = try call(request)
+        guard let id = root.string("PublishResult", "MessageId") else {
+            throw AWSError(.server, code: "MalformedResponse", message: "Publish answered without a MessageId",
+                           requestID: root.string("ResponseMetadata", "RequestId"))
+        }
+        return id
+    }
+
+    /// The Publish request; attributes in name order (`MessageAttributes.entry.N.Name`, `.Value.DataType`,
+    /// `.Value.StringValue` or `.Value.BinaryValue`).
+    static func publishRequest(topicArn: String, subject: String?, message: String,
+                               attributes: [String: SNSMessageAttribute]) throws(AWSError) -> QueryRequest {
+        if let subject { try validate(subject: subject) }
+        guard !message.isEmpty else { throw AWSError(.invalidParameter, message: "the message is empty") }
+        let size = message.utf8.count
+            + attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.dataType.utf8.count + $1.value.value.utf8.count }
+        guard size <= maxMessageBytes else {
+            throw AWSError(.invalidParameter,
+                           message: "the message and its attributes are \(size) bytes, more than \(maxMessageBytes)")
+        }
+        var request = Self.request("Publish")
+        request.add("TopicArn", topicArn)
+        request.addIfPresent("Subject", subject)
+        request.add("Message", message)
+        let sorted = attributes.sorted { $0.key < $1.key }
+        request.addList("MessageAttributes.entry", sorted) { query, prefix, entry in
+            query.add("\(prefix).Name", entry.key)
+            query.add("\(prefix).Value.DataType", entry.value.dataType)
+            query.add(entry.value.isBinary ? "\(prefix).Value.BinaryValue" : "\(prefix).Value.StringValue",
+                      entry.value.value)
+        }
+        return request
+    }
+
+    static func validate(subject: String) throws(AWSError) {
+        guard !subject.isEmpty, subject.unicodeScalars.count <= maxSubjectLength else {
+            throw AWSError(.invalidParameter, message: "the subject must have 1 to \(maxSubjectLength) characters")
+        }
+        guard subject.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+            throw AWSError(.invalidParameter,
+                           message: "the subject must be printable ASCII, without line breaks or control characters")
+        }
+        guard subject.first != " " else {
+            throw AWSError(.invalidParameter, message: "the subject must start with a letter, number or punctuation")
+        }
+    }
+}
