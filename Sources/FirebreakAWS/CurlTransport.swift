@@ -1,0 +1,230 @@
+import Foundation
+import Synchronization
+internal import CCurl
+
+/// `AWSTransport` over libcurl: blocking, thread-safe, with a bounded pool of reusable easy handles so
+/// connections (keep-alive) and TLS sessions are reused across requests.
+///
+/// Every exchange: no signals (`CURLOPT_NOSIGNAL`), no redirects followed, TLS peer and host verified,
+/// only `http` and `https`, connect and total timeouts and a response-body cap from `AWSTimeouts`. curl's
+/// `Content-Type` (for bodies) and `Expect: 100-continue` defaults are suppressed, so what is sent is what was
+/// signed. Proxies follow curl's usual environment variables (`https_proxy`, `no_proxy`).
+public final class CurlTransport: AWSTransport {
+    /// At most this many idle handles (each with its open connections) are kept between requests.
+    public let maxIdleHandles: Int
+    private let idle = Mutex<[CurlEasyHandle]>([])
+
+    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    public init(maxIdleHandles: Int = 8) {
+        precondition(Self.globalInit, "curl_global_init failed")
+        self.maxIdleHandles = max(0, maxIdleHandles)
+    }
+
+    /// Idle handles in the pool (for tests and metrics).
+    public var idleHandleCount: Int { idle.withLock { $0.count } }
+
+    public func send(_ request: AWSHTTPRequest, timeouts: AWSTimeouts) throws(AWSError) -> AWSHTTPResponse {
+        try Self.validate(request)
+        let handle = try checkOut()
+        // On failure the handle is not pooled: its connection may be half-used (timeout, aborted body), and
+        // releasing the handle closes it.
+        let response = try handle.perform(request, timeouts: timeouts)
+        checkIn(handle)
+        return response
+    }
+
+    private func checkOut() throws(AWSError) -> CurlEasyHandle {
+        if let pooled = idle.withLock({ $0.popLast() }) { return pooled }
+        guard let fresh = CurlEasyHandle() else {
+            throw AWSError(.transport, message: "curl_easy_init failed (out of memory?)")
+        }
+        return fresh
+    }
+
+    private func checkIn(_ handle: CurlEasyHandle) {
+        handle.reset()
+        let surplus: CurlEasyHandle? = idle.withLock { pool in
+            guard pool.count < maxIdleHandles else { return handle }
+            pool.append(handle)
+            return nil
+        }
+        _ = surplus  // released (and cleaned up) outside the lock
+    }
+
+    /// Refuses requests curl would send wrongly or that could inject headers.
+    static func validate(_ request: AWSHTTPRequest) throws(AWSError) {
+        let scheme = request.url.scheme?.lowercased()
+        guard scheme == "http" || scheme == "https", request.url.host(percentEncoded: true)?.isEmpty == false else {
+            throw AWSError(.client, message: "cannot send to \(redacted(request.url)): only absolute http(s) URLs are supported")
+        }
+        guard !request.method.isEmpty, request.method.utf8.allSatisfy({ isTokenByte($0) }) else {
+            throw AWSError(.client, message: "invalid HTTP method \"\(request.method)\"")
+        }
+        for header in request.headers {
+            guard !header.name.isEmpty, header.name.utf8.allSatisfy({ isTokenByte($0) }) else {
+                throw AWSError(.client, message: "invalid header name \"\(header.name)\"")
+            }
+            // The value is not echoed: it may be a token.
+            guard !header.value.utf8.contains(where: { $0 == 0x0d || $0 == 0x0a || $0 == 0 }) else {
+                throw AWSError(.client, message: "header \(header.name) contains a line break or NUL; refusing to send it")
+            }
+        }
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        }
+    }
+
+    /// `scheme://host[:port]/path` without user info or query, for error messages.
+    static func redacted(_ url: URL) -> String {
+        var text = "\(url.scheme ?? "?")://\(url.host(percentEncoded: true) ?? "")"
+        if let port = url.port { text += ":\(port)" }
+        return text + url.path(percentEncoded: true)
+    }
+}
+
+/// One curl easy handle. Not shared: a handle is used by one thread at a time, because it is either in the
+/// pool (behind its `Mutex`) or checked out by exactly one `send`.
+final class CurlEasyHandle: @unchecked Sendable {
+    private let curl: UnsafeMutableRawPointer
+
+    init?() {
+        guard let curl = curl_easy_init() else { return nil }
+        self.curl = curl
+    }
+
+    deinit { curl_easy_cleanup(curl) }
+
+    /// Clears the options (and any pointers they hold) but keeps live connections and the TLS session cache.
+    func reset() { curl_easy_reset(curl) }
+
+    func perform(_ request: AWSHTTPRequest, timeouts: AWSTimeouts) throws(AWSError) -> AWSHTTPResponse {
+        let sink = ResponseSink(limit: max(0, timeouts.maxResponseBytes))
+        let target = CurlTransport.redacted(request.url)
+        let method = request.method.uppercased()
+
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl_slist_free_all(headerList) }
+        for header in request.headers {
+            // "Name;" is curl's syntax for a header with an empty value.
+            let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
+            headerList = curl_slist_append(headerList, line)
+        }
+        if request.header("content-type") == nil { headerList = curl_slist_append(headerList, "Content-Type:") }
+        headerList = curl_slist_append(headerList, "Expect:")
+
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        // An empty body still needs a valid pointer, or curl would read the body from stdin.
+        let body = request.body.isEmpty ? [0] : request.body
+        let code: CURLcode = body.withUnsafeBytes { bodyBytes in
+            errorBuffer.withUnsafeMutableBufferPointer { errorBytes in
+                withExtendedLifetime(sink) {
+                    var ok = true
+                    func set(_ result: CURLcode) { if result != CURLE_OK { ok = false } }
+                    set(ccurl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBytes.baseAddress))
+                    set(ccurl_setopt_string(curl, CURLOPT_URL, request.url.absoluteString))
+                    set(ccurl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "http,https"))
+                    set(ccurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1))
+                    set(ccurl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0))
+                    set(ccurl_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 1))
+                    set(ccurl_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 2))
+                    set(ccurl_setopt_long(curl, CURLOPT_TCP_KEEPALIVE, 1))
+                    set(ccurl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(timeouts.connect)))
+                    set(ccurl_setopt_long(curl, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeouts.total)))
+                    set(ccurl_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max(0, timeouts.maxResponseBytes))))
+                    set(ccurl_setopt_pointer(curl, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)))
+                    if method == "GET" && request.body.isEmpty {
+                        set(ccurl_setopt_long(curl, CURLOPT_HTTPGET, 1))
+                    } else if method == "HEAD" {
+                        set(ccurl_setopt_long(curl, CURLOPT_NOBODY, 1))
+                    } else {
+                        set(ccurl_setopt_long(curl, CURLOPT_POST, 1))
+                        set(ccurl_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+                        set(ccurl_setopt_pointer(curl, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress)))
+                        if method != "POST" { set(ccurl_setopt_string(curl, CURLOPT_CUSTOMREQUEST, method)) }
+                    }
+                    let context = Unmanaged.passUnretained(sink).toOpaque()
+                    set(ccurl_setopt_write_function(curl, CURLOPT_WRITEFUNCTION) { data, size, count, userdata in
+                        let sink = Unmanaged<ResponseSink>.fromOpaque(userdata!).takeUnretainedValue()
+                        return sink.appendBody(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
+                    })
+                    set(ccurl_setopt_pointer(curl, CURLOPT_WRITEDATA, context))
+                    set(ccurl_setopt_write_function(curl, CURLOPT_HEADERFUNCTION) { data, size, count, userdata in
+                        let sink = Unmanaged<ResponseSink>.fromOpaque(userdata!).takeUnretainedValue()
+                        sink.headerLine(UnsafeRawBufferPointer(start: data, count: size * count))
+                        return size * count
+                    })
+                    set(ccurl_setopt_pointer(curl, CURLOPT_HEADERDATA, context))
+                    guard ok else { return CURLE_BAD_FUNCTION_ARGUMENT }
+                    return curl_easy_perform(curl)
+                }
+            }
+        }
+
+        guard code == CURLE_OK else {
+            if sink.exceeded || code == CURLE_FILESIZE_EXCEEDED {
+                throw AWSError(.transport, message: "response from \(method) \(target) exceeds the \(timeouts.maxResponseBytes)-byte "
+                               + "limit (AWSTimeouts.maxResponseBytes); transfer aborted")
+            }
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let summary = String(cString: curl_easy_strerror(code))
+            var message = "curl error \(code.rawValue) (\(summary))"
+            if !detail.isEmpty { message += ": \(detail)" }
+            if code == CURLE_OPERATION_TIMEDOUT {
+                message += " [connect timeout \(timeouts.connect), total timeout \(timeouts.total)]"
+            }
+            throw AWSError(.transport, message: message + " — \(method) \(target)")
+        }
+        var status = 0
+        _ = ccurl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
+        return AWSHTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// At least 1 ms: 0 would mean "no timeout" to curl.
+    static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1_000)
+        if overflow { return Int.max }
+        return max(1, Int(clamping: ms) &+ Int(attoseconds / 1_000_000_000_000_000))
+    }
+}
+
+/// Collects one response: the body up to a limit, and the headers of the final response (those of interim
+/// `1xx` responses are dropped). Only touched by the thread running `curl_easy_perform`.
+private final class ResponseSink {
+    let limit: Int
+    var body: [UInt8] = []
+    var headers: [(name: String, value: String)] = []
+    var exceeded = false
+
+    init(limit: Int) { self.limit = limit }
+
+    func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard body.count + bytes.count <= limit else {
+            exceeded = true
+            return false
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+
+    func headerLine(_ bytes: UnsafeRawBufferPointer) {
+        var end = bytes.count
+        while end > 0 && (bytes[end - 1] == 0x0a || bytes[end - 1] == 0x0d) { end -= 1 }
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()  // a new (final or interim) response begins
+        } else if line.first == " " || line.first == "\t" {
+            if !headers.isEmpty { headers[headers.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces) }
+        } else if let colon = line.firstIndex(of: ":") {
+            headers.append((name: String(line[..<colon]),
+                            value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+    }
+}
