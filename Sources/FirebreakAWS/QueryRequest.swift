@@ -62,6 +62,6 @@ public struct QueryRequest: Sendable, Equatable {
         }
     }
 
-    /// The form-encoded body (strict RFC 3986, see `FormEncoding`).
+    /// The form-encoded body, as botocore writes it (RFC 3986 with spaces as `+`, see `FormEncoding`).
     public var body: String { FormEncoding.encode(parameters) }
 }

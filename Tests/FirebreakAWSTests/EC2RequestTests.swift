@@ -24,7 +24,7 @@ import Testing
         let request = EC2Client.createSnapshotRequest(volumeId: "vol-1", description: "evidence for f-1",
                                                       tags: [EC2Tag(key: "firebreak:finding", value: "f-1")],
                                                       dryRun: false)
-        #expect(request.body == "Action=CreateSnapshot&Version=2016-11-15&VolumeId=vol-1&Description=evidence%20for%20f-1"
+        #expect(request.body == "Action=CreateSnapshot&Version=2016-11-15&VolumeId=vol-1&Description=evidence+for+f-1"
             + "&TagSpecification.1.ResourceType=snapshot&TagSpecification.1.Tag.1.Key=firebreak%3Afinding"
             + "&TagSpecification.1.Tag.1.Value=f-1")
     }
@@ -99,7 +99,7 @@ import Testing
             "Action=RevokeSecurityGroupIngress&Version=2016-11-15&GroupId=sg-1&SecurityGroupRuleId.1=sgr-1"
                 + "&SecurityGroupRuleId.2=sgr-2",
             "Action=StopInstances&Version=2016-11-15&InstanceId.1=i-1&Force=true",
-            "Action=CreateSecurityGroup&Version=2016-11-15&GroupName=q&GroupDescription=quarantine%20group&VpcId=vpc-1",
+            "Action=CreateSecurityGroup&Version=2016-11-15&GroupName=q&GroupDescription=quarantine+group&VpcId=vpc-1",
         ])
     }
 

@@ -16,6 +16,14 @@ import Testing
         #expect(FormEncoding.percentEncode("") == "")
     }
 
+    @Test func formValuesWriteSpacesAsPlusLikeBotocore() {
+        #expect(FormEncoding.formEncode("a b+c d") == "a+b%2Bc+d")
+        #expect(FormEncoding.formEncode("0.0.0.0/0 ~x") == "0.0.0.0%2F0+~x")
+        var request = QueryRequest(action: "CreateSecurityGroup", version: "2016-11-15")
+        request.add("GroupDescription", "no traffic at all")
+        #expect(request.body == "Action=CreateSecurityGroup&Version=2016-11-15&GroupDescription=no+traffic+at+all")
+    }
+
     @Test func parametersKeepTheirOrder() {
         var request = QueryRequest(action: "DescribeInstances", version: "2016-11-15")
         request.addList("InstanceId", ["i-b", "i-a"])

@@ -11,7 +11,7 @@ import Testing
                                                                 "blob": SNSMessageAttribute(dataType: "Binary",
                                                                                             value: "AAE=")])
         #expect(request.body == "Action=Publish&Version=2010-03-31"
-            + "&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3Aalerts&Subject=Firebreak%3A%20high&Message=m%201"
+            + "&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3Aalerts&Subject=Firebreak%3A+high&Message=m+1"
             + "&MessageAttributes.entry.1.Name=blob&MessageAttributes.entry.1.Value.DataType=Binary"
             + "&MessageAttributes.entry.1.Value.BinaryValue=AAE%3D"
             + "&MessageAttributes.entry.2.Name=count&MessageAttributes.entry.2.Value.DataType=Number"

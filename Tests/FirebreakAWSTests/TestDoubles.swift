@@ -8,6 +8,7 @@ struct StaticCredentials: CredentialProvider {
     init(_ accessKeyID: String = "AKIDEXAMPLE", _ secret: String = "secret") {
         value = AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret)
     }
+    init(_ value: AWSCredentials) { self.value = value }
     func credentials() throws(AWSError) -> AWSCredentials { value }
 }
 

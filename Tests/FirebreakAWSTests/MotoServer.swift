@@ -1,0 +1,185 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import FirebreakAWS
+
+/// A `moto_server` child process on 127.0.0.1 for integration tests, with helpers for its `/moto-api`.
+///
+/// Started from `moto_server` on PATH, else `python3 -m moto.server`; stopped by process id with SIGKILL
+/// (SIGTERM is blocked in threads Swift Testing spawns children from, swift-corelibs-foundation#4772).
+/// When moto is not installed, `start()` throws, failing the suite with the command that installs it.
+final class MotoServer: Sendable {
+    /// The server of the enclosing `.motoServer` suite.
+    @TaskLocal static var current: MotoServer?
+
+    let port: UInt16
+    let endpoint: URL
+    let region = "us-east-1"
+    private let process: Mutex<Process?>
+    private let pid: Int32
+    private let transport = CurlTransport()
+
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private init(process: Process, port: UInt16) {
+        self.port = port
+        endpoint = URL(string: "http://127.0.0.1:\(port)/")!
+        pid = process.processIdentifier
+        self.process = Mutex(process)
+    }
+
+    deinit { stop() }
+
+    /// Starts moto on a free loopback port and waits until it answers (at most `timeout`).
+    static func start(timeout: Duration = .seconds(30)) throws -> MotoServer {
+        let install = "run `scripts/install-deps.sh --test` (CI does) to install moto[server] 5.2.1"
+        let (executable, prefixArguments): (URL, [String])
+        if let motoServer = findOnPath("moto_server") {
+            (executable, prefixArguments) = (motoServer, [])
+        } else if let python = findOnPath("python3") {
+            (executable, prefixArguments) = (python, ["-m", "moto.server"])
+        } else {
+            throw Unavailable(description: "moto_server is not on PATH and there is no python3: \(install)")
+        }
+        let port = closedLoopbackPort()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port)-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = prefixArguments + ["-H", "127.0.0.1", "-p", String(port)]
+        let output = try FileHandle(forWritingTo: log)
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let server = MotoServer(process: process, port: port)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !process.isRunning {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                throw Unavailable(description: "moto did not start (\(executable.path) exited with "
+                                  + "\(process.terminationStatus)): \(install)\n\(text.suffix(2000))")
+            }
+            if let response = try? server.raw("GET", "/moto-api/reset-auth"), response.status > 0 { return server }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        server.stop()
+        throw Unavailable(description: "moto did not answer on 127.0.0.1:\(port) within \(timeout): \(install)")
+    }
+
+    /// Kills the child (SIGKILL) and reaps it; idempotent.
+    func stop() {
+        guard let process = process.withLock({ value -> Process? in
+            defer { value = nil }
+            return value
+        }) else { return }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    // MARK: /moto-api
+
+    /// An unsigned request to moto itself.
+    @discardableResult
+    func raw(_ method: String, _ path: String, body: String = "", contentType: String? = nil) throws -> AWSHTTPResponse {
+        var headers: [(name: String, value: String)] = []
+        if let contentType { headers.append(("Content-Type", contentType)) }
+        let request = AWSHTTPRequest(method: method, url: URL(string: "http://127.0.0.1:\(port)\(path)")!,
+                                     headers: headers, body: Array(body.utf8))
+        return try transport.send(request, timeouts: AWSTimeouts(connect: .seconds(1), total: .seconds(10)))
+    }
+
+    /// Clears every backend (`POST /moto-api/reset`).
+    func reset() throws {
+        try expectOK(raw("POST", "/moto-api/reset"), "reset")
+    }
+
+    /// Signature and IAM checking: on after `count` more unauthenticated calls (`"0"`: now), off with `"inf"`.
+    func authenticate(afterUnauthenticatedCalls count: String) throws {
+        try expectOK(raw("POST", "/moto-api/reset-auth", body: count, contentType: "text/plain"), "reset-auth")
+    }
+
+    /// Everything moto holds (`GET /moto-api/data.json`).
+    func data() throws -> [String: Any] {
+        let response = try raw("GET", "/moto-api/data.json")
+        try expectOK(response, "data.json")
+        return try (JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+    }
+
+    /// SNS `sent_notifications` of a topic: `[messageId, message, subject, {name: {Type, Value}}, groupId]` each.
+    func sentNotifications(topicArn: String) throws -> [[Any]] {
+        let topics = (try data()["sns"] as? [String: Any])?["Topic"] as? [[String: Any]] ?? []
+        let topic = topics.first { $0["arn"] as? String == topicArn }
+        return topic?["sent_notifications"] as? [[Any]] ?? []
+    }
+
+    /// An S3 bucket, created while authentication is off (moto routes unsigned requests to S3).
+    func createBucket(_ name: String) throws {
+        try expectOK(raw("PUT", "/\(name)"), "create bucket")
+    }
+
+    // MARK: Clients
+
+    /// An AWS client for a service of this moto, with quick retries.
+    func client(signingName: String, credentials: AWSCredentials) -> AWSClient {
+        AWSClient(endpoint: endpoint, region: region, signingName: signingName,
+                  credentials: StaticCredentials(credentials), transport: transport,
+                  retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10), deadline: .seconds(20)))
+    }
+
+    /// Creates an IAM user in moto with an access key and an inline allow-everything policy, through IAM
+    /// Query calls (`Version=2010-05-08`, signing name `iam`). Call while authentication is off.
+    func createAdminUser(_ name: String) throws -> AWSCredentials {
+        let iam = client(signingName: "iam", credentials: AWSCredentials(accessKeyID: "AKIDBOOTSTRAP",
+                                                                         secretAccessKey: "bootstrap"))
+        func request(_ action: String) -> QueryRequest {
+            var request = QueryRequest(action: action, version: "2010-05-08")
+            request.add("UserName", name)
+            return request
+        }
+        _ = try iam.query(request("CreateUser"))
+        var policy = request("PutUserPolicy")
+        policy.add("PolicyName", "admin")
+        policy.add("PolicyDocument", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
+        _ = try iam.query(policy)
+        let key = try iam.query(request("CreateAccessKey"))
+        guard let id = key.string("CreateAccessKeyResult", "AccessKey", "AccessKeyId"),
+              let secret = key.string("CreateAccessKeyResult", "AccessKey", "SecretAccessKey") else {
+            throw Unavailable(description: "moto's CreateAccessKey answered without a key")
+        }
+        return AWSCredentials(accessKeyID: id, secretAccessKey: secret)
+    }
+
+    private func expectOK(_ response: AWSHTTPResponse, _ what: String) throws {
+        guard (200..<300).contains(response.status) else {
+            throw Unavailable(description: "moto \(what) answered HTTP \(response.status): "
+                              + String(decoding: response.body.prefix(500), as: UTF8.self))
+        }
+    }
+
+    private static func findOnPath(_ name: String) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+}
+
+/// Runs a suite with one moto server, available as `MotoServer.current`, stopped when the suite ends.
+struct MotoServerTrait: SuiteTrait, TestScoping {
+    func provideScope(for test: Test, testCase: Test.Case?,
+                      performing function: @Sendable () async throws -> Void) async throws {
+        let moto = try MotoServer.start()
+        defer { moto.stop() }
+        try await MotoServer.$current.withValue(moto) { try await function() }
+    }
+}
+
+extension Trait where Self == MotoServerTrait {
+    /// One moto server for the whole suite.
+    static var motoServer: Self { MotoServerTrait() }
+}
