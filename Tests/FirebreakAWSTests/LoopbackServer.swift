@@ -77,3 +77,10 @@ final class TemporaryDirectory: Sendable {
         return file
     }
 }
+
+/// A value behind a lock, shareable with handlers (a `Mutex` cannot be captured by escaping closures).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}
