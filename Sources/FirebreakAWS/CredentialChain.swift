@@ -1,0 +1,45 @@
+import Foundation
+import Synchronization
+
+/// Tries providers in order; the first that yields credentials wins and is remembered, so later calls go
+/// straight to it (its errors are then returned as they are, without trying the others again).
+///
+/// When none yields, the error lists why each one did not, so the fix is visible in one message.
+public final class CredentialChain: CredentialProvider {
+    public let providers: [any CredentialProvider]
+    private let chosen = Mutex<Int?>(nil)
+
+    public init(_ providers: [any CredentialProvider]) {
+        self.providers = providers
+    }
+
+    /// The usual chain: environment, shared files (profile), container endpoint, EC2 instance metadata; the last
+    /// two cached and refreshed five minutes before expiry.
+    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                transport: any AWSTransport = CurlTransport()) -> CredentialChain {
+        CredentialChain([
+            EnvironmentCredentialProvider(environment: environment),
+            ProfileCredentialProvider(environment: environment),
+            RefreshingCredentialProvider(ContainerCredentialProvider(environment: environment, transport: transport)),
+            RefreshingCredentialProvider(IMDSCredentialProvider(environment: environment, transport: transport)),
+        ])
+    }
+
+    /// The index of the provider that worked, once one has.
+    public var chosenIndex: Int? { chosen.withLock { $0 } }
+
+    public func credentials() throws(AWSError) -> AWSCredentials {
+        if let index = chosen.withLock({ $0 }) { return try providers[index].credentials() }
+        var reasons: [String] = []
+        for (index, provider) in providers.enumerated() {
+            do {
+                let credentials = try provider.credentials()
+                chosen.withLock { $0 = $0 ?? index }
+                return credentials
+            } catch {
+                reasons.append(error.message)
+            }
+        }
+        throw AWSError(.credentials, message: "no AWS credentials found: " + (reasons.isEmpty ? "no providers" : reasons.joined(separator: "; ")))
+    }
+}

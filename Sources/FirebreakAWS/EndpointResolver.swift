@@ -1,0 +1,99 @@
+import Foundation
+
+/// Where to send a service's requests and how to sign them.
+public struct AWSEndpoint: Sendable, Equatable {
+    /// Base URL (scheme, host, optional port and path); requests go to its path (`/` when empty).
+    public var url: URL
+    /// The region for the SigV4 scope.
+    public var signingRegion: String
+    /// The SigV4 service name (`ec2`, `sns`, `cloudtrail`), whatever the URL.
+    public var signingName: String
+    /// Where the URL came from, for logs: `default`, `configured`, `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL`.
+    public var source: String
+
+    public init(url: URL, signingRegion: String, signingName: String, source: String) {
+        self.url = url
+        self.signingRegion = signingRegion
+        self.signingName = signingName
+        self.source = source
+    }
+}
+
+/// Resolves regions and service endpoints the way the AWS SDKs do, from an explicit value, the environment and
+/// the shared config file. The environment is a parameter so tests never touch the process's.
+///
+/// Endpoint order: an explicit override (service configuration) > `AWS_ENDPOINT_URL_<SERVICE>` > `AWS_ENDPOINT_URL`
+/// > `https://<prefix>.<region>.amazonaws.com` (`.amazonaws.com.cn` for `cn-` regions). The two variables are
+/// ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`. `endpoint_url` and `services` sections of the config
+/// file are not read.
+public struct EndpointResolver: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// Explicit > `AWS_REGION` > `AWS_DEFAULT_REGION` > `region` of the profile (`AWS_PROFILE`, default `default`)
+    /// in the config file (`AWS_CONFIG_FILE`, default `~/.aws/config`).
+    public func region(explicit: String? = nil) throws(AWSError) -> String {
+        let candidates: [(String?, String)] = [(explicit, "the configured region"),
+                                               (environment["AWS_REGION"], "AWS_REGION"),
+                                               (environment["AWS_DEFAULT_REGION"], "AWS_DEFAULT_REGION")]
+        for (value, source) in candidates {
+            if let region = AWSProfileFile.nonEmpty(value) { return try Self.validated(region: region, source: source) }
+        }
+        let profileName = AWSProfileFile.profileName(environment: environment)
+        let path = AWSProfileFile.configPath(environment: environment)
+        let file = try AWSProfileFile.load(path: path, kind: .config)
+        if let region = AWSProfileFile.nonEmpty(file.profile(profileName)?["region"]) {
+            return try Self.validated(region: region, source: "profile \(profileName) in \(path)")
+        }
+        throw AWSError(.invalidParameter, message: "no AWS region: set it in the configuration, or AWS_REGION, "
+                       + "or region in profile \(profileName) of \(path)")
+    }
+
+    /// The endpoint of `service` in `region`; `override` (from the service configuration) wins over everything.
+    public func endpoint(for service: AWSService, region: String, override: URL? = nil) throws(AWSError) -> AWSEndpoint {
+        let region = try Self.validated(region: region, source: "region")
+        func endpoint(_ url: URL, _ source: String) -> AWSEndpoint {
+            AWSEndpoint(url: url, signingRegion: region, signingName: service.signingName, source: source)
+        }
+        if let override {
+            return endpoint(try Self.validated(url: override.absoluteString, source: "the configured endpoint"), "configured")
+        }
+        let ignoreConfigured = environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true"
+        if !ignoreConfigured {
+            for variable in [service.endpointEnvironmentVariable, "AWS_ENDPOINT_URL"] {
+                if let value = AWSProfileFile.nonEmpty(environment[variable]) {
+                    return endpoint(try Self.validated(url: value, source: variable), variable)
+                }
+            }
+        }
+        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        guard let url = URL(string: "https://\(service.endpointPrefix).\(region).\(suffix)") else {
+            throw AWSError(.invalidParameter, message: "cannot form the \(service.id) endpoint for region \(region)")
+        }
+        return endpoint(url, "default")
+    }
+
+    /// Regions are DNS labels: lower-case letters, digits and `-`.
+    static func validated(region: String, source: String) throws(AWSError) -> String {
+        guard !region.isEmpty, region.count <= 64,
+              region.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }) else {
+            throw AWSError(.invalidParameter, message: "\(source): \"\(region)\" is not an AWS region (like us-east-1)")
+        }
+        return region
+    }
+
+    /// An absolute `http`/`https` URL with a host; no user info, query or fragment.
+    static func validated(url text: String, source: String) throws(AWSError) -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host(percentEncoded: true), !host.isEmpty,
+              url.user == nil, url.password == nil, url.query == nil, url.fragment == nil else {
+            // The value is not echoed: it could carry credentials in its user info.
+            throw AWSError(.invalidParameter, message: "\(source) is not an http(s) URL with a host and no user info, "
+                           + "query or fragment (e.g. http://127.0.0.1:5000)")
+        }
+        return url
+    }
+}
