@@ -42,6 +42,9 @@ public struct ContainerCredentialProvider: CredentialProvider {
     /// Whether one of the two URI variables is set.
     public var isConfigured: Bool { endpoint != nil }
 
+    /// The endpoint that will be asked, when configured and allowed.
+    public var endpointURL: URL? { try? endpoint?.get() }
+
     public func credentials() throws(AWSError) -> AWSCredentials {
         guard let endpoint else {
             throw AWSError(.credentials, message: "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and "

@@ -8,7 +8,8 @@ internal import CCurl
 /// Every exchange: no signals (`CURLOPT_NOSIGNAL`), no redirects followed, TLS peer and host verified,
 /// only `http` and `https`, connect and total timeouts and a response-body cap from `AWSTimeouts`. curl's
 /// `Content-Type` (for bodies) and `Expect: 100-continue` defaults are suppressed, so what is sent is what was
-/// signed. Proxies follow curl's usual environment variables (`https_proxy`, `no_proxy`).
+/// signed. Proxies follow curl's usual environment variables (`https_proxy`, `no_proxy`), except for loopback and
+/// link-local hosts (instance metadata, container credentials), which are always reached directly.
 public final class CurlTransport: AWSTransport {
     /// At most this many idle handles (each with its open connections) are kept between requests.
     public let maxIdleHandles: Int
@@ -139,6 +140,10 @@ final class CurlEasyHandle: @unchecked Sendable {
                     set(ccurl_setopt_long(curl, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeouts.total)))
                     set(ccurl_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max(0, timeouts.maxResponseBytes))))
                     set(ccurl_setopt_pointer(curl, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)))
+                    if Self.isLocal(host: request.url.host(percentEncoded: false) ?? "") {
+                        // Metadata and credential endpoints, and loopback: never through a proxy.
+                        set(ccurl_setopt_string(curl, CURLOPT_NOPROXY, "*"))
+                    }
                     if method == "GET" && request.body.isEmpty {
                         set(ccurl_setopt_long(curl, CURLOPT_HTTPGET, 1))
                     } else if method == "HEAD" {
@@ -184,6 +189,15 @@ final class CurlEasyHandle: @unchecked Sendable {
         var status = 0
         _ = ccurl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
         return AWSHTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// Loopback (`127.0.0.0/8`, `::1`, `localhost`), IPv4 link-local (`169.254.0.0/16`: IMDS, ECS) and the
+    /// EC2 IPv6 metadata prefix `fd00:ec2::/64`.
+    static func isLocal(host: String) -> Bool {
+        var host = host.lowercased()
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.") || host.hasPrefix("169.254.")
+            || host.hasPrefix("fd00:ec2:")
     }
 
     /// At least 1 ms: 0 would mean "no timeout" to curl.

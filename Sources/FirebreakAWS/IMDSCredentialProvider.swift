@@ -41,6 +41,9 @@ public final class IMDSCredentialProvider: CredentialProvider {
         }
     }
 
+    /// The metadata service's base URL, unless the override is invalid.
+    public var endpointURL: URL? { try? endpoint.get() }
+
     public func credentials() throws(AWSError) -> AWSCredentials {
         guard !disabled else {
             throw AWSError(.credentials, message: "instance metadata: disabled by AWS_EC2_METADATA_DISABLED")

@@ -193,6 +193,13 @@ final class CountingProvider: CredentialProvider {
         #expect(error?.message.contains("10.0.0.1 is not allowed") == true)
     }
 
+    @Test func relativeURIGoesToTheECSAgent() {
+        let provider = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc",
+                                                                 "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:1/ignored"],
+                                                   transport: CurlTransport())
+        #expect(provider.endpointURL?.absoluteString == "http://169.254.170.2/v2/credentials/abc")
+    }
+
     @Test func notConfigured() {
         let provider = ContainerCredentialProvider(environment: [:], transport: CurlTransport())
         #expect(!provider.isConfigured)
@@ -312,6 +319,16 @@ final class FakeIMDS: Sendable {
         }
         #expect(codeError?.message.contains("AssumeRoleUnauthorizedAccess") == true)
         expectNoSecrets(codeError)
+    }
+
+    @Test func endpointSelection() {
+        #expect(IMDSCredentialProvider(environment: [:], transport: CurlTransport()).endpointURL?.absoluteString == "http://169.254.169.254")
+        #expect(IMDSCredentialProvider(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"], transport: CurlTransport())
+                    .endpointURL?.absoluteString == "http://[fd00:ec2::254]")
+        #expect(IMDSCredentialProvider(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:8111/"], transport: CurlTransport())
+                    .endpointURL?.absoluteString == "http://127.0.0.1:8111")
+        #expect(IMDSCredentialProvider(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "not a url"], transport: CurlTransport())
+                    .endpointURL == nil)
     }
 
     @Test func disabledAndUnreachable() throws {

@@ -163,6 +163,15 @@ import Testing
         #expect(file?.kind == .client)
     }
 
+    @Test func localHostsBypassProxies() {
+        for host in ["127.0.0.1", "localhost", "::1", "[::1]", "169.254.169.254", "169.254.170.2", "[fd00:ec2::254]"] {
+            #expect(CurlEasyHandle.isLocal(host: host), "\(host)")
+        }
+        for host in ["ec2.us-east-1.amazonaws.com", "10.0.0.1", "fd00::1"] {
+            #expect(!CurlEasyHandle.isLocal(host: host), "\(host)")
+        }
+    }
+
     @Test func timeoutConversion() {
         #expect(CurlEasyHandle.milliseconds(.seconds(3)) == 3_000)
         #expect(CurlEasyHandle.milliseconds(.milliseconds(250)) == 250)
