@@ -40,7 +40,7 @@ let package = Package(
         ]),
 
         // Release-built throughput benchmark (see README, "Benchmarks").
-        .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "CZlib"],
+        .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS", "CZlib"],
                           path: "Benchmarks/DecodeBenchmark"),
 
         .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP"]),

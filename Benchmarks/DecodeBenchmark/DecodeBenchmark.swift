@@ -100,6 +100,18 @@ enum DecodeBenchmark {
             Result(name: "ipsum_list_resident_bytes", value: Double(detection.intelBytes), unit: "bytes",
                    baseline: Double(listBytes), ratio: Double(detection.intelBytes) / Double(listBytes)),
         ]
+        if let aws = try AWSBenchmark.run(rounds: rounds) {
+            results.append(Result(name: "sigv4_signatures_per_second", value: aws.signaturesPerSecond, unit: "signatures/s",
+                                  baseline: aws.hashesPerSecond, ratio: aws.signaturesPerSecond / aws.hashesPerSecond))
+            if aws.publishWarmMillis > 0 {
+                results += [
+                    Result(name: "sns_publish_latency_warm_ms", value: aws.publishWarmMillis, unit: "ms (moto, loopback)",
+                           baseline: aws.publishColdMillis, ratio: aws.publishWarmMillis / aws.publishColdMillis),
+                    Result(name: "ec2_describe_instances_latency_warm_ms", value: aws.describeWarmMillis, unit: "ms (moto, loopback)",
+                           baseline: aws.describeColdMillis, ratio: aws.describeWarmMillis / aws.describeColdMillis),
+                ]
+            }
+        }
         print("rules: \(detection.ruleCount) loaded in \(fmt(detection.rulesLoadMillis)) ms (built-in pack + SigmaHQ AWS CloudTrail)")
         print("baseline (zlib inflate + newline count): median \(fmt(base * 1000)) ms per round")
         print("firebreak decode (body JSON, base64, gunzip, CloudWatch Logs envelope, typed flow records): median \(fmt(ours * 1000)) ms per round")

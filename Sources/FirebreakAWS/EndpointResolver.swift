@@ -36,11 +36,16 @@ public struct EndpointResolver: Sendable {
     /// Explicit > `AWS_REGION` > `AWS_DEFAULT_REGION` > `region` of the profile (`AWS_PROFILE`, default `default`)
     /// in the config file (`AWS_CONFIG_FILE`, default `~/.aws/config`).
     public func region(explicit: String? = nil) throws(AWSError) -> String {
-        let candidates: [(String?, String)] = [(explicit, "the configured region"),
-                                               (environment["AWS_REGION"], "AWS_REGION"),
-                                               (environment["AWS_DEFAULT_REGION"], "AWS_DEFAULT_REGION")]
-        for (value, source) in candidates {
-            if let region = AWSProfileFile.nonEmpty(value) { return try Self.validated(region: region, source: source) }
+        // Written out rather than as a loop over (value, source) pairs: with typed throws inside, that loop
+        // crashes the Swift 6.3.1 optimizer (ownership verifier, CopyPropagation) in release builds.
+        if let region = AWSProfileFile.nonEmpty(explicit) {
+            return try Self.validated(region: region, source: "the configured region")
+        }
+        if let region = AWSProfileFile.nonEmpty(environment["AWS_REGION"]) {
+            return try Self.validated(region: region, source: "AWS_REGION")
+        }
+        if let region = AWSProfileFile.nonEmpty(environment["AWS_DEFAULT_REGION"]) {
+            return try Self.validated(region: region, source: "AWS_DEFAULT_REGION")
         }
         let profileName = AWSProfileFile.profileName(environment: environment)
         let path = AWSProfileFile.configPath(environment: environment)
@@ -62,12 +67,13 @@ public struct EndpointResolver: Sendable {
             return endpoint(try Self.validated(url: override.absoluteString, source: "the configured endpoint"), "configured")
         }
         let ignoreConfigured = environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true"
-        if !ignoreConfigured {
-            for variable in [service.endpointEnvironmentVariable, "AWS_ENDPOINT_URL"] {
-                if let value = AWSProfileFile.nonEmpty(environment[variable]) {
-                    return endpoint(try Self.validated(url: value, source: variable), variable)
-                }
-            }
+        // Written out rather than as a loop (see `region`: the same optimizer crash).
+        if !ignoreConfigured, let value = AWSProfileFile.nonEmpty(environment[service.endpointEnvironmentVariable]) {
+            let variable = service.endpointEnvironmentVariable
+            return endpoint(try Self.validated(url: value, source: variable), variable)
+        }
+        if !ignoreConfigured, let value = AWSProfileFile.nonEmpty(environment["AWS_ENDPOINT_URL"]) {
+            return endpoint(try Self.validated(url: value, source: "AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL")
         }
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
         guard let url = URL(string: "https://\(service.endpointPrefix).\(region).\(suffix)") else {
