@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // HTTP/1.1 on POSIX sockets and Dispatch. Knows nothing of Firehose.
         .target(name: "FirebreakHTTP"),
@@ -28,6 +29,11 @@ let package = Package(
         ]),
         // SigV4, credentials, libcurl transport, Query/JSON protocols, EC2, SNS and CloudTrail clients.
         .target(name: "FirebreakAWS", dependencies: ["CCurl", "COpenSSL"]),
+        // Playbooks, the planner, the SQLite store and outbox, the executor.
+        .target(name: "FirebreakResponse", dependencies: [
+            "FirebreakDetection", "FirebreakAWS", "CSQLite",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // Wiring: configuration, the Firehose endpoint, the worker pool, metrics.
         .target(name: "FirebreakServer", dependencies: [
             "FirebreakHTTP", "FirebreakLogs", "FirebreakDetection",
@@ -48,6 +54,8 @@ let package = Package(
         .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs",
                                                                      .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "FirebreakAWSTests", dependencies: ["FirebreakAWS", "FirebreakHTTP"]),
+        .testTarget(name: "FirebreakResponseTests", dependencies: ["FirebreakResponse", "FirebreakDetection", "FirebreakLogs",
+                                                                    "FirebreakAWS"]),
         .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP", "FirebreakDetection"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs"]),
     ]
