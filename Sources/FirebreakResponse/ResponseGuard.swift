@@ -1,0 +1,93 @@
+/// What the executor knows of an action's resource just before acting (from DescribeInstances, or
+/// DescribeSecurityGroups for a group). The planner builds a partial one from the finding alone.
+public struct ResourceFacts: Sendable, Hashable {
+    public var instanceID: String?
+    public var interfaceID: String?
+    public var securityGroupIDs: [String]
+    public var accountID: String?
+    public var region: String?
+    public var vpcID: String?
+    public var subnetID: String?
+    public var tags: [String: String]
+    /// EC2 instance state name (`pending`, `running`, `stopping`, `stopped`, `shutting-down`, `terminated`).
+    public var state: String?
+
+    public init(instanceID: String? = nil, interfaceID: String? = nil, securityGroupIDs: [String] = [],
+                accountID: String? = nil, region: String? = nil, vpcID: String? = nil, subnetID: String? = nil,
+                tags: [String: String] = [:], state: String? = nil) {
+        self.instanceID = instanceID
+        self.interfaceID = interfaceID
+        self.securityGroupIDs = securityGroupIDs
+        self.accountID = accountID
+        self.region = region
+        self.vpcID = vpcID
+        self.subnetID = subnetID
+        self.tags = tags
+        self.state = state
+    }
+
+    /// Every id the resource is known by (for the protected-id list).
+    public var ids: [String] { [instanceID, interfaceID, vpcID, subnetID].compactMap { $0 } + securityGroupIDs }
+}
+
+/// The executor's last check before it acts on a planned action: mode, protection (by tag and id), the
+/// playbook's scope against the resource's real facts, and the blast-radius limit. Pure: no AWS calls.
+public struct ResponseGuard: Sendable {
+    public enum Decision: Sendable, Hashable {
+        case proceed
+        /// Do not act, and do not act later (record as `skipped` with the reason).
+        case skip(String)
+        /// Destructive step past the blast-radius limit: record as `held` (alert once); an operator may release it.
+        case hold(String)
+    }
+
+    public var playbooks: PlaybookSet
+
+    public init(playbooks: PlaybookSet) {
+        self.playbooks = playbooks
+    }
+
+    /// - Parameters:
+    ///   - action: the pending action about to run.
+    ///   - facts: the resource as described just now (tags included).
+    ///   - recentDestructiveCount: destructive steps started within the blast-radius window (this one excluded).
+    ///   - mode: the current response mode.
+    public func evaluate(action: PlannedAction, facts: ResourceFacts, recentDestructiveCount: Int,
+                         mode: ResponseMode) -> Decision {
+        guard action.state == .pending else { return .skip(action.reason ?? "action is \(action.state.rawValue)") }
+        let kind = action.step.kind
+        if kind.changesAccount {
+            if mode == .observe { return .skip(ResponsePlanner.observeReason(kind)) }
+            let ids = Set(facts.ids + [action.resourceID])
+            if let id = ids.sorted().first(where: { playbooks.protected.ids.contains($0) }) {
+                return .skip("protected resource \(id) (listed in protected.ids): not changed")
+            }
+            if let tag = playbooks.protected.protectingTag(facts.tags) {
+                return .skip("protected resource \(action.resourceID) (tag \(tag)): not changed")
+            }
+            if Self.instanceSteps.contains(kind), let state = facts.state, state == "terminated" || state == "shutting-down" {
+                return .skip("instance \(facts.instanceID ?? action.resourceID) is already \(state)")
+            }
+        }
+        if let playbook = playbooks.playbook(named: action.playbook),
+           case .outOfScope(let why) = playbook.scope.evaluate(facts, tagsKnown: true, strict: true) {
+            return .skip("out of scope of playbook \(playbook.name): \(why)")
+        }
+        for name in ResponsePlanner.unlessClaimedBy(action) {
+            if let claimant = playbooks.playbook(named: name), claimant.scope.evaluate(facts, tagsKnown: true, strict: true) == .inScope {
+                return .skip("claimed by playbook \(name)")
+            }
+        }
+        if kind.isDestructive {
+            let limit = playbooks.blastRadius
+            if recentDestructiveCount >= limit.maxDestructive {
+                return .hold("blast radius: \(recentDestructiveCount) destructive steps in the last "
+                             + "\(PlaybookParser.formatDuration(limit.windowSeconds)) (limit \(limit.maxDestructive)); "
+                             + "\(kind.rawValue) of \(action.resourceID) held")
+            }
+        }
+        return .proceed
+    }
+
+    static let instanceSteps: Set<StepKind> = [.snapshot, .protectEvidence, .isolate, .stop, .terminate]
+}
