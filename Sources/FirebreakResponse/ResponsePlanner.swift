@@ -232,16 +232,16 @@ public struct ResponsePlanner: Sendable {
     /// or the legacy top-level `ipProtocol`/`fromPort`/`toPort`/`cidrIp`.
     public static func ingressPermissions(of record: CloudTrailRecord) -> [EC2IpPermission] {
         guard let parameters = record.value(at: "requestParameters") else { return [] }
-        let items = parameters.values(at: "ipPermissions.items")
+        let items = elements(parameters.values(at: "ipPermissions.items"))
         if !items.isEmpty {
             return items.compactMap { item -> EC2IpPermission? in
                 guard let proto = scalarText(item["ipProtocol"]) else { return nil }
                 return EC2IpPermission(
                     ipProtocol: proto, fromPort: item["fromPort"]?.int64Value.map(Int.init), toPort: item["toPort"]?.int64Value.map(Int.init),
-                    ipv4Ranges: item.values(at: "ipRanges.items").compactMap { range in
+                    ipv4Ranges: elements(item.values(at: "ipRanges.items")).compactMap { range in
                         range["cidrIp"]?.stringValue.map { EC2IpRange($0, description: range["description"]?.stringValue) }
                     },
-                    ipv6Ranges: item.values(at: "ipv6Ranges.items").compactMap { range in
+                    ipv6Ranges: elements(item.values(at: "ipv6Ranges.items")).compactMap { range in
                         range["cidrIpv6"]?.stringValue.map { EC2IpRange($0, description: range["description"]?.stringValue) }
                     },
                     groupIds: item.values(at: "groups.items.groupId").compactMap(\.stringValue),
@@ -253,6 +253,11 @@ public struct ResponsePlanner: Sendable {
                                 toPort: parameters["toPort"]?.int64Value.map(Int.init),
                                 ipv4Ranges: parameters["cidrIp"]?.stringValue.map { [EC2IpRange($0)] } ?? [],
                                 groupIds: parameters["sourceSecurityGroupId"]?.stringValue.map { [$0] } ?? [])]
+    }
+
+    /// `values(at:)` returns a list found at the end of the path as one value: its elements, flattened.
+    static func elements(_ values: [JSONValue]) -> [JSONValue] {
+        values.flatMap { $0.arrayValue ?? [$0] }
     }
 
     static func scalarText(_ value: JSONValue?) -> String? {

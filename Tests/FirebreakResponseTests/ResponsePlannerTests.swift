@@ -1,0 +1,248 @@
+import FirebreakAWS
+import FirebreakDetection
+import FirebreakLogs
+import Testing
+@testable import FirebreakResponse
+
+/// The default `config/playbooks.yaml` on findings of the built-in rule pack.
+@Suite struct ResponsePlannerTests {
+    let enforce = ResponsePlanner(playbooks: Fixtures.defaultPlaybooks, mode: .enforce)
+
+    @Test func defaultFileLoads() {
+        let set = Fixtures.defaultPlaybooks
+        #expect(set.playbooks.map(\.name) == ["honeypot-egress-contain", "honeypot-unexpected-port", "world-open-ingress-revoke",
+                                              "cloudtrail-restart-logging", "unclaimed-high-alert"])
+        #expect(set.blastRadius == BlastRadius(maxDestructive: 5, windowSeconds: 600))
+        #expect(set.idempotencyWindowSeconds == 3600)
+        #expect(set.protected.tags == ["firebreak:protected": "true"])
+        #expect(set.playbooks.filter(\.fallback).map(\.name) == ["unclaimed-high-alert"])
+    }
+
+    @Test func egressRejectSnapshotsThenTerminatesThenAlerts() throws {
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        let plan = enforce.plan(finding)
+        let honeypot = plan.filter { $0.playbook == "honeypot-egress-contain" }
+        #expect(honeypot.map(\.step.kind) == [.snapshot, .terminate, .alert])
+        #expect(honeypot.map(\.sequence) == [0, 1, 2])
+        #expect(plan.map(\.sequence) == Array(0..<plan.count))
+        #expect(honeypot.allSatisfy { $0.state == .pending && $0.reason == nil })
+        #expect(honeypot[0].resourceType == "instance" && honeypot[0].resourceID == "i-0123456789abcdef0")
+        #expect(honeypot[0].idempotencyKey == "snapshot|instance|i-0123456789abcdef0")
+        #expect(honeypot[1].idempotencyKey == "terminate|instance|i-0123456789abcdef0")
+        #expect(honeypot[2].idempotencyKey == "alert|\(Fixtures.egressRejected)|instance|i-0123456789abcdef0")
+        #expect(Set(plan.map(\.id)).count == plan.count)
+        #expect(plan.allSatisfy { $0.findingID == finding.id && $0.ruleID == Fixtures.egressRejected })
+
+        // Snapshot payload: tags naming the finding and rule.
+        let snapshot = try Fixtures.payload(honeypot[0])
+        #expect(snapshot["tags"]?["firebreak:finding"]?.stringValue == finding.id)
+        #expect(snapshot["tags"]?["firebreak:rule"]?.stringValue == Fixtures.egressRejected)
+        // Alert payload: subject, message, the finding, attributes.
+        let alert = try Fixtures.payload(honeypot[2])
+        #expect(alert["subject"]?.stringValue == "Firebreak: honeypot i-0123456789abcdef0 contained (Instance Outbound Traffic Rejected)")
+        #expect(alert["level"]?.stringValue == "high")
+        #expect(alert["ruleId"]?.stringValue == Fixtures.egressRejected)
+        #expect(alert["finding"] == finding.jsonValue())
+        #expect(alert["message"]?.stringValue?.contains("Resource: instance i-0123456789abcdef0") == true)
+
+        // The honeypot tag is only known to EC2: the fallback alert is planned too, conditional on the claim.
+        let fallback = plan.filter { $0.playbook == "unclaimed-high-alert" }
+        #expect(fallback.map(\.step.kind) == [.alert])
+        #expect(ResponsePlanner.unlessClaimedBy(fallback[0]) == ["honeypot-egress-contain"])
+        #expect(fallback[0].idempotencyKey.hasSuffix("|unclaimed"))
+    }
+
+    @Test func knownBadContactIsContainedToo() throws {
+        let finding = try Fixtures.finding(Fixtures.knownBad,
+                                           flow: Fixtures.flowLine(destination: "203.0.113.66", port: 443, action: "ACCEPT"))
+        let plan = enforce.plan(finding).filter { $0.playbook == "honeypot-egress-contain" }
+        #expect(plan.map(\.step.kind) == [.snapshot, .terminate, .alert])
+    }
+
+    @Test func planIsStableAcrossRedelivery() throws {
+        let line = Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT")
+        let first = enforce.plan(try Fixtures.finding(Fixtures.egressRejected, flow: line))
+        let second = enforce.plan(try Fixtures.finding(Fixtures.egressRejected, flow: line))
+        #expect(first == second)
+    }
+
+    @Test func sameInstanceSameKeyAcrossFindings() throws {
+        let a = enforce.plan(try Fixtures.finding(Fixtures.egressRejected,
+                                                  flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT")))
+        let b = enforce.plan(try Fixtures.finding(Fixtures.egressRejected,
+                                                  flow: Fixtures.flowLine(destination: "192.0.2.45", port: 6667, action: "REJECT")))
+        #expect(a.first { $0.step.kind == .terminate }?.idempotencyKey == b.first { $0.step.kind == .terminate }?.idempotencyKey)
+        #expect(a.first { $0.step.kind == .terminate }?.id == b.first { $0.step.kind == .terminate }?.id)
+        #expect(a[0].findingID != b[0].findingID)
+    }
+
+    @Test func version2RecordActsOnTheENI() throws {
+        let finding = try Fixtures.finding(
+            Fixtures.egressRejected,
+            flow: "2 123456789012 eni-0a1b2c3d4e5f60718 10.0.1.5 203.0.113.50 43512 6667 6 3 180 1700000100 1700000160 REJECT OK",
+            format: nil)
+        let plan = enforce.plan(finding).filter { $0.playbook == "honeypot-egress-contain" }
+        #expect(plan.map(\.step.kind) == [.snapshot, .terminate, .alert])
+        #expect(plan.allSatisfy { $0.resourceType == "network-interface" && $0.resourceID == "eni-0a1b2c3d4e5f60718" })
+    }
+
+    @Test func unexpectedPortAlertsOnly() throws {
+        let finding = try Fixtures.finding(Fixtures.unexpectedPort,
+                                           flow: Fixtures.flowLine(destination: "203.0.113.50", port: 6667, action: "ACCEPT",
+                                                                   srcport: 44312))
+        let plan = enforce.plan(finding)
+        #expect(plan.map(\.step.kind) == [.alert])
+        #expect(plan[0].playbook == "honeypot-unexpected-port")
+        #expect(plan[0].state == .pending)
+    }
+
+    static let worldOpenRequest = """
+        {"groupId":"sg-0a1b2c3d4e5f60718","ipPermissions":{"items":[
+          {"ipProtocol":"tcp","fromPort":22,"toPort":22,"groups":{},"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0","description":"ssh"}]},
+           "ipv6Ranges":{"items":[{"cidrIpv6":"::/0"}]},"prefixListIds":{}},
+          {"ipProtocol":"tcp","fromPort":8080,"toPort":8081,"groups":{"items":[{"groupId":"sg-0fedcba9876543210","userId":"123456789012"}]},
+           "ipRanges":{},"ipv6Ranges":{},"prefixListIds":{"items":[{"prefixListId":"pl-0123456789abcdef0"}]}}]}}
+        """
+
+    @Test func worldOpenIngressRevokesExactlyTheEventsPermissionsThenAlerts() throws {
+        let json = Fixtures.cloudTrail(eventSource: "ec2.amazonaws.com", eventName: "AuthorizeSecurityGroupIngress",
+                                       requestParameters: Self.worldOpenRequest,
+                                       responseElements: #"{"_return":true,"securityGroupRuleSet":{"items":[{"securityGroupRuleId":"sgr-1"},{"securityGroupRuleId":"sgr-2"}]}}"#)
+        let finding = try Fixtures.finding(Fixtures.worldOpen, cloudTrail: json)
+        let plan = enforce.plan(finding)
+        #expect(plan.map(\.step.kind) == [.revokeIngress, .alert])
+        #expect(plan.map(\.playbook) == ["world-open-ingress-revoke", "world-open-ingress-revoke"])
+        let revoke = plan[0]
+        #expect(revoke.state == .pending)
+        #expect(revoke.resourceType == "security-group" && revoke.resourceID == "sg-0a1b2c3d4e5f60718")
+        #expect(revoke.idempotencyKey == "revoke-ingress|security-group|sg-0a1b2c3d4e5f60718|event=a83c546d-bc4d-43dc-96c9-3f01a9f18630")
+        let payload = try Fixtures.payload(revoke)
+        #expect(payload["groupId"]?.stringValue == "sg-0a1b2c3d4e5f60718")
+        #expect(payload["securityGroupRuleIds"] == .array([.string("sgr-1"), .string("sgr-2")]))
+        #expect(ResponsePlanner.ingressPermissions(payload: revoke.payload) == [
+            EC2IpPermission(ipProtocol: "tcp", fromPort: 22, toPort: 22, ipv4Ranges: [EC2IpRange("0.0.0.0/0", description: "ssh")],
+                            ipv6Ranges: [EC2IpRange("::/0")]),
+            EC2IpPermission(ipProtocol: "tcp", fromPort: 8080, toPort: 8081, groupIds: ["sg-0fedcba9876543210"],
+                            prefixListIds: ["pl-0123456789abcdef0"]),
+        ])
+    }
+
+    @Test func legacyIngressShape() throws {
+        let json = Fixtures.cloudTrail(eventSource: "ec2.amazonaws.com", eventName: "AuthorizeSecurityGroupIngress",
+                                       requestParameters: #"{"groupId":"sg-0a1b2c3d4e5f60718","ipProtocol":"tcp","fromPort":3389,"toPort":3389,"cidrIp":"0.0.0.0/0"}"#)
+        let plan = enforce.plan(try Fixtures.finding(Fixtures.worldOpen, cloudTrail: json))
+        #expect(ResponsePlanner.ingressPermissions(payload: plan[0].payload) == [
+            EC2IpPermission(ipProtocol: "tcp", fromPort: 3389, toPort: 3389, ipv4Ranges: [EC2IpRange("0.0.0.0/0")]),
+        ])
+    }
+
+    @Test func stopLoggingStartsLoggingAndAlerts() throws {
+        let trail = "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events"
+        let json = Fixtures.cloudTrail(eventSource: "cloudtrail.amazonaws.com", eventName: "StopLogging",
+                                       requestParameters: #"{"name":"\#(trail)"}"#)
+        let plan = enforce.plan(try Fixtures.finding(Fixtures.loggingStopped, cloudTrail: json))
+        #expect(plan.map(\.step.kind) == [.startLogging, .alert])
+        #expect(plan[0].state == .pending)
+        #expect(plan[0].resourceType == "trail" && plan[0].resourceID == trail)
+        #expect(try Fixtures.payload(plan[0])["trail"]?.stringValue == trail)
+        #expect(try Fixtures.payload(plan[0])["region"]?.stringValue == "us-east-1")
+    }
+
+    @Test func deletedTrailCannotBeRestarted() throws {
+        let json = Fixtures.cloudTrail(eventSource: "cloudtrail.amazonaws.com", eventName: "DeleteTrail",
+                                       requestParameters: #"{"name":"management-events"}"#)
+        let plan = enforce.plan(try Fixtures.finding(Fixtures.loggingStopped, cloudTrail: json))
+        #expect(plan.map(\.step.kind) == [.startLogging, .alert])
+        #expect(plan[0].state == .skipped)
+        #expect(plan[0].reason?.contains("DeleteTrail") == true)
+        #expect(plan[1].state == .pending)
+    }
+
+    @Test func unclaimedHighFindingGetsTheFallbackAlert() throws {
+        let json = Fixtures.cloudTrail(eventSource: "guardduty.amazonaws.com", eventName: "DeleteDetector",
+                                       requestParameters: #"{"detectorId":"12abc34d567e8fa901bc2d34e56789f0"}"#)
+        let finding = try Fixtures.finding("0075a79f-051b-4859-b699-33380c74e861", cloudTrail: json)  // GuardDuty disabled
+        let plan = enforce.plan(finding)
+        #expect(plan.map(\.step.kind) == [.alert])
+        #expect(plan[0].playbook == "unclaimed-high-alert")
+        #expect(ResponsePlanner.unlessClaimedBy(plan[0]).isEmpty)
+        #expect(!plan[0].idempotencyKey.hasSuffix("|unclaimed"))
+        #expect(try Fixtures.payload(plan[0])["subject"]?.stringValue == "Firebreak high: \(finding.ruleTitle)")
+    }
+
+    @Test func observeModeSkipsAccountChangesButAlerts() throws {
+        let observe = ResponsePlanner(playbooks: Fixtures.defaultPlaybooks, mode: .observe)
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        let plan = observe.plan(finding).filter { $0.playbook == "honeypot-egress-contain" }
+        #expect(plan.map(\.step.kind) == [.snapshot, .terminate, .alert])
+        #expect(plan.map(\.state) == [.skipped, .skipped, .pending])
+        #expect(plan[0].reason == "observe mode: snapshot would change the account")
+        #expect(plan[1].reason == "observe mode: terminate would change the account")
+        #expect(try Fixtures.payload(plan[2])["message"]?.stringValue?.contains("Observe mode") == true)
+        // Same keys as in enforce mode: switching modes does not change identities.
+        #expect(plan.map(\.idempotencyKey) == enforce.plan(finding).filter { $0.playbook == "honeypot-egress-contain" }.map(\.idempotencyKey))
+    }
+
+    @Test func dryRunPlansLikeEnforce() throws {
+        let dryRun = ResponsePlanner(playbooks: Fixtures.defaultPlaybooks, mode: .dryRun)
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        #expect(dryRun.plan(finding).allSatisfy { $0.state == .pending })
+    }
+
+    @Test func protectedIDIsSkippedAndTheAlertSaysSo() throws {
+        var set = Fixtures.defaultPlaybooks
+        set.protected.ids = ["i-0123456789abcdef0"]
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        let plan = ResponsePlanner(playbooks: set, mode: .enforce).plan(finding).filter { $0.playbook == "honeypot-egress-contain" }
+        #expect(plan.map(\.state) == [.skipped, .skipped, .pending])
+        #expect(plan[0].reason == "protected resource i-0123456789abcdef0 (listed in protected.ids): not changed")
+        #expect(try Fixtures.payload(plan[2])["message"]?.stringValue?.contains("i-0123456789abcdef0 is protected") == true)
+    }
+
+    @Test func scopeKnownFromTheFindingFiltersAtPlanning() throws {
+        let yaml = """
+            playbooks:
+              - name: prod-only
+                match: {rules: [\(Fixtures.egressRejected)]}
+                scope: {accounts: ["999999999999"]}
+                steps: [snapshot, stop]
+              - name: not-this-subnet
+                match: {level: high}
+                scope: {exclude: {subnets: [subnet-0a9b8c7d6e5f40312]}}
+                steps: [terminate]
+              - name: this-vpc
+                match: {logsource: vpcflowlogs}
+                scope: {vpcs: [vpc-0f1e2d3c4b5a69788], regions: [us-east-1]}
+                steps: [isolate]
+            """
+        let set = try PlaybookSet.parse(yaml: yaml, source: "test.yaml")
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        // The v3 record carries no region: `regions` stays undecided and the executor checks it.
+        let plan = ResponsePlanner(playbooks: set, mode: .enforce).plan(finding)
+        #expect(plan.map(\.playbook) == ["this-vpc"])
+    }
+
+    @Test func allMatchingPlaybooksRunDeduplicatedAndEvidenceFirst() throws {
+        let yaml = """
+            playbooks:
+              - name: kill
+                match: {rules: [\(Fixtures.egressRejected)]}
+                steps: [tag: {key: "firebreak:finding", value: "{finding_id}"}, terminate]
+              - name: evidence
+                match: {tags: [ATTACK.T1071]}
+                steps: [snapshot, terminate, alert]
+            """
+        let set = try PlaybookSet.parse(yaml: yaml, source: "test.yaml")
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        let plan = ResponsePlanner(playbooks: set, mode: .enforce).plan(finding)
+        #expect(plan.map(\.step.kind) == [.tag, .snapshot, .terminate, .alert])
+        #expect(plan.map(\.playbook) == ["kill", "evidence", "kill", "evidence"])
+        #expect(try Fixtures.payload(plan[0])["value"]?.stringValue == finding.id)
+    }
+}
