@@ -69,9 +69,13 @@ public struct ResponseGuard: Sendable {
                 return .skip("instance \(facts.instanceID ?? action.resourceID) is already \(state)")
             }
         }
-        if let playbook = playbooks.playbook(named: action.playbook),
-           case .outOfScope(let why) = playbook.scope.evaluate(facts, tagsKnown: true, strict: true) {
-            return .skip("out of scope of playbook \(playbook.name): \(why)")
+        if let playbook = playbooks.playbook(named: action.playbook) {
+            if case .outOfScope(let why) = playbook.scope.evaluate(facts, tagsKnown: true, strict: true) {
+                return .skip("out of scope of playbook \(playbook.name): \(why)")
+            }
+        } else if kind.changesAccount {
+            // Planned under playbooks since reloaded without it: its scope cannot be checked, so do not act.
+            return .skip("playbook \(action.playbook) is no longer configured")
         }
         for name in ResponsePlanner.unlessClaimedBy(action) {
             if let claimant = playbooks.playbook(named: name), claimant.scope.evaluate(facts, tagsKnown: true, strict: true) == .inScope {

@@ -100,4 +100,15 @@ import Testing
         #expect(scope.evaluate(noSubnet) == .outOfScope("subnet unknown; scope lists subnet-a"))
         #expect(scope.evaluate(noSubnet, tagsKnown: false, strict: false) == .undecided("subnet unknown; tags unknown"))
     }
+
+    @Test func playbookRemovedSincePlanning() throws {
+        var set = Fixtures.defaultPlaybooks
+        set.playbooks.removeAll { $0.name == "honeypot-egress-contain" }
+        let plan = try egressPlan()
+        let reloaded = ResponseGuard(playbooks: set)
+        let honeypot = facts(tags: ["Honeypot": "true"])
+        #expect(reloaded.evaluate(action: plan[1], facts: honeypot, recentDestructiveCount: 0, mode: .enforce)
+                == .skip("playbook honeypot-egress-contain is no longer configured"))
+        #expect(reloaded.evaluate(action: plan[2], facts: honeypot, recentDestructiveCount: 0, mode: .enforce) == .proceed)
+    }
 }
