@@ -223,6 +223,28 @@ struct StepRunnerMotoTests {
         #expect(try quarantineGroups().count == 1)
     }
 
+    @Test func isolateRepairsAHalfMadeGroupAndDryRunsTheMove() throws {
+        // A crash between CreateSecurityGroup and RevokeSecurityGroupEgress left the default egress rule.
+        let groupId = try moto.ec2.createSecurityGroup(name: "firebreak-quarantine", description: "half made", vpcId: vpcId)
+        #expect(try #require(moto.ec2.describeSecurityGroups(ids: [groupId]).first).egress.isEmpty == false)
+
+        // A dry run uses the group as it is and dry-runs the move.
+        let start = moto.transport.count
+        let dry = try runner().run(action(.isolate), mode: .dryRun, instance: resolved())
+        #expect(dry.status == .done && dry.dryRun)
+        let moves = moto.transport.bodies(since: start).filter { $0.contains("Action=ModifyNetworkInterfaceAttribute") }
+        #expect(moves.count == 1 && moves[0].contains("DryRun=true"))
+        #expect(try moto.ec2.describeNetworkInterfaces(ids: [interfaceId]).first?.groups.map(\.groupId) != [groupId])
+
+        let outcome = try runner().run(action(.isolate), mode: .enforce, instance: resolved())
+        #expect(outcome.status == .done)
+        #expect(outcome.createdIDs.isEmpty)
+        let group = try #require(moto.ec2.describeSecurityGroups(ids: [groupId]).first)
+        #expect(group.egress.isEmpty && group.ingress.isEmpty)
+        #expect(try quarantineGroups().count == 1)
+        #expect(try moto.ec2.describeNetworkInterfaces(ids: [interfaceId]).first?.groups.map(\.groupId) == [groupId])
+    }
+
     @Test func stopThenTerminateAndRepeatsAreDone() throws {
         let stop = try runner().run(action(.stop), mode: .enforce, instance: resolved())
         #expect(stop.status == .done)
