@@ -1,0 +1,102 @@
+import Foundation
+
+extension ResponseStore {
+    /// Commits one Firehose delivery with its findings and planned actions, in one transaction.
+    ///
+    /// - A request id already committed → `.duplicate`, and nothing is written (Firehose redelivery).
+    /// - A finding id already stored (the same detection in another delivery) is left as it is.
+    /// - An action whose idempotency key already has an action created within `idempotencyWindow` of
+    ///   `now` is not inserted (counted in `duplicateActions`).
+    /// - An action whose id is taken by an older action of the same key (a key outside the window,
+    ///   planned again) is stored as `<id>-<now in ms>`; `insertedActions` has the ids as stored.
+    ///
+    /// Any failure (constraint, disk full, lock past the busy timeout) rolls everything back and throws:
+    /// do not acknowledge the delivery. An action must belong to one of `findings` or to a stored finding.
+    public func commit(delivery: DeliveryRecord, findings: [StoredFinding], actions: [PlannedAction],
+                       now: Date) throws(StoreError) -> CommitOutcome {
+        let windowStart = now.storeMillis - Int64((idempotencyWindow * 1000).rounded())
+        return try withConnection { db throws(StoreError) in
+            try db.transaction("commit delivery \(delivery.requestID)") { () throws(StoreError) -> CommitOutcome in
+                let known = try db.scalar("SELECT COUNT(*) FROM deliveries WHERE request_id = ?",
+                                          [.text(delivery.requestID)], operation: "look up delivery")
+                if known > 0 { return .duplicate }
+                try db.execute("""
+                    INSERT INTO deliveries (request_id, received_at, records, events, findings)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                    [.text(delivery.requestID), .millis(delivery.receivedAt), .int(delivery.records),
+                     .int(delivery.events), .int(delivery.findings)],
+                    operation: "insert delivery \(delivery.requestID)")
+
+                var summary = CommitSummary()
+                for finding in findings {
+                    let inserted = try db.execute("""
+                        INSERT OR IGNORE INTO findings (id, rule_id, title, level, time_ms, resource_type,
+                            resource_id, json, first_request_id, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [.text(finding.id), .text(finding.ruleID), .text(finding.title), .text(finding.level),
+                         .integer(finding.timeMillis), .text(finding.resourceType), .text(finding.resourceID),
+                         .text(finding.json), .text(delivery.requestID), .millis(now)],
+                        operation: "insert finding \(finding.id)")
+                    if inserted > 0 {
+                        summary.insertedFindingIDs.append(finding.id)
+                    } else {
+                        summary.knownFindings += 1
+                    }
+                }
+
+                for action in actions {
+                    let recent = try db.scalar("""
+                        SELECT COUNT(*) FROM actions WHERE idempotency_key = ? AND created_at > ?
+                        """, [.text(action.idempotencyKey), .integer(windowStart)],
+                        operation: "look up idempotency key \(action.idempotencyKey)")
+                    if recent > 0 {
+                        summary.duplicateActions += 1
+                        continue
+                    }
+                    var stored = action
+                    stored.id = try Self.freeActionID(action.id, now: now, in: db)
+                    try Self.insert(stored, now: now, in: db)
+                    summary.insertedActions.append(stored)
+                }
+                return .committed(summary)
+            }
+        }
+    }
+
+    /// True when a delivery with this request id is committed.
+    public func hasDelivery(_ requestID: String) throws(StoreError) -> Bool {
+        try withConnection { db throws(StoreError) in
+            try db.scalar("SELECT COUNT(*) FROM deliveries WHERE request_id = ?", [.text(requestID)],
+                          operation: "look up delivery \(requestID)") > 0
+        }
+    }
+
+    /// `id` if no action has it, else `id-<ms>` (then `id-<ms>-2`, ...).
+    private static func freeActionID(_ id: String, now: Date, in db: SQLiteConnection) throws(StoreError) -> String {
+        var candidate = id
+        var attempt = 1
+        while try db.scalar("SELECT COUNT(*) FROM actions WHERE id = ?", [.text(candidate)],
+                            operation: "look up action id \(candidate)") > 0 {
+            candidate = attempt == 1 ? "\(id)-\(now.storeMillis)" : "\(id)-\(now.storeMillis)-\(attempt)"
+            attempt += 1
+        }
+        return candidate
+    }
+
+    private static func insert(_ action: PlannedAction, now: Date, in db: SQLiteConnection) throws(StoreError) {
+        try db.execute("""
+            INSERT INTO actions (id, finding_id, rule_id, playbook, sequence, step, options_json, resource_type,
+                resource_id, idempotency_key, state, reason, payload, attempts, last_error, aws_request_ids,
+                created_at, updated_at, not_before)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, '[]', ?, ?, 0)
+            """,
+            [.text(action.id), .text(action.findingID), .text(action.ruleID), .text(action.playbook),
+             .int(action.sequence), .text(action.step.kind.rawValue), .text(StoreJSON.encode(action.step.options)),
+             .text(action.resourceType), .text(action.resourceID), .text(action.idempotencyKey),
+             .text(action.state.rawValue), .optionalText(action.reason), .text(action.payload),
+             .millis(now), .millis(now)],
+            operation: "insert action \(action.id) (\(action.step.kind.rawValue) \(action.resourceID))")
+    }
+}

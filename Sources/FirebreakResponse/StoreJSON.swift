@@ -1,0 +1,36 @@
+import Foundation
+
+/// The JSON text of the store's list and map columns (`options_json`, `aws_request_ids`).
+enum StoreJSON {
+    static func encode(_ options: [String: String]) -> String {
+        encodeValue(options, fallback: "{}")
+    }
+
+    static func encode(_ list: [String]) -> String {
+        encodeValue(list, fallback: "[]")
+    }
+
+    static func decodeOptions(_ text: String, column: String, actionID: String) throws(StoreError) -> [String: String] {
+        try decodeValue(text, column: column, actionID: actionID)
+    }
+
+    static func decodeList(_ text: String, column: String, actionID: String) throws(StoreError) -> [String] {
+        try decodeValue(text, column: column, actionID: actionID)
+    }
+
+    private static func encodeValue<T: Encodable>(_ value: T, fallback: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding [String: String] or [String] cannot fail.
+        guard let data = try? encoder.encode(value) else { return fallback }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func decodeValue<T: Decodable>(_ text: String, column: String, actionID: String) throws(StoreError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw .corruptRow(table: "actions", id: actionID, reason: "\(column) is not valid JSON: \(text)")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+/// The store's tables, versioned with `PRAGMA user_version`.
+///
+/// Migrations are listed in order; `migrations[n]` brings a database from version `n` to `n + 1`. A
+/// database newer than this build is refused rather than guessed at. Times are integer milliseconds
+/// since the epoch (UTC); lists and option maps are JSON text.
+enum StoreSchema {
+    static let migrations: [String] = [
+        // 1: deliveries, findings, the action outbox.
+        """
+        CREATE TABLE deliveries (
+            request_id  TEXT PRIMARY KEY NOT NULL,
+            received_at INTEGER NOT NULL,
+            records     INTEGER NOT NULL,
+            events      INTEGER NOT NULL,
+            findings    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE findings (
+            id               TEXT PRIMARY KEY NOT NULL,
+            rule_id          TEXT NOT NULL,
+            title            TEXT NOT NULL,
+            level            TEXT NOT NULL,
+            time_ms          INTEGER NOT NULL,
+            resource_type    TEXT NOT NULL,
+            resource_id      TEXT NOT NULL,
+            json             TEXT NOT NULL,
+            first_request_id TEXT NOT NULL REFERENCES deliveries(request_id),
+            created_at       INTEGER NOT NULL
+        );
+        CREATE INDEX findings_by_time ON findings(time_ms);
+        CREATE INDEX findings_by_rule ON findings(rule_id, time_ms);
+        CREATE INDEX findings_by_level ON findings(level, time_ms);
+
+        CREATE TABLE actions (
+            id              TEXT PRIMARY KEY NOT NULL,
+            finding_id      TEXT NOT NULL REFERENCES findings(id),
+            rule_id         TEXT NOT NULL,
+            playbook        TEXT NOT NULL,
+            sequence        INTEGER NOT NULL,
+            step            TEXT NOT NULL,
+            options_json    TEXT NOT NULL,
+            resource_type   TEXT NOT NULL,
+            resource_id     TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            state           TEXT NOT NULL
+                CHECK (state IN ('pending', 'running', 'done', 'failed', 'skipped', 'held')),
+            reason          TEXT,
+            payload         TEXT NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT,
+            aws_request_ids TEXT NOT NULL DEFAULT '[]',
+            created_at      INTEGER NOT NULL,
+            updated_at      INTEGER NOT NULL,
+            not_before      INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX actions_claimable ON actions(state, not_before);
+        CREATE INDEX actions_by_plan ON actions(finding_id, playbook, sequence);
+        CREATE INDEX actions_by_key ON actions(idempotency_key, created_at);
+        CREATE INDEX actions_by_step ON actions(step, state, updated_at);
+        """,
+    ]
+
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings the database to `currentVersion`, each step in its own transaction.
+    static func migrate(_ connection: SQLiteConnection) throws(StoreError) {
+        let found = Int(try connection.scalar("PRAGMA user_version", operation: "read the schema version"))
+        guard found <= currentVersion else {
+            throw .unsupportedSchema(path: connection.path, found: found, supported: currentVersion)
+        }
+        for version in found..<currentVersion {
+            try connection.transaction("migrate the schema to version \(version + 1)") { () throws(StoreError) in
+                try connection.execute(script: migrations[version], operation: "create schema version \(version + 1)")
+                try connection.execute(script: "PRAGMA user_version = \(version + 1)",
+                                       operation: "record schema version \(version + 1)")
+            }
+        }
+    }
+}

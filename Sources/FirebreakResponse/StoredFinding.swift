@@ -1,0 +1,27 @@
+/// A finding as the store keeps it: the columns the queries filter on, and the full finding as JSON.
+public struct StoredFinding: Sendable, Hashable {
+    /// Stable id: the same detection in a redelivered or overlapping batch has the same id.
+    public var id: String
+    public var ruleID: String
+    public var title: String
+    /// The rule level (`informational`, `low`, `medium`, `high`, `critical`).
+    public var level: String
+    /// When the event happened, milliseconds since the epoch.
+    public var timeMillis: Int64
+    public var resourceType: String
+    public var resourceID: String
+    /// The finding's JSON text, returned as stored.
+    public var json: String
+
+    public init(id: String, ruleID: String, title: String, level: String, timeMillis: Int64,
+                resourceType: String, resourceID: String, json: String) {
+        self.id = id
+        self.ruleID = ruleID
+        self.title = title
+        self.level = level
+        self.timeMillis = timeMillis
+        self.resourceType = resourceType
+        self.resourceID = resourceID
+        self.json = json
+    }
+}
