@@ -85,10 +85,10 @@ public struct AlertPayload: Codable, Sendable, Hashable {
     public var message: String?
     public var level: String?
     public var ruleId: String?
-    public var finding: JSONValue?
+    public var finding: PayloadJSON?
 
     public init(subject: String? = nil, message: String? = nil, level: String? = nil, ruleId: String? = nil,
-                finding: JSONValue? = nil) {
+                finding: PayloadJSON? = nil) {
         self.subject = subject
         self.message = message
         self.level = level
@@ -97,14 +97,15 @@ public struct AlertPayload: Codable, Sendable, Hashable {
     }
 }
 
-/// Any JSON value, for payload parts the runner only passes on (the finding of an alert).
-public enum JSONValue: Codable, Sendable, Hashable {
+/// Any JSON value, for payload parts the runner only passes on (the finding of an alert). Codable;
+/// `FirebreakLogs.JSONValue` is the parser's tree, this one is for payloads.
+public enum PayloadJSON: Codable, Sendable, Hashable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([PayloadJSON])
+    case object([String: PayloadJSON])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -116,10 +117,10 @@ public enum JSONValue: Codable, Sendable, Hashable {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try? container.decode([PayloadJSON].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: PayloadJSON].self))
         }
     }
 
