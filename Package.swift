@@ -36,12 +36,12 @@ let package = Package(
         ]),
         // Wiring: configuration, the Firehose endpoint, the worker pool, metrics.
         .target(name: "FirebreakServer", dependencies: [
-            "FirebreakHTTP", "FirebreakLogs", "FirebreakDetection",
+            "FirebreakHTTP", "FirebreakLogs", "FirebreakDetection", "FirebreakResponse", "FirebreakAWS",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "firebreak", dependencies: [
-            "FirebreakServer", "FirebreakLogs", "FirebreakDetection",
+            "FirebreakServer", "FirebreakLogs", "FirebreakDetection", "FirebreakResponse", "FirebreakAWS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -4,7 +4,20 @@ public struct HTTPRouter: HTTPHandler {
 
     public init() {}
 
-    /// Routes `method` (case-sensitive, e.g. "POST") on exactly `path` (no query) to `handler`, replacing an earlier route.
+    /// A route registered as `/prefix/*` serves every path below `/prefix/` (one or more further characters).
+    private func prefixRoute(_ path: String) -> [String: any HTTPHandler]? {
+        var best: (length: Int, methods: [String: any HTTPHandler])?
+        for (pattern, methods) in routes where pattern.hasSuffix("/*") {
+            let prefix = String(pattern.dropLast())
+            if path.hasPrefix(prefix), path.count > prefix.count, prefix.count > (best?.length ?? -1) {
+                best = (prefix.count, methods)
+            }
+        }
+        return best?.methods
+    }
+
+    /// Routes `method` (case-sensitive, e.g. "POST") on exactly `path` (no query) to `handler`, replacing an earlier
+    /// route; a path ending in `/*` matches everything below it.
     public mutating func route(_ method: String, _ path: String, to handler: any HTTPHandler) {
         routes[path, default: [:]][method] = handler
     }
@@ -35,7 +48,7 @@ public struct HTTPRouter: HTTPHandler {
     }
 
     private func lookup(path: String, method: String) -> Lookup {
-        guard let methods = routes[path] else { return .refused(.text(404, "Not found\n")) }
+        guard let methods = routes[path] ?? prefixRoute(path) else { return .refused(.text(404, "Not found\n")) }
         if let handler = methods[method] ?? (method == "HEAD" ? methods["GET"] : nil) { return .handler(handler) }
         var allowed = Set(methods.keys)
         if allowed.contains("GET") { allowed.insert("HEAD") }

@@ -21,6 +21,9 @@ struct ConfigurationLayers {
         "FIREBREAK_LOG_LEVEL": "logging.level",
         "FIREBREAK_INTERNAL_CIDRS": "network.internal_cidrs",
         "FIREBREAK_RULES": "rules.paths",
+        "FIREBREAK_STORE": "store.path",
+        "FIREBREAK_PLAYBOOKS": "playbooks.path",
+        "FIREBREAK_SNS_TOPIC_ARN": "alerts.sns_topic_arn",
     ]
 
     init(defaultYAML: String, source: String) throws(ConfigurationError) {

@@ -14,6 +14,10 @@ enum DefaultConfiguration {
 #
 # Secrets (the Firehose access key) belong in the environment or in a file, never in this file.
 
+# What Firebreak may do about a finding (FIREBREAK_MODE): observe (findings and alerts only),
+# dry-run (EC2 calls sent with DryRun=true, the outcome recorded) or enforce (the account is changed).
+mode: observe
+
 server:
   # Addresses to listen on, comma-separated: "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080".
   # The service refuses a non-loopback address unless an access key is configured.
@@ -76,6 +80,24 @@ network:
   # The VPCs' own address ranges (FIREBREAK_INTERNAL_CIDRS). Version-2 flow records carry no
   # flow-direction: from inside to outside these ranges is egress, from outside to inside ingress.
   internal_cidrs: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+
+playbooks:
+  path: "config/playbooks.yaml"     # responses to findings (FIREBREAK_PLAYBOOKS)
+
+store:
+  # Findings, planned actions and delivery ids (SQLite, WAL); a delivery is acknowledged only once its
+  # findings and actions are committed here (FIREBREAK_STORE).
+  path: "var/firebreak.sqlite"
+
+alerts:
+  sns_topic_arn: ""                 # where `alert` steps publish (FIREBREAK_SNS_TOPIC_ARN); empty: no alerts
+
+aws:
+  # Region of the account acted on; empty: AWS_REGION, AWS_DEFAULT_REGION or the profile's, else us-east-1.
+  # Credentials come from the usual chain (environment, shared files, ECS, IMDSv2); endpoints can be
+  # overridden with AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, _SNS, _CLOUDTRAIL.
+  region: ""
+  account_id: ""                    # the account's id, for scopes by account (optional)
 
 logging:
   level: info                       # trace, debug, info, notice, warning, error, critical

@@ -9,11 +9,13 @@ public struct DetectionProcessor: BatchProcessor {
     let engine: DetectionEngine
     let metrics: ServiceMetrics
     let logger: Logger
+    let response: ResponseCoordinator?
 
-    public init(engine: DetectionEngine, metrics: ServiceMetrics, logger: Logger) {
+    public init(engine: DetectionEngine, metrics: ServiceMetrics, logger: Logger, response: ResponseCoordinator? = nil) {
         self.engine = engine
         self.metrics = metrics
         self.logger = logger
+        self.response = response
         metrics.registry.declareCounter(ServiceMetrics.findings, help: "Findings by rule and level.")
         metrics.registry.declareGauge(ServiceMetrics.rulesLoaded, help: "Detection and correlation rules in force.") {
             let set = engine.ruleSet
@@ -29,6 +31,11 @@ public struct DetectionProcessor: BatchProcessor {
     }
 
     public func process(_ batch: DecodedBatch) throws {
+        // A redelivery of a committed batch is acknowledged without being evaluated again.
+        if let response, try response.isKnown(batch.requestId) {
+            logger.info("redelivery of a committed delivery: not evaluated again", metadata: ["requestId": .string(batch.requestId)])
+            return
+        }
         let received = Int64(Date().timeIntervalSince1970 * 1000)
         let findings = engine.evaluate(batch.events, receivedMillis: received)
         for finding in findings {
@@ -38,6 +45,7 @@ public struct DetectionProcessor: BatchProcessor {
                 "finding": Self.metadata(finding.jsonValue()),
             ])
         }
+        try response?.commit(batch, findings: findings)
     }
 
     static func metadata(_ value: JSONValue) -> Logger.Metadata.Value {

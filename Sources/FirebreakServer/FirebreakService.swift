@@ -2,6 +2,7 @@ import Dispatch
 import FirebreakDetection
 import FirebreakHTTP
 import FirebreakLogs
+import FirebreakResponse
 import Foundation
 import Logging
 import Synchronization
@@ -18,9 +19,13 @@ public final class FirebreakService: Sendable {
     /// The rule engine, when the service runs one (reloaded on SIGHUP and when its files change).
     public let detection: DetectionEngine?
 
-    public init(configuration: ServiceConfiguration, detection: DetectionEngine? = nil,
+    /// The response layer, when the service runs one.
+    public let response: ResponseCoordinator?
+
+    public init(configuration: ServiceConfiguration, detection: DetectionEngine? = nil, response: ResponseCoordinator? = nil,
                 processors: [any BatchProcessor] = [], logger: Logger) {
         self.detection = detection
+        self.response = response
         self.configuration = configuration
         self.logger = logger
         let metrics = ServiceMetrics()
@@ -35,7 +40,7 @@ public final class FirebreakService: Sendable {
                                      maxDecompressedBodyBytes: configuration.maxDecompressedBodyBytes,
                                      records: RecordDecoder(configuration: configuration.decoder)),
             processor: BatchProcessorChain([EventMetricsProcessor(metrics: metrics)]
-                + (detection.map { [DetectionProcessor(engine: $0, metrics: metrics, logger: logger)] } ?? []) + processors),
+                + (detection.map { [DetectionProcessor(engine: $0, metrics: metrics, logger: logger, response: response)] } ?? []) + processors),
             pool: pool, metrics: metrics, logger: logger, retryAfterSeconds: configuration.retryAfterSeconds)
 
         var router = HTTPRouter()
@@ -54,6 +59,11 @@ public final class FirebreakService: Sendable {
             var response = HTTPResponse.text(200, metrics.registry.render())
             response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
             respond(response)
+        }
+
+        if let store = response?.store {
+            FindingsAPI(store: store).register(on: &router)
+            metrics.declareStoreGauges(store)
         }
 
         var http = configuration.httpConfiguration

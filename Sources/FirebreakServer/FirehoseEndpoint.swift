@@ -62,6 +62,8 @@ public struct FirehoseEndpoint: HTTPHandler {
             }
             do {
                 try processor.process(batch)
+            } catch let retry as BatchRetryLater {
+                return finish(.failure(.unavailable(retry.reason)), batch.requestId)
             } catch {
                 return finish(.failure(.processing(String(describing: error))), batch.requestId)
             }

@@ -14,12 +14,13 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
     case delivery(FirehoseDeliveryError)
     case record(RecordDecodeError)
     case overloaded
+    case unavailable(String)
     case processing(String)
 
     public var status: Int {
         switch self {
         case .unauthorized: return 401
-        case .overloaded: return 503
+        case .overloaded, .unavailable: return 503
         case .processing: return 500
         default: return 400
         }
@@ -46,6 +47,8 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
             return error.message
         case .overloaded:
             return "every worker is busy and the queue is full; retry later"
+        case .unavailable(let reason):
+            return "the delivery cannot be made durable now (\(reason)); retry later"
         case .processing(let reason):
             return "internal error while processing the delivery: \(reason)"
         }

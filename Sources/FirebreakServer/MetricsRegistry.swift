@@ -16,6 +16,7 @@ public final class MetricsRegistry: Sendable {
         var values: [String: Double] = [:]            // counter / gauge, by rendered label set
         var histograms: [String: HistogramState] = [:]
         var provider: (@Sendable () -> Double)?
+        var familyProvider: (@Sendable () -> [([String: String], Double)])?
     }
 
     private struct HistogramState: Sendable {
@@ -39,6 +40,12 @@ public final class MetricsRegistry: Sendable {
     /// A gauge whose value is read when the metrics are rendered.
     public func declareGauge(_ name: String, help: String, provider: @escaping @Sendable () -> Double) {
         families.withLock { $0[name] = Family(kind: .gauge, help: help, provider: provider) }
+    }
+
+    /// A labelled gauge family whose samples are read when the metrics are rendered.
+    public func declareGaugeFamily(_ name: String, help: String,
+                                   provider: @escaping @Sendable () -> [([String: String], Double)]) {
+        families.withLock { $0[name] = Family(kind: .gauge, help: help, familyProvider: provider) }
     }
 
     public func declareHistogram(_ name: String, help: String, buckets: [Double]) {
@@ -90,6 +97,12 @@ public final class MetricsRegistry: Sendable {
             case .counter, .gauge:
                 if let provider = family.provider {
                     out += "\(name) \(Self.format(provider()))\n"
+                }
+                if let provider = family.familyProvider {
+                    for (labels, value) in provider() {
+                        let rendered = labels.keys.sorted().map { "\($0)=\"\(Self.escape(labels[$0]!))\"" }.joined(separator: ",")
+                        out += "\(name){\(rendered)} \(Self.format(value))\n"
+                    }
                 }
                 for key in family.values.keys.sorted() {
                     out += "\(name)\(key) \(Self.format(family.values[key]!))\n"

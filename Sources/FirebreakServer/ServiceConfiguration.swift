@@ -1,6 +1,7 @@
 import FirebreakDetection
 import FirebreakHTTP
 import FirebreakLogs
+import FirebreakResponse
 import Foundation
 
 /// Everything `firebreak serve` needs, typed and validated.
@@ -32,6 +33,14 @@ public struct ServiceConfiguration: Sendable {
     /// Rules, lists and network facts for the detection engine.
     public var detection: DetectionSources
     public var reloadCheckSeconds: Int
+
+    /// The response layer: mode, playbooks, store, alerts, AWS.
+    public var mode: ResponseMode
+    public var playbooksPath: String
+    public var storePath: String
+    public var alertTopicArn: String?
+    public var awsRegion: String?
+    public var awsAccountID: String?
 
     /// Loads the embedded default, then `file` (if any), then the `FIREBREAK_*` variables of `environment`.
     public static func load(file: String? = nil,
@@ -144,6 +153,19 @@ public struct ServiceConfiguration: Sendable {
                                      maxOpenGroups: try c.int("correlation.max_open_groups", min: 1, max: 100_000_000))
         reloadCheckSeconds = try c.int("rules.reload_check_seconds", min: 0, max: 86_400)
 
+        guard let mode = ResponseMode(rawValue: try c.string("mode")) else {
+            throw .invalidValue(key: "mode", source: c.source(of: "mode"), expected: "observe, dry-run or enforce")
+        }
+        self.mode = mode
+        playbooksPath = try c.string("playbooks.path")
+        storePath = try c.string("store.path")
+        let topic = try c.string("alerts.sns_topic_arn")
+        alertTopicArn = topic.isEmpty ? nil : topic
+        let region = try c.string("aws.region")
+        awsRegion = region.isEmpty ? nil : region
+        let account = try c.string("aws.account_id")
+        awsAccountID = account.isEmpty ? nil : account
+
         logLevel = try c.string("logging.level")
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
@@ -201,6 +223,11 @@ extension ServiceConfiguration {
             intel.folder: \(detection.intel.folder ?? "")
             intel.lists: \(detection.intel.lists.keys.sorted().map { "\($0)=\(detection.intel.lists[$0]!)" }.joined(separator: ", "))
             network.internal_cidrs: \(detection.network.internalNetworks.rangeCount) range(s)
+            mode: \(mode.rawValue)
+            playbooks.path: \(playbooksPath)
+            store.path: \(storePath)
+            alerts.sns_topic_arn: \(alertTopicArn ?? "")
+            aws.region: \(awsRegion ?? "(from the environment)")
             logging.level: \(logLevel)
             """
     }

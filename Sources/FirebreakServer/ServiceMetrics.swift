@@ -1,3 +1,5 @@
+import FirebreakResponse
+
 /// The service's metric names and their declarations in one registry.
 public struct ServiceMetrics: Sendable {
     public static let deliveries = "firebreak_deliveries_total"
@@ -18,6 +20,9 @@ public struct ServiceMetrics: Sendable {
     public static let ruleReloads = "firebreak_rule_reloads_total"
     public static let correlationGroups = "firebreak_correlation_open_groups"
     public static let correlationEvictions = "firebreak_correlation_evictions"
+
+    public static let actions = "firebreak_actions"
+    public static let executorQueue = "firebreak_executor_queue_depth"
 
     public let registry: MetricsRegistry
 
@@ -41,5 +46,15 @@ public struct ServiceMetrics: Sendable {
         registry.declareGauge(Self.busyWorkers, help: "Workers decoding or processing a delivery.") { Double(pool.busyWorkers) }
         registry.declareGauge(Self.connections, help: "Open HTTP connections.") { Double(connections()) }
         registry.declareGauge(Self.inFlight, help: "HTTP requests being handled.") { Double(inFlight()) }
+    }
+
+    /// Actions by step and state, and the executor's queue, read from the store when rendered.
+    public func declareStoreGauges(_ store: ResponseStore) {
+        registry.declareGaugeFamily(Self.actions, help: "Response actions by step and state.") {
+            ((try? store.actionCounts()) ?? []).map { (["step": $0.step.rawValue, "state": $0.state.rawValue], Double($0.count)) }
+        }
+        registry.declareGauge(Self.executorQueue, help: "Actions waiting for the executor.") {
+            Double((try? store.pendingCount()) ?? 0)
+        }
     }
 }

@@ -53,7 +53,21 @@ struct Serve: ParsableCommand {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
-        let service = FirebreakService(configuration: settings, detection: engine, logger: logger)
+        let response: ResponseLayer
+        do {
+            response = try ResponseLayer(configuration: settings)
+            try response.executor.start()
+        } catch {
+            logger.critical("cannot start the response layer", metadata: ["error": .string(String(describing: error))])
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        logger.info("response layer ready", metadata: [
+            "mode": .string(settings.mode.rawValue), "store": .string(settings.storePath),
+            "playbooks": .string(settings.playbooksPath), "region": .string(response.region),
+            "alerts": .string(settings.alertTopicArn ?? "none"),
+        ])
+        let service = FirebreakService(configuration: settings, detection: engine, response: response.coordinator, logger: logger)
         do {
             try service.start()
         } catch {
@@ -61,6 +75,8 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         let drained = service.runUntilSignalled()
+        // What the executor has in hand finishes; what it has not claimed stays pending in the store.
+        response.executor.stop()
         if !drained {
             logger.warning("drain time ran out; in-flight deliveries were cut and Firehose will redeliver them")
         }

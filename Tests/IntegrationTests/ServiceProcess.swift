@@ -20,6 +20,8 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
     let process = Process()
     private let log = LineCollector()
     private(set) var port: UInt16 = 0
+    /// The service's SQLite store (removed with its folder when the process object goes).
+    let storePath: String
     private var reaped = false
 
     /// Starts the service listening on 127.0.0.1 with an ephemeral port and waits until it listens.
@@ -30,6 +32,10 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
         env["FIREBREAK_RULES"] = FirehoseFixture.packageRoot.appendingPathComponent("config/rules").path
         env["FIREBREAK_INTEL_FOLDER"] = FirehoseFixture.packageRoot.appendingPathComponent("config/intel").path
         env["FIREBREAK_INTERNAL_CIDRS"] = "10.0.0.0/16"
+        env["FIREBREAK_PLAYBOOKS"] = FirehoseFixture.packageRoot.appendingPathComponent("config/playbooks.yaml").path
+        // A store of its own, so that tests never see each other's request ids.
+        storePath = FileManager.default.temporaryDirectory.appendingPathComponent("fb-store-\(UUID().uuidString)/firebreak.sqlite").path
+        env["FIREBREAK_STORE"] = storePath
         if let accessKey { env["FIREBREAK_ACCESS_KEY"] = accessKey }
         for (k, v) in extra { env[k] = v }
         process.executableURL = Self.binary
@@ -60,6 +66,7 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        try? FileManager.default.removeItem(atPath: (storePath as NSString).deletingLastPathComponent)
     }
 
     var output: String { log.lines.joined(separator: "\n") }
@@ -134,6 +141,8 @@ struct CommandResult {
         env["FIREBREAK_RULES"] = FirehoseFixture.packageRoot.appendingPathComponent("config/rules").path
         env["FIREBREAK_INTEL_FOLDER"] = FirehoseFixture.packageRoot.appendingPathComponent("config/intel").path
         env["FIREBREAK_INTERNAL_CIDRS"] = "10.0.0.0/16"
+        env["FIREBREAK_PLAYBOOKS"] = FirehoseFixture.packageRoot.appendingPathComponent("config/playbooks.yaml").path
+        env["FIREBREAK_STORE"] = FileManager.default.temporaryDirectory.appendingPathComponent("fb-cmd-\(UUID().uuidString).sqlite").path
         for (k, v) in extra { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe()

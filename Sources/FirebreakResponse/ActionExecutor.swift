@@ -1,0 +1,164 @@
+import FirebreakAWS
+import Foundation
+import Synchronization
+
+/// Carries out the outbox: claims pending actions in plan order, checks each against the resource as
+/// it is now (scope, protection, blast radius), runs it through the AWS clients, and records the
+/// outcome. Runs on its own threads, so a slow AWS endpoint never stalls ingestion; resumes what a
+/// crash interrupted (every step is safe to repeat).
+public final class ActionExecutor: Sendable {
+    /// How many times an action is tried before it is recorded as failed (retryable errors only).
+    public static let maxAttempts = 8
+
+    let store: ResponseStore
+    let runner: StepRunner
+    let resolver: ResourceResolver?
+    let responseGuard: ResponseGuard
+    let mode: ResponseMode
+    let pollInterval: Duration
+    private let running = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+    private let counters = Mutex<Counters>(Counters())
+
+    /// Outcomes since start, for `/metrics`.
+    public struct Counters: Sendable {
+        public var byOutcome: [String: Int] = [:]
+        public var firstCallMillis: [Double] = []
+    }
+
+    public init(store: ResponseStore, runner: StepRunner, resolver: ResourceResolver?, playbooks: PlaybookSet,
+                mode: ResponseMode, pollInterval: Duration = .milliseconds(500)) {
+        self.store = store
+        self.runner = runner
+        self.resolver = resolver
+        self.responseGuard = ResponseGuard(playbooks: playbooks)
+        self.mode = mode
+        self.pollInterval = pollInterval
+    }
+
+    public var counts: Counters { counters.withLock { $0 } }
+
+    /// Starts the worker thread; resumes actions a crash left `running`.
+    public func start() throws(StoreError) {
+        try store.resumeInterrupted(now: Date())
+        guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let thread = Thread { [self] in
+            while running.load(ordering: .acquiring) {
+                let worked = (try? runOnce()) ?? 0
+                if worked == 0 {
+                    _ = wake.wait(timeout: .now() + .milliseconds(Int(pollInterval.components.seconds * 1000
+                                                                   + pollInterval.components.attoseconds / 1_000_000_000_000_000)))
+                }
+            }
+            stopped.signal()
+        }
+        thread.name = "firebreak.executor"
+        thread.start()
+    }
+
+    /// Asks the worker to look at the outbox now (after a commit).
+    public func nudge() { wake.signal() }
+
+    /// Stops after the action in hand; waits up to `timeout`.
+    public func stop(timeout: Duration = .seconds(10)) {
+        guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        wake.signal()
+        _ = stopped.wait(timeout: .now() + .seconds(Int(max(1, timeout.components.seconds))))
+    }
+
+    /// Claims and carries out what is ready now; returns how many actions were handled.
+    @discardableResult
+    public func runOnce(limit: Int = 16) throws(StoreError) -> Int {
+        let batch = try store.claim(limit: limit, now: Date())
+        for record in batch { try handle(record) }
+        return batch.count
+    }
+
+    private func handle(_ record: ActionRecord) throws(StoreError) {
+        let action = record.action
+        let now = Date()
+        // What the resource is now: instance steps resolve the instance (by id, or by ENI for v2 records).
+        var facts = ResourceFacts()
+        var instance: ResolvedInstance?
+        do {
+            (facts, instance) = try resolveFacts(action)
+        } catch {
+            return try retryOrFail(record, error: error)
+        }
+        let window = TimeInterval(responseGuard.playbooks.blastRadius.windowSeconds)
+        let recent = try store.countActions(kinds: Set(StepKind.allCases.filter(\.isDestructive)), states: [.done, .running],
+                                            since: now.addingTimeInterval(-window))
+        // The action itself is counted as running: leave it out of the count.
+        let others = max(0, recent - (action.step.kind.isDestructive ? 1 : 0))
+        switch responseGuard.evaluate(action: action, facts: facts, recentDestructiveCount: others, mode: mode) {
+        case .skip(let reason):
+            try finish(record, .skipped, reason: reason)
+        case .hold(let reason):
+            try finish(record, .held, reason: reason)
+        case .proceed:
+            let outcome: StepOutcome
+            do throws(AWSError) {
+                outcome = try runner.run(action, mode: mode, instance: instance)
+            } catch {
+                return try retryOrFail(record, error: error)
+            }
+            let millis = now.timeIntervalSince(record.createdAt) * 1000
+            counters.withLock { c in
+                c.firstCallMillis.append(millis)
+                if c.firstCallMillis.count > 1000 { c.firstCallMillis.removeFirst() }
+            }
+            try finish(record, outcome.status == .done ? .done : .skipped, reason: outcome.message, requestIDs: outcome.requestIDs)
+        }
+    }
+
+    private func resolveFacts(_ action: PlannedAction) throws(AWSError) -> (ResourceFacts, ResolvedInstance?) {
+        var facts = ResourceFacts()
+        switch action.resourceType {
+        case "instance", "network-interface":
+            guard let resolver else { return (facts, nil) }
+            let resolved = action.resourceType == "instance"
+                ? try resolver.instance(id: action.resourceID)
+                : try resolver.instance(forNetworkInterface: action.resourceID)
+            if action.resourceType == "network-interface" { facts.interfaceID = action.resourceID }
+            guard let resolved else { return (facts, nil) }
+            facts.instanceID = resolved.instanceId
+            facts.vpcID = resolved.vpcId
+            facts.subnetID = resolved.subnetId
+            facts.accountID = resolved.accountId
+            facts.region = resolved.region
+            facts.state = resolved.state.name
+            facts.securityGroupIDs = Array(Set(resolved.networkInterfaces.flatMap(\.groupIds))).sorted()
+            for tag in resolved.tags { facts.tags[tag.key] = tag.value }
+            return (facts, resolved)
+        case "security-group":
+            facts.securityGroupIDs = [action.resourceID]
+            return (facts, nil)
+        default:
+            return (facts, nil)
+        }
+    }
+
+    private func retryOrFail(_ record: ActionRecord, error: AWSError) throws(StoreError) {
+        if error.isRetryable && record.attempts < Self.maxAttempts {
+            // Exponential backoff between executor attempts: 1 s, 2 s, 4 s ... capped at 60 s.
+            let delay = min(60, pow(2, Double(max(0, record.attempts - 1))))
+            try store.retryLater(actionID: record.action.id, error: error.description,
+                                 notBefore: Date().addingTimeInterval(delay),
+                                 awsRequestIDs: error.requestID.map { [$0] } ?? [])
+            count("retry")
+        } else {
+            try finish(record, .failed, reason: nil, error: error.description, requestIDs: error.requestID.map { [$0] } ?? [])
+        }
+    }
+
+    private func finish(_ record: ActionRecord, _ state: ActionState, reason: String?, error: String? = nil,
+                        requestIDs: [String] = []) throws(StoreError) {
+        try store.finish(actionID: record.action.id, state: state, reason: reason, error: error, awsRequestIDs: requestIDs, now: Date())
+        count(state.rawValue)
+    }
+
+    private func count(_ outcome: String) {
+        counters.withLock { $0.byOutcome[outcome, default: 0] += 1 }
+    }
+}

@@ -1,0 +1,93 @@
+import FirebreakHTTP
+import FirebreakLogs
+import FirebreakResponse
+import Foundation
+
+/// `GET /findings?since=&level=&rule=&limit=` and `GET /findings/{id}` (with its actions), as JSON.
+struct FindingsAPI: Sendable {
+    let store: ResponseStore
+
+    func register(on router: inout HTTPRouter) {
+        router.route("GET", "/findings") { request, respond in respond(list(request)) }
+        router.route("GET", "/findings/*") { request, respond in respond(one(request)) }
+    }
+
+    func list(_ request: HTTPRequest) -> HTTPResponse {
+        let query = Self.query(request.query)
+        var since: Date?
+        if let text = query["since"] {
+            guard let parsed = Self.parseTime(text) else {
+                return Self.json(400, .object(JSONObject([("error", .string("since must be an ISO-8601 time or milliseconds since the epoch"))])))
+            }
+            since = parsed
+        }
+        let limit = min(1000, max(1, Int(query["limit"] ?? "") ?? 100))
+        do {
+            let findings = try store.findings(since: since, level: query["level"], rule: query["rule"], limit: limit)
+            return Self.json(200, .object(JSONObject([("findings", .array(findings.map(Self.findingJSON)))])))
+        } catch {
+            return Self.json(503, .object(JSONObject([("error", .string("the store cannot be read: \(error)"))])))
+        }
+    }
+
+    func one(_ request: HTTPRequest) -> HTTPResponse {
+        let id = String(request.path.dropFirst("/findings/".count))
+        do {
+            guard let (finding, actions) = try store.finding(id: id) else {
+                return Self.json(404, .object(JSONObject([("error", .string("no finding \(id)"))])))
+            }
+            guard case .object(var object) = Self.findingJSON(finding) else { return Self.json(500, .null) }
+            object.append("actions", .array(actions.map(Self.actionJSON)))
+            return Self.json(200, .object(object))
+        } catch {
+            return Self.json(503, .object(JSONObject([("error", .string("the store cannot be read: \(error)"))])))
+        }
+    }
+
+    static func findingJSON(_ finding: StoredFinding) -> JSONValue {
+        (try? JSONParser().parse(finding.json)) ?? .object(JSONObject([("findingId", .string(finding.id))]))
+    }
+
+    static func actionJSON(_ record: ActionRecord) -> JSONValue {
+        let action = record.action
+        var object = JSONObject()
+        object.append("id", .string(action.id))
+        object.append("playbook", .string(action.playbook))
+        object.append("sequence", .int(Int64(action.sequence)))
+        object.append("step", .string(action.step.kind.rawValue))
+        object.append("resourceType", .string(action.resourceType))
+        object.append("resourceId", .string(action.resourceID))
+        object.append("state", .string(action.state.rawValue))
+        if let reason = action.reason { object.append("reason", .string(reason)) }
+        object.append("attempts", .int(Int64(record.attempts)))
+        if let error = record.lastError { object.append("lastError", .string(error)) }
+        if !record.awsRequestIDs.isEmpty { object.append("awsRequestIds", .array(record.awsRequestIDs.map { .string($0) })) }
+        object.append("updatedAt", .string(ISO8601DateFormatter().string(from: record.updatedAt)))
+        return .object(object)
+    }
+
+    static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
+        var response = HTTPResponse(status: status, body: Array(value.serialized().utf8))
+        response.headers["Content-Type"] = "application/json"
+        return response
+    }
+
+    static func query(_ text: String?) -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in (text ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0]).removingPercentEncoding ?? String(parts[0])
+            let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
+            out[key] = value
+        }
+        return out
+    }
+
+    static func parseTime(_ text: String) -> Date? {
+        if let millis = Int64(text) { return Date(timeIntervalSince1970: Double(millis) / 1000) }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}

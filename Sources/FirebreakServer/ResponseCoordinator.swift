@@ -1,0 +1,56 @@
+import FirebreakDetection
+import FirebreakResponse
+import Foundation
+import Logging
+
+/// Between detection and the executor: plans each finding's response and commits the delivery, its
+/// findings and their actions in one transaction before the delivery is acknowledged.
+public final class ResponseCoordinator: Sendable {
+    public let store: ResponseStore
+    let planner: ResponsePlanner
+    let executor: ActionExecutor?
+
+    public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?) {
+        self.store = store
+        self.planner = planner
+        self.executor = executor
+    }
+
+    /// True when this request id was committed before (a Firehose redelivery).
+    public func isKnown(_ requestID: String) throws(BatchRetryLater) -> Bool {
+        do {
+            return try store.hasDelivery(requestID)
+        } catch {
+            throw BatchRetryLater(reason: "the store cannot be read: \(error)")
+        }
+    }
+
+    /// Commits the delivery with its findings and planned actions; throws when the store cannot commit.
+    public func commit(_ batch: DecodedBatch, findings: [Finding]) throws(BatchRetryLater) {
+        var stored: [StoredFinding] = []
+        var actions: [PlannedAction] = []
+        for finding in findings {
+            let resource = finding.resource
+            stored.append(StoredFinding(id: finding.id, ruleID: finding.ruleID, title: finding.ruleTitle,
+                                        level: finding.level.rawValue, timeMillis: finding.timeMillis,
+                                        resourceType: resource.type ?? "", resourceID: resource.id ?? "",
+                                        json: finding.jsonValue().serialized()))
+            actions += planner.plan(finding)
+        }
+        let delivery = DeliveryRecord(requestID: batch.requestId, receivedAt: Date(), records: batch.recordCount,
+                                      events: batch.events.count, findings: findings.count)
+        do {
+            _ = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date())
+        } catch {
+            throw BatchRetryLater(reason: "the store cannot commit: \(error)")
+        }
+        if !actions.isEmpty { executor?.nudge() }
+    }
+}
+
+/// The delivery cannot be made durable now (the store is locked, full or unwritable): Firehose gets
+/// 503 and retries, and nothing is acknowledged that is not committed.
+public struct BatchRetryLater: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}

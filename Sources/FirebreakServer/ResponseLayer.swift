@@ -1,0 +1,62 @@
+import FirebreakAWS
+import FirebreakResponse
+import Foundation
+import Logging
+
+/// Builds the response layer from the configuration: playbooks, planner, store, AWS clients, the step
+/// runner and the executor. Nothing here talks to AWS until an action runs.
+public struct ResponseLayer: Sendable {
+    public let coordinator: ResponseCoordinator
+    public let executor: ActionExecutor
+    public let region: String
+
+    /// Why the response layer could not be built.
+    public struct SetupError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(configuration c: ServiceConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
+                pollInterval: Duration = .milliseconds(500)) throws(SetupError) {
+        let playbooks: PlaybookSet
+        do {
+            playbooks = try PlaybookSet.load(path: c.playbooksPath)
+        } catch {
+            throw SetupError(description: "cannot load the playbooks: \(error)")
+        }
+        let store: ResponseStore
+        do {
+            store = try ResponseStore(path: c.storePath, idempotencyWindow: TimeInterval(playbooks.idempotencyWindowSeconds))
+        } catch {
+            throw SetupError(description: "cannot open the store: \(error)")
+        }
+        let resolver = EndpointResolver(environment: environment)
+        // Without a region anywhere, fall back to us-east-1: observe mode makes no EC2 call, and alerts
+        // name their topic's region in the ARN anyway.
+        let region = (try? resolver.region(explicit: c.awsRegion)) ?? "us-east-1"
+        let transport = CurlTransport()
+        let credentials = RefreshingCredentialProvider(CredentialChain.standard(environment: environment, transport: transport))
+        func client(_ service: AWSService, _ region: String) throws(SetupError) -> AWSClient {
+            do {
+                return try AWSClient(service: service, region: region, credentials: credentials, transport: transport,
+                                     resolver: resolver)
+            } catch {
+                throw SetupError(description: "cannot set up the \(service.id) client: \(error)")
+            }
+        }
+        // SNS publishes in the topic's own region.
+        let topicRegion = c.alertTopicArn.flatMap { arn -> String? in
+            let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+            return parts.count > 3 && !parts[3].isEmpty ? String(parts[3]) : nil
+        } ?? region
+        let ec2 = EC2Client(client: try client(.ec2, region))
+        let resources = ResourceResolver(ec2: ec2, accountId: c.awsAccountID)
+        let runner = StepRunner(ec2: ec2, sns: SNSClient(client: try client(.sns, topicRegion)),
+                                cloudTrail: CloudTrailClient(client: try client(.cloudTrail, region)),
+                                resolver: resources, alertTopicArn: c.alertTopicArn)
+        executor = ActionExecutor(store: store, runner: runner, resolver: resources, playbooks: playbooks, mode: c.mode,
+                                  pollInterval: pollInterval)
+        coordinator = ResponseCoordinator(store: store, planner: ResponsePlanner(playbooks: playbooks, mode: c.mode),
+                                          executor: executor)
+        self.region = region
+    }
+}
