@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "FirebreakResponseTests", dependencies: ["FirebreakResponse", "FirebreakDetection", "FirebreakLogs",
                                                                     "FirebreakAWS"]),
         .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP", "FirebreakDetection"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs", "FirebreakAWS"]),
     ]
 )

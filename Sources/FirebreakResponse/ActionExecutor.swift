@@ -20,6 +20,8 @@ public final class ActionExecutor: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
     private let counters = Mutex<Counters>(Counters())
+    /// When the last blast-radius alert went out: one per window.
+    private let lastHoldAlert = Mutex<Date?>(nil)
 
     /// Outcomes since start, for `/metrics`.
     public struct Counters: Sendable {
@@ -96,6 +98,7 @@ public final class ActionExecutor: Sendable {
             try finish(record, .skipped, reason: reason)
         case .hold(let reason):
             try finish(record, .held, reason: reason)
+            alertHold(record.action, reason: reason, window: window)
         case .proceed:
             let outcome: StepOutcome
             do throws(AWSError) {
@@ -110,6 +113,29 @@ public final class ActionExecutor: Sendable {
             }
             try finish(record, outcome.status == .done ? .done : .skipped, reason: outcome.message, requestIDs: outcome.requestIDs)
         }
+    }
+
+    /// The blast-radius limit held a step: say so once per window, through the alert topic.
+    private func alertHold(_ held: PlannedAction, reason: String, window: TimeInterval) {
+        let now = Date()
+        let due = lastHoldAlert.withLock { last -> Bool in
+            guard last.map({ now.timeIntervalSince($0) >= window }) ?? true else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let payload = AlertPayload(
+            subject: "Firebreak blast-radius limit reached: destructive steps held",
+            message: "The blast-radius limit held \(held.step.kind.rawValue) on \(held.resourceType) \(held.resourceID) "
+                + "(finding \(held.findingID), rule \(held.ruleID)): \(reason). Further destructive steps in this window "
+                + "are held too and recorded in the store; this alert is sent once per window.",
+            level: "high", ruleId: "firebreak-blast-radius")
+        guard let data = try? JSONEncoder().encode(payload) else { return }
+        let alert = PlannedAction(id: "blast-radius-\(Int(now.timeIntervalSince1970))", findingID: held.findingID,
+                                  ruleID: "firebreak-blast-radius", playbook: "blast-radius", sequence: 0,
+                                  step: PlaybookStep(.alert), resourceType: held.resourceType, resourceID: held.resourceID,
+                                  idempotencyKey: "alert|blast-radius", payload: String(decoding: data, as: UTF8.self))
+        _ = try? runner.run(alert, mode: mode, instance: nil)
     }
 
     private func resolveFacts(_ action: PlannedAction) throws(AWSError) -> (ResourceFacts, ResolvedInstance?) {

@@ -48,13 +48,15 @@ public struct ResponseGuard: Sendable {
     }
 
     /// - Parameters:
-    ///   - action: the pending action about to run.
+    ///   - action: the action about to run (pending, or running once the executor has claimed it).
     ///   - facts: the resource as described just now (tags included).
     ///   - recentDestructiveCount: destructive steps started within the blast-radius window (this one excluded).
     ///   - mode: the current response mode.
     public func evaluate(action: PlannedAction, facts: ResourceFacts, recentDestructiveCount: Int,
                          mode: ResponseMode) -> Decision {
-        guard action.state == .pending else { return .skip(action.reason ?? "action is \(action.state.rawValue)") }
+        guard action.state == .pending || action.state == .running else {
+            return .skip(action.reason ?? "action is \(action.state.rawValue)")
+        }
         let kind = action.step.kind
         if kind.changesAccount {
             if mode == .observe { return .skip(ResponsePlanner.observeReason(kind)) }

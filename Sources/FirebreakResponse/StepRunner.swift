@@ -333,7 +333,10 @@ public final class StepRunner: Sendable {
             throw AWSError(.invalidParameter, code: "InvalidPayload",
                            message: "revoke-ingress action \(action.id) names no security group")
         }
-        let permissions = payload.permissions.map(\.ec2Permission)
+        // The planner writes permissions with `ipv4Ranges`/`ipv6Ranges` objects (ResponsePlanner.json); the
+        // compact `RevokeIngressPayload` form (`ipRanges` strings) is read when that yields nothing.
+        let planned = ResponsePlanner.ingressPermissions(payload: action.payload)
+        let permissions = planned.isEmpty ? payload.permissions.map(\.ec2Permission) : planned
         guard !permissions.isEmpty else { return calls.skipped("no permission to revoke from \(groupId)") }
         let described = permissions.map(Self.describe).joined(separator: "; ")
         do {
