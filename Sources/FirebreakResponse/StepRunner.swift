@@ -336,7 +336,10 @@ public final class StepRunner: Sendable {
         // The planner writes permissions with `ipv4Ranges`/`ipv6Ranges` objects (ResponsePlanner.json); the
         // compact `RevokeIngressPayload` form (`ipRanges` strings) is read when that yields nothing.
         let planned = ResponsePlanner.ingressPermissions(payload: action.payload)
-        let permissions = planned.isEmpty ? payload.permissions.map(\.ec2Permission) : planned
+        let plannedForm = planned.contains {
+            !$0.ipv4Ranges.isEmpty || !$0.ipv6Ranges.isEmpty || !$0.groupIds.isEmpty || !$0.prefixListIds.isEmpty
+        }
+        let permissions = plannedForm ? planned : payload.permissions.map(\.ec2Permission)
         guard !permissions.isEmpty else { return calls.skipped("no permission to revoke from \(groupId)") }
         let described = permissions.map(Self.describe).joined(separator: "; ")
         do {
