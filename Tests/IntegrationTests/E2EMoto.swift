@@ -67,6 +67,9 @@ final class E2EMoto: Sendable {
         throw Unavailable(description: "moto did not answer on 127.0.0.1:\(port) within \(timeout): \(install)")
     }
 
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) moto: an outage that keeps its state.
+    func freeze(_ frozen: Bool) { kill(pid, frozen ? SIGSTOP : SIGCONT) }
+
     /// Kills the child (SIGKILL) and reaps it; idempotent.
     func stop() {
         guard let process = process.withLock({ value -> Process? in

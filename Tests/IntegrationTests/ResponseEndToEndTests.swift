@@ -16,6 +16,9 @@ struct ResponseEndToEndTests {
     let privateIP: String
     let topicArn: String
 
+    let subnetId: String
+    let imageId: String
+
     init() throws {
         moto = try #require(E2EMoto.current, "the suite runs with .e2eMoto")
         try moto.reset()
@@ -26,8 +29,17 @@ struct ResponseEndToEndTests {
         var createSubnet = EC2Client.request("CreateSubnet")
         createSubnet.add("VpcId", vpcId)
         createSubnet.add("CidrBlock", "10.0.1.0/24")
-        let subnetId = try #require(ec2.call(createSubnet).string("subnet", "subnetId"))
-        let imageId = try #require(ec2.call(EC2Client.request("DescribeImages")).items("imagesSet").first?.string("imageId"))
+        subnetId = try #require(ec2.call(createSubnet).string("subnet", "subnetId"))
+        imageId = try #require(ec2.call(EC2Client.request("DescribeImages")).items("imagesSet").first?.string("imageId"))
+        (instanceId, interfaceId, privateIP) = try Self.launch(moto, subnetId: subnetId, imageId: imageId)
+        var topic = SNSClient.request("CreateTopic")
+        topic.add("Name", "firebreak-alerts")
+        topicArn = try #require(moto.sns.call(topic).string("CreateTopicResult", "TopicArn"))
+    }
+
+    /// A honeypot (tag `Honeypot=true`, plus `extraTags`) with a root and a data volume.
+    static func launch(_ moto: E2EMoto, subnetId: String, imageId: String,
+                       extraTags: [(String, String)] = []) throws -> (String, String, String) {
         var run = EC2Client.request("RunInstances")
         run.add("ImageId", imageId)
         run.add("MinCount", 1)
@@ -39,31 +51,49 @@ struct ResponseEndToEndTests {
             run.add("BlockDeviceMapping.\(index + 1).Ebs.VolumeSize", size)
         }
         run.add("TagSpecification.1.ResourceType", "instance")
-        run.add("TagSpecification.1.Tag.1.Key", "Honeypot")
-        run.add("TagSpecification.1.Tag.1.Value", "true")
-        let instance = try #require(ec2.call(run).items("instancesSet").first)
-        instanceId = try #require(instance.string("instanceId"))
-        interfaceId = try #require(instance.items("networkInterfaceSet").first?.string("networkInterfaceId"))
-        privateIP = try #require(instance.string("privateIpAddress"))
-        var topic = SNSClient.request("CreateTopic")
-        topic.add("Name", "firebreak-alerts")
-        topicArn = try #require(moto.sns.call(topic).string("CreateTopicResult", "TopicArn"))
+        for (index, (key, value)) in ([("Honeypot", "true")] + extraTags).enumerated() {
+            run.add("TagSpecification.1.Tag.\(index + 1).Key", key)
+            run.add("TagSpecification.1.Tag.\(index + 1).Value", value)
+        }
+        let instance = try #require(moto.ec2.call(run).items("instancesSet").first)
+        return (try #require(instance.string("instanceId")),
+                try #require(instance.items("networkInterfaceSet").first?.string("networkInterfaceId")),
+                try #require(instance.string("privateIpAddress")))
     }
 
-    func service(mode: String) throws -> ServiceProcess {
-        try ServiceProcess(environment: [
+    func service(mode: String, store: String? = nil) throws -> ServiceProcess {
+        var extra: [String: String] = [:]
+        if let store { extra["FIREBREAK_STORE"] = store }
+        return try ServiceProcess(environment: extra.merging([
             "FIREBREAK_MODE": mode,
             "FIREBREAK_SNS_TOPIC_ARN": topicArn,
             "AWS_ENDPOINT_URL": moto.endpoint.absoluteString,
             "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": moto.region,
             "AWS_EC2_METADATA_DISABLED": "true",
-        ])
+        ]) { a, _ in a })
     }
 
     /// The honeypot tries to reach an IRC server and is REJECTed (default version-2 format: the ENI only).
-    func rejectedEgress(requestId: String, port: Int = 6667) -> [UInt8] {
-        let line = "2 123456789012 \(interfaceId) \(privateIP) 203.0.113.9 43512 \(port) 6 3 180 1700000100 1700000160 REJECT OK"
-        return FirehoseFixture.body(requestId: requestId, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: [line]))])
+    func rejectedEgress(requestId: String, port: Int = 6667, from hosts: [(eni: String, ip: String)]? = nil) -> [UInt8] {
+        let lines = (hosts ?? [(interfaceId, privateIP)]).map { host in
+            "2 123456789012 \(host.eni) \(host.ip) 203.0.113.9 43512 \(port) 6 3 180 1700000100 1700000160 REJECT OK"
+        }
+        return FirehoseFixture.body(requestId: requestId, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: lines))])
+    }
+
+    func state(_ id: String) throws -> String {
+        try #require(moto.ec2.describeInstances(ids: [id]).first).state.name
+    }
+
+    /// Waits until no action of any finding is pending or running; returns every action.
+    func settledActions(_ service: ServiceProcess, seconds: Double = 30) throws -> [[String: Any]] {
+        var actions: [[String: Any]] = []
+        _ = try eventually(seconds) {
+            let findings = try service.client().roundTrip(method: "GET", path: "/findings?limit=1000").json?["findings"] as? [[String: Any]] ?? []
+            actions = try findings.compactMap { $0["findingId"] as? String }.flatMap { try findingActions(service, $0) }
+            return !actions.isEmpty && actions.allSatisfy { ["done", "skipped", "failed", "held"].contains($0["state"] as? String ?? "") }
+        }
+        return actions
     }
 
     func snapshots(finding: String) throws -> [String] {
@@ -194,5 +224,93 @@ struct ResponseEndToEndTests {
             let details = try findings.compactMap { $0["findingId"] as? String }.map { try findingActions(service, $0) }
             Issue.record("only port 22 from 0.0.0.0/0 should be revoked; ports now \(try ports()); actions \(details)")
         }
+    }
+
+    @Test func dryRunSendsDryRunAndChangesNothing() throws {
+        let service = try service(mode: "dry-run")
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "dry-1", body: rejectedEgress(requestId: "dry-1")),
+                                           status: 200, requestId: "dry-1")
+        let actions = try settledActions(service)
+        let terminate = actions.first { $0["step"] as? String == "terminate" }
+        #expect(terminate?["state"] as? String == "done")
+        #expect((terminate?["reason"] as? String)?.contains("dry run") == true, "\(actions)")
+        #expect(try state() == "running")
+        var snapshots = EC2Client.request("DescribeSnapshots")
+        snapshots.add("Filter.1.Name", "tag-key")
+        snapshots.add("Filter.1.Value.1", "firebreak:finding-id")
+        #expect(try moto.ec2.call(snapshots).items("snapshotSet").isEmpty)
+    }
+
+    @Test func protectedInstanceIsUntouched() throws {
+        let (protectedId, eni, ip) = try Self.launch(moto, subnetId: subnetId, imageId: imageId,
+                                                     extraTags: [("firebreak:protected", "true")])
+        let service = try service(mode: "enforce")
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "prot-1",
+                                                                        body: rejectedEgress(requestId: "prot-1", from: [(eni, ip)])),
+                                           status: 200, requestId: "prot-1")
+        let actions = try settledActions(service)
+        #expect(actions.contains { $0["step"] as? String == "terminate" && $0["state"] as? String == "skipped"
+                                   && ($0["reason"] as? String)?.contains("protected") == true }, "\(actions)")
+        #expect(try state(protectedId) == "running")
+    }
+
+    @Test func blastRadiusActsOnFiveAndHoldsTheSixth() throws {
+        var hosts: [(eni: String, ip: String)] = [(interfaceId, privateIP)]
+        var ids = [instanceId]
+        for _ in 0..<5 {
+            let (id, eni, ip) = try Self.launch(moto, subnetId: subnetId, imageId: imageId)
+            ids.append(id)
+            hosts.append((eni, ip))
+        }
+        let service = try service(mode: "enforce")
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "blast-1",
+                                                                        body: rejectedEgress(requestId: "blast-1", from: hosts)),
+                                           status: 200, requestId: "blast-1")
+        let actions = try settledActions(service, seconds: 60)
+        let terminates = actions.filter { $0["step"] as? String == "terminate" }
+        #expect(terminates.filter { $0["state"] as? String == "done" }.count == 5, "\(terminates)")
+        #expect(terminates.filter { $0["state"] as? String == "held" }.count == 1, "\(terminates)")
+        #expect(try ids.map { try state($0) }.filter { $0 == "running" }.count == 1)
+        // One alert says the limit was reached (besides the findings' own alerts).
+        let subjects = try moto.sentNotifications(topicArn: topicArn).compactMap { $0[2] as? String }
+        #expect(subjects.filter { $0.contains("blast-radius") }.count == 1, "\(subjects)")
+    }
+
+    @Test func anAWSOutageDelaysButDoesNotLoseActions() throws {
+        let service = try service(mode: "enforce")
+        moto.freeze(true)
+        var thawed = false
+        defer { if !thawed { moto.freeze(false) } }
+        // The delivery is committed locally and acknowledged while AWS does not answer.
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "outage-1", body: rejectedEgress(requestId: "outage-1")),
+                                           status: 200, requestId: "outage-1")
+        usleep(3_000_000)
+        moto.freeze(false)
+        thawed = true
+        #expect(try eventually(60) { try state() == "terminated" }, "\(service.output.suffix(2000))")
+    }
+
+    @Test func killedAfterTheAckTheActionsCompleteOnceAfterRestart() throws {
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("fb-kill-\(UUID().uuidString)/f.sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: (store as NSString).deletingLastPathComponent) }
+        do {
+            let first = try service(mode: "enforce", store: store)
+            moto.freeze(true)
+            FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try first.client(), requestId: "kill-1", body: rejectedEgress(requestId: "kill-1")),
+                                               status: 200, requestId: "kill-1")
+            usleep(500_000)
+            first.signal(SIGKILL)          // mid-action: the executor is waiting on AWS
+            _ = first.waitForExit(timeout: 5)
+            moto.freeze(false)
+        }
+        let second = try service(mode: "enforce", store: store)
+        #expect(try eventually(60) { try state() == "terminated" })
+        let actions = try settledActions(second)
+        #expect(actions.filter { $0["step"] as? String == "terminate" }.count == 1)
+        #expect(actions.allSatisfy { $0["state"] as? String != "failed" }, "\(actions)")
+        var snapshots = EC2Client.request("DescribeSnapshots")
+        snapshots.add("Filter.1.Name", "tag-key")
+        snapshots.add("Filter.1.Value.1", "firebreak:finding-id")
+        #expect(try moto.ec2.call(snapshots).items("snapshotSet").count == 2, "one snapshot per volume, not two")
     }
 }
