@@ -61,9 +61,10 @@ public final class FirebreakService: Sendable {
             respond(response)
         }
 
-        if let store = response?.store {
-            FindingsAPI(store: store).register(on: &router)
-            metrics.declareStoreGauges(store)
+        if let response {
+            FindingsAPI(store: response.store).register(on: &router)
+            metrics.declareStoreGauges(response.store)
+            if let executor = response.executor { metrics.declareExecutorGauges(executor) }
         }
 
         var http = configuration.httpConfiguration

@@ -8,7 +8,7 @@ import Logging
 public final class ResponseCoordinator: Sendable {
     public let store: ResponseStore
     let planner: ResponsePlanner
-    let executor: ActionExecutor?
+    public let executor: ActionExecutor?
 
     public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?) {
         self.store = store

@@ -23,6 +23,7 @@ public struct ServiceMetrics: Sendable {
 
     public static let actions = "firebreak_actions"
     public static let executorQueue = "firebreak_executor_queue_depth"
+    public static let actionDelay = "firebreak_action_delay_seconds"
 
     public let registry: MetricsRegistry
 
@@ -55,6 +56,17 @@ public struct ServiceMetrics: Sendable {
         }
         registry.declareGauge(Self.executorQueue, help: "Actions waiting for the executor.") {
             Double((try? store.pendingCount()) ?? 0)
+        }
+    }
+
+    /// Time from a delivery's commit to its action's AWS call, over the last 1,000 actions run.
+    public func declareExecutorGauges(_ executor: ActionExecutor) {
+        registry.declareGaugeFamily(Self.actionDelay,
+                                    help: "Seconds from the commit of a delivery to the AWS call of its action (recent quantiles).") {
+            let samples = executor.counts.firstCallMillis.sorted()
+            guard !samples.isEmpty else { return [] }
+            func quantile(_ q: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * q))] / 1000 }
+            return [(["quantile": "0.5"], quantile(0.5)), (["quantile": "0.99"], quantile(0.99)), (["quantile": "1"], samples.last! / 1000)]
         }
     }
 }

@@ -162,6 +162,7 @@ struct ResponseEndToEndTests {
         #expect(try moto.ec2.call(all).items("snapshotSet").count == 2)
         let metrics = try service.client().roundTrip(method: "GET", path: "/metrics").text
         #expect(metrics.contains("firebreak_actions{state=\"done\",step=\"terminate\"} 1"))
+        #expect(metrics.contains("firebreak_action_delay_seconds{quantile=\"0.5\"}"))
 
         // `firebreak findings` reads the same store.
         let cli = try CommandResult.run(["findings", "--store", service.storePath, "--id", findingId])
