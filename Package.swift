@@ -34,6 +34,8 @@ let package = Package(
             "FirebreakDetection", "FirebreakAWS", "CSQLite",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // CloudFormation templates: loader, checks, suppressions, reporters (`firebreak check`).
+        .target(name: "FirebreakTemplates", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Wiring: configuration, the Firehose endpoint, the worker pool, metrics.
         .target(name: "FirebreakServer", dependencies: [
             "FirebreakHTTP", "FirebreakLogs", "FirebreakDetection", "FirebreakResponse", "FirebreakAWS",
@@ -42,6 +44,7 @@ let package = Package(
         ]),
         .executableTarget(name: "firebreak", dependencies: [
             "FirebreakServer", "FirebreakLogs", "FirebreakDetection", "FirebreakResponse", "FirebreakAWS",
+            "FirebreakTemplates",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -56,6 +59,8 @@ let package = Package(
         .testTarget(name: "FirebreakAWSTests", dependencies: ["FirebreakAWS", "FirebreakHTTP"]),
         .testTarget(name: "FirebreakResponseTests", dependencies: ["FirebreakResponse", "FirebreakDetection", "FirebreakLogs",
                                                                     "FirebreakAWS"]),
+        .testTarget(name: "FirebreakTemplatesTests", dependencies: ["FirebreakTemplates",
+                                                                     .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP", "FirebreakDetection"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs", "FirebreakAWS"]),
     ]
