@@ -386,24 +386,41 @@ final class FakeIMDS: Sendable {
     @Test func othersKeepUsingValidCredentialsDuringARefresh() throws {
         let clock = Locked(Date(timeIntervalSince1970: 1_000_000))
         let expiry = Date(timeIntervalSince1970: 1_000_000 + 600)
-        let base = CountingProvider(delay: 0.3) { n in
-            AWSCredentials(accessKeyID: "KEY\(n)", secretAccessKey: testSecret, sessionToken: nil, expiration: expiry.addingTimeInterval(Double(n - 1) * 3_600))
+        // The second fetch announces itself, then blocks until the test opens the gate.
+        let fetchStarted = DispatchSemaphore(value: 0)
+        let gate = DispatchSemaphore(value: 0)
+        let base = CountingProvider { n in
+            if n > 1 { fetchStarted.signal(); _ = gate.wait(timeout: .now() + 10) }
+            return AWSCredentials(accessKeyID: "KEY\(n)", secretAccessKey: testSecret,
+                                  expiration: expiry.addingTimeInterval(Double(n - 1) * 3_600))
         }
         let provider = RefreshingCredentialProvider(base, refreshBefore: .seconds(300), now: { clock.withLock { $0 } })
         #expect(try provider.credentials().accessKeyID == "KEY1")
-        // Inside the window but still valid: one caller refreshes (slowly), the others get KEY1 at once.
+        // Inside the window but still valid: one caller refreshes, the others get KEY1 without waiting for it.
         clock.withLock { $0 = expiry.addingTimeInterval(-60) }
         let keys = Recorder<String>()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { keys.append((try? provider.credentials().accessKeyID) ?? "error") }
-        Thread.sleep(forTimeInterval: 0.1)
-        let start = ContinuousClock.now
-        for _ in 0..<5 { keys.append((try? provider.credentials().accessKeyID) ?? "error") }
-        #expect(ContinuousClock.now - start < .milliseconds(200))
-        group.wait()
+        #expect(fetchStarted.wait(timeout: .now() + 5) == .success)
+        for _ in 0..<5 { keys.append((try? provider.credentials().accessKeyID) ?? "error") }  // would block if they waited
+        #expect(keys.all == ["KEY1", "KEY1", "KEY1", "KEY1", "KEY1"])
+        gate.signal()
+        #expect(group.wait(timeout: .now() + 10) == .success)
         #expect(keys.all.sorted() == ["KEY1", "KEY1", "KEY1", "KEY1", "KEY1", "KEY2"])
         #expect(base.calls.load(ordering: .relaxed) == 2)
         #expect(try provider.credentials().accessKeyID == "KEY2")
+
+        // Once expired, callers wait for the refresh instead.
+        clock.withLock { $0 = expiry.addingTimeInterval(3_660) }  // KEY2 expired; KEY3 will be fresh
+        DispatchQueue.global().async(group: group) { keys.append((try? provider.credentials().accessKeyID) ?? "error") }
+        #expect(fetchStarted.wait(timeout: .now() + 5) == .success)
+        DispatchQueue.global().async(group: group) { keys.append((try? provider.credentials().accessKeyID) ?? "error") }
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(keys.count == 6)  // nobody got the expired KEY2
+        gate.signal()
+        #expect(group.wait(timeout: .now() + 10) == .success)
+        #expect(Array(keys.all.suffix(2)) == ["KEY3", "KEY3"])
+        #expect(base.calls.load(ordering: .relaxed) == 3)
     }
 
     @Test func failedRefreshKeepsValidCredentialsThenFails() throws {
