@@ -24,11 +24,8 @@ public struct CheckConfiguration: Sendable, Hashable {
     public var deniedResourceTypes: [String] = []
     /// Managed policy ARN patterns; when not empty, other ARNs are reported (`FB-POL-008`).
     public var allowedManagedPolicyARNs: [String] = []
-    /// Managed policy ARN patterns that are reported (`FB-POL-008`, `FB-IAM-009` by default).
-    public var deniedManagedPolicyARNs: [String] = [
-        "arn:aws:iam::aws:policy/AdministratorAccess",
-        "arn:*:iam::aws:policy/AdministratorAccess",
-    ]
+    /// Managed policy ARN patterns that are reported (`FB-POL-008`).
+    public var deniedManagedPolicyARNs: [String] = []
     /// IAM action patterns; when not empty, Allow statements with other actions are reported (`FB-POL-006`).
     public var allowedActions: [String] = []
     /// IAM action patterns reported in Allow statements (`FB-POL-006`).

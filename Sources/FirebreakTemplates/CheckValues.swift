@@ -151,8 +151,8 @@ enum CheckValues {
     /// The line of the first key of a map value (0 when unknown).
     static func line(of value: TemplateValue?) -> Int { value?.map?.entries.first?.line ?? 0 }
 
-    /// Glob match: `*` any run of characters but `/`, `**` any run, `?` one character.
-    static func glob(_ pattern: String, matches text: String) -> Bool {
+    /// Glob match: `*` any run of characters but `/` (any run when not `pathAware`), `**` any run, `?` one character.
+    static func glob(_ pattern: String, matches text: String, pathAware: Bool = true) -> Bool {
         let p = Array(pattern), t = Array(text)
         func match(_ i: Int, _ j: Int) -> Bool {
             if i == p.count { return j == t.count }
@@ -162,7 +162,7 @@ enum CheckValues {
                 var k = j
                 while true {
                     if match(next, k) { return true }
-                    if k == t.count || (!double && t[k] == "/") { return false }
+                    if k == t.count || (pathAware && !double && t[k] == "/") { return false }
                     k += 1
                 }
             }

@@ -109,13 +109,10 @@ enum IAMChecks {
 
     static let adminManagedPolicy = ResourceRule(CheckDefinition(
         id: "FB-IAM-009", title: "AWS administrator managed policy attached", level: .error,
-        description: "A role, user or group attaches AdministratorAccess, or a policy of denied_managed_policy_arns.",
+        description: "A role, user or group attaches the AWS managed AdministratorAccess policy.",
         fix: "Attach least-privilege policies instead.",
-        checkov: ["CKV_AWS_274"]), types: ["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"]) { resource, context in
-        managedPolicyARNs(of: resource).filter { item in
-            item.arn.hasSuffix(":iam::aws:policy/AdministratorAccess")
-                || context.configuration.deniedManagedPolicyARNs.contains { CheckValues.glob($0, matches: item.arn) }
-        }.map { Violation("attaches \($0.arn)", line: $0.line) }
+        checkov: ["CKV_AWS_274"]), types: ["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"]) { resource, _ in
+        managedPolicyARNs(of: resource).filter { $0.arn.hasSuffix(":iam::aws:policy/AdministratorAccess") }.map { Violation("attaches \($0.arn)", line: $0.line) }
     }
 
     static let passRoleWildcard = statementRule(CheckDefinition(

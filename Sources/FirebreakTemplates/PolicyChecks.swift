@@ -9,7 +9,7 @@ enum PolicyChecks {
     ]
 
     static func matchesAny(_ patterns: [String], _ value: String) -> Bool {
-        patterns.contains { CheckValues.glob($0, matches: value) || CheckValues.glob($0.lowercased(), matches: value.lowercased()) }
+        patterns.contains { CheckValues.glob($0.lowercased(), matches: value.lowercased(), pathAware: false) }
     }
 
     static let logicalIDCase = ResourceRule(CheckDefinition(
