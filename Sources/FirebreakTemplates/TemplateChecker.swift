@@ -10,4 +10,7 @@ public enum TemplateChecker {
         }
         return exceptions.apply(Suppressions.apply(findings, template: template))
     }
+
+    /// The `Metadata.firebreak.skip` entries of a template (those without a reason are not applied).
+    public static func suppressions(in template: Template) -> [TemplateSuppression] { Suppressions.entries(in: template) }
 }

@@ -79,3 +79,27 @@ import Testing
         #expect((try? ExceptionsFile.parse(yaml: ""))?.entries.isEmpty == true)
     }
 }
+
+@Suite struct CheckerTests {
+    @Test func jsonTemplateRunsAllChecksInRegistryOrder() throws {
+        let template = try Fixture.template("""
+            {"Resources": {
+              "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"AccessControl": "PublicRead"}},
+              "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"SecurityGroupIngress": [
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]}}
+            }}
+            """, path: "app.json")
+        let findings = TemplateChecker.check(template)
+        let ids = findings.map(\.checkID)
+        #expect(ids == ["FB-NET-002", "FB-NET-007", "FB-DATA-001", "FB-DATA-002", "FB-DATA-004", "FB-DATA-005", "FB-LOG-007"])
+        #expect(findings.allSatisfy { $0.path == "app.json" && $0.suppressedBy == nil })
+        let order = CheckRegistry.definitions.map(\.id)
+        #expect(ids == ids.sorted { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! })
+    }
+
+    @Test func suppressionEntriesArePublic() throws {
+        let entries = TemplateChecker.suppressions(in: try Fixture.resources(SuppressionTests.template))
+        #expect(entries.map(\.logicalID) == ["Quiet", "Noisy"])
+        #expect(entries.map(\.reason) == ["scratch volume, no data", nil])
+    }
+}
