@@ -40,7 +40,7 @@ enum NetworkChecks {
         id: "FB-NET-004", title: "Administrative port open to the world", level: .error,
         description: "An ingress rule allows 0.0.0.0/0 or ::/0 to a port of the configured admin_ports list (other than 22 and 3389).",
         fix: "Restrict the source to known ranges or security groups.",
-        cfnNag: ["W2"], checkov: ["CKV_AWS_260"]), types: SecurityGroupRule.types) { resource, context in
+        cfnNag: ["W2"]), types: SecurityGroupRule.types) { resource, context in
         let ports = context.configuration.adminPorts.filter { $0 != 22 && $0 != 3389 }
         return worldIngress(resource) { rule in
             guard !rule.isAllTraffic else { return nil }
