@@ -38,9 +38,11 @@ enum ReporterFixture {
     static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Golden")
 
-    /// The golden file's content; with `FIREBREAK_UPDATE_GOLDEN=1` in the environment, (re)writes it first.
+    /// The content of golden file `Golden/.<name>`; with `FIREBREAK_UPDATE_GOLDEN=1` in the environment,
+    /// (re)writes it first. The files are dot-files so SwiftPM, which skips hidden files, does not warn
+    /// about unhandled resources (Package.swift is not ours to change).
     static func golden(_ name: String, actual: String) throws -> String {
-        let url = goldenDirectory.appendingPathComponent(name)
+        let url = goldenDirectory.appendingPathComponent("." + name)
         if ProcessInfo.processInfo.environment["FIREBREAK_UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(at: goldenDirectory, withIntermediateDirectories: true)
             try actual.write(to: url, atomically: true, encoding: .utf8)
