@@ -1,0 +1,80 @@
+/// A security check of a CloudFormation template.
+public protocol TemplateCheck: Sendable {
+    var definition: CheckDefinition { get }
+    func evaluate(_ template: Template, configuration: CheckConfiguration) -> [TemplateFinding]
+}
+
+/// One violation found by a resource rule on one (branch-resolved) variant of a resource.
+struct Violation: Sendable {
+    var message: String
+    var line: Int?
+
+    init(_ message: String, line: Int? = nil) {
+        self.message = message
+        self.line = line
+    }
+}
+
+/// What a rule sees besides the resource: the whole template and the configuration.
+struct CheckContext: Sendable {
+    let template: Template
+    let configuration: CheckConfiguration
+    let resources: [TemplateResource]
+
+    init(template: Template, configuration: CheckConfiguration) {
+        self.template = template
+        self.configuration = configuration
+        self.resources = template.resources
+    }
+
+    func resource(_ logicalID: String) -> TemplateResource? { resources.first { $0.logicalID == logicalID } }
+    func resources(ofType type: String) -> [TemplateResource] { resources.filter { $0.type == type } }
+}
+
+/// A check that looks at the resources of some types one at a time. `Fn::If` in the properties is
+/// expanded into its branches; a violation that holds on some branches only carries their labels.
+struct ResourceRule: TemplateCheck {
+    let definition: CheckDefinition
+    /// Resource types the rule applies to; empty for all.
+    let types: Set<String>
+    let body: @Sendable (TemplateResource, CheckContext) -> [Violation]
+
+    init(_ definition: CheckDefinition, types: Set<String>,
+         body: @escaping @Sendable (TemplateResource, CheckContext) -> [Violation]) {
+        self.definition = definition
+        self.types = types
+        self.body = body
+    }
+
+    func evaluate(_ template: Template, configuration: CheckConfiguration) -> [TemplateFinding] {
+        let context = CheckContext(template: template, configuration: configuration)
+        let level = configuration.level(for: definition)
+        var findings: [TemplateFinding] = []
+        for resource in context.resources where types.isEmpty || types.contains(resource.type) {
+            let variants = CheckValues.variants(of: resource)
+            var order: [String] = []
+            var hits: [String: (line: Int, labels: [String])] = [:]
+            for variant in variants {
+                for violation in body(variant.resource, context) {
+                    if hits[violation.message] == nil {
+                        order.append(violation.message)
+                        hits[violation.message] = (violation.line ?? resource.line, [])
+                    }
+                    if let label = variant.label, hits[violation.message]?.labels.contains(label) == false {
+                        hits[violation.message]?.labels.append(label)
+                    }
+                }
+            }
+            for message in order {
+                guard let hit = hits[message] else { continue }
+                let branch = hit.labels.count == variants.count || hit.labels.isEmpty
+                    ? nil : hit.labels.joined(separator: " | ")
+                findings.append(TemplateFinding(
+                    checkID: definition.id, level: level, title: definition.title, message: message,
+                    path: template.path, logicalID: resource.logicalID, resourceType: resource.type,
+                    line: hit.line > 0 ? hit.line : resource.line, branch: branch, fix: definition.fix))
+            }
+        }
+        return findings
+    }
+}

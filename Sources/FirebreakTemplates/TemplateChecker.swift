@@ -1,0 +1,16 @@
+/// Runs the enabled checks over a template and applies suppressions.
+public enum TemplateChecker {
+    /// Findings of all enabled checks, in check order, with `suppressedBy` set by template skips
+    /// (with a reason) and by the exceptions file. Suppressed findings are kept (reporters show or count them).
+    public static func check(_ template: Template, configuration: CheckConfiguration = .default,
+                             exceptions: ExceptionsFile = .empty) -> [TemplateFinding] {
+        var findings: [TemplateFinding] = []
+        for check in CheckRegistry.all where configuration.isEnabled(check.definition.id) {
+            findings += check.evaluate(template, configuration: configuration)
+        }
+        return exceptions.apply(Suppressions.apply(findings, template: template))
+    }
+
+    /// The `Metadata.firebreak.skip` entries of a template (those without a reason are not applied).
+    public static func suppressions(in template: Template) -> [TemplateSuppression] { Suppressions.entries(in: template) }
+}

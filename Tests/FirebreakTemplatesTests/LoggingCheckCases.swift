@@ -1,0 +1,41 @@
+enum LoggingCheckCases {
+    static let all: [CheckCase] = [
+        CheckCase("FB-LOG-001", bad: "Trail: {Type: AWS::CloudTrail::Trail, Properties: {IsLogging: true}}", flagged: ["Trail"],
+                  good: "Trail: {Type: AWS::CloudTrail::Trail, Properties: {EnableLogFileValidation: true}}"),
+        CheckCase("FB-LOG-002", bad: "Trail: {Type: AWS::CloudTrail::Trail, Properties: {IsMultiRegionTrail: false}}", flagged: ["Trail"],
+                  good: "Trail: {Type: AWS::CloudTrail::Trail, Properties: {IsMultiRegionTrail: true}}"),
+        CheckCase("FB-LOG-003", bad: "Trail: {Type: AWS::CloudTrail::Trail, Properties: {IsLogging: true}}", flagged: ["Trail"],
+                  good: "Trail: {Type: AWS::CloudTrail::Trail, Properties: {KMSKeyId: {Ref: Key}}}"),
+        CheckCase("FB-LOG-004", bad: """
+            Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+            Other: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.1.0.0/16}}
+            Flow: {Type: AWS::EC2::FlowLog, Properties: {ResourceType: VPC, ResourceId: {Ref: Other}, TrafficType: ALL}}
+            """, flagged: ["Vpc"], good: """
+            Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+            Flow: {Type: AWS::EC2::FlowLog, Properties: {ResourceType: VPC, ResourceId: {"Fn::GetAtt": [Vpc, VpcId]}, TrafficType: ALL}}
+            """),
+        CheckCase("FB-LOG-005", bad: """
+            Alb: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: {LoadBalancerAttributes: [{Key: access_logs.s3.enabled, Value: 'false'}]}}
+            Bare: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: {Subnets: [a, b]}}
+            """, flagged: ["Alb", "Bare"], good: """
+            Alb: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: {LoadBalancerAttributes: [{Key: access_logs.s3.enabled, Value: 'true'}, {Key: access_logs.s3.bucket, Value: logs}]}}
+            """),
+        CheckCase("FB-LOG-006", bad: "Elb: {Type: AWS::ElasticLoadBalancing::LoadBalancer, Properties: {Listeners: []}}", flagged: ["Elb"],
+                  good: "Elb: {Type: AWS::ElasticLoadBalancing::LoadBalancer, Properties: {AccessLoggingPolicy: {Enabled: true, S3BucketName: logs}}}"),
+        CheckCase("FB-LOG-007", bad: "Data: {Type: AWS::S3::Bucket}", flagged: ["Data"], good: """
+            Data: {Type: AWS::S3::Bucket, Properties: {LoggingConfiguration: {DestinationBucketName: {Ref: Logs}}}}
+            Logs: {Type: AWS::S3::Bucket, Properties: {AccessControl: LogDeliveryWrite}}
+            """),
+        CheckCase("FB-LOG-008", bad: "Cdn: {Type: AWS::CloudFront::Distribution, Properties: {DistributionConfig: {Enabled: true}}}", flagged: ["Cdn"],
+                  good: "Cdn: {Type: AWS::CloudFront::Distribution, Properties: {DistributionConfig: {Enabled: true, Logging: {Bucket: logs.s3.amazonaws.com}}}}"),
+        CheckCase("FB-LOG-009", bad: """
+            Stage: {Type: AWS::ApiGateway::Stage, Properties: {StageName: prod}}
+            V2: {Type: AWS::ApiGatewayV2::Stage, Properties: {StageName: prod}}
+            """, flagged: ["Stage", "V2"], good: """
+            Stage: {Type: AWS::ApiGateway::Stage, Properties: {AccessLogSetting: {DestinationArn: {"Fn::GetAtt": [Logs, Arn]}}}}
+            V2: {Type: AWS::ApiGatewayV2::Stage, Properties: {AccessLogSettings: {DestinationArn: arn:aws:logs:eu-west-1:1:log-group:x}}}
+            """),
+        CheckCase("FB-LOG-010", bad: "Logs: {Type: AWS::Logs::LogGroup}", flagged: ["Logs"],
+                  good: "Logs: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: 365}}"),
+    ]
+}
