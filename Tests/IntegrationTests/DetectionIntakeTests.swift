@@ -134,3 +134,50 @@ import Glibc
         #expect(try service.client().roundTrip(method: "GET", path: "/metrics").text.contains("firebreak_rules_loaded 2"))
     }
 }
+
+/// `firebreak check` as a pipeline runs it: exit codes and output formats.
+@Suite struct TemplateCheckCommandTests {
+    static func write(_ text: String, _ name: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fb-cfn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent(name)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    static let openSSH = """
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          WebSecurityGroup:
+            Type: AWS::EC2::SecurityGroup
+            Properties:
+              GroupDescription: web
+              SecurityGroupIngress:
+                - IpProtocol: tcp
+                  FromPort: 22
+                  ToPort: 22
+                  CidrIp: 0.0.0.0/0
+        """
+
+    @Test func exitCodesAndFormats() throws {
+        let bad = try Self.write(Self.openSSH, "bad.yaml")
+        let failing = try CommandResult.run(["check", bad.path])
+        #expect(failing.status == 1, "\(failing.stdout)\(failing.stderr)")
+        #expect(failing.stdout.contains("FB-NET-002") && failing.stdout.contains("WebSecurityGroup"))
+
+        let sarif = try CommandResult.run(["check", "--format", "sarif", bad.path])
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        #expect(log["version"] as? String == "2.1.0")
+
+        let junit = try CommandResult.run(["check", "--format", "junit", bad.path])
+        #expect(junit.stdout.contains("<testsuites"))
+
+        let good = try Self.write(Self.openSSH.replacingOccurrences(of: "0.0.0.0/0", with: "10.0.0.0/16"), "good.yaml")
+        let passing = try CommandResult.run(["check", "--fail-on", "error", good.path])
+        #expect(passing.status == 0, "\(passing.stdout)\(passing.stderr)")
+
+        let broken = try Self.write("Resources: [unclosed\n", "broken.yaml")
+        #expect(try CommandResult.run(["check", broken.path]).status == 2)
+        #expect(try CommandResult.run(["check", "--list"]).stdout.contains("FB-IAM-001"))
+    }
+}
