@@ -83,7 +83,8 @@ struct Check: ParsableCommand {
                 } else {
                     template = try TemplateLoader.load(path: path)
                 }
-                findings += TemplateChecker.check(template, configuration: checks, exceptions: exceptionList)
+                // SAM: Globals.Function is merged into each AWS::Serverless::Function before the checks.
+                findings += TemplateChecker.check(template.mergingSAMGlobals(), configuration: checks, exceptions: exceptionList)
             } catch {
                 loadErrors.append(CheckReport.LoadError(path: path, message: error.message, line: error.line, column: error.column))
             }
