@@ -51,7 +51,7 @@ public struct TemplateResolver: Sendable {
             if target == PseudoParameter.noValue { return nil }
             return reference(target) ?? kept(argument)
         case "Fn::FindInMap":
-            let arguments = resolve(argument) ?? argument
+            let arguments = resolveArgument(argument)
             guard let keys = arguments.list, keys.count >= 3,
                   let mapName = Self.text(keys[0]), let first = Self.text(keys[1]), let second = Self.text(keys[2]),
                   let found = template.root["Mappings"]?[mapName]?[first]?[second] else {
@@ -60,7 +60,7 @@ public struct TemplateResolver: Sendable {
             }
             return resolve(found)
         case "Fn::Join":
-            let arguments = resolve(argument) ?? argument
+            let arguments = resolveArgument(argument)
             guard let parts = arguments.list, parts.count == 2, let delimiter = parts[0].string,
                   let items = parts[1].list else { return kept(arguments) }
             var texts: [String] = []
@@ -70,10 +70,17 @@ public struct TemplateResolver: Sendable {
             }
             return .string(texts.joined(separator: delimiter))
         case "Fn::Sub":
-            return substitute(argument) ?? kept(resolve(argument) ?? argument)
+            return substitute(argument) ?? kept(resolveArgument(argument))
         default:
-            return kept(resolve(argument) ?? argument)
+            return kept(resolveArgument(argument))
         }
+    }
+
+    /// An intrinsic's argument resolved, a list item by item: an `AWS::NoValue` item (an `Fn::If`
+    /// branch) stays in place, for the positions of the arguments matter.
+    private func resolveArgument(_ argument: TemplateValue) -> TemplateValue {
+        if case .list(let items) = argument { return .list(items.map { resolve($0) ?? $0 }) }
+        return resolve(argument) ?? argument
     }
 
     /// `Fn::Sub` of a string or `[string, {variables}]` when every `${...}` resolves.

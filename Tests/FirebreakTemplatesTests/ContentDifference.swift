@@ -1,4 +1,4 @@
-@testable import FirebreakTemplates
+import FirebreakTemplates
 
 /// The path of the first place two values differ in content (lines and map order ignored).
 enum ContentDifference {

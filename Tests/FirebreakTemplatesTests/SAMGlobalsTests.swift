@@ -1,5 +1,5 @@
 import Testing
-@testable import FirebreakTemplates
+import FirebreakTemplates
 
 @Suite struct SAMGlobalsTests {
     static let text = """

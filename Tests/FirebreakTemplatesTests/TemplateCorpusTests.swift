@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FirebreakTemplates
+import FirebreakTemplates
 
 @Suite struct TemplateCorpusTests {
     static let files: [String] = TemplateFiles.find(paths: [TemplateTestData.awsTemplates])

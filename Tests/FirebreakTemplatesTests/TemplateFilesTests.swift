@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FirebreakTemplates
+import FirebreakTemplates
 
 @Suite struct TemplateFilesTests {
     @Test func findsTemplatesRecursivelySortedAndKeepsFilesAsGiven() throws {

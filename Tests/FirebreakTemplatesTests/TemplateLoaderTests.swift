@@ -1,5 +1,5 @@
 import Testing
-@testable import FirebreakTemplates
+import FirebreakTemplates
 
 @Suite struct TemplateLoaderTests {
     private func load(_ text: String) throws -> Template { try TemplateLoader.parse(text, path: "t.yaml") }

@@ -1,5 +1,5 @@
 import Testing
-@testable import FirebreakTemplates
+import FirebreakTemplates
 
 @Suite struct TemplateResolverTests {
     static let text = """
@@ -94,6 +94,13 @@ import Testing
         guard case .map(let all)? = resolver.resolve(.map(properties)) else { Issue.record("not a map"); return }
         #expect(all["Gone"] == nil)
         #expect(all["Size"] == .number("20"))
+    }
+
+    @Test func resolveKeepsIfWithBothBranches() {
+        let value = resolved("Encryption")
+        #expect(value?.intrinsic?.name == "Fn::If")
+        #expect(value?.intrinsic?.argument.list?.count == 3)
+        #expect(resolved("Versioning")?.intrinsic?.argument.list?.count == 3)
     }
 
     @Test func ifVariantsCoverBothBranches() {
