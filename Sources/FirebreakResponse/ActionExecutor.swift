@@ -80,13 +80,22 @@ public final class ActionExecutor: Sendable {
     private func handle(_ record: ActionRecord) throws(StoreError) {
         let action = record.action
         let now = Date()
+        // Decided without asking AWS: observe mode never changes the account, and an alert needs a topic.
+        if mode == .observe && action.step.kind.changesAccount {
+            return try finish(record, .skipped, reason: ResponsePlanner.observeReason(action.step.kind))
+        }
+        if action.step.kind == .alert && runner.alertTopicArn == nil {
+            return try finish(record, .skipped, reason: "no alerts.sns_topic_arn configured")
+        }
         // What the resource is now: instance steps resolve the instance (by id, or by ENI for v2 records).
         var facts = ResourceFacts()
         var instance: ResolvedInstance?
         do {
             (facts, instance) = try resolveFacts(action)
         } catch {
-            return try retryOrFail(record, error: error)
+            // An alert still goes out when the resource cannot be described (no read access, say); a step
+            // that changes the account never acts on a resource it could not check.
+            guard action.step.kind == .alert, !error.isRetryable else { return try retryOrFail(record, error: error) }
         }
         let window = TimeInterval(responseGuard.playbooks.blastRadius.windowSeconds)
         let recent = try store.countActions(kinds: Set(StepKind.allCases.filter(\.isDestructive)), states: [.done, .running],
