@@ -110,6 +110,17 @@ struct HTTPRequestParser {
         }
     }
 
+    /// Moves up to `remaining` buffered bytes into the body; returns how many are still to come.
+    private mutating func takeBody(upTo remaining: Int) -> Int {
+        let take = min(remaining, bufferedByteCount)
+        if take > 0 {
+            body.append(contentsOf: buffer[start..<start + take])
+            start += take
+            scan = start
+        }
+        return remaining - take
+    }
+
     private mutating func step() throws(HTTPProtocolError) -> Event? {
         while true {
             switch phase {
@@ -138,18 +149,12 @@ struct HTTPRequestParser {
                 headers.add(name, value)
 
             case .fixedBody(let remaining):
-                let take = min(remaining, bufferedByteCount)
-                if take > 0 {
-                    body.append(contentsOf: buffer[start..<start + take])
-                    start += take
-                    scan = start
-                }
-                if remaining - take == 0 {
-                    phase = .complete
-                } else {
-                    phase = .fixedBody(remaining: remaining - take)
+                let left = takeBody(upTo: remaining)
+                guard left == 0 else {
+                    phase = .fixedBody(remaining: left)
                     return nil
                 }
+                phase = .complete
 
             case .chunkSize:
                 guard let line = try readLine(limit: limits.maxChunkLineBytes, tooLong: .invalidChunk) else {
@@ -168,18 +173,12 @@ struct HTTPRequestParser {
                 }
 
             case .chunkData(let remaining):
-                let take = min(remaining, bufferedByteCount)
-                if take > 0 {
-                    body.append(contentsOf: buffer[start..<start + take])
-                    start += take
-                    scan = start
-                }
-                if remaining - take == 0 {
-                    phase = .chunkDataEnd
-                } else {
-                    phase = .chunkData(remaining: remaining - take)
+                let left = takeBody(upTo: remaining)
+                guard left == 0 else {
+                    phase = .chunkData(remaining: left)
                     return nil
                 }
+                phase = .chunkDataEnd
 
             case .chunkDataEnd:
                 guard bufferedByteCount >= 2 else {
