@@ -1,7 +1,15 @@
 /// A security check of a CloudFormation template.
 public protocol TemplateCheck: Sendable {
     var definition: CheckDefinition { get }
-    func evaluate(_ template: Template, configuration: CheckConfiguration) -> [TemplateFinding]
+    /// Findings on `template`; `parameters` are values given for its parameters (they win over `Default`s).
+    func evaluate(_ template: Template, configuration: CheckConfiguration, parameters: [String: String]) -> [TemplateFinding]
+}
+
+extension TemplateCheck {
+    /// Findings with every parameter at its `Default`.
+    public func evaluate(_ template: Template, configuration: CheckConfiguration) -> [TemplateFinding] {
+        evaluate(template, configuration: configuration, parameters: [:])
+    }
 }
 
 /// One violation found by a resource rule on one (branch-resolved) variant of a resource.
@@ -15,15 +23,18 @@ struct Violation: Sendable {
     }
 }
 
-/// What a rule sees besides the resource: the whole template and the configuration.
+/// What a rule sees besides the resource: the whole template, the configuration, and the resolver
+/// that gives parameters their values.
 struct CheckContext: Sendable {
     let template: Template
     let configuration: CheckConfiguration
+    let resolver: TemplateResolver
     let resources: [TemplateResource]
 
-    init(template: Template, configuration: CheckConfiguration) {
+    init(template: Template, configuration: CheckConfiguration, parameters: [String: String] = [:]) {
         self.template = template
         self.configuration = configuration
+        self.resolver = TemplateResolver(template: template, parameters: parameters)
         self.resources = template.resources
     }
 
@@ -32,7 +43,9 @@ struct CheckContext: Sendable {
 }
 
 /// A check that looks at the resources of some types one at a time. `Fn::If` in the properties is
-/// expanded into its branches; a violation that holds on some branches only carries their labels.
+/// expanded into its branches, and each branch is resolved (`Ref` to parameters, `Fn::FindInMap`, pseudo
+/// parameters, `Fn::Sub`/`Fn::Join` of known parts); a violation that holds on some branches only carries
+/// their labels.
 struct ResourceRule: TemplateCheck {
     let definition: CheckDefinition
     /// Resource types the rule applies to; empty for all.
@@ -46,12 +59,12 @@ struct ResourceRule: TemplateCheck {
         self.body = body
     }
 
-    func evaluate(_ template: Template, configuration: CheckConfiguration) -> [TemplateFinding] {
-        let context = CheckContext(template: template, configuration: configuration)
+    func evaluate(_ template: Template, configuration: CheckConfiguration, parameters: [String: String]) -> [TemplateFinding] {
+        let context = CheckContext(template: template, configuration: configuration, parameters: parameters)
         let level = configuration.level(for: definition)
         var findings: [TemplateFinding] = []
         for resource in context.resources where types.isEmpty || types.contains(resource.type) {
-            let variants = CheckValues.variants(of: resource)
+            let variants = CheckValues.variants(of: resource, resolver: context.resolver)
             var order: [String] = []
             var hits: [String: (line: Int, labels: [String])] = [:]
             for variant in variants {

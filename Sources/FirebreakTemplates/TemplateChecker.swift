@@ -2,11 +2,13 @@
 public enum TemplateChecker {
     /// Findings of all enabled checks, in check order, with `suppressedBy` set by template skips
     /// (with a reason) and by the exceptions file. Suppressed findings are kept (reporters show or count them).
+    /// `parameters` are values for the template's parameters (as `--parameter` gives them); the others
+    /// take their `Default`.
     public static func check(_ template: Template, configuration: CheckConfiguration = .default,
-                             exceptions: ExceptionsFile = .empty) -> [TemplateFinding] {
+                             exceptions: ExceptionsFile = .empty, parameters: [String: String] = [:]) -> [TemplateFinding] {
         var findings: [TemplateFinding] = []
         for check in CheckRegistry.all where configuration.isEnabled(check.definition.id) {
-            findings += check.evaluate(template, configuration: configuration)
+            findings += check.evaluate(template, configuration: configuration, parameters: parameters)
         }
         return exceptions.apply(Suppressions.apply(findings, template: template))
     }
