@@ -49,7 +49,8 @@ let package = Package(
         ]),
 
         // Release-built throughput benchmark (see README, "Benchmarks").
-        .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS", "CZlib"],
+        .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS",
+                                                                  "FirebreakTemplates", "CZlib"],
                           path: "Benchmarks/DecodeBenchmark"),
 
         .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP"]),

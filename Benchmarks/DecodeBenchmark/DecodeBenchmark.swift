@@ -7,7 +7,7 @@ import Foundation
 /// plus a newline count. Figures are reported as ratios to that baseline because these machines are noisy.
 ///
 ///   swift build -c release --product firebreak-bench
-///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7]
+///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--cfn-lint-files N]
 @main
 enum DecodeBenchmark {
     struct Result: Encodable {
@@ -22,14 +22,16 @@ enum DecodeBenchmark {
         var output: String?
         var deliveries = 4
         var rounds = 7
+        var cfnLintFiles: Int?
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let arg = args.next() {
             switch arg {
             case "--output": output = args.next()
             case "--deliveries": deliveries = Int(args.next() ?? "") ?? deliveries
             case "--rounds": rounds = Int(args.next() ?? "") ?? rounds
+            case "--cfn-lint-files": cfnLintFiles = Int(args.next() ?? "")
             default:
-                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--cfn-lint-files N]\n".utf8))
                 exit(2)
             }
         }
@@ -110,6 +112,23 @@ enum DecodeBenchmark {
                     Result(name: "ec2_describe_instances_latency_warm_ms", value: aws.describeWarmMillis, unit: "ms (moto, loopback)",
                            baseline: aws.describeColdMillis, ratio: aws.describeWarmMillis / aws.describeColdMillis),
                 ]
+            }
+        }
+        if let templates = try TemplateBenchmark.run(packageRoot: packageRoot, rounds: rounds, cfnLintFiles: cfnLintFiles) {
+            print("templates: \(templates.files) files (\(templates.templates) templates), \(templates.findings) findings; "
+                  + "firebreak check median \(fmt(templates.checkSeconds * 1000)) ms"
+                  + (templates.cfnLintSeconds.map { "; cfn-lint \(fmt($0)) s on \(templates.cfnLintFiles) files" } ?? ""))
+            if let lint = templates.cfnLintSeconds {
+                // cfn-lint's time for all files, extrapolated per file when it ran on a subset.
+                let lintAll = lint * Double(templates.files) / Double(templates.cfnLintFiles)
+                let scope = templates.cfnLintFiles == templates.files ? "" : ", cfn-lint extrapolated from \(templates.cfnLintFiles) files"
+                results.append(Result(name: "cfn_check_all_sample_templates_seconds", value: templates.checkSeconds,
+                                      unit: "s (\(templates.files) files, one process\(scope))",
+                                      baseline: lintAll, ratio: templates.checkSeconds / lintAll))
+            } else {
+                results.append(Result(name: "cfn_check_all_sample_templates_seconds", value: templates.checkSeconds,
+                                      unit: "s (\(templates.files) files, one process; no cfn-lint baseline)",
+                                      baseline: 0, ratio: 0))
             }
         }
         print("rules: \(detection.ruleCount) loaded in \(fmt(detection.rulesLoadMillis)) ms (built-in pack + SigmaHQ AWS CloudTrail)")

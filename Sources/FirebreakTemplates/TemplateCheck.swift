@@ -30,12 +30,18 @@ struct CheckContext: Sendable {
     let configuration: CheckConfiguration
     let resolver: TemplateResolver
     let resources: [TemplateResource]
+    /// Each resource's branch-resolved variants, computed once for all checks (by logical id).
+    let variants: [String: [(label: String?, resource: TemplateResource)]]
 
     init(template: Template, configuration: CheckConfiguration, parameters: [String: String] = [:]) {
         self.template = template
         self.configuration = configuration
-        self.resolver = TemplateResolver(template: template, parameters: parameters)
+        let resolver = TemplateResolver(template: template, parameters: parameters)
+        self.resolver = resolver
         self.resources = template.resources
+        var variants: [String: [(label: String?, resource: TemplateResource)]] = [:]
+        for resource in resources { variants[resource.logicalID] = CheckValues.variants(of: resource, resolver: resolver) }
+        self.variants = variants
     }
 
     func resource(_ logicalID: String) -> TemplateResource? { resources.first { $0.logicalID == logicalID } }
@@ -60,11 +66,16 @@ struct ResourceRule: TemplateCheck {
     }
 
     func evaluate(_ template: Template, configuration: CheckConfiguration, parameters: [String: String]) -> [TemplateFinding] {
-        let context = CheckContext(template: template, configuration: configuration, parameters: parameters)
-        let level = configuration.level(for: definition)
+        evaluate(in: CheckContext(template: template, configuration: configuration, parameters: parameters))
+    }
+
+    /// Findings with the context (and its resolved variants) shared with the other rules.
+    func evaluate(in context: CheckContext) -> [TemplateFinding] {
+        let template = context.template
+        let level = context.configuration.level(for: definition)
         var findings: [TemplateFinding] = []
         for resource in context.resources where types.isEmpty || types.contains(resource.type) {
-            let variants = CheckValues.variants(of: resource, resolver: context.resolver)
+            let variants = context.variants[resource.logicalID] ?? [(nil, resource)]
             var order: [String] = []
             var hits: [String: (line: Int, labels: [String])] = [:]
             for variant in variants {

@@ -7,8 +7,14 @@ public enum TemplateChecker {
     public static func check(_ template: Template, configuration: CheckConfiguration = .default,
                              exceptions: ExceptionsFile = .empty, parameters: [String: String] = [:]) -> [TemplateFinding] {
         var findings: [TemplateFinding] = []
+        // Resource rules share one context: each resource is branch-expanded and resolved once.
+        let context = CheckContext(template: template, configuration: configuration, parameters: parameters)
         for check in CheckRegistry.all where configuration.isEnabled(check.definition.id) {
-            findings += check.evaluate(template, configuration: configuration, parameters: parameters)
+            if let rule = check as? ResourceRule {
+                findings += rule.evaluate(in: context)
+            } else {
+                findings += check.evaluate(template, configuration: configuration, parameters: parameters)
+            }
         }
         return exceptions.apply(Suppressions.apply(findings, template: template))
     }
