@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS", "CZlib"],
                           path: "Benchmarks/DecodeBenchmark"),
 
-        .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP"]),
+        .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP", "COpenSSL"]),
         .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "CZlib"]),
         .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs",
                                                                      .product(name: "Yams", package: "Yams")]),

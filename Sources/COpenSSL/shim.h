@@ -29,6 +29,11 @@ static inline int firebreak_SSL_CTX_add1_chain_cert(SSL_CTX *ctx, X509 *certific
     return (int)SSL_CTX_add1_chain_cert(ctx, certificate);
 }
 
+/* SNI for a client (the tests' TLS client). */
+static inline int firebreak_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return (int)SSL_set_tlsext_host_name(ssl, name);
+}
+
 /* Partial writes (a large response goes out record by record as the socket takes it), a write buffer that
    may move between retries (Swift arrays), and buffers released while a connection is idle. */
 static inline void firebreak_SSL_CTX_set_server_modes(SSL_CTX *ctx) {

@@ -21,7 +21,7 @@ final class TLSStream {
     }
 
     /// A socket BIO that sends with MSG_NOSIGNAL, made once for the process.
-    private struct SocketMethod: @unchecked Sendable {
+    struct SocketMethod: @unchecked Sendable {
         // @unchecked Sendable: the BIO_METHOD is built once (Swift's lazy static initialisation is thread-safe)
         // and only read by OpenSSL afterwards.
         let pointer: OpaquePointer?
