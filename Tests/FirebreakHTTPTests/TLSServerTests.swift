@@ -249,6 +249,21 @@ struct TLSServerTests {
         }
     }
 
+    @Test func atTheConnectionLimitATLSClientIsClosedWithoutPlainText() throws {
+        let fixture = try TLSFixture()
+        let pair = try fixture.selfSigned("server")
+        try withTLSServer(pair, { $0.maxConnections = 1 }) { server, port in
+            let first = try TestClient(port: port)
+            try first.startTLS(caFile: pair.certificate)
+            #expect(eventually { server.activeConnections == 1 })
+            let second = try TestClient(port: port)
+            #expect(second.waitForClose())
+            #expect(second.pending.isEmpty, "no plain-text 503 on a TLS port")
+            first.send(get("/first"))
+            #expect(first.readResponse()?.text == "GET /first")
+        }
+    }
+
     @Test func serverShutdownSendsCloseNotifyToIdleConnections() throws {
         let fixture = try TLSFixture()
         let pair = try fixture.selfSigned("server")
