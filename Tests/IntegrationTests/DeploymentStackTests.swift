@@ -113,6 +113,46 @@ import Glibc
         }
     }
 
+    // MARK: the delivery path
+
+    @Test func firehoseReachesTheServiceOverHTTPSWithTheTasksKey() throws {
+        let template = try StackTemplate.load(Self.stackPath)
+        let resources = try #require(template["Resources"] as? [String: Any])
+        func properties(_ id: String) throws -> [String: Any] {
+            try #require((resources[id] as? [String: Any])?["Properties"] as? [String: Any], "no \(id)")
+        }
+        // Firehose delivers to HTTPS on 443 only, and checks the certificate: the URL uses the certificate's name.
+        let http = try #require(try properties("DeliveryStream")["HttpEndpointDestinationConfiguration"] as? [String: Any])
+        #expect(Self.text((http["EndpointConfiguration"] as? [String: Any])?["Url"]) == #"{"Fn::Sub":"https://${DomainName}/firehose"}"#)
+        #expect(Self.text((http["RequestConfiguration"] as? [String: Any])?["ContentEncoding"]) == "GZIP")
+        #expect(http["S3BackupMode"] as? String == "FailedDataOnly")
+        let secrets = try #require(http["SecretsManagerConfiguration"] as? [String: Any])
+        #expect(secrets["Enabled"] as? Bool == true && Self.text(secrets["SecretARN"]) == #"{"Ref":"AccessKeySecret"}"#)
+        #expect((http["EndpointConfiguration"] as? [String: Any])?["AccessKey"] == nil)
+
+        let listener = try properties("HttpsListener")
+        #expect(listener["Port"] as? Int == 443 && listener["Protocol"] as? String == "HTTPS")
+        #expect((listener["SslPolicy"] as? String ?? "").hasPrefix("ELBSecurityPolicy-TLS13-"))
+        #expect(Self.text((listener["DefaultActions"] as? [[String: Any]])?.first?["Type"]) == "fixed-response")
+        let rule = try properties("FirehoseListenerRule")
+        #expect(Self.text(rule["Conditions"]) == #"[{"Field":"path-pattern","PathPatternConfig":{"Values":["/firehose"]}}]"#)
+        let group = try properties("TargetGroup")
+        #expect(group["TargetType"] as? String == "ip" && group["Port"] as? Int == 8080 && group["HealthCheckPath"] as? String == "/healthz")
+
+        // The task takes 8080 from the load balancer only; the load balancer takes 443 only.
+        let ingress = try properties("TaskIngressFromLoadBalancer")
+        #expect(ingress["FromPort"] as? Int == 8080 && ingress["ToPort"] as? Int == 8080 && ingress["CidrIp"] == nil)
+        #expect(Self.text(ingress["SourceSecurityGroupId"]) == #"{"Fn::GetAtt":["LoadBalancerSecurityGroup","GroupId"]}"#)
+        #expect(try properties("TaskSecurityGroup")["SecurityGroupIngress"] == nil)
+        let balancerIngress = Self.text(try properties("LoadBalancerSecurityGroup")["SecurityGroupIngress"])
+        #expect(!balancerIngress.contains("\"FromPort\":8") && balancerIngress.components(separatedBy: "\"FromPort\":443").count == 4)
+
+        // The task reads the secret Firehose reads.
+        let container = try #require((try properties("TaskDefinition")["ContainerDefinitions"] as? [[String: Any]])?.first)
+        let current = (container["Secrets"] as? [Any])?.first as? [String: Any]
+        #expect(Self.text(current?["ValueFrom"]) == #"{"Fn::Sub":"${AccessKeySecret}:api_key:AWSCURRENT:"}"#)
+    }
+
     // MARK: the container
 
     @Test func containerEnvironmentIsAFirebreakConfiguration() throws {
@@ -147,7 +187,7 @@ import Glibc
         let result = try CommandResult.run(["serve", "--print-config"], environment: environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for line in ["server.listen: 0.0.0.0:8080", "mode: observe", "firehose.access_keys: 2 configured (redacted)",
-                     "server.drain_seconds: 20", "idle 75s", "store.path: /var/lib/firebreak/firebreak.sqlite",
+                     "server.drain_seconds: 20", "idle 75s", "store.path: /opt/firebreak/var/firebreak.sqlite",
                      "decode.flow_log_formats: /firebreak/firebreak-test/vpc-flow-logs", "aws.region: us-east-1",
                      "alerts.sns_topic_arn: arn:aws:sns:us-east-1:123456789012:firebreak-alerts"] {
             #expect(result.stdout.contains(line), "no '\(line)' in:\n\(result.stdout)")
