@@ -18,8 +18,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        // HTTP/1.1 on POSIX sockets and Dispatch. Knows nothing of Firehose.
-        .target(name: "FirebreakHTTP"),
+        // HTTP/1.1 (and optional TLS through OpenSSL) on POSIX sockets and Dispatch. Knows nothing of Firehose.
+        .target(name: "FirebreakHTTP", dependencies: ["COpenSSL"]),
         // Wire models and decoders: Firehose body, gzip, CloudWatch Logs, VPC flow logs, CloudTrail.
         .target(name: "FirebreakLogs", dependencies: ["CZlib"]),
         // Sigma rules, intel lists, correlation, the engine and findings.
@@ -49,10 +49,11 @@ let package = Package(
         ]),
 
         // Release-built throughput benchmark (see README, "Benchmarks").
-        .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS", "CZlib"],
+        .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS",
+                                                                  "FirebreakTemplates", "CZlib"],
                           path: "Benchmarks/DecodeBenchmark"),
 
-        .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP"]),
+        .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP", "COpenSSL"]),
         .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "CZlib"]),
         .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs",
                                                                      .product(name: "Yams", package: "Yams")]),

@@ -7,7 +7,7 @@ import Foundation
 /// plus a newline count. Figures are reported as ratios to that baseline because these machines are noisy.
 ///
 ///   swift build -c release --product firebreak-bench
-///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7]
+///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--cfn-lint-files N] [--templates-only]
 @main
 enum DecodeBenchmark {
     struct Result: Encodable {
@@ -22,18 +22,44 @@ enum DecodeBenchmark {
         var output: String?
         var deliveries = 4
         var rounds = 7
+        var cfnLintFiles: Int?
+        var templatesOnly = false
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let arg = args.next() {
             switch arg {
             case "--output": output = args.next()
             case "--deliveries": deliveries = Int(args.next() ?? "") ?? deliveries
             case "--rounds": rounds = Int(args.next() ?? "") ?? rounds
+            case "--cfn-lint-files": cfnLintFiles = Int(args.next() ?? "")
+            case "--templates-only": templatesOnly = true
             default:
-                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--cfn-lint-files N] [--templates-only]\n".utf8))
                 exit(2)
             }
         }
 
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // `firebreak check` runs first, in a fresh process as in a pipeline: after the detection benchmarks the
+        // heap holds their rule sets and lists and template loading measured about twice as slow.
+        var templateResults: [Result] = []
+        if let templates = try TemplateBenchmark.run(packageRoot: packageRoot, rounds: rounds, cfnLintFiles: cfnLintFiles) {
+            print("templates: \(templates.files) files (\(templates.templates) templates), \(templates.findings) findings; "
+                  + "firebreak check median \(fmt(templates.checkSeconds * 1000)) ms"
+                  + (templates.cfnLintSeconds.map { "; cfn-lint \(fmt($0)) s on \(templates.cfnLintFiles) files" } ?? ""))
+            if let lint = templates.cfnLintSeconds {
+                // cfn-lint's time for all files, extrapolated per file when it ran on a subset.
+                let lintAll = lint * Double(templates.files) / Double(templates.cfnLintFiles)
+                let scope = templates.cfnLintFiles == templates.files ? "" : ", cfn-lint extrapolated from \(templates.cfnLintFiles) files"
+                templateResults.append(Result(name: "cfn_check_all_sample_templates_seconds", value: templates.checkSeconds,
+                                      unit: "s (\(templates.files) files, one process\(scope))",
+                                      baseline: lintAll, ratio: templates.checkSeconds / lintAll))
+            } else {
+                templateResults.append(Result(name: "cfn_check_all_sample_templates_seconds", value: templates.checkSeconds,
+                                      unit: "s (\(templates.files) files, one process; no cfn-lint baseline)",
+                                      baseline: 0, ratio: 0))
+            }
+        }
+        if templatesOnly { return }   // results.json holds every benchmark: it is not written for a part
         var generator = FlowLogGenerator(seed: 0x5EED)
         let bodies = (0..<deliveries).map { _ in generator.delivery(targetBytes: 5 << 20, eventsPerRecord: 400) }
         let decoder = RecordDecoder()
@@ -84,7 +110,6 @@ enum DecodeBenchmark {
                    baseline: mb / base, ratio: base / ours),
         ]
         // Rule evaluation on one core, next to the decode baseline of this same run.
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let baselineRecords = Double(expectedEvents) / base
         let detection = try DetectionBenchmark.run(packageRoot: packageRoot, rounds: rounds)
         let listFile = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata/intel/ipsum/ipsum.txt")
@@ -100,6 +125,7 @@ enum DecodeBenchmark {
             Result(name: "ipsum_list_resident_bytes", value: Double(detection.intelBytes), unit: "bytes",
                    baseline: Double(listBytes), ratio: Double(detection.intelBytes) / Double(listBytes)),
         ]
+        results += templateResults
         if let aws = try AWSBenchmark.run(rounds: rounds) {
             results.append(Result(name: "sigv4_signatures_per_second", value: aws.signaturesPerSecond, unit: "signatures/s",
                                   baseline: aws.hashesPerSecond, ratio: aws.signaturesPerSecond / aws.hashesPerSecond))

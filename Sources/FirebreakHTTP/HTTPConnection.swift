@@ -1,9 +1,10 @@
 import Dispatch
 import Synchronization
 
-/// One accepted socket: reading head → reading body → handling → writing → reading again, or closed.
+/// One accepted socket: (TLS handshake →) reading head → reading body → handling → writing → reading again, or closed.
 ///
-/// Driven by Dispatch read/write/timer sources on its own serial queue; never blocks a thread.
+/// Driven by Dispatch read/write/timer sources on its own serial queue; never blocks a thread. Bytes move through
+/// a `ConnectionTransport` (the socket itself, or TLS over it), whose reads may need writability and writes readability.
 /// Requests are handled one at a time; bytes of pipelined requests are buffered meanwhile (bounded by
 /// the parser's `pipelineBufferLimit`, after which reading pauses).
 final class HTTPConnection: @unchecked Sendable {
@@ -28,7 +29,7 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private enum TimerPhase {
-        case none, idle, head, body, write, linger
+        case none, handshake, idle, head, body, write, linger
     }
 
     /// Bound on discarded bytes and time while lingering before close.
@@ -40,6 +41,11 @@ final class HTTPConnection: @unchecked Sendable {
     let remoteAddress: String
     private let queue: DispatchQueue
     private let context: Context
+    /// The TLS context to start a session with, for a TLS listener.
+    private let tls: TLSContext?
+    private var transport = ConnectionTransport.plain
+    /// True from accept until a TLS handshake completes; requests are read only afterwards.
+    private var handshaking: Bool
 
     private var parser: HTTPRequestParser
     private var state = State.reading
@@ -47,9 +53,17 @@ final class HTTPConnection: @unchecked Sendable {
     private var writeSource: DispatchSourceWrite?
     private var timer: DispatchSourceTimer?
     private var openSources = 0
+    /// The read source is suspended (it is wanted when reading is not paused, or a TLS write waits for input).
     private var readSuspended = false
+    /// The state machine wants no input now (buffer full, peer closed, answering an error).
+    private var readPaused = false
     /// The write source starts inactive; `resume()` activates it the first time.
     private var writeSuspended = true
+    /// Outbound bytes wait for the socket to become writable.
+    private var outboundBlocked = false
+    /// A TLS read (or handshake step) waits for writability; a TLS write waits for readability.
+    private var readNeedsWritable = false
+    private var writeNeedsReadable = false
     private var timerPhase = TimerPhase.none
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
@@ -63,11 +77,13 @@ final class HTTPConnection: @unchecked Sendable {
     private var lingered = 0
     private var lingerBeforeClose = false
 
-    init(fd: Int32, remoteAddress: String, queue: DispatchQueue, context: Context) {
+    init(fd: Int32, remoteAddress: String, queue: DispatchQueue, context: Context, tls: TLSContext? = nil) {
         self.fd = fd
         self.remoteAddress = remoteAddress
         self.queue = queue
         self.context = context
+        self.tls = tls
+        self.handshaking = tls != nil
         self.parser = HTTPRequestParser(limits: .init(context.configuration))
     }
 
@@ -93,11 +109,18 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func setUp() {
         guard state != .closed else { return }  // drained before it started
+        if let tls {
+            guard let stream = TLSStream(context: tls, fd: fd) else {
+                close()  // out of memory: refuse this one connection
+                return
+            }
+            transport = .tls(stream)
+        }
         let read = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        read.setEventHandler { self.readable() }
+        read.setEventHandler { self.readEvent() }
         read.setCancelHandler { self.sourceCancelled() }
         let write = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-        write.setEventHandler { self.flush() }
+        write.setEventHandler { self.writeEvent() }
         write.setCancelHandler { self.sourceCancelled() }
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.setEventHandler { self.timerFired() }
@@ -109,8 +132,13 @@ final class HTTPConnection: @unchecked Sendable {
         self.timer = timer
         timer.activate()
         read.activate()
-        // Headers must arrive within headerTimeout of accept.
-        arm(.head, context.configuration.headerTimeout)
+        if handshaking {
+            // The handshake must finish within handshakeTimeout of accept; then the headers within headerTimeout.
+            arm(.handshake, context.configuration.handshakeTimeout)
+        } else {
+            // Headers must arrive within headerTimeout of accept.
+            arm(.head, context.configuration.headerTimeout)
+        }
         if draining { close() }
     }
 
@@ -120,6 +148,7 @@ final class HTTPConnection: @unchecked Sendable {
         state = .closed
         timerPhase = .none
         outbound = []
+        transport.closeNotify()
         guard openSources > 0 else {
             // Never set up (drained before start ran): nothing to cancel.
             finishClose()
@@ -141,16 +170,44 @@ final class HTTPConnection: @unchecked Sendable {
         readSource = nil
         writeSource = nil
         timer = nil
+        transport = .plain  // frees the TLS session
         Socket.close(fd)
         context.onClosed(self)
     }
 
     // MARK: Reading
 
+    /// The read source fired: first a TLS write that waited for input, then reading if wanted.
+    private func readEvent() {
+        guard state != .closed else { return }
+        if writeNeedsReadable {
+            writeNeedsReadable = false
+            flush()
+            guard state != .closed else { return }
+            syncReadSource()
+        }
+        if !readPaused { readable() }
+    }
+
+    /// The write source fired: first a TLS read that waited for writability, then the outbound bytes.
+    private func writeEvent() {
+        guard state != .closed else { return }
+        if readNeedsWritable {
+            readNeedsWritable = false
+            if !readPaused { readable() }
+            guard state != .closed else { return }
+        }
+        if outboundBlocked { flush() } else { syncWriteSource() }
+    }
+
     private func readable() {
         guard state != .closed else { return }
+        if handshaking {
+            continueHandshake()
+            return
+        }
         let result = withUnsafeTemporaryAllocation(byteCount: HTTPConnection.readChunk, alignment: 1) { buffer in
-            let result = Socket.read(fd, into: buffer)
+            let result = transport.read(fd, into: buffer)
             if case .bytes(let n) = result, state != .lingering {
                 parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             }
@@ -169,8 +226,12 @@ final class HTTPConnection: @unchecked Sendable {
             case .closed:
                 break
             }
-        case .wouldBlock:
+            readBufferedInputLater()
+        case .wantRead:
             break
+        case .wantWrite:
+            readNeedsWritable = true
+            syncWriteSource()
         case .endOfFile:
             peerClosed = true
             switch state {
@@ -181,6 +242,47 @@ final class HTTPConnection: @unchecked Sendable {
             }
         case .failed:
             close()
+        }
+    }
+
+    /// TLS holds decrypted input the socket will not announce: read it on a later turn (one chunk per turn).
+    private func readBufferedInputLater() {
+        guard transport.hasBufferedInput, !readPaused, state != .closed else { return }
+        queue.async {
+            guard self.state != .closed, !self.readPaused else { return }
+            self.readable()
+        }
+    }
+
+    /// Drives the TLS handshake; once done, arms the header timeout and reads what followed it.
+    private func continueHandshake() {
+        guard case .tls(let stream) = transport else {
+            handshaking = false
+            return
+        }
+        switch stream.handshake() {
+        case .done:
+            handshaking = false
+            arm(.head, context.configuration.headerTimeout)
+            readable()
+        case .wantRead:
+            break
+        case .wantWrite:
+            readNeedsWritable = true
+            syncWriteSource()
+        case .plainHTTP:
+            // Answer in plain text so that the mistake is visible, then close.
+            handshaking = false
+            transport = .plain
+            fail(.plainHTTPOnTLSPort)
+        case .closed:
+            close()
+        case .failed:
+            context.counters.tlsHandshakeFailures.add(1, ordering: .relaxed)
+            // OpenSSL has sent its alert; drain what the client still sends so that closing is not a reset.
+            handshaking = false
+            transport = .plain
+            linger()
         }
     }
 
@@ -230,15 +332,41 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func suspendReading() {
-        guard !readSuspended, let readSource else { return }
-        readSuspended = true
-        readSource.suspend()
+        readPaused = true
+        syncReadSource()
     }
 
     private func resumeReading() {
-        guard readSuspended, let readSource else { return }
-        readSuspended = false
-        readSource.resume()
+        guard readPaused else { return }
+        readPaused = false
+        syncReadSource()
+        readBufferedInputLater()
+    }
+
+    /// Suspends or resumes the read source to match what the connection waits for.
+    private func syncReadSource() {
+        guard state != .closed, let readSource else { return }
+        let wanted = !readPaused || writeNeedsReadable
+        if wanted && readSuspended {
+            readSuspended = false
+            readSource.resume()
+        } else if !wanted && !readSuspended {
+            readSuspended = true
+            readSource.suspend()
+        }
+    }
+
+    /// Suspends or resumes the write source to match what the connection waits for.
+    private func syncWriteSource() {
+        guard state != .closed, let writeSource else { return }
+        let wanted = outboundBlocked || readNeedsWritable
+        if wanted && writeSuspended {
+            writeSuspended = false
+            writeSource.resume()
+        } else if !wanted && !writeSuspended {
+            writeSuspended = true
+            writeSource.suspend()
+        }
     }
 
     // MARK: Handling
@@ -300,18 +428,24 @@ final class HTTPConnection: @unchecked Sendable {
         var progressed = false
         while outboundOffset < outbound.count {
             let result = outbound.withUnsafeBytes { all in
-                Socket.send(fd, UnsafeRawBufferPointer(rebasing: all[outboundOffset...]))
+                transport.write(fd, UnsafeRawBufferPointer(rebasing: all[outboundOffset...]))
             }
             switch result {
             case .bytes(let n):
                 outboundOffset += n
                 progressed = true
-            case .wouldBlock:
+            case .wantWrite:
                 if progressed && state == .writing { arm(.write, context.configuration.writeTimeout) }
-                if writeSuspended, let writeSource {
-                    writeSuspended = false
-                    writeSource.resume()
-                }
+                outboundBlocked = true
+                syncWriteSource()
+                return
+            case .wantRead:
+                // TLS: the write can go on once the peer's bytes arrive.
+                if progressed && state == .writing { arm(.write, context.configuration.writeTimeout) }
+                outboundBlocked = false
+                writeNeedsReadable = true
+                syncWriteSource()
+                syncReadSource()
                 return
             case .endOfFile, .failed:
                 close()
@@ -320,17 +454,15 @@ final class HTTPConnection: @unchecked Sendable {
         }
         outbound.removeAll(keepingCapacity: outbound.capacity <= 64 * 1024)
         outboundOffset = 0
-        if !writeSuspended, let writeSource {
-            writeSuspended = true
-            writeSource.suspend()
-        }
+        outboundBlocked = false
+        syncWriteSource()
         if state == .writing { responseWritten() }
     }
 
     private func responseWritten() {
         if closeAfterWrite || peerClosed {
             // After a complete exchange the client normally sends nothing more: close at once unless it did.
-            if lingerBeforeClose || Socket.hasUnreadBytes(fd) { linger() } else { close() }
+            if lingerBeforeClose || Socket.hasUnreadBytes(fd) || transport.hasBufferedInput { linger() } else { close() }
             return
         }
         state = .reading
@@ -344,7 +476,7 @@ final class HTTPConnection: @unchecked Sendable {
     private func linger() {
         guard !peerClosed else { close(); return }
         state = .lingering
-        Socket.shutdownWrite(fd)
+        transport.shutdownWrite(fd)
         arm(.linger, HTTPConnection.lingerTime)
         resumeReading()
     }
@@ -369,7 +501,7 @@ final class HTTPConnection: @unchecked Sendable {
         switch timerPhase {
         case .none:
             break
-        case .idle, .write, .linger:
+        case .handshake, .idle, .write, .linger:
             close()
         case .head:
             if state == .reading && parser.hasPartialRequest { fail(.headerTimeout) } else { close() }
@@ -383,6 +515,7 @@ final class HTTPConnection: @unchecked Sendable {
 final class HTTPServerCounters: Sendable {
     let activeConnections = Atomic<Int>(0)
     let inFlightRequests = Atomic<Int>(0)
+    let tlsHandshakeFailures = Atomic<Int>(0)
 }
 
 extension Duration {

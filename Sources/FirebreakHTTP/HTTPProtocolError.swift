@@ -18,12 +18,14 @@ public enum HTTPProtocolError: Error, Sendable, Equatable, CustomStringConvertib
     case invalidChunk
     case headerTimeout
     case bodyTimeout
+    /// A plain HTTP request arrived on a TLS listener.
+    case plainHTTPOnTLSPort
 
     /// The status the server answers with.
     public var status: Int {
         switch self {
         case .malformedRequestLine, .malformedHeader, .invalidContentLength, .conflictingBodyLength,
-             .invalidTransferEncoding, .invalidHost, .invalidChunk: 400
+             .invalidTransferEncoding, .invalidHost, .invalidChunk, .plainHTTPOnTLSPort: 400
         case .headerSectionTooLarge, .tooManyHeaders: 431
         case .requestLineTooLong: 414
         case .bodyTooLarge: 413
@@ -66,6 +68,8 @@ public enum HTTPProtocolError: Error, Sendable, Equatable, CustomStringConvertib
             "Request headers took too long to arrive: send the whole header section promptly."
         case .bodyTimeout:
             "Request body took too long to arrive: send the whole body promptly."
+        case .plainHTTPOnTLSPort:
+            "This port speaks HTTPS (TLS): use an https:// URL."
         }
     }
 

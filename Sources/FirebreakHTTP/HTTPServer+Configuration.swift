@@ -1,6 +1,8 @@
-/// Listen addresses, limits and timeouts of an `HTTPServer`.
+/// Listen addresses, TLS, limits and timeouts of an `HTTPServer`.
 public struct HTTPServerConfiguration: Sendable {
     public var listen: [HTTPListenAddress]
+    /// When set, every listener speaks TLS with this certificate and key; nil serves plain HTTP.
+    public var tls: TLSConfiguration?
     /// Bytes of header fields (after the request line), CRLFs included; more is answered 431.
     public var maxHeaderBytes: Int = 65_536
     /// More header fields than this is answered 431.
@@ -9,7 +11,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxRequestLineBytes: Int = 8_192
     /// A larger body is answered 413 (before reading it when Content-Length says so).
     public var maxBodyBytes: Int = 64 << 20
-    /// From accept, or from the first byte of a request, until its header section is complete.
+    /// From accept until a TLS handshake is complete (TLS listeners only).
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// From accept (or the end of the TLS handshake), or from the first byte of a request, until its header section is complete.
     public var headerTimeout: Duration = .seconds(10)
     /// From the end of the headers until the body is complete.
     public var bodyTimeout: Duration = .seconds(60)

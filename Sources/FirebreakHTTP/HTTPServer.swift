@@ -22,6 +22,8 @@ public final class HTTPServer: Sendable {
     private let handler: any HTTPHandler
     private let counters = HTTPServerCounters()
     private let state = Mutex(State())
+    /// The TLS context new connections start with; replaced by `reloadTLS()`.
+    private let tls = Mutex<TLSContext?>(nil)
     private let acceptQueue = DispatchQueue(label: "firebreak.http.accept")
     /// Target of the per-connection serial queues.
     private let connectionQueue = DispatchQueue(label: "firebreak.http.connections", attributes: .concurrent)
@@ -35,7 +37,8 @@ public final class HTTPServer: Sendable {
         state.withLock { $0.listeners.forEach { $0.cancel() } }
     }
 
-    /// Binds every listen address and starts accepting. Throws without listening anywhere if one address fails.
+    /// Loads the TLS certificate and key (if configured), binds every listen address and starts accepting.
+    /// Throws without listening anywhere if the certificate, the key or one address fails.
     public func start() throws(HTTPServerError) {
         try state.withLock { state throws(HTTPServerError) in
             switch state.phase {
@@ -47,6 +50,14 @@ public final class HTTPServer: Sendable {
         var sockets: [(fd: Int32, bound: HTTPListenAddress)] = []
         do throws(HTTPServerError) {
             guard !configuration.listen.isEmpty else { throw .noListenAddresses }
+            if let settings = configuration.tls {
+                do {
+                    let context = try TLSContext(settings)
+                    tls.withLock { $0 = context }
+                } catch {
+                    throw .tls(error)
+                }
+            }
             for address in configuration.listen {
                 sockets.append(try Socket.listen(on: address))
             }
@@ -71,6 +82,24 @@ public final class HTTPServer: Sendable {
         listeners.forEach { started ? $0.activate() : $0.activateAndCancel() }
         if !started { throw .shutDown }
     }
+
+    /// Re-reads the TLS certificate and key: new connections use them, open connections keep their session.
+    /// On error the previous certificate stays in use. Returns what was loaded.
+    @discardableResult
+    public func reloadTLS() throws(TLSError) -> TLSCertificateInfo {
+        guard let settings = configuration.tls else { throw .notConfigured }
+        let context = try TLSContext(settings)
+        tls.withLock { $0 = context }
+        return context.certificate
+    }
+
+    /// The certificate new TLS connections are served with; nil without TLS or before `start()`.
+    public var tlsCertificate: TLSCertificateInfo? {
+        tls.withLock { $0?.certificate }
+    }
+
+    /// TLS handshakes that failed (protocol errors, refused versions or ALPN), since start.
+    public var tlsHandshakeFailures: Int { counters.tlsHandshakeFailures.load(ordering: .relaxed) }
 
     /// The listen addresses with their actual ports (port 0 resolved); empty before `start()`.
     public var boundAddresses: [HTTPListenAddress] {
@@ -153,11 +182,12 @@ public final class HTTPServer: Sendable {
         let context = HTTPConnection.Context(
             configuration: configuration, handler: handler, counters: counters,
             onClosed: { [weak self] connection in self?.connectionClosed(connection) })
+        let tlsContext = tls.withLock { $0 }
         let admission = state.withLock { state -> Admission in
             guard state.phase == .running else { return .stopping }
             guard state.connections.count < configuration.maxConnections else { return .full }
             let queue = DispatchQueue(label: "firebreak.http.connection", target: connectionQueue)
-            let connection = HTTPConnection(fd: fd, remoteAddress: remote, queue: queue, context: context)
+            let connection = HTTPConnection(fd: fd, remoteAddress: remote, queue: queue, context: context, tls: tlsContext)
             state.connections[ObjectIdentifier(connection)] = connection
             counters.activeConnections.add(1, ordering: .relaxed)  // under the lock: before any close can subtract
             return .admitted(connection)
@@ -166,8 +196,11 @@ public final class HTTPServer: Sendable {
         case .admitted(let connection):
             connection.start()
         case .full:
-            // Best effort: a fresh socket's send buffer takes this whole; never wait for it.
-            HTTPServer.busyResponse.withUnsafeBytes { _ = Socket.send(fd, $0) }
+            // Best effort: a fresh socket's send buffer takes this whole; never wait for it. A TLS client
+            // could not read plain text, so it just sees the connection close.
+            if tlsContext == nil {
+                HTTPServer.busyResponse.withUnsafeBytes { _ = Socket.send(fd, $0) }
+            }
             Socket.shutdownWrite(fd)
             Socket.close(fd)
         case .stopping:

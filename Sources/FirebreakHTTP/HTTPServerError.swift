@@ -11,6 +11,8 @@ public enum HTTPServerError: Error, Sendable, CustomStringConvertible {
     case alreadyStarted
     /// `start()` after `shutdown(...)`: make a new server.
     case shutDown
+    /// The TLS certificate or key could not be used.
+    case tls(TLSError)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum HTTPServerError: Error, Sendable, CustomStringConvertible {
             "the HTTP server is already started"
         case .shutDown:
             "the HTTP server was shut down and cannot be restarted: create a new one"
+        case .tls(let error):
+            error.description
         }
     }
 }

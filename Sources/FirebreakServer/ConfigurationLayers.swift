@@ -24,6 +24,8 @@ struct ConfigurationLayers {
         "FIREBREAK_STORE": "store.path",
         "FIREBREAK_PLAYBOOKS": "playbooks.path",
         "FIREBREAK_SNS_TOPIC_ARN": "alerts.sns_topic_arn",
+        "FIREBREAK_TLS_CERTIFICATE": "server.tls.certificate",
+        "FIREBREAK_TLS_PRIVATE_KEY": "server.tls.private_key",
     ]
 
     init(defaultYAML: String, source: String) throws(ConfigurationError) {

@@ -10,6 +10,8 @@ enum DefaultConfiguration {
 #   server.listen                 -> FIREBREAK_SERVER_LISTEN   (short form: FIREBREAK_LISTEN)
 #   firehose.access_key           -> FIREBREAK_FIREHOSE_ACCESS_KEY (short form: FIREBREAK_ACCESS_KEY)
 #   firehose.access_key_file      -> FIREBREAK_FIREHOSE_ACCESS_KEY_FILE (short form: FIREBREAK_ACCESS_KEY_FILE)
+#   server.tls.certificate        -> FIREBREAK_SERVER_TLS_CERTIFICATE (short form: FIREBREAK_TLS_CERTIFICATE)
+#   server.tls.private_key        -> FIREBREAK_SERVER_TLS_PRIVATE_KEY (short form: FIREBREAK_TLS_PRIVATE_KEY)
 # Lists in variables are comma-separated; decode.flow_log_formats takes YAML or JSON.
 #
 # Secrets (the Firehose access key) belong in the environment or in a file, never in this file.
@@ -31,6 +33,19 @@ server:
   write_timeout_seconds: 30         # a response write that makes no progress for this is cut
   max_connections: 1024
   drain_seconds: 20                 # on SIGTERM: time for in-flight deliveries (keep below ECS stopTimeout)
+  tls:
+    # Native TLS on every listen address (for a VM; on ECS the ALB terminates TLS): set both, as PEM file
+    # paths, or leave both empty for plain HTTP. The certificate file holds the server certificate first,
+    # then its intermediates; the key must be unencrypted and readable only by the service's user.
+    # TLS 1.2 and 1.3 only (ECDHE + AES-GCM/ChaCha20-Poly1305), ALPN http/1.1 (a client offering only h2
+    # is refused), no renegotiation, no compression; the handshake must finish within header_timeout_seconds.
+    # SIGHUP (systemctl reload) re-reads both files: new connections get the new certificate, open ones keep
+    # theirs, and a file that fails to load is logged while the previous certificate stays in use.
+    # An expired or not-yet-valid certificate, or a key that does not match it, stops the service at start.
+    #   certificate: /etc/firebreak/tls/fullchain.pem   (FIREBREAK_TLS_CERTIFICATE)
+    #   private_key: /etc/firebreak/tls/privkey.pem     (FIREBREAK_TLS_PRIVATE_KEY)
+    certificate: ""
+    private_key: ""
 
 firehose:
   path: /firehose

@@ -78,6 +78,40 @@ public final class FirebreakService: Sendable {
         metrics.attach(pool: pool, connections: { [server] in server.activeConnections },
                        inFlight: { [server] in server.inFlightRequests })
         metrics.registry.declareCounter(ServiceMetrics.ruleReloads, help: "Rule and list reloads, by result (applied or rejected).")
+        if configuration.tls != nil {
+            metrics.declareTLS(expiry: { [server] in Double(server.tlsCertificate?.notAfterEpochSeconds ?? 0) },
+                               handshakeFailures: { [server] in server.tlsHandshakeFailures })
+        }
+    }
+
+    /// Re-reads the TLS certificate and key (SIGHUP): new connections use them, open ones keep theirs.
+    /// A certificate or key that fails to load is logged and the previous one stays in use.
+    public func reloadTLS() {
+        guard configuration.tls != nil else { return }
+        do {
+            let certificate = try server.reloadTLS()
+            metrics.registry.increment(ServiceMetrics.tlsReloads, ["result": "applied"])
+            logger.info("TLS certificate reloaded", metadata: Self.metadata(certificate))
+            warnIfExpiringSoon(certificate)
+        } catch {
+            metrics.registry.increment(ServiceMetrics.tlsReloads, ["result": "rejected"])
+            logger.error("TLS certificate not reloaded: the previous certificate stays in use",
+                         metadata: ["error": .string(error.description)])
+        }
+    }
+
+    private static func metadata(_ certificate: TLSCertificateInfo) -> Logger.Metadata {
+        ["subject": .string(certificate.subject), "issuer": .string(certificate.issuer),
+         "notAfter": .string(certificate.notAfter), "sha256": .string(certificate.sha256Fingerprint),
+         "chain": .stringConvertible(certificate.chainLength)]
+    }
+
+    private func warnIfExpiringSoon(_ certificate: TLSCertificateInfo) {
+        let days = (certificate.notAfterEpochSeconds - Int64(Date().timeIntervalSince1970)) / 86_400
+        if days < 14 {
+            logger.warning("TLS certificate expires soon: renew it, then send SIGHUP", metadata: [
+                "notAfter": .string(certificate.notAfter), "days": .stringConvertible(days)])
+        }
     }
 
     /// Reloads rules and lists now (SIGHUP) or when their files changed (`changedOnly`), and logs the outcome.
@@ -103,7 +137,7 @@ public final class FirebreakService: Sendable {
         }
     }
 
-    /// Binds every listen address; throws when one cannot be bound.
+    /// Loads the TLS certificate and key (if configured) and binds every listen address; throws when one fails.
     public func start() throws(HTTPServerError) {
         try server.start()
         logger.info("listening", metadata: [
@@ -113,7 +147,12 @@ public final class FirebreakService: Sendable {
             "workers": .stringConvertible(configuration.workerCount),
             "queueLength": .stringConvertible(configuration.queueLength),
             "rules": .stringConvertible(detection.map { $0.ruleSet.rules.count + $0.ruleSet.correlations.count } ?? 0),
+            "tls": .string(server.tlsCertificate == nil ? "off" : "on"),
         ])
+        if let certificate = server.tlsCertificate {
+            logger.info("TLS certificate loaded", metadata: Self.metadata(certificate))
+            warnIfExpiringSoon(certificate)
+        }
         if configuration.accessKeys.isEmpty {
             logger.warning("no Firehose access key configured: every delivery is accepted (allowed on loopback only)")
         }
@@ -132,7 +171,8 @@ public final class FirebreakService: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and returns whether the drain finished in time.
-    /// SIGHUP reloads rules and lists; so does a change to their files (rules.reload_check_seconds).
+    /// SIGHUP reloads rules and lists, and the TLS certificate and key; a change to the rule files
+    /// (rules.reload_check_seconds) reloads the rules.
     public func runUntilSignalled() -> Bool {
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
@@ -144,7 +184,10 @@ public final class FirebreakService: Sendable {
         var sources: [any DispatchSourceProtocol] = []
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: signalQueue)
-        hangup.setEventHandler { @Sendable in self.reloadDetection(changedOnly: false) }
+        hangup.setEventHandler { @Sendable in
+            self.reloadDetection(changedOnly: false)
+            self.reloadTLS()
+        }
         hangup.resume()
         sources.append(hangup)
         if detection != nil, configuration.reloadCheckSeconds > 0 {

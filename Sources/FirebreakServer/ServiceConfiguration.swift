@@ -7,6 +7,8 @@ import Foundation
 /// Everything `firebreak serve` needs, typed and validated.
 public struct ServiceConfiguration: Sendable {
     public var listen: [HTTPListenAddress]
+    /// TLS on every listener (server.tls.certificate and server.tls.private_key); nil serves plain HTTP.
+    public var tls: TLSConfiguration?
     public var maxBodyBytes: Int
     public var maxHeaderBytes: Int
     public var maxHeaders: Int
@@ -75,6 +77,23 @@ public struct ServiceConfiguration: Sendable {
             throw .invalidValue(key: "server.listen", source: c.source(of: "server.listen"), expected: "at least one address")
         }
         listen = addresses
+        let certificate = try c.string("server.tls.certificate").trimmingCharacters(in: .whitespaces)
+        let privateKey = try c.string("server.tls.private_key").trimmingCharacters(in: .whitespaces)
+        switch (certificate.isEmpty, privateKey.isEmpty) {
+        case (true, true):
+            tls = nil
+        case (false, true):
+            throw .invalidValue(key: "server.tls.private_key", source: c.source(of: "server.tls.private_key"),
+                                expected: "the PEM private key of server.tls.certificate (set both, or neither for plain HTTP)")
+        case (true, false):
+            throw .invalidValue(key: "server.tls.certificate", source: c.source(of: "server.tls.certificate"),
+                                expected: "the PEM certificate (chain) of server.tls.private_key (set both, or neither for plain HTTP)")
+        case (false, false):
+            var settings = TLSConfiguration(certificatePath: certificate, privateKeyPath: privateKey)
+            settings.certificateName = "server.tls.certificate"
+            settings.privateKeyName = "server.tls.private_key"
+            tls = settings
+        }
         maxBodyBytes = try c.int("server.max_body_bytes", min: 1024, max: 1 << 30)
         maxHeaderBytes = try c.int("server.max_header_bytes", min: 1024, max: 1 << 20)
         maxHeaders = try c.int("server.max_headers", min: 8, max: 10_000)
@@ -186,6 +205,8 @@ public struct ServiceConfiguration: Sendable {
     /// The HTTP server settings derived from this configuration.
     public var httpConfiguration: HTTPServerConfiguration {
         var http = HTTPServerConfiguration(listen: listen)
+        http.tls = tls
+        http.handshakeTimeout = headerTimeout
         http.maxBodyBytes = maxBodyBytes
         http.maxHeaderBytes = maxHeaderBytes
         http.maxHeaderCount = maxHeaders
@@ -204,6 +225,7 @@ extension ServiceConfiguration {
         func seconds(_ d: Duration) -> String { "\(d.components.seconds)s" }
         return """
             server.listen: \(listen.map(\.description).joined(separator: ", "))
+            server.tls: \(tls.map { "certificate \($0.certificatePath), private key \($0.privateKeyPath)" } ?? "off (plain HTTP)")
             server.max_body_bytes: \(maxBodyBytes)
             server.max_header_bytes: \(maxHeaderBytes)
             server.max_headers: \(maxHeaders)

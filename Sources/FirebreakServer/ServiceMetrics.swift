@@ -25,6 +25,10 @@ public struct ServiceMetrics: Sendable {
     public static let executorQueue = "firebreak_executor_queue_depth"
     public static let actionDelay = "firebreak_action_delay_seconds"
 
+    public static let tlsCertificateExpiry = "firebreak_tls_certificate_expiry_timestamp_seconds"
+    public static let tlsHandshakeFailures = "firebreak_tls_handshake_failures"
+    public static let tlsReloads = "firebreak_tls_reloads_total"
+
     public let registry: MetricsRegistry
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
@@ -47,6 +51,15 @@ public struct ServiceMetrics: Sendable {
         registry.declareGauge(Self.busyWorkers, help: "Workers decoding or processing a delivery.") { Double(pool.busyWorkers) }
         registry.declareGauge(Self.connections, help: "Open HTTP connections.") { Double(connections()) }
         registry.declareGauge(Self.inFlight, help: "HTTP requests being handled.") { Double(inFlight()) }
+    }
+
+    /// Declares the TLS gauges (read from the running server) and the reload counter.
+    public func declareTLS(expiry: @escaping @Sendable () -> Double, handshakeFailures: @escaping @Sendable () -> Int) {
+        registry.declareGauge(Self.tlsCertificateExpiry, help: "notAfter of the served TLS certificate, in seconds since 1970.", provider: expiry)
+        registry.declareGauge(Self.tlsHandshakeFailures, help: "TLS handshakes that failed since start (protocol errors, refused versions or ALPN).") {
+            Double(handshakeFailures())
+        }
+        registry.declareCounter(Self.tlsReloads, help: "TLS certificate reloads, by result (applied or rejected).")
     }
 
     /// Actions by step and state, and the executor's queue, read from the store when rendered.

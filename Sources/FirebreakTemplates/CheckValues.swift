@@ -1,6 +1,6 @@
 import Foundation
 
-/// Literal readings of template values, and the expansion of `Fn::If` into labelled branches.
+/// Literal readings of template values, and a resource's branch-resolved variants.
 enum CheckValues {
     /// A literal string (strings and numbers); nil for intrinsics and other shapes.
     static func literal(_ value: TemplateValue?) -> String? {
@@ -77,74 +77,17 @@ enum CheckValues {
         return result
     }
 
-    /// Condition names used by `Fn::If` in a value, in order of appearance.
-    static func conditions(in value: TemplateValue?) -> [String] {
-        var names: [String] = []
-        func walk(_ value: TemplateValue) {
-            if let (name, argument) = value.intrinsic, name == "Fn::If",
-               let condition = argument.list?.first?.string, !names.contains(condition) {
-                names.append(condition)
-            }
-            switch value {
-            case .list(let items): items.forEach(walk)
-            case .map(let map): map.entries.forEach { walk($0.value) }
-            default: break
-            }
-        }
-        if let value { walk(value) }
-        return names
-    }
-
-    /// The value with each `Fn::If` replaced by the branch the choices select; nil for `AWS::NoValue`.
-    static func resolve(_ value: TemplateValue, choices: [String: Bool]) -> TemplateValue? {
-        if let (name, argument) = value.intrinsic, name == "Fn::If", let args = argument.list, args.count == 3,
-           let condition = args[0].string, let choice = choices[condition] {
-            return resolve(choice ? args[1] : args[2], choices: choices)
-        }
-        if isNoValue(value) { return nil }
-        switch value {
-        case .list(let items): return .list(items.compactMap { resolve($0, choices: choices) })
-        case .map(let map):
-            return .map(TemplateMap(map.entries.compactMap { entry in
-                resolve(entry.value, choices: choices).map { TemplateMap.Entry(key: entry.key, value: $0, line: entry.line) }
-            }))
-        default: return value
-        }
-    }
-
-    /// The branches of a value: one unlabelled branch when it holds no `Fn::If`, else one per assignment
-    /// of its conditions (the first `limit` conditions; later ones take their true branch), labelled
-    /// "Cond: true" or "A: true, B: false". A branch value is nil where it resolves to `AWS::NoValue`.
-    static func branches(of value: TemplateValue, limit: Int = 4) -> [(label: String?, value: TemplateValue?)] {
-        let names = conditions(in: value)
-        guard !names.isEmpty else { return [(nil, value)] }
-        let varied = Array(names.prefix(limit))
-        var result: [(label: String?, value: TemplateValue?)] = []
-        for mask in 0..<(1 << varied.count) {
-            var choices: [String: Bool] = [:]
-            for name in names { choices[name] = true }
-            var parts: [String] = []
-            for (index, name) in varied.enumerated() {
-                let choice = mask & (1 << index) == 0
-                choices[name] = choice
-                parts.append("\(name): \(choice)")
-            }
-            result.append((parts.joined(separator: ", "), resolve(value, choices: choices)))
-        }
-        return result
-    }
-
-    /// The variants of a resource, its `Properties` resolved on each branch.
-    static func variants(of resource: TemplateResource) -> [(label: String?, resource: TemplateResource)] {
-        guard let properties = resource.body["Properties"], !conditions(in: properties).isEmpty else {
+    /// The variants of a resource: its `Properties` on each combination of `Fn::If` branches, resolved by
+    /// `resolver` (parameters, mappings, pseudo parameters); one unlabelled variant when there is no `Fn::If`.
+    static func variants(of resource: TemplateResource,
+                         resolver: TemplateResolver) -> [(label: String?, resource: TemplateResource)] {
+        guard let index = resource.body.entries.firstIndex(where: { $0.key == "Properties" }) else {
             return [(nil, resource)]
         }
-        return branches(of: properties).map { branch in
+        return resolver.variants(resource.body.entries[index].value).map { variant in
             var body = resource.body
-            if let index = body.entries.firstIndex(where: { $0.key == "Properties" }) {
-                body.entries[index].value = branch.value ?? .map(TemplateMap())
-            }
-            return (branch.label, TemplateResource(logicalID: resource.logicalID, line: resource.line, body: body))
+            body.entries[index].value = variant.value.map == nil ? .map(TemplateMap()) : variant.value
+            return (variant.branch, TemplateResource(logicalID: resource.logicalID, line: resource.line, body: body))
         }
     }
 

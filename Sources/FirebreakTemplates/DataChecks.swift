@@ -44,7 +44,7 @@ enum DataChecks {
         id: "FB-DATA-003", title: "S3 bucket policy allows any principal", level: .error,
         description: "An Allow statement of an AWS::S3::BucketPolicy has Principal \"*\" without a Condition.",
         fix: "Name the principals, or restrict with conditions (aws:SourceArn, aws:PrincipalOrgID); use CloudFront OAC for public content.",
-        cfnNag: ["F15", "F16"], checkov: ["CKV_AWS_70"]), types: ["AWS::S3::BucketPolicy"]) { resource, _ in
+        cfnNag: ["F16"]), types: ["AWS::S3::BucketPolicy"]) { resource, _ in
         PolicyDocuments.statements(resource.properties["PolicyDocument"])
             .filter { $0.isAllow && $0.hasWildcardPrincipal && !$0.hasCondition }.map {
                 Violation("allows Principal \"*\" (\($0.actions.joined(separator: ", ")))", line: PolicyDocuments.line($0, fallback: resource.line))
@@ -55,7 +55,7 @@ enum DataChecks {
         id: "FB-DATA-004", title: "S3 bucket without default encryption", level: .warning,
         description: "BucketEncryption is not set (S3 applies SSE-S3 since 2023, but the template does not state or control the key).",
         fix: "Set BucketEncryption with SSE-KMS (aws:kms) or AES256.",
-        cfnNag: ["W41"], checkov: ["CKV_AWS_19", "CKV_AWS_145"]), types: ["AWS::S3::Bucket"]) { resource, _ in
+        cfnNag: ["W41"], checkov: ["CKV_AWS_19"]), types: ["AWS::S3::Bucket"]) { resource, _ in
         CheckValues.present(resource.properties["BucketEncryption"]) ? [] : [Violation("no BucketEncryption")]
     }
 
@@ -104,7 +104,7 @@ enum DataChecks {
         id: "FB-DATA-010", title: "SQS queue not encrypted", level: .warning,
         description: "An AWS::SQS::Queue sets neither KmsMasterKeyId nor SqsManagedSseEnabled: true.",
         fix: "Set KmsMasterKeyId (SSE-KMS) or SqsManagedSseEnabled: true.",
-        checkov: ["CKV_AWS_27"]), types: ["AWS::SQS::Queue"]) { resource, _ in
+        cfnNag: ["W48"], checkov: ["CKV_AWS_27"]), types: ["AWS::SQS::Queue"]) { resource, _ in
         let p = resource.properties
         if CheckValues.present(p["KmsMasterKeyId"]) || CheckValues.bool(p["SqsManagedSseEnabled"]) == true { return [] }
         return [Violation("no KmsMasterKeyId and SqsManagedSseEnabled not true")]
@@ -114,7 +114,7 @@ enum DataChecks {
         id: "FB-DATA-011", title: "SNS topic not encrypted", level: .warning,
         description: "An AWS::SNS::Topic does not set KmsMasterKeyId.",
         fix: "Set KmsMasterKeyId (e.g. alias/aws/sns or a customer managed key).",
-        checkov: ["CKV_AWS_26"]), types: ["AWS::SNS::Topic"]) { resource, _ in
+        cfnNag: ["W47"], checkov: ["CKV_AWS_26"]), types: ["AWS::SNS::Topic"]) { resource, _ in
         CheckValues.present(resource.properties["KmsMasterKeyId"]) ? [] : [Violation("no KmsMasterKeyId")]
     }
 
@@ -138,7 +138,7 @@ enum DataChecks {
         id: "FB-DATA-014", title: "DynamoDB table without point-in-time recovery", level: .warning,
         description: "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled is not true.",
         fix: "Set PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}.",
-        checkov: ["CKV_AWS_28"]), types: ["AWS::DynamoDB::Table"]) { resource, _ in
+        cfnNag: ["W78"], checkov: ["CKV_AWS_28"]), types: ["AWS::DynamoDB::Table"]) { resource, _ in
         CheckValues.bool(resource.properties["PointInTimeRecoverySpecification"]?["PointInTimeRecoveryEnabled"]) == true
             ? [] : [Violation("point-in-time recovery not enabled")]
     }
@@ -147,7 +147,7 @@ enum DataChecks {
         id: "FB-DATA-015", title: "ElastiCache replication group not encrypted", level: .warning,
         description: "An AWS::ElastiCache::ReplicationGroup does not set AtRestEncryptionEnabled and TransitEncryptionEnabled to true.",
         fix: "Set AtRestEncryptionEnabled: true and TransitEncryptionEnabled: true.",
-        checkov: ["CKV_AWS_29", "CKV_AWS_30"]), types: ["AWS::ElastiCache::ReplicationGroup"]) { resource, _ in
+        cfnNag: ["F25", "F33"], checkov: ["CKV_AWS_29", "CKV_AWS_30"]), types: ["AWS::ElastiCache::ReplicationGroup"]) { resource, _ in
         let p = resource.properties
         return ["AtRestEncryptionEnabled", "TransitEncryptionEnabled"].filter { CheckValues.bool(p[$0]) != true }.map {
             Violation("\($0) is not true", line: p.line(of: $0))

@@ -18,7 +18,7 @@ enum IAMChecks {
         id: "FB-IAM-001", title: "IAM policy allows all actions on all resources", level: .error,
         description: "An Allow statement has Action \"*\" and Resource \"*\" (full administrator).",
         fix: "List the actions and resources the principal needs.",
-        cfnNag: ["F3", "F4", "F5"], checkov: ["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_63"])) { s in
+        cfnNag: ["F3", "F4", "F5"], checkov: ["CKV_AWS_62", "CKV_AWS_63"])) { s in
         s.actions.contains("*") && s.resources.contains("*") ? "Allow Action \"*\" on Resource \"*\"" : nil
     }
 
@@ -26,7 +26,7 @@ enum IAMChecks {
         id: "FB-IAM-002", title: "IAM policy allows all actions of a service on all resources", level: .warning,
         description: "An Allow statement has an Action such as \"s3:*\" with Resource \"*\".",
         fix: "List the actions needed and scope Resource to specific ARNs.",
-        cfnNag: ["W11", "W12", "W13"], checkov: ["CKV_AWS_62", "CKV_AWS_63"])) { s in
+        cfnNag: ["F3", "F4", "F5", "W11", "W12", "W13"])) { s in
         let wild = s.actions.filter { $0 != "*" && $0.hasSuffix(":*") }
         return !wild.isEmpty && s.resources.contains("*") ? "Allow \(wild.joined(separator: ", ")) on Resource \"*\"" : nil
     }
@@ -45,7 +45,7 @@ enum IAMChecks {
         id: "FB-IAM-004", title: "IAM policy uses Allow with NotAction", level: .warning,
         description: "An Allow statement uses NotAction, allowing every action but the listed ones.",
         fix: "Use Action with an explicit list instead of NotAction.",
-        cfnNag: ["W15", "W17", "W19"])) { s in
+        cfnNag: ["W15", "W16", "W17"])) { s in
         s.hasNotAction ? "Allow with NotAction \(s.notActions.joined(separator: ", "))" : nil
     }
 
@@ -61,7 +61,7 @@ enum IAMChecks {
         id: "FB-IAM-006", title: "Role trust policy allows any principal", level: .error,
         description: "An Allow statement of AssumeRolePolicyDocument has Principal \"*\" (or AWS: \"*\") without a Condition.",
         fix: "Name the accounts, roles or services that may assume the role, or add conditions (e.g. aws:PrincipalOrgID).",
-        cfnNag: ["F2"], checkov: ["CKV_AWS_60", "CKV_AWS_61"]), types: ["AWS::IAM::Role"]) { resource, _ in
+        checkov: ["CKV_AWS_60"]), types: ["AWS::IAM::Role"]) { resource, _ in
         let document = resource.properties["AssumeRolePolicyDocument"]
         return PolicyDocuments.statements(document).filter { $0.isAllow && $0.hasWildcardPrincipal && !$0.hasCondition }.map {
             Violation("trust policy allows Principal \"*\"",
@@ -73,7 +73,7 @@ enum IAMChecks {
         id: "FB-IAM-007", title: "Queue or topic policy allows any principal", level: .error,
         description: "An Allow statement of an AWS::SQS::QueuePolicy or AWS::SNS::TopicPolicy has Principal \"*\" without a Condition.",
         fix: "Name the principals, or restrict with conditions such as aws:SourceArn or aws:PrincipalOrgID.",
-        cfnNag: ["F18", "F20", "F21"], checkov: ["CKV_AWS_168", "CKV_AWS_169"]),
+        cfnNag: ["F18", "F21"]),
         types: ["AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy"]) { resource, _ in
         PolicyDocuments.statements(resource.properties["PolicyDocument"])
             .filter { $0.isAllow && $0.hasWildcardPrincipal && !$0.hasCondition }.map {
@@ -111,7 +111,7 @@ enum IAMChecks {
         id: "FB-IAM-009", title: "AWS administrator managed policy attached", level: .error,
         description: "A role, user or group attaches the AWS managed AdministratorAccess policy.",
         fix: "Attach least-privilege policies instead.",
-        checkov: ["CKV_AWS_274"]), types: ["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"]) { resource, _ in
+        cfnNag: ["W43"]), types: ["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"]) { resource, _ in
         managedPolicyARNs(of: resource).filter { $0.arn.hasSuffix(":iam::aws:policy/AdministratorAccess") }.map { Violation("attaches \($0.arn)", line: $0.line) }
     }
 
@@ -128,7 +128,7 @@ enum IAMChecks {
         id: "FB-IAM-011", title: "Lambda permission for any principal", level: .error,
         description: "An AWS::Lambda::Permission has Principal \"*\" without SourceArn or SourceAccount.",
         fix: "Name the service or account principal and set SourceArn/SourceAccount.",
-        checkov: ["CKV_AWS_301"]), types: ["AWS::Lambda::Permission"]) { resource, _ in
+        cfnNag: ["F13"]), types: ["AWS::Lambda::Permission"]) { resource, _ in
         let p = resource.properties
         guard CheckValues.literal(p["Principal"]) == "*", !CheckValues.present(p["SourceArn"]),
               !CheckValues.present(p["SourceAccount"]), !CheckValues.present(p["PrincipalOrgID"]) else { return [] }

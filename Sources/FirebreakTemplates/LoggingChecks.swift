@@ -30,8 +30,7 @@ enum LoggingChecks {
     static let vpcFlowLogs = ResourceRule(CheckDefinition(
         id: "FB-LOG-004", title: "VPC without flow logs", level: .warning,
         description: "No AWS::EC2::FlowLog of this template refers to the VPC (ResourceId by Ref or Fn::GetAtt).",
-        fix: "Add an AWS::EC2::FlowLog with ResourceType: VPC and ResourceId: !Ref <VPC>.",
-        checkov: ["CKV2_AWS_11"]), types: ["AWS::EC2::VPC"]) { resource, context in
+        fix: "Add an AWS::EC2::FlowLog with ResourceType: VPC and ResourceId: !Ref <VPC>."), types: ["AWS::EC2::VPC"]) { resource, context in
         let covered = context.resources(ofType: "AWS::EC2::FlowLog").contains {
             CheckValues.references(in: $0.properties["ResourceId"]).contains(resource.logicalID)
                 || CheckValues.references(in: $0.properties["ResourceIds"]).contains(resource.logicalID)
@@ -88,7 +87,7 @@ enum LoggingChecks {
         id: "FB-LOG-009", title: "API Gateway stage without access logs", level: .warning,
         description: "An AWS::ApiGateway::Stage or AWS::ApiGatewayV2::Stage has no AccessLogSetting(s).DestinationArn.",
         fix: "Set AccessLogSetting.DestinationArn to a log group ARN and a Format.",
-        cfnNag: ["W69"], checkov: ["CKV_AWS_76", "CKV_AWS_95"]), types: ["AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage"]) { resource, _ in
+        cfnNag: ["W69", "W46"], checkov: ["CKV_AWS_76", "CKV_AWS_95"]), types: ["AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage"]) { resource, _ in
         let p = resource.properties
         let setting = p["AccessLogSetting"] ?? p["AccessLogSettings"]
         return CheckValues.present(setting?["DestinationArn"]) ? [] : [Violation("no access log destination")]

@@ -16,7 +16,7 @@ enum NetworkChecks {
         id: "FB-NET-001", title: "Security group ingress open to the world on all ports", level: .error,
         description: "An ingress rule allows 0.0.0.0/0 or ::/0 on every protocol or port.",
         fix: "Restrict the CIDR to known ranges and the protocol/ports to those the service needs.",
-        cfnNag: ["W2", "W27"], checkov: ["CKV_AWS_277"]), types: SecurityGroupRule.types) { resource, _ in
+        cfnNag: ["W2", "W27", "W42"]), types: SecurityGroupRule.types) { resource, _ in
         worldIngress(resource) { $0.isAllTraffic ? "ingress from \($0.cidr ?? "") on all traffic (\($0.portText))" : nil }
     }
 
@@ -92,7 +92,7 @@ enum NetworkChecks {
         id: "FB-NET-008", title: "Security group egress open to the world on all traffic", level: .warning,
         description: "An egress rule allows all protocols to 0.0.0.0/0 or ::/0.",
         fix: "Limit egress to the ports and destinations the workload needs.",
-        cfnNag: ["W5"]), types: ["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupEgress"]) { resource, _ in
+        cfnNag: ["W5", "W40"]), types: ["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupEgress"]) { resource, _ in
         SecurityGroupRule.egress(of: resource).filter { $0.isWorldOpen && $0.isAllTraffic }.map {
             Violation("egress to \($0.cidr ?? "") on all traffic", line: $0.line)
         }
@@ -101,8 +101,7 @@ enum NetworkChecks {
     static let naclWorldOpen = ResourceRule(CheckDefinition(
         id: "FB-NET-009", title: "Network ACL entry allows ingress from the world", level: .warning,
         description: "An AWS::EC2::NetworkAclEntry allows inbound traffic from 0.0.0.0/0 or ::/0.",
-        fix: "Restrict the CIDR block or port range of the entry.",
-        checkov: ["CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_231", "CKV_AWS_232"]), types: ["AWS::EC2::NetworkAclEntry"]) { resource, _ in
+        fix: "Restrict the CIDR block or port range of the entry."), types: ["AWS::EC2::NetworkAclEntry"]) { resource, _ in
         let p = resource.properties
         guard CheckValues.literal(p["RuleAction"])?.lowercased() == "allow", CheckValues.bool(p["Egress"]) != true else { return [] }
         let cidr = CheckValues.literal(p["CidrBlock"]) ?? CheckValues.literal(p["Ipv6CidrBlock"])
@@ -130,8 +129,7 @@ enum NetworkChecks {
     static let instanceIMDSv2 = ResourceRule(CheckDefinition(
         id: "FB-NET-011", title: "EC2 instance does not require IMDSv2", level: .error,
         description: "An AWS::EC2::Instance neither sets MetadataOptions.HttpTokens: required nor uses a launch template of this template that does.",
-        fix: "Launch the instance from a launch template with MetadataOptions.HttpTokens: required.",
-        checkov: ["CKV_AWS_79"]), types: ["AWS::EC2::Instance"]) { resource, context in
+        fix: "Launch the instance from a launch template with MetadataOptions.HttpTokens: required."), types: ["AWS::EC2::Instance"]) { resource, context in
         if requiresTokens(resource.properties["MetadataOptions"]) { return [] }
         let spec = resource.properties["LaunchTemplate"]
         let referenced = CheckValues.references(in: spec?["LaunchTemplateId"]).union(CheckValues.references(in: spec?["LaunchTemplateName"]))
@@ -144,8 +142,7 @@ enum NetworkChecks {
     static let launchConfigurationIMDSv2 = ResourceRule(CheckDefinition(
         id: "FB-NET-012", title: "Launch configuration does not require IMDSv2", level: .error,
         description: "An AWS::AutoScaling::LaunchConfiguration does not set MetadataOptions.HttpTokens: required.",
-        fix: "Set MetadataOptions.HttpTokens: required, or move to a launch template.",
-        checkov: ["CKV_AWS_79"]), types: ["AWS::AutoScaling::LaunchConfiguration"]) { resource, _ in
+        fix: "Set MetadataOptions.HttpTokens: required, or move to a launch template."), types: ["AWS::AutoScaling::LaunchConfiguration"]) { resource, _ in
         requiresTokens(resource.properties["MetadataOptions"]) ? [] : [Violation("IMDSv2 not required (IMDSv1 allowed)")]
     }
 
@@ -165,7 +162,7 @@ enum NetworkChecks {
         id: "FB-NET-014", title: "Subnet assigns public IP addresses on launch", level: .warning,
         description: "An AWS::EC2::Subnet sets MapPublicIpOnLaunch: true.",
         fix: "Set MapPublicIpOnLaunch: false and give public addresses explicitly where needed.",
-        checkov: ["CKV_AWS_130"]), types: ["AWS::EC2::Subnet"]) { resource, _ in
+        cfnNag: ["W33"]), types: ["AWS::EC2::Subnet"]) { resource, _ in
         CheckValues.bool(resource.properties["MapPublicIpOnLaunch"]) == true
             ? [Violation("MapPublicIpOnLaunch is true", line: resource.properties.line(of: "MapPublicIpOnLaunch"))] : []
     }

@@ -47,7 +47,7 @@ struct SkipWithoutReasonCheck: TemplateCheck {
         description: "A Metadata.firebreak.skip entry has no reason; it is not applied.",
         fix: "Add `reason: \"...\"` explaining why the finding is accepted.")
 
-    func evaluate(_ template: Template, configuration: CheckConfiguration) -> [TemplateFinding] {
+    func evaluate(_ template: Template, configuration: CheckConfiguration, parameters: [String: String]) -> [TemplateFinding] {
         let types = Dictionary(template.resources.map { ($0.logicalID, $0.type) }, uniquingKeysWith: { a, _ in a })
         return Suppressions.entries(in: template).filter { $0.reason == nil }.map { skip in
             TemplateFinding(checkID: definition.id, level: configuration.level(for: definition), title: definition.title,

@@ -1,7 +1,15 @@
 /// A security check of a CloudFormation template.
 public protocol TemplateCheck: Sendable {
     var definition: CheckDefinition { get }
-    func evaluate(_ template: Template, configuration: CheckConfiguration) -> [TemplateFinding]
+    /// Findings on `template`; `parameters` are values given for its parameters (they win over `Default`s).
+    func evaluate(_ template: Template, configuration: CheckConfiguration, parameters: [String: String]) -> [TemplateFinding]
+}
+
+extension TemplateCheck {
+    /// Findings with every parameter at its `Default`.
+    public func evaluate(_ template: Template, configuration: CheckConfiguration) -> [TemplateFinding] {
+        evaluate(template, configuration: configuration, parameters: [:])
+    }
 }
 
 /// One violation found by a resource rule on one (branch-resolved) variant of a resource.
@@ -15,16 +23,25 @@ struct Violation: Sendable {
     }
 }
 
-/// What a rule sees besides the resource: the whole template and the configuration.
+/// What a rule sees besides the resource: the whole template, the configuration, and the resolver
+/// that gives parameters their values.
 struct CheckContext: Sendable {
     let template: Template
     let configuration: CheckConfiguration
+    let resolver: TemplateResolver
     let resources: [TemplateResource]
+    /// Each resource's branch-resolved variants, computed once for all checks (by logical id).
+    let variants: [String: [(label: String?, resource: TemplateResource)]]
 
-    init(template: Template, configuration: CheckConfiguration) {
+    init(template: Template, configuration: CheckConfiguration, parameters: [String: String] = [:]) {
         self.template = template
         self.configuration = configuration
+        let resolver = TemplateResolver(template: template, parameters: parameters)
+        self.resolver = resolver
         self.resources = template.resources
+        var variants: [String: [(label: String?, resource: TemplateResource)]] = [:]
+        for resource in resources { variants[resource.logicalID] = CheckValues.variants(of: resource, resolver: resolver) }
+        self.variants = variants
     }
 
     func resource(_ logicalID: String) -> TemplateResource? { resources.first { $0.logicalID == logicalID } }
@@ -32,7 +49,9 @@ struct CheckContext: Sendable {
 }
 
 /// A check that looks at the resources of some types one at a time. `Fn::If` in the properties is
-/// expanded into its branches; a violation that holds on some branches only carries their labels.
+/// expanded into its branches, and each branch is resolved (`Ref` to parameters, `Fn::FindInMap`, pseudo
+/// parameters, `Fn::Sub`/`Fn::Join` of known parts); a violation that holds on some branches only carries
+/// their labels.
 struct ResourceRule: TemplateCheck {
     let definition: CheckDefinition
     /// Resource types the rule applies to; empty for all.
@@ -46,12 +65,17 @@ struct ResourceRule: TemplateCheck {
         self.body = body
     }
 
-    func evaluate(_ template: Template, configuration: CheckConfiguration) -> [TemplateFinding] {
-        let context = CheckContext(template: template, configuration: configuration)
-        let level = configuration.level(for: definition)
+    func evaluate(_ template: Template, configuration: CheckConfiguration, parameters: [String: String]) -> [TemplateFinding] {
+        evaluate(in: CheckContext(template: template, configuration: configuration, parameters: parameters))
+    }
+
+    /// Findings with the context (and its resolved variants) shared with the other rules.
+    func evaluate(in context: CheckContext) -> [TemplateFinding] {
+        let template = context.template
+        let level = context.configuration.level(for: definition)
         var findings: [TemplateFinding] = []
         for resource in context.resources where types.isEmpty || types.contains(resource.type) {
-            let variants = CheckValues.variants(of: resource)
+            let variants = context.variants[resource.logicalID] ?? [(nil, resource)]
             var order: [String] = []
             var hits: [String: (line: Int, labels: [String])] = [:]
             for variant in variants {

@@ -33,7 +33,9 @@ public enum TemplateLoader {
         }
         let node: Node?
         do {
-            let parser = try Parser(yaml: source)
+            // Plain scalars are typed by PlainScalar (NodeConverter), so Yams's regular-expression
+            // resolver is not needed; `.basic` keeps its duplicate-key check cheap (most of the load time).
+            let parser = try Parser(yaml: source, resolver: .basic)
             node = try parser.nextRoot()
         } catch let error as YamlError {
             throw YAMLErrorTranslation.error(error, path: path, text: source)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Resolves what can be known statically of a template's values, for checks: `Ref` to parameters (a
-/// given value, else the `Default`) and pseudo parameters, `Fn::FindInMap` with literal keys,
+/// given value, else the `Default`) and pseudo parameters, `Fn::FindInMap` with literal keys, `Fn::Select`,
 /// `Fn::Join` and `Fn::Sub` whose parts all resolve, `AWS::NoValue` removed. What cannot be resolved
 /// stays as the intrinsic (its arguments resolved where they can be). `Fn::If` is left for
 /// `variants(_:)`, which expands both branches.
@@ -33,11 +33,19 @@ public struct TemplateResolver: Sendable {
     }
 
     /// The value of `Ref: name` when known (nil for resources and unknown names).
+    /// A list-typed parameter (`CommaDelimitedList`, `List<...>`) is a list of its comma-separated parts.
     public func reference(_ name: String) -> TemplateValue? {
-        if let given = parameters[name] { return .string(given) }
         if let pseudo = PseudoParameter.values[name] { return .string(pseudo) }
-        if let parameter = template.root["Parameters"]?[name], let fallback = parameter["Default"] { return fallback }
-        return nil
+        guard let parameter = template.root["Parameters"]?[name] else { return nil }
+        guard let value = parameters[name].map(TemplateValue.string) ?? parameter["Default"] else { return nil }
+        let type = parameter["Type"]?.string ?? "String"
+        if type == "CommaDelimitedList" || type.hasPrefix("List<") || type.hasPrefix("AWS::SSM::Parameter::Value<List<"),
+           let text = value.string {
+            return .list(text.split(separator: ",", omittingEmptySubsequences: false).map {
+                .string(String($0).trimmingWhitespace)
+            })
+        }
+        return value
     }
 
     private func resolveIntrinsic(_ name: String, _ argument: TemplateValue, original: TemplateMap) -> TemplateValue? {
@@ -71,6 +79,11 @@ public struct TemplateResolver: Sendable {
             return .string(texts.joined(separator: delimiter))
         case "Fn::Sub":
             return substitute(argument) ?? kept(resolveArgument(argument))
+        case "Fn::Select":
+            let arguments = resolveArgument(argument)
+            guard let parts = arguments.list, parts.count == 2, let index = Self.text(parts[0]).flatMap({ Int($0) }),
+                  let items = parts[1].list, items.indices.contains(index) else { return kept(arguments) }
+            return items[index]
         default:
             return kept(resolveArgument(argument))
         }

@@ -13,6 +13,7 @@ struct Check: ParsableCommand {
 
               firebreak check templates/
               firebreak check --format sarif --fail-on warning stack.yaml > firebreak.sarif
+              firebreak check --parameter SSHLocation=10.0.0.0/8 --parameters prod.json stack.yaml
               firebreak check --list
             """)
 
@@ -30,6 +31,14 @@ struct Check: ParsableCommand {
 
     @Option(name: .long, help: "A central exceptions file (check id, file pattern, logical id, reason).")
     var exceptions: String?
+
+    @Option(name: .long, help: ArgumentHelp("A value for a template parameter, used instead of its Default (repeatable).",
+                                            valueName: "Name=Value"))
+    var parameter: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("A parameters file: the JSON of `aws cloudformation create-stack --parameters`, a CodePipeline template configuration, or a JSON/YAML map; --parameter wins over it.",
+                                            valueName: "file"))
+    var parameters: String?
 
     @Flag(name: .long, help: "List the checks and exit.")
     var list = false
@@ -65,6 +74,18 @@ struct Check: ParsableCommand {
                 throw ExitCode(2)
             }
         }
+        var given: [String: String] = [:]
+        do {
+            if let parameters { given = try ParameterValues.load(path: parameters).values }
+            for pair in parameter {
+                let (name, value) = try ParameterValues.pair(pair)
+                given[name] = value
+            }
+        } catch {
+            InputFile.warn("firebreak check: \(error)")
+            throw ExitCode(2)
+        }
+        var declared: Set<String> = []
         var files: [String] = []
         var loadErrors: [CheckReport.LoadError] = []
         var findings: [TemplateFinding] = []
@@ -84,7 +105,9 @@ struct Check: ParsableCommand {
                     template = try TemplateLoader.load(path: path)
                 }
                 // SAM: Globals.Function is merged into each AWS::Serverless::Function before the checks.
-                findings += TemplateChecker.check(template.mergingSAMGlobals(), configuration: checks, exceptions: exceptionList)
+                declared.formUnion(template.root["Parameters"]?.map?.keys ?? [])
+                findings += TemplateChecker.check(template.mergingSAMGlobals(), configuration: checks, exceptions: exceptionList,
+                                                  parameters: given)
             } catch {
                 loadErrors.append(CheckReport.LoadError(path: path, message: error.message, line: error.line, column: error.column))
             }
@@ -93,6 +116,9 @@ struct Check: ParsableCommand {
             }
         }
         if progress { FileHandle.standardError.write(Data("\n".utf8)) }
+        for name in given.keys.sorted() where !declared.contains(name) {
+            InputFile.warn("firebreak check: parameter \(name) is not declared by any checked template; its value is unused")
+        }
         let report = CheckReport(files: files, loadErrors: loadErrors, findings: findings, checks: CheckRegistry.definitions)
         let level: CheckLevel = failOn == .error ? .error : .warning
         let output: String

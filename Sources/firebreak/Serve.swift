@@ -18,7 +18,8 @@ struct Serve: ParsableCommand {
             Give the Firehose access key with FIREBREAK_ACCESS_KEY or FIREBREAK_ACCESS_KEY_FILE (one key per \
             line; two keys during a rotation), never in a config file. Without a key the service listens on \
             loopback addresses only. SIGTERM or SIGINT drains in-flight deliveries \
-            (server.drain_seconds) and exits 0.
+            (server.drain_seconds) and exits 0. SIGHUP reloads the rules and lists, and the TLS certificate \
+            and key when server.tls is set (FIREBREAK_TLS_CERTIFICATE, FIREBREAK_TLS_PRIVATE_KEY).
             """)
 
     @Option(name: .long, help: "A YAML file layered over the embedded default configuration.")
@@ -72,6 +73,7 @@ struct Serve: ParsableCommand {
             try service.start()
         } catch {
             logger.critical("cannot start", metadata: ["error": .string(error.description)])
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
         let drained = service.runUntilSignalled()

@@ -2,6 +2,7 @@ import Foundation
 import Dispatch
 import Glibc
 import Synchronization
+import COpenSSL
 @testable import FirebreakHTTP
 
 /// A tiny blocking HTTP client for tests: raw socket, every wait bounded by poll timeouts.
@@ -22,6 +23,8 @@ final class TestClient {
     let fd: Int32
     private var buffer: [UInt8] = []
     private(set) var sawEndOfFile = false
+    /// Set by `startTLS`: from then on the client speaks TLS.
+    private(set) var tls: TLSClientSession?
 
     /// Connects to 127.0.0.1 (or ::1) on `port`.
     init(port: UInt16, ipv6: Bool = false) throws {
@@ -54,7 +57,25 @@ final class TestClient {
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    deinit { close(fd) }
+    deinit {
+        tls = nil
+        close(fd)
+    }
+
+    /// Starts TLS on the connection (blocking, every read bounded by a 5 s socket timeout).
+    func startTLS(caFile: String, minVersion: Int32 = TLS1_2_VERSION, maxVersion: Int32 = TLS1_3_VERSION,
+                  alpn: [String] = ["http/1.1"]) throws {
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        tls = try TLSClientSession(fd: fd, caFile: caFile, minVersion: minVersion, maxVersion: maxVersion, alpn: alpn)
+    }
+
+    /// Makes the close on deinit a reset (SO_LINGER 0) instead of an orderly end of file.
+    func resetOnClose() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
 
     /// Shuts both directions down (the server sees end of file); the descriptor is closed on deinit.
     func hangUp() { _ = shutdown(fd, Int32(SHUT_RDWR)) }
@@ -62,6 +83,7 @@ final class TestClient {
     /// Sends everything (blocking); false if the server closed or reset the connection.
     @discardableResult
     func send(_ bytes: [UInt8]) -> Bool {
+        if let tls { return tls.write(bytes) }
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw in
@@ -103,6 +125,7 @@ final class TestClient {
     /// Reads once; false on timeout or end of file.
     private func fill(until deadline: ContinuousClock.Instant) -> Bool {
         guard !sawEndOfFile else { return false }
+        if let tls, tls.pending > 0 { return readTLS(tls) }
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { return false }
         let ms = Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
@@ -110,10 +133,23 @@ final class TestClient {
         let ready = poll(&pfd, 1, ms)
         if ready < 0 && errno == EINTR { return true }
         guard ready > 0 else { return false }
+        if let tls { return readTLS(tls) }
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if n <= 0 {
             sawEndOfFile = true  // EOF or ECONNRESET
+            return false
+        }
+        buffer.append(contentsOf: chunk[0..<n])
+        return true
+    }
+
+    private func readTLS(_ tls: TLSClientSession) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let n = chunk.withUnsafeMutableBytes { tls.read(into: $0) }
+        if n == -2 { return false }  // timed out
+        if n <= 0 {
+            sawEndOfFile = true
             return false
         }
         buffer.append(contentsOf: chunk[0..<n])

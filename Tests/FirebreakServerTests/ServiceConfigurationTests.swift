@@ -122,4 +122,46 @@ import Testing
             try ServiceConfiguration.load(environment: ["FIREBREAK_ACCESS_KEY_FILE": dir.appendingPathComponent("none").path])
         }
     }
+
+    @Test func tlsIsOffByDefaultAndTakesBothPathsFromFileOrEnvironment() throws {
+        let plain = try ServiceConfiguration.load(environment: [:])
+        #expect(plain.tls == nil)
+        #expect(plain.httpConfiguration.tls == nil)
+        #expect(plain.summary.contains("server.tls: off"))
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fb-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("tls.yaml")
+        try "server:\n  tls:\n    certificate: /etc/fb/chain.pem\n    private_key: /etc/fb/key.pem\n".write(to: file, atomically: true, encoding: .utf8)
+        let fromFile = try ServiceConfiguration.load(file: file.path, environment: ["FIREBREAK_SERVER_HEADER_TIMEOUT_SECONDS": "4"])
+        let tls = try #require(fromFile.tls)
+        #expect(tls.certificatePath == "/etc/fb/chain.pem" && tls.privateKeyPath == "/etc/fb/key.pem")
+        #expect(tls.certificateName == "server.tls.certificate" && tls.privateKeyName == "server.tls.private_key")
+        #expect(fromFile.httpConfiguration.tls == tls)
+        #expect(fromFile.httpConfiguration.handshakeTimeout == .seconds(4))
+        #expect(fromFile.summary.contains("server.tls: certificate /etc/fb/chain.pem, private key /etc/fb/key.pem"))
+
+        let generic = try ServiceConfiguration.load(environment: [
+            "FIREBREAK_SERVER_TLS_CERTIFICATE": "/a.pem", "FIREBREAK_SERVER_TLS_PRIVATE_KEY": "/b.pem"])
+        #expect(generic.tls?.certificatePath == "/a.pem" && generic.tls?.privateKeyPath == "/b.pem")
+        let short = try ServiceConfiguration.load(environment: ["FIREBREAK_TLS_CERTIFICATE": "/c.pem", "FIREBREAK_TLS_PRIVATE_KEY": "/d.pem"])
+        #expect(short.tls?.certificatePath == "/c.pem" && short.tls?.privateKeyPath == "/d.pem")
+    }
+
+    @Test func tlsNeedsBothPaths() {
+        do {
+            _ = try ServiceConfiguration.load(environment: ["FIREBREAK_TLS_CERTIFICATE": "/c.pem"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("server.tls.private_key"))
+            #expect(error.description.contains("set both, or neither"))
+        }
+        do {
+            _ = try ServiceConfiguration.load(environment: ["FIREBREAK_SERVER_TLS_PRIVATE_KEY": "/k.pem"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("server.tls.certificate"))
+        }
+    }
 }

@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `firebreak serve` with its native TLS listener, fed by curl over HTTPS.
+@Suite(.serialized) struct TLSIntakeTests {
+    /// A temporary folder of certificates made with the `openssl` command.
+    final class Certificates {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fb-tls-it-\(UUID().uuidString)")
+
+        init() throws { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+        deinit { try? FileManager.default.removeItem(at: directory) }
+
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+        /// A self-signed EC certificate for localhost and 127.0.0.1, valid for a day: (certificate, key).
+        func selfSigned(_ name: String, commonName: String = "localhost") throws -> (String, String) {
+            let (certificate, key) = (path("\(name).crt"), path("\(name).key"))
+            try run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                     "-subj", "/CN=\(commonName)", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                     "-keyout", key, "-out", certificate])
+            return (certificate, key)
+        }
+
+        /// A self-signed certificate that expired on 2020-01-02 (OpenSSL 3.0's `req` cannot backdate; `ca` can).
+        func expired(_ name: String) throws -> (String, String) {
+            let (certificate, key, request) = (path("\(name).crt"), path("\(name).key"), path("\(name).csr"))
+            try "".write(toFile: path("index.txt"), atomically: true, encoding: .utf8)
+            try "01\n".write(toFile: path("serial"), atomically: true, encoding: .utf8)
+            try """
+                [ ca ]
+                default_ca = dated
+                [ dated ]
+                database = \(path("index.txt"))
+                new_certs_dir = \(directory.path)
+                serial = \(path("serial"))
+                default_md = sha256
+                policy = any
+                [ any ]
+                commonName = supplied
+                """.write(toFile: path("ca.cnf"), atomically: true, encoding: .utf8)
+            try run(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                     "-subj", "/CN=localhost", "-keyout", key, "-out", request])
+            try run(["ca", "-batch", "-config", path("ca.cnf"), "-selfsign", "-keyfile", key, "-in", request, "-out", certificate,
+                     "-startdate", "20200101000000Z", "-enddate", "20200102000000Z"])
+            return (certificate, key)
+        }
+
+        func copy(_ source: String, to destination: String) throws {
+            try Data(contentsOf: URL(fileURLWithPath: source)).write(to: URL(fileURLWithPath: destination))
+        }
+
+        private func run(_ arguments: [String]) throws {
+            let result = try Tool.run("openssl", arguments)
+            guard result.status == 0 else {
+                throw NSError(domain: "openssl", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: result.stderr])
+            }
+        }
+    }
+
+    /// A command on PATH run to completion (SIGKILLed after `timeout`).
+    enum Tool {
+        static func run(_ name: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> CommandResult {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [name] + arguments
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let outData = LockedData(), errData = LockedData()
+            let group = DispatchGroup()
+            for (pipe, sink) in [(out, outData), (err, errData)] {
+                group.enter()
+                DispatchQueue.global().async {
+                    sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
+                    group.leave()
+                }
+            }
+            guard group.wait(timeout: .now() + timeout) == .success else {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw NSError(domain: name, code: 1, userInfo: [NSLocalizedDescriptionKey: "\(name) did not finish"])
+            }
+            process.waitUntilExit()
+            return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
+                                 stderr: String(decoding: errData.get(), as: UTF8.self))
+        }
+    }
+
+    /// POSTs a Firehose delivery with curl over HTTPS, trusting `caFile`.
+    static func postDelivery(port: UInt16, caFile: String, requestId: String, certificates: Certificates,
+                             tlsFlags: [String] = []) throws -> CommandResult {
+        let bodyFile = certificates.path("delivery-\(requestId).json")
+        try Data(FirehoseFixture.flowDelivery(requestId: requestId, records: 2, linesPerRecord: 3))
+            .write(to: URL(fileURLWithPath: bodyFile))
+        var arguments = ["-sS", "--max-time", "20", "--cacert", caFile, "-w", "\n%{http_code}"] + tlsFlags
+        for (name, value) in FirehoseFixture.headers(requestId: requestId, accessKey: "test-key", gzipBody: false) {
+            arguments += ["-H", "\(name): \(value)"]
+        }
+        arguments += ["--data-binary", "@\(bodyFile)", "https://127.0.0.1:\(port)/firehose"]
+        return try Tool.run("curl", arguments)
+    }
+
+    static func expectAccepted(_ result: CommandResult, requestId: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status == 0, "curl: \(result.stderr)", sourceLocation: sourceLocation)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.last == "200", "\(result.stdout)", sourceLocation: sourceLocation)
+        let json = lines.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(json?["requestId"] as? String == requestId, sourceLocation: sourceLocation)
+    }
+
+    @Test func firehoseDeliveryOverTLS12AndTLS13() throws {
+        let certificates = try Certificates()
+        let (certificate, key) = try certificates.selfSigned("server")
+        let service = try ServiceProcess(environment: [
+            "FIREBREAK_SERVER_TLS_CERTIFICATE": certificate, "FIREBREAK_SERVER_TLS_PRIVATE_KEY": key,
+        ])
+        #expect(service.waitForLine(containing: "\"TLS certificate loaded\"", timeout: 5)?.contains("\"subject\":\"/CN=localhost\"") == true)
+        for (id, flags) in [("tls12-delivery", ["--tlsv1.2", "--tls-max", "1.2"]), ("tls13-delivery", ["--tlsv1.3"])] {
+            let result = try Self.postDelivery(port: service.port, caFile: certificate, requestId: id, certificates: certificates, tlsFlags: flags)
+            Self.expectAccepted(result, requestId: id)
+            let log = try #require(service.deliveryLog(requestId: id))
+            #expect((log["events"] as? [String: Any])?["vpcflow"] as? Int == 6)
+        }
+        // Plain HTTP on the TLS port: a Firehose-shaped 400 saying to use https.
+        let plain = try Tool.run("curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(service.port)/healthz"])
+        #expect(plain.stdout.contains("use an https:// URL"))
+        let metrics = try Tool.run("curl", ["-sS", "--max-time", "10", "--cacert", certificate, "https://127.0.0.1:\(service.port)/metrics"])
+        #expect(metrics.stdout.contains("firebreak_tls_certificate_expiry_timestamp_seconds "))
+        #expect(metrics.stdout.contains("firebreak_tls_handshake_failures 0"))
+        #expect(!service.output.contains("BEGIN"), "no key or certificate material in the logs")
+    }
+
+    @Test func sighupSwapsTheCertificateAndABrokenOneKeepsTheOld() throws {
+        let certificates = try Certificates()
+        let (first, firstKey) = try certificates.selfSigned("first", commonName: "first")
+        let (second, secondKey) = try certificates.selfSigned("second", commonName: "second")
+        let (served, servedKey) = (certificates.path("served.crt"), certificates.path("served.key"))
+        try certificates.copy(first, to: served)
+        try certificates.copy(firstKey, to: servedKey)
+        // The short variable names.
+        let service = try ServiceProcess(environment: ["FIREBREAK_TLS_CERTIFICATE": served, "FIREBREAK_TLS_PRIVATE_KEY": servedKey])
+        Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: first, requestId: "before-reload", certificates: certificates),
+                            requestId: "before-reload")
+
+        try certificates.copy(second, to: served)
+        try certificates.copy(secondKey, to: servedKey)
+        service.signal(SIGHUP)
+        let reloaded = try #require(service.waitForLine(containing: "\"TLS certificate reloaded\"", timeout: 10))
+        #expect(reloaded.contains("\"subject\":\"/CN=second\""))
+        Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: second, requestId: "after-reload", certificates: certificates),
+                            requestId: "after-reload")
+        let stale = try Self.postDelivery(port: service.port, caFile: first, requestId: "stale-trust", certificates: certificates)
+        #expect(stale.status != 0, "a client trusting only the old certificate must now fail verification")
+
+        try "not a certificate\n".write(toFile: served, atomically: true, encoding: .utf8)
+        service.signal(SIGHUP)
+        let refused = try #require(service.waitForLine(containing: "\"TLS certificate not reloaded", timeout: 10))
+        #expect(refused.contains("server.tls.certificate \(served): no PEM certificate found"))
+        Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: second, requestId: "after-broken", certificates: certificates),
+                            requestId: "after-broken")
+
+        service.signal(SIGTERM)
+        #expect(service.waitForExit(timeout: 30) == 0)
+    }
+
+    @Test func expiredCertificateStopsTheServiceWithAClearError() throws {
+        let certificates = try Certificates()
+        let (certificate, key) = try certificates.expired("old")
+        let result = try CommandResult.run(["serve"], environment: [
+            "FIREBREAK_LISTEN": "127.0.0.1:0",
+            "FIREBREAK_SERVER_TLS_CERTIFICATE": certificate, "FIREBREAK_SERVER_TLS_PRIVATE_KEY": key,
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("server.tls.certificate \(certificate): certificate expired on 2020-01-02 00:00:00 UTC; renew it"),
+                "\(result.stderr)")
+        #expect(!result.stdout.contains("\"listening\""))
+    }
+
+    @Test func oneTLSPathWithoutTheOtherIsAConfigurationError() throws {
+        let result = try CommandResult.run(["serve"], environment: ["FIREBREAK_LISTEN": "127.0.0.1:0", "FIREBREAK_TLS_CERTIFICATE": "/tmp/x.pem"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("server.tls.private_key"), "\(result.stderr)")
+    }
+}
