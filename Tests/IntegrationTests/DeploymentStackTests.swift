@@ -23,6 +23,17 @@ import Glibc
         // decision to review, so it has to be added here too.
         let suppressed = Set(findings.map { "\($0["checkID"] as? String ?? "") \($0["logicalID"] as? String ?? "")" })
         #expect(suppressed == ["FB-IAM-003 TaskRoleDescribe", "FB-IAM-003 ExecutionRoleRegistryLogin"])
+
+        // Closed to Firehose's published ranges (documentation addresses here), as an operator deploys it.
+        let closed = try CommandResult.run(["check", Self.stackPath, "--fail-on", "warning", "--format", "json",
+                                            "--parameter", "FirehoseSourceCidr=192.0.2.0/27",
+                                            "--parameter", "FirehoseSourceCidr2=198.51.100.0/27",
+                                            "--parameter", "FirehoseSourceCidr3=203.0.113.0/27"])
+        #expect(closed.status == 0, "firebreak check with Firehose ranges failed:\n\(closed.stdout)\n\(closed.stderr)")
+        let closedReport = try #require(try JSONSerialization.jsonObject(with: Data(closed.stdout.utf8)) as? [String: Any])
+        let closedFindings = closedReport["findings"] as? [[String: Any]] ?? []
+        #expect(closedFindings.filter { $0["checkID"] as? String == "FB-NET-006" }.count == 3)
+        #expect(closedFindings.allSatisfy { $0["suppressed"] as? Bool == true }, "\(closedFindings)")
     }
 
     @Test func passesCfnLint() throws {
