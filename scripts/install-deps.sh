@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Firebreak needs on Debian, only what is missing.
 #   scripts/install-deps.sh          build and run: system libraries
-#   scripts/install-deps.sh --test   also what the tests need (curl, openssl for TLS test certificates, moto for AWS tests)
+#   scripts/install-deps.sh --test   also what the tests need (curl, openssl for TLS test certificates, moto for AWS
+#                                    tests, cfn-lint for the deployment stack)
 set -euo pipefail
 
 packages=(pkg-config zlib1g-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev ca-certificates)
@@ -33,5 +34,11 @@ if [[ "${1:-}" == "--test" ]]; then
   if ! python3 -c 'import moto, flask, flask_cors' >/dev/null 2>&1; then
     echo "installing: moto[server]" >&2
     python3 -m pip install -q 'moto[server]==5.2.1' 2>/dev/null || python3 -m pip install -q --break-system-packages 'moto[server]==5.2.1'
+  fi
+  # cfn-lint checks docker/firebreak-stack.yaml (Tests/IntegrationTests/DeploymentStackTests.swift); pinned,
+  # since its rules and AWS schemas change from release to release.
+  if [[ "$(python3 -c 'import importlib.metadata as m; print(m.version("cfn-lint"))' 2>/dev/null)" != "1.51.0" ]]; then
+    echo "installing: cfn-lint 1.51.0" >&2
+    python3 -m pip install -q 'cfn-lint==1.51.0' 2>/dev/null || python3 -m pip install -q --break-system-packages 'cfn-lint==1.51.0'
   fi
 fi

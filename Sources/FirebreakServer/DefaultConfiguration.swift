@@ -54,6 +54,9 @@ firehose:
   # FIREBREAK_ACCESS_KEY_FILE. A value of the Secrets Manager form {"api_key": "..."} is understood.
   access_key: ""
   access_key_file: ""
+  # A second accepted key from the environment (FIREBREAK_FIREHOSE_SECONDARY_ACCESS_KEY), for rotations where
+  # keys arrive as variables (ECS injects Secrets Manager versions: AWSCURRENT here, AWSPENDING there).
+  secondary_access_key: ""
   max_records: 10000                # records per delivery (Firehose sends at most 10,000)
   max_record_bytes: 1024000         # decoded bytes per record (Firehose's record limit)
   max_decompressed_body_bytes: 268435456   # a gzip'd body may inflate to at most this (256 MiB)

@@ -111,6 +111,8 @@ public struct ServiceConfiguration: Sendable {
         var keys: [String] = []
         let inline = try c.string("firehose.access_key")
         if !inline.isEmpty { keys.append(AccessKeyVerifier.unwrapSecret(inline)) }
+        let secondary = try c.string("firehose.secondary_access_key")
+        if !secondary.isEmpty { keys.append(AccessKeyVerifier.unwrapSecret(secondary)) }
         let keyFile = try c.string("firehose.access_key_file")
         if !keyFile.isEmpty {
             keys.append(contentsOf: try AccessKeyVerifier.readKeyFile(keyFile))

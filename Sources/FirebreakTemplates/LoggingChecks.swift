@@ -62,12 +62,17 @@ enum LoggingChecks {
 
     static let s3AccessLogs = ResourceRule(CheckDefinition(
         id: "FB-LOG-007", title: "S3 bucket without access logging", level: .warning,
-        description: "An AWS::S3::Bucket has no LoggingConfiguration (buckets that are themselves log targets, AccessControl LogDeliveryWrite, are left out).",
+        description: "An AWS::S3::Bucket has no LoggingConfiguration (buckets that are themselves log targets are left out: AccessControl LogDeliveryWrite, or the DestinationBucketName of another bucket of the template).",
         fix: "Set LoggingConfiguration: {DestinationBucketName: ..., LogFilePrefix: ...}.",
-        cfnNag: ["W35"], checkov: ["CKV_AWS_18"]), types: ["AWS::S3::Bucket"]) { resource, _ in
+        cfnNag: ["W35"], checkov: ["CKV_AWS_18"]), types: ["AWS::S3::Bucket"]) { resource, context in
         let p = resource.properties
         if CheckValues.literal(p["AccessControl"]) == "LogDeliveryWrite" || CheckValues.present(p["LoggingConfiguration"]) { return [] }
-        return [Violation("no LoggingConfiguration")]
+        // A log target that grants delivery by bucket policy (ACLs disabled, as AWS recommends) must not log to itself.
+        let isLogTarget = context.resources(ofType: "AWS::S3::Bucket").contains {
+            $0.logicalID != resource.logicalID
+                && CheckValues.references(in: $0.properties["LoggingConfiguration"]?["DestinationBucketName"]).contains(resource.logicalID)
+        }
+        return isLogTarget ? [] : [Violation("no LoggingConfiguration")]
     }
 
     static let cloudFrontLogging = ResourceRule(CheckDefinition(

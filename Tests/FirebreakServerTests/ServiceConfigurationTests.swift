@@ -111,6 +111,13 @@ import Testing
         let env = try ServiceConfiguration.load(environment: ["FIREBREAK_ACCESS_KEY": #"{"api_key":"injected"}"#])
         #expect(env.accessKeys.accepts("injected"))
 
+        // ECS rotation: the current and the pending secret version, each in its own variable.
+        let both = try ServiceConfiguration.load(environment: ["FIREBREAK_ACCESS_KEY": "current-key",
+                                                               "FIREBREAK_FIREHOSE_SECONDARY_ACCESS_KEY": #"{"api_key":"pending-key"}"#])
+        #expect(both.accessKeys.count == 2)
+        #expect(both.accessKeys.accepts("current-key") && both.accessKeys.accepts("pending-key"))
+        #expect(!both.summary.contains("pending-key") && !both.summary.contains("current-key"))
+
         #expect(throws: ConfigurationError.self) {
             try ServiceConfiguration.load(environment: ["FIREBREAK_ACCESS_KEY_FILE": dir.appendingPathComponent("none").path])
         }

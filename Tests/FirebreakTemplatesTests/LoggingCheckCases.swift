@@ -26,6 +26,15 @@ enum LoggingCheckCases {
             Data: {Type: AWS::S3::Bucket, Properties: {LoggingConfiguration: {DestinationBucketName: {Ref: Logs}}}}
             Logs: {Type: AWS::S3::Bucket, Properties: {AccessControl: LogDeliveryWrite}}
             """),
+        // A log target without ACLs (delivery granted by its bucket policy) is a log target too; a bucket that is
+        // merely referred to elsewhere is not.
+        CheckCase("FB-LOG-007", bad: """
+            Logs: {Type: AWS::S3::Bucket, Properties: {OwnershipControls: {Rules: [{ObjectOwnership: BucketOwnerEnforced}]}}}
+            Data: {Type: AWS::S3::Bucket, Properties: {Tags: [{Key: DestinationBucketName, Value: {Ref: Logs}}]}}
+            """, flagged: ["Logs", "Data"], good: """
+            Data: {Type: AWS::S3::Bucket, Properties: {LoggingConfiguration: {DestinationBucketName: {Ref: Logs}}}}
+            Logs: {Type: AWS::S3::Bucket, Properties: {OwnershipControls: {Rules: [{ObjectOwnership: BucketOwnerEnforced}]}}}
+            """),
         CheckCase("FB-LOG-008", bad: "Cdn: {Type: AWS::CloudFront::Distribution, Properties: {DistributionConfig: {Enabled: true}}}", flagged: ["Cdn"],
                   good: "Cdn: {Type: AWS::CloudFront::Distribution, Properties: {DistributionConfig: {Enabled: true, Logging: {Bucket: logs.s3.amazonaws.com}}}}"),
         CheckCase("FB-LOG-009", bad: """

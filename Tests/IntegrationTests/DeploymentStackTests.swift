@@ -1,0 +1,467 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// docker/firebreak-stack.yaml, the CloudFormation stack that deploys Firebreak: it passes the project's own
+/// `firebreak check` and cfn-lint, its task role allows exactly the AWS calls the response executor makes
+/// (read from the Swift sources, so a new call without a policy change fails here), scoped as AWS allows, and
+/// the container environment it sets is a configuration `firebreak serve` accepts.
+@Suite struct DeploymentStackTests {
+    static let stackPath = FirehoseFixture.packageRoot.appendingPathComponent("docker/firebreak-stack.yaml").path
+
+    // MARK: the two linters
+
+    @Test func passesFirebreakCheckAtWarningLevel() throws {
+        let result = try CommandResult.run(["check", Self.stackPath, "--fail-on", "warning", "--format", "json"])
+        #expect(result.status == 0, "firebreak check failed:\n\(result.stdout)\n\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = report["findings"] as? [[String: Any]] ?? []
+        #expect(findings.allSatisfy { $0["suppressed"] as? Bool == true }, "\(findings)")
+        // The only accepted findings: Resource "*" where AWS has no narrower resource. A new suppression is a
+        // decision to review, so it has to be added here too.
+        let suppressed = Set(findings.map { "\($0["checkID"] as? String ?? "") \($0["logicalID"] as? String ?? "")" })
+        #expect(suppressed == ["FB-IAM-003 TaskRoleDescribe", "FB-IAM-003 ExecutionRoleRegistryLogin"])
+
+        // Closed to Firehose's published ranges (documentation addresses here), as an operator deploys it.
+        let closed = try CommandResult.run(["check", Self.stackPath, "--fail-on", "warning", "--format", "json",
+                                            "--parameter", "FirehoseSourceCidr=192.0.2.0/27",
+                                            "--parameter", "FirehoseSourceCidr2=198.51.100.0/27",
+                                            "--parameter", "FirehoseSourceCidr3=203.0.113.0/27"])
+        #expect(closed.status == 0, "firebreak check with Firehose ranges failed:\n\(closed.stdout)\n\(closed.stderr)")
+        let closedReport = try #require(try JSONSerialization.jsonObject(with: Data(closed.stdout.utf8)) as? [String: Any])
+        let closedFindings = closedReport["findings"] as? [[String: Any]] ?? []
+        #expect(closedFindings.filter { $0["checkID"] as? String == "FB-NET-006" }.count == 3)
+        #expect(closedFindings.allSatisfy { $0["suppressed"] as? Bool == true }, "\(closedFindings)")
+    }
+
+    @Test func passesCfnLint() throws {
+        // Informational rules included (I3011 and the like): the template is to be clean at every level.
+        // cfn-lint's exit code is a bitmask: 2 errors, 4 warnings, 8 informational.
+        let result = try Tool.run("python3", ["-c", Tool.cfnLintMain, "--include-checks", "I", "--", Self.stackPath])
+        if result.stderr.contains("No module named") {
+            Issue.record("cfn-lint is not installed: run `scripts/install-deps.sh --test` (CI does) to install cfn-lint 1.51.0")
+            return
+        }
+        #expect(result.status == 0, "cfn-lint exit \(result.status) (2 errors, 4 warnings, 8 informational):\n\(result.stdout)\(result.stderr)")
+    }
+
+    // MARK: the task role
+
+    @Test func taskRoleAllowsExactlyTheExecutorsCalls() throws {
+        let called = try ExecutorCalls.collect(root: FirehoseFixture.packageRoot)
+        // The parser must see the calls it is meant to see; an empty or partial set would prove nothing.
+        #expect(called.isSuperset(of: ["ec2:DescribeInstances", "ec2:CreateSnapshots", "ec2:TerminateInstances",
+                                       "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+                                       "sns:Publish", "cloudtrail:StartLogging"]), "\(called.sorted())")
+
+        let policy = try TaskRolePolicy(template: StackTemplate.load(Self.stackPath))
+        let allowed = policy.allowed.flatMap(\.actions)
+        #expect(!allowed.contains { $0.contains("*") }, "wildcard actions: \(allowed)")
+        let awsCalls = Set(allowed.filter { ["ec2:", "sns:", "cloudtrail:"].contains(where: $0.hasPrefix) })
+        #expect(awsCalls == called, """
+            task role and executor differ:
+              allowed, never called: \(awsCalls.subtracting(called).sorted())
+              called, not allowed:   \(called.subtracting(awsCalls).sorted())
+            """)
+        // Beyond the calls: only the KMS use SNS makes on the task's behalf to encrypt alerts for the topic.
+        for statement in policy.allowed {
+            let other = statement.actions.filter { !awsCalls.contains($0) }
+            guard !other.isEmpty else { continue }
+            #expect(Set(other).isSubset(of: ["kms:GenerateDataKey", "kms:Decrypt"]), "\(statement.sid): \(other)")
+            let via = Self.text(statement.condition["StringEquals"]?["kms:ViaService"])
+            #expect(via.contains("sns."), "\(statement.sid): \(via)")
+        }
+        #expect(Set(policy.denied.flatMap(\.actions)).isSubset(of: called))
+        #expect(policy.managedPolicyArns.isEmpty)
+    }
+
+    @Test func taskRoleScopesEveryChange() throws {
+        let policy = try TaskRolePolicy(template: StackTemplate.load(Self.stackPath))
+        let playbooks = try StackTemplate.yaml(FirehoseFixture.packageRoot.appendingPathComponent("config/playbooks.yaml").path)
+        let scopeKeys = Set((playbooks["playbooks"] as? [[String: Any]] ?? []).flatMap {
+            (($0["scope"] as? [String: Any])?["tags"] as? [String: Any] ?? [:]).keys
+        })
+        #expect(!scopeKeys.isEmpty)
+
+        for statement in policy.allowed {
+            // Resource "*" only where AWS knows no narrower one: the Describe calls.
+            if statement.resources.contains(where: { Self.text($0) == "*" }) {
+                #expect(statement.actions.allSatisfy { $0.hasPrefix("ec2:Describe") }, "\(statement.sid) on *: \(statement.actions)")
+                continue
+            }
+            let instanceScoped = statement.resources.contains { Self.text($0).contains(":instance/") }
+            if instanceScoped {
+                let tagKeys = (statement.condition["StringEquals"] ?? [:]).keys
+                    .filter { $0.hasPrefix("aws:ResourceTag/") }.map { String($0.dropFirst("aws:ResourceTag/".count)) }
+                #expect(!tagKeys.isEmpty && Set(tagKeys).isSubset(of: scopeKeys),
+                        "\(statement.sid): instance actions need the playbooks' scope tag \(scopeKeys.sorted()), have \(tagKeys)")
+            }
+            let securityGroups = statement.resources.contains { Self.text($0).contains(":security-group/") }
+            if securityGroups, statement.actions.contains(where: { $0.hasPrefix("ec2:Revoke") || $0 == "ec2:ModifyNetworkInterfaceAttribute" }) {
+                #expect(statement.condition["StringEquals"]?["ec2:Vpc"] != nil, "\(statement.sid): security group changes need ec2:Vpc")
+            }
+        }
+        // Whatever changes an instance is allowed on instances in scope only.
+        for action in ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateSnapshots"] {
+            let statements = policy.allowed.filter { $0.actions.contains(action) }
+            #expect(statements.contains { s in s.resources.contains { Self.text($0).contains(":instance/") } }, "\(action)")
+            #expect(statements.allSatisfy { s in !s.resources.contains { Self.text($0).contains(":instance/") }
+                                             || s.condition["StringEquals"] != nil }, "\(action)")
+        }
+        let publish = try #require(policy.allowed.first { $0.actions.contains("sns:Publish") })
+        #expect(publish.resources.map { Self.text($0) } == [#"{"Ref":"AlertTopic"}"#])
+        let trail = try #require(policy.allowed.first { $0.actions.contains("cloudtrail:StartLogging") })
+        #expect(trail.resources.map { Self.text($0) } == [#"{"Fn::GetAtt":["Trail","Arn"]}"#])
+
+        // The playbooks' protection is enforced by IAM too.
+        let protected = ((playbooks["protected"] as? [String: Any])?["tags"] as? [String: Any] ?? [:])
+        #expect(!protected.isEmpty)
+        for (key, value) in protected {
+            #expect(policy.denied.contains { Self.text($0.condition["StringEquals"]?["aws:ResourceTag/\(key)"]) == "\(value)" },
+                    "no Deny for \(key)=\(value)")
+        }
+    }
+
+    // MARK: the delivery path
+
+    @Test func firehoseReachesTheServiceOverHTTPSWithTheTasksKey() throws {
+        let template = try StackTemplate.load(Self.stackPath)
+        let resources = try #require(template["Resources"] as? [String: Any])
+        func properties(_ id: String) throws -> [String: Any] {
+            try #require((resources[id] as? [String: Any])?["Properties"] as? [String: Any], "no \(id)")
+        }
+        // Firehose delivers to HTTPS on 443 only, and checks the certificate: the URL uses the certificate's name.
+        let http = try #require(try properties("DeliveryStream")["HttpEndpointDestinationConfiguration"] as? [String: Any])
+        #expect(Self.text((http["EndpointConfiguration"] as? [String: Any])?["Url"]) == #"{"Fn::Sub":"https://${DomainName}/firehose"}"#)
+        #expect(Self.text((http["RequestConfiguration"] as? [String: Any])?["ContentEncoding"]) == "GZIP")
+        #expect(http["S3BackupMode"] as? String == "FailedDataOnly")
+        let secrets = try #require(http["SecretsManagerConfiguration"] as? [String: Any])
+        #expect(secrets["Enabled"] as? Bool == true && Self.text(secrets["SecretARN"]) == #"{"Ref":"AccessKeySecret"}"#)
+        #expect((http["EndpointConfiguration"] as? [String: Any])?["AccessKey"] == nil)
+
+        let listener = try properties("HttpsListener")
+        #expect(listener["Port"] as? Int == 443 && listener["Protocol"] as? String == "HTTPS")
+        #expect((listener["SslPolicy"] as? String ?? "").hasPrefix("ELBSecurityPolicy-TLS13-"))
+        #expect(Self.text((listener["DefaultActions"] as? [[String: Any]])?.first?["Type"]) == "fixed-response")
+        let rule = try properties("FirehoseListenerRule")
+        #expect(Self.text(rule["Conditions"]) == #"[{"Field":"path-pattern","PathPatternConfig":{"Values":["/firehose"]}}]"#)
+        let group = try properties("TargetGroup")
+        #expect(group["TargetType"] as? String == "ip" && group["Port"] as? Int == 8080 && group["HealthCheckPath"] as? String == "/healthz")
+
+        // The task takes 8080 from the load balancer only; the load balancer takes 443 only.
+        let ingress = try properties("TaskIngressFromLoadBalancer")
+        #expect(ingress["FromPort"] as? Int == 8080 && ingress["ToPort"] as? Int == 8080 && ingress["CidrIp"] == nil)
+        #expect(Self.text(ingress["SourceSecurityGroupId"]) == #"{"Fn::GetAtt":["LoadBalancerSecurityGroup","GroupId"]}"#)
+        #expect(try properties("TaskSecurityGroup")["SecurityGroupIngress"] == nil)
+        let balancerIngress = Self.text(try properties("LoadBalancerSecurityGroup")["SecurityGroupIngress"])
+        #expect(!balancerIngress.contains("\"FromPort\":8") && balancerIngress.components(separatedBy: "\"FromPort\":443").count == 4)
+
+        // The task reads the secret Firehose reads.
+        let container = try #require((try properties("TaskDefinition")["ContainerDefinitions"] as? [[String: Any]])?.first)
+        let current = (container["Secrets"] as? [Any])?.first as? [String: Any]
+        #expect(Self.text(current?["ValueFrom"]) == #"{"Fn::Sub":"${AccessKeySecret}:api_key:AWSCURRENT:"}"#)
+    }
+
+    // MARK: the container
+
+    @Test func containerEnvironmentIsAFirebreakConfiguration() throws {
+        let template = try StackTemplate.load(Self.stackPath)
+        let resources = try #require(template["Resources"] as? [String: Any])
+        let taskDefinition = try #require((resources["TaskDefinition"] as? [String: Any])?["Properties"] as? [String: Any])
+        let container = try #require((taskDefinition["ContainerDefinitions"] as? [[String: Any]])?.first)
+
+        // Every FIREBREAK_* name the stack sets is a key of config/firebreak.yaml or one of its short forms:
+        // the service ignores unknown variables, so a typo would silently leave a default in force.
+        let known = try Self.configurationVariableNames()
+        var environment: [String: String] = [:]
+        for entry in container["Environment"] as? [[String: Any]] ?? [] {
+            let name = try #require(entry["Name"] as? String)
+            let isSetting = known.contains(name)
+            #expect(isSetting, "\(name) is not a Firebreak setting")
+            environment[name] = try Self.sampleValue(entry["Value"], template: template)
+        }
+        var secretNames: [String] = []
+        for entry in container["Secrets"] as? [Any] ?? [] {
+            let secret = (entry as? [String: Any])?["Fn::If"].flatMap { ($0 as? [Any])?[1] as? [String: Any] } ?? entry as? [String: Any]
+            let name = try #require(secret?["Name"] as? String)
+            let isSetting = known.contains(name)
+            #expect(isSetting, "\(name) is not a Firebreak setting")
+            secretNames.append(name)
+        }
+        #expect(Set(secretNames) == ["FIREBREAK_ACCESS_KEY", "FIREBREAK_FIREHOSE_SECONDARY_ACCESS_KEY"])
+
+        // The configuration `firebreak serve` would start with in the task (both keys, as during a rotation).
+        environment["FIREBREAK_ACCESS_KEY"] = "current-key"
+        environment["FIREBREAK_FIREHOSE_SECONDARY_ACCESS_KEY"] = "pending-key"
+        let result = try CommandResult.run(["serve", "--print-config"], environment: environment)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for line in ["server.listen: 0.0.0.0:8080", "mode: observe", "firehose.access_keys: 2 configured (redacted)",
+                     "server.drain_seconds: 20", "idle 75s", "store.path: /opt/firebreak/var/firebreak.sqlite",
+                     "decode.flow_log_formats: /firebreak/firebreak-test/vpc-flow-logs", "aws.region: us-east-1",
+                     "alerts.sns_topic_arn: arn:aws:sns:us-east-1:123456789012:firebreak-alerts"] {
+            #expect(result.stdout.contains(line), "no '\(line)' in:\n\(result.stdout)")
+        }
+
+        // ECS waits StopTimeout after SIGTERM; the service needs its drain time within it.
+        let stopTimeout = try #require(container["StopTimeout"] as? Int)
+        #expect(stopTimeout > Int(environment["FIREBREAK_SERVER_DRAIN_SECONDS"] ?? "") ?? Int.max)
+        // The load balancer must give up an idle connection before the service closes it.
+        let balancer = try #require((resources["LoadBalancer"] as? [String: Any])?["Properties"] as? [String: Any])
+        let idle = (balancer["LoadBalancerAttributes"] as? [[String: Any]] ?? [])
+            .first { $0["Key"] as? String == "idle_timeout.timeout_seconds" }?["Value"] as? String
+        #expect((Int(idle ?? "60") ?? 60) < Int(environment["FIREBREAK_SERVER_IDLE_TIMEOUT_SECONDS"] ?? "60") ?? 60)
+    }
+
+    // MARK: helpers
+
+    /// `FIREBREAK_` + every key path of config/firebreak.yaml, and the short forms of ConfigurationLayers.
+    static func configurationVariableNames() throws -> Set<String> {
+        let root = FirehoseFixture.packageRoot
+        let configuration = try StackTemplate.yaml(root.appendingPathComponent("config/firebreak.yaml").path)
+        var names: Set<String> = []
+        func walk(_ value: Any, _ path: [String]) {
+            if let map = value as? [String: Any] {
+                for (key, child) in map { walk(child, path + [key]) }
+            } else {
+                names.insert("FIREBREAK_" + path.joined(separator: "_").uppercased().replacingOccurrences(of: "-", with: "_"))
+            }
+        }
+        walk(configuration, [])
+        let layers = try String(contentsOf: root.appendingPathComponent("Sources/FirebreakServer/ConfigurationLayers.swift"),
+                                encoding: .utf8)
+        let alias = try Regex(#""(FIREBREAK_[A-Z_]+)": ""#)
+        for match in layers.matches(of: alias) { if let name = match.output[1].substring { names.insert(String(name)) } }
+        return names
+    }
+
+    /// A plausible deployed value for an environment value of the template: parameter defaults, and samples for
+    /// what only exists once deployed.
+    static func sampleValue(_ value: Any?, template: [String: Any]) throws -> String {
+        if let text = value as? String { return text }
+        let map = try #require(value as? [String: Any])
+        if let name = map["Ref"] as? String {
+            let samples = ["AWS::Region": "us-east-1", "AWS::AccountId": "123456789012",
+                           "AlertTopic": "arn:aws:sns:us-east-1:123456789012:firebreak-alerts",
+                           "FlowLogGroup": "/firebreak/firebreak-test/vpc-flow-logs"]
+            if let sample = samples[name] { return sample }
+            let parameter = try #require((template["Parameters"] as? [String: Any])?[name] as? [String: Any], "no sample for \(name)")
+            return try #require(parameter["Default"].map { "\($0)" }, "parameter \(name) has no default")
+        }
+        if let arguments = map["Fn::FindInMap"] as? [String] {
+            let mappings = template["Mappings"] as? [String: Any]
+            let found = ((mappings?[arguments[0]] as? [String: Any])?[arguments[1]] as? [String: Any])?[arguments[2]]
+            return try #require(found as? String)
+        }
+        if let join = map["Fn::Join"] as? [Any], let separator = join.first as? String, let parts = join.last as? [Any] {
+            return try parts.map { try sampleValue($0, template: template) }.joined(separator: separator)
+        }
+        Issue.record("no sample for \(map)")
+        return ""
+    }
+
+    /// A JSON value as compact text (strings as they are), for comparisons and messages.
+    static func text(_ value: Any?) -> String {
+        guard let value else { return "" }
+        if let string = value as? String { return string }
+        guard JSONSerialization.isValidJSONObject(value),
+              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else { return "\(value)" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// One statement of an IAM policy document of the template (intrinsics kept as JSON values).
+struct StackPolicyStatement {
+    var sid: String
+    var effect: String
+    var actions: [String]
+    var resources: [Any]
+    var condition: [String: [String: Any]]
+
+    init(_ value: [String: Any]) {
+        sid = value["Sid"] as? String ?? "(no Sid)"
+        effect = value["Effect"] as? String ?? ""
+        actions = (value["Action"] as? [String]) ?? (value["Action"] as? String).map { [$0] } ?? []
+        resources = (value["Resource"] as? [Any]).map { $0 } ?? value["Resource"].map { [$0] } ?? []
+        condition = (value["Condition"] as? [String: Any] ?? [:]).compactMapValues { $0 as? [String: Any] }
+    }
+}
+
+/// The permissions of the task role: its inline policies and every AWS::IAM::Policy attached to it.
+struct TaskRolePolicy {
+    var allowed: [StackPolicyStatement] = []
+    var denied: [StackPolicyStatement] = []
+    var managedPolicyArns: [Any] = []
+
+    init(template: [String: Any]) throws {
+        let resources = try #require(template["Resources"] as? [String: Any])
+        let taskDefinition = try #require((resources["TaskDefinition"] as? [String: Any])?["Properties"] as? [String: Any])
+        let roleID = try #require(((taskDefinition["TaskRoleArn"] as? [String: Any])?["Fn::GetAtt"] as? [String])?.first)
+        let role = try #require((resources[roleID] as? [String: Any])?["Properties"] as? [String: Any])
+        managedPolicyArns = role["ManagedPolicyArns"] as? [Any] ?? []
+        var documents = (role["Policies"] as? [[String: Any]] ?? []).compactMap { $0["PolicyDocument"] as? [String: Any] }
+        for case let resource as [String: Any] in resources.values
+        where ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"].contains(resource["Type"] as? String) {
+            let properties = resource["Properties"] as? [String: Any] ?? [:]
+            let roles = (properties["Roles"] as? [Any] ?? []).compactMap { ($0 as? [String: Any])?["Ref"] as? String }
+            if roles.contains(roleID), let document = properties["PolicyDocument"] as? [String: Any] { documents.append(document) }
+        }
+        #expect(documents.count >= 2, "the task role's policies were not found")
+        for document in documents {
+            for case let statement as [String: Any] in document["Statement"] as? [Any] ?? [] {
+                let parsed = StackPolicyStatement(statement)
+                if parsed.effect == "Allow" { allowed.append(parsed) } else { denied.append(parsed) }
+            }
+        }
+    }
+}
+
+/// The AWS actions Firebreak's response layer can call, read from the sources: the `Action=` names (and
+/// CloudTrail operations) of the client methods in Sources/FirebreakAWS, followed from each `ec2.`, `sns.` and
+/// `cloudTrail.` call in Sources/FirebreakResponse and Sources/FirebreakServer, plus the requests those build
+/// themselves (`EC2Client.request("DescribeSnapshots")`).
+enum ExecutorCalls {
+    static let clients: [(service: String, variable: String, type: String, files: @Sendable (String) -> Bool)] = [
+        ("ec2", "ec2", "EC2Client", { $0.hasPrefix("EC2Client") }),
+        ("sns", "sns", "SNSClient", { $0 == "SNSClient.swift" }),
+        ("cloudtrail", "cloudTrail", "CloudTrailClient", { $0 == "CloudTrailClient.swift" }),
+    ]
+
+    static func collect(root: URL) throws -> Set<String> {
+        let aws = root.appendingPathComponent("Sources/FirebreakAWS")
+        let files = try FileManager.default.contentsOfDirectory(atPath: aws.path).sorted()
+        var callers = ""
+        for folder in ["Sources/FirebreakResponse", "Sources/FirebreakServer"] {
+            let url = root.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() where name.hasSuffix(".swift") {
+                callers += try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8) + "\n"
+            }
+        }
+        var result: Set<String> = []
+        for client in clients {
+            var source = ""
+            for name in files where client.files(name) {
+                source += try String(contentsOf: aws.appendingPathComponent(name), encoding: .utf8) + "\n"
+            }
+            let methods = methodActions(source)
+            #expect(!methods.isEmpty, "no methods found for \(client.type)")
+            let called = try Regex("(?:^|[^A-Za-z0-9_])\(client.variable)\\.([a-zA-Z]+)\\(")
+            for match in callers.matches(of: called) {
+                let method = String(match.output[1].substring ?? "")
+                guard let actions = methods[method] else {
+                    Issue.record("\(client.variable).\(method)( is not a method of \(client.type)")
+                    continue
+                }
+                result.formUnion(actions.map { "\(client.service):\($0)" })
+            }
+            let built = try Regex("(?:^|[^A-Za-z0-9_])(?:\(client.type)\\.request|\(client.variable)\\.call)\\(\\s*\"([A-Z][A-Za-z]+)\"")
+            for match in callers.matches(of: built) {
+                result.insert("\(client.service):\(match.output[1].substring ?? "")")
+            }
+        }
+        return result
+    }
+
+    /// For each method of a client's sources: the actions it names itself or through the methods it calls.
+    static func methodActions(_ source: String) -> [String: Set<String>] {
+        let declaration = /func\s+([a-zA-Z]+)\s*[<(]/
+        let matches = source.matches(of: declaration)
+        var literals: [String: Set<String>] = [:]
+        var calls: [String: Set<String>] = [:]
+        let names = Set(matches.map { String($0.output.1) })
+        let literal = /(?:request|describeRequest|call)\(\s*"([A-Z][A-Za-z]+)"/
+        // Not `\b`: Swift Regex word boundaries follow Unicode (no boundary in `Self.name`).
+        let invocation = /([a-zA-Z]+)\(/
+        for (index, match) in matches.enumerated() {
+            let end = index + 1 < matches.count ? matches[index + 1].range.lowerBound : source.endIndex
+            let body = source[match.range.upperBound..<end]
+            let name = String(match.output.1)
+            literals[name, default: []].formUnion(body.matches(of: literal).map { String($0.output.1) })
+            calls[name, default: []].formUnion(body.matches(of: invocation).map { String($0.output.1) }
+                .filter { names.contains($0) && $0 != name })
+        }
+        var resolved: [String: Set<String>] = [:]
+        func actions(_ name: String, _ seen: Set<String>) -> Set<String> {
+            if let done = resolved[name] { return done }
+            var out = literals[name] ?? []
+            for callee in calls[name] ?? [] where !seen.contains(callee) { out.formUnion(actions(callee, seen.union([name]))) }
+            return out
+        }
+        for name in names { resolved[name] = actions(name, []) }
+        return resolved
+    }
+}
+
+/// CloudFormation YAML (short-form tags such as `!Sub`, `!GetAtt A.B` become `Fn::Sub`, `Fn::GetAtt: [A, B]`) and
+/// plain YAML files, read by python3 with PyYAML (a dependency of cfn-lint) into JSON.
+enum StackTemplate {
+    static let loader = """
+        import json, sys, yaml
+        class Loader(yaml.SafeLoader): pass
+        def tag(loader, suffix, node):
+            name = "Ref" if suffix == "Ref" else ("Condition" if suffix == "Condition" else "Fn::" + suffix)
+            if isinstance(node, yaml.ScalarNode):
+                value = loader.construct_scalar(node)
+                if suffix == "GetAtt": value = value.split(".", 1)
+            elif isinstance(node, yaml.SequenceNode):
+                value = loader.construct_sequence(node, deep=True)
+            else:
+                value = loader.construct_mapping(node, deep=True)
+            return {name: value}
+        Loader.add_multi_constructor("!", tag)
+        with open(sys.argv[1]) as f:
+            print(json.dumps(yaml.load(f, Loader=Loader)))
+        """
+
+    static func load(_ path: String) throws -> [String: Any] { try yaml(path) }
+
+    static func yaml(_ path: String) throws -> [String: Any] {
+        let result = try Tool.run("python3", ["-c", loader, path])
+        guard result.status == 0 else {
+            throw Tool.Failure(description: "reading \(path) with python3 and PyYAML failed (exit \(result.status)): \(result.stderr)"
+                               + " - run `scripts/install-deps.sh --test` (CI does)")
+        }
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+}
+
+/// A program found on PATH (python3), run to completion with its output collected.
+enum Tool {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// cfn-lint's console script, run by the python3 that has it (no PATH shim needed after a pip install).
+    static let cfnLintMain = "import sys; from cfnlint.runner import main; sys.argv[0] = 'cfn-lint'; sys.exit(main())"
+
+    static func run(_ program: String, _ arguments: [String], timeout: TimeInterval = 300) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        process.currentDirectoryURL = FirehoseFixture.packageRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = LockedData(), errData = LockedData()
+        let group = DispatchGroup()
+        for (pipe, sink) in [(out, outData), (err, errData)] {
+            group.enter()
+            DispatchQueue.global().async {
+                sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
+                group.leave()
+            }
+        }
+        guard group.wait(timeout: .now() + timeout) == .success else {
+            // Foundation's terminate() cannot stop a child of a test thread (SWIFT-NOTES): SIGKILL by pid.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw Failure(description: "\(program) \(arguments.suffix(3)) did not finish within \(Int(timeout)) s")
+        }
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
+                             stderr: String(decoding: errData.get(), as: UTF8.self))
+    }
+}
