@@ -217,6 +217,26 @@ import Glibc
     // MARK: helpers
 
     /// `FIREBREAK_` + every key path of config/firebreak.yaml, and the short forms of ConfigurationLayers.
+    /// The README prints the task role's policies in full: they must be the template's text, verbatim.
+    @Test func readmePrintsTheTaskPolicyAsDeployed() throws {
+        let template = try String(contentsOfFile: Self.stackPath, encoding: .utf8).components(separatedBy: "\n")
+        let readme = try String(contentsOf: FirehoseFixture.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        func block(from start: String, to end: String) throws -> String {
+            let first = try #require(template.firstIndex { $0.trimmingCharacters(in: .whitespaces) == start })
+            let last = try #require(template[(first + 1)...].firstIndex { $0.hasPrefix(end) })
+            var lines = Array(template[first..<last])
+            while let tail = lines.last, tail.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+            let indent = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                .map { $0.prefix { $0 == " " }.count }.min() ?? 0
+            return lines.map { $0.count >= indent ? String($0.dropFirst(indent)) : "" }.joined(separator: "\n")
+        }
+        let response = try block(from: "- PolicyName: firebreak-response", to: "  TaskRoleDescribe:")
+        let describe = try block(from: "PolicyName: firebreak-describe", to: "  TaskDefinition:")
+        #expect(response.contains("ec2:TerminateInstances") && describe.contains("ec2:DescribeInstances"))
+        #expect(readme.contains("```yaml\n" + response + "\n```"), "README's task policy differs from docker/firebreak-stack.yaml")
+        #expect(readme.contains("```yaml\n" + describe + "\n```"), "README's describe policy differs from docker/firebreak-stack.yaml")
+    }
+
     static func configurationVariableNames() throws -> Set<String> {
         let root = FirehoseFixture.packageRoot
         let configuration = try StackTemplate.yaml(root.appendingPathComponent("config/firebreak.yaml").path)
