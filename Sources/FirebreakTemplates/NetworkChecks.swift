@@ -66,11 +66,15 @@ enum NetworkChecks {
 
     static let ingressNotHost = ResourceRule(CheckDefinition(
         id: "FB-NET-006", title: "Security group ingress from a CIDR wider than a host", level: .warning,
-        description: "An ingress rule allows a CIDR range (not /32 or /128) that is not the whole Internet.",
+        description: "An ingress rule allows a CIDR range (not /32 or /128) that is not the whole Internet, to ports outside allowed_ingress_ports (those may be open to the world, so a narrower range is no finding).",
         fix: "Prefer security group references or narrow CIDR ranges.",
-        cfnNag: ["W9"]), types: SecurityGroupRule.types) { resource, _ in
-        SecurityGroupRule.ingress(of: resource).compactMap { rule in
+        cfnNag: ["W9"]), types: SecurityGroupRule.types) { resource, context in
+        let allowed = Set(context.configuration.allowedIngressPorts)
+        return SecurityGroupRule.ingress(of: resource).compactMap { rule in
             guard let cidr = rule.cidr, !rule.isWorldOpen, let bits = cidr.split(separator: "/").last.flatMap({ Int($0) }) else { return nil }
+            if !rule.isAllTraffic, let range = rule.portRange, range.count <= 1024, range.allSatisfy(allowed.contains) {
+                return nil
+            }
             let host = cidr.contains(":") ? 128 : 32
             return bits < host ? Violation("ingress from \(cidr) (\(rule.portText))", line: rule.line) : nil
         }

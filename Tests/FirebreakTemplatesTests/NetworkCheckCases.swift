@@ -31,9 +31,11 @@ enum NetworkCheckCases {
             Web: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}, {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 10.0.0.0/16}]}}
             """),
         CheckCase("FB-NET-006", bad: """
-            Wide: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8}]}}
-            """, flagged: ["Wide"], good: """
-            Host: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.1/32}]}}
+            Wide: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 10.0.0.0/8}]}}
+            AllPorts: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: "-1", CidrIp: 192.0.2.0/27}]}}
+            """, flagged: ["Wide", "AllPorts"], good: """
+            Host: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 10.0.0.1/32}]}}
+            PublicPort: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 192.0.2.0/27}]}}
             """),
         CheckCase("FB-NET-007", bad: """
             NoEgress: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: x}}

@@ -32,7 +32,8 @@ import Glibc
         #expect(closed.status == 0, "firebreak check with Firehose ranges failed:\n\(closed.stdout)\n\(closed.stderr)")
         let closedReport = try #require(try JSONSerialization.jsonObject(with: Data(closed.stdout.utf8)) as? [String: Any])
         let closedFindings = closedReport["findings"] as? [[String: Any]] ?? []
-        #expect(closedFindings.filter { $0["checkID"] as? String == "FB-NET-006" }.count == 3)
+        // 443 may be open to the world (allowed_ingress_ports), so Firehose's /27 ranges on it are no finding.
+        #expect(!closedFindings.contains { $0["checkID"] as? String == "FB-NET-006" }, "\(closedFindings)")
         #expect(closedFindings.allSatisfy { $0["suppressed"] as? Bool == true }, "\(closedFindings)")
     }
 
