@@ -97,6 +97,11 @@ umount_tracked() {  # unmounts the most recent mounts down to (and including) $1
 mkdir -p "$CACHE/logs"
 exec 9>"$CACHE/.lock"
 flock -n 9 || { echo "verify.sh: another run holds $CACHE/.lock" >&2; exit 1; }
+# What a killed earlier run may have left: mounts under the cache, network namespaces of dead runs.
+awk -v c="$CACHE/" 'index($2, c) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount -l "$m" || true; done
+for ns in $(ip netns list 2>/dev/null | sed -n 's/^\(fbverify-[0-9]*\).*/\1/p'); do
+  kill -0 "${ns#fbverify-}" 2>/dev/null || ip netns del "$ns" 2>/dev/null || true
+done
 WORK=$(mktemp -d "$CACHE/run.XXXXXX")
 trap 'cleanup; rm -rf --one-file-system "$WORK"' EXIT
 LOGS=$CACHE/logs
