@@ -48,18 +48,28 @@ AWS_TEST_ENV=(AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIAVERIFYVERIFY AWS_SECRET
 
 started=$SECONDS
 failures=0
-pass() { printf 'PASS %s\n' "$*"; }
+passes=0
+pass() { printf 'PASS %s\n' "$*"; passes=$((passes + 1)); }
 fail() { printf 'FAIL %s\n' "$*"; failures=$((failures + 1)); }
 section() { printf '\n== %s  [%ds]\n' "$*" $((SECONDS - started)); }
 # Runs a helper check; its exit code is its number of failures.
-helper_checks() { local n=0; "${HELPER[@]}" "$@" || n=$?; failures=$((failures + n)); }
+helper_checks() {
+  local n=0 out
+  out=$("${HELPER[@]}" "$@") || n=$?
+  [[ -z "$out" ]] || printf '%s\n' "$out"
+  passes=$((passes + $(grep -c '^PASS' <<<"$out" || true)))
+  failures=$((failures + n))
+}
 finish() {
   section "done"
   if ((failures)); then
     printf 'verify.sh: %d check(s) FAILED in %ds\n' "$failures" $((SECONDS - started))
-    exit 1
+  else
+    printf 'verify.sh: all checks passed in %ds\n' $((SECONDS - started))
   fi
-  printf 'verify.sh: all checks passed in %ds\n' $((SECONDS - started))
+  printf 'docker-verify: %d passed, %d failed\n' "$passes" "$failures"
+  ((failures == 0)) || exit 1
+  exit 0
 }
 abort() { fail "$*"; finish; }
 
@@ -139,6 +149,7 @@ helper_checks claims "$DOCKERFILE" "$TASKDEF" "$UNIT"
 taskdef_vars=$("${HELPER[@]}" taskdef "$TASKDEF" 2>"$WORK/taskdef.out") || true
 cat "$WORK/taskdef.out"
 failures=$((failures + $(grep -c '^FAIL' "$WORK/taskdef.out" || true)))
+passes=$((passes + $(grep -c '^PASS' "$WORK/taskdef.out" || true)))
 [[ -n "$taskdef_vars" ]] || abort "task definition: unreadable"
 eval "$taskdef_vars"
 unit_vars=$("${HELPER[@]}" unit "$UNIT")
