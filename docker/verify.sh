@@ -89,7 +89,7 @@ cleanup() {
   for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
     umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}" 2>/dev/null || true
   done
-  [[ -n "$NETNS" ]] && ip netns del "$NETNS" 2>/dev/null || true
+  if [[ -n "$NETNS" ]]; then ip netns del "$NETNS" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 mount_tracked() { mount "$@"; MOUNTS+=("${*: -1}"); }
@@ -129,7 +129,6 @@ done
 "${HELPER[@]}" plan "$DOCKERFILE" "$WORK/plan" || abort "dockerfile: verify.sh cannot replay it (see above)"
 # shellcheck source=/dev/null
 source "$WORK/plan/image.sh"
-# shellcheck source=/dev/null
 BUILD_FROM=$(sed -n 's/^BUILD_FROM=//p' "$WORK/plan/build.sh")
 build_tag=${BUILD_FROM#*:}               # 6.3-bookworm
 want_swift=${build_tag%%-*}              # 6.3
@@ -393,11 +392,23 @@ start_service() {
   SERVICE_PID=$!
   PIDS+=("$SERVICE_PID")
 }
+# Ends the service this run started (by its pid), waits for it and forgets the pid.
+forget_service() {
+  local pid=$1 kept=() p
+  for p in "${PIDS[@]+"${PIDS[@]}"}"; do [[ "$p" == "$pid" ]] || kept+=("$p"); done
+  PIDS=("${kept[@]+"${kept[@]}"}")
+}
+kill_service() {
+  kill -KILL "$SERVICE_PID" 2>/dev/null || true
+  wait "$SERVICE_PID" 2>/dev/null || true
+  forget_service "$SERVICE_PID"
+}
 http_code() { "${IN_NS[@]}" curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
 wait_healthy() {  # wait_healthy PORT LOG NAME
   local port=$1 log=$2 name=$3 i code=""
   for ((i = 0; i < 150; i++)); do
-    if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
+    if ! kill -0 "$SERVICE_PID" 2>/dev/null || [[ "$(ps -o stat= -p "$SERVICE_PID" 2>/dev/null)" == Z* ]]; then
+      kill_service
       tail -20 "$log"
       fail "$name: the service exited during startup (log: $log)"
       return 1
@@ -409,6 +420,7 @@ wait_healthy() {  # wait_healthy PORT LOG NAME
   if [[ "$code" == 200 ]]; then
     pass "$name: GET /healthz from outside answers 200 on port $port (after $((i * 2 / 10)) s)"
   else
+    kill_service
     tail -20 "$log"
     fail "$name: GET /healthz answered '${code}' (log: $log)"
     return 1
@@ -432,7 +444,7 @@ post_delivery() {  # post_delivery PORT NAME
 stop_service() {  # stop_service SIGNAL DEADLINE_SECONDS NAME
   local signal=$1 deadline=$2 name=$3 t0 rc=0
   t0=$(date +%s.%N)
-  kill -s "${signal#SIG}" "$SERVICE_PID"
+  kill -s "${signal#SIG}" "$SERVICE_PID" 2>/dev/null || true
   local end=$((SECONDS + deadline + 1))
   while kill -0 "$SERVICE_PID" 2>/dev/null && ((SECONDS < end)); do
     # A zombie (exited, not yet waited for) counts as stopped.
@@ -440,12 +452,12 @@ stop_service() {  # stop_service SIGNAL DEADLINE_SECONDS NAME
     sleep 0.1
   done
   if kill -0 "$SERVICE_PID" 2>/dev/null && [[ "$(ps -o stat= -p "$SERVICE_PID" 2>/dev/null)" != Z* ]]; then
-    kill -KILL "$SERVICE_PID" 2>/dev/null || true
-    wait "$SERVICE_PID" 2>/dev/null || true
+    kill_service
     fail "$name: still running ${deadline} s after $signal (killed)"
     return 0
   fi
   wait "$SERVICE_PID" || rc=$?
+  forget_service "$SERVICE_PID"
   local took
   took=$(python3 -c "import time; print(f'{time.time() - $t0:.1f}')")
   if ((rc == 0)); then
@@ -457,7 +469,7 @@ stop_service() {  # stop_service SIGNAL DEADLINE_SECONDS NAME
 alive_after_hup() {  # alive_after_hup PORT LOG NAME COMMAND...
   local port=$1 log=$2 name=$3 i before; shift 3
   before=$(grep -c '"rules reloaded"' "$log" || true)
-  "$@"
+  "$@" || true
   for ((i = 0; i < 50; i++)); do
     (($(grep -c '"rules reloaded"' "$log" || true) > before)) && break
     sleep 0.1
@@ -577,7 +589,7 @@ unset INTO
 mkdir -p "$VM/etc/firebreak"
 cp "$REPO/config/firebreak.yaml" "$VM/etc/firebreak/firebreak.yaml"
 printf 'FIREBREAK_ACCESS_KEY=%s\nFIREBREAK_LISTEN=0.0.0.0:%s\n' "$KEY" "${TD_PORTS[0]}" >"$VM$UNIT_ENV_FILE"
-chmod 0640 "$VM$UNIT_ENV_FILE"
+chmod 0600 "$VM$UNIT_ENV_FILE"
 cp "$UNIT" "$VM/etc/systemd/system/firebreak.service"
 if command -v systemd-analyze >/dev/null 2>&1; then
   if out=$(systemd-analyze verify --root="$VM" /etc/systemd/system/firebreak.service 2>&1) && [[ -z "$out" ]]; then
@@ -608,7 +620,8 @@ mount_tracked --bind "$state" "$ROOT$UNIT_STATE_DIR"    # StateDirectory= / Read
 mount_tracked --bind "$private_tmp" "$ROOT/tmp"         # PrivateTmp=
 mount_tracked -t proc proc "$ROOT/proc"
 eval "$("${HELPER[@]}" envfile "$VM$UNIT_ENV_FILE")"
-vm_env=(PATH="$DEFAULT_PATH" HOME="$UNIT_STATE_DIR" LANG=C.UTF-8 "${ENVFILE[@]}" "${UNIT_ENV[@]}" "${AWS_TEST_ENV[@]}")
+# EnvironmentFile= overrides Environment= (systemd.exec); with env(1) the later assignment wins.
+vm_env=(PATH="$DEFAULT_PATH" HOME="$UNIT_STATE_DIR" LANG=C.UTF-8 "${UNIT_ENV[@]}" "${ENVFILE[@]}" "${AWS_TEST_ENV[@]}")
 PORT_FROM=${TD_PORTS[0]}
 PORT_MAP=""
 ((${#IN_NS[@]})) || { PORT_MAP=$(free_port); vm_env+=(FIREBREAK_LISTEN="127.0.0.1:$PORT_MAP"); }
