@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEV_ACCESS_KEY ?= firebreak-dev-key
 
-.PHONY: run test build bench embed-config deps test-deps
+.PHONY: run test build bench embed-config deps test-deps verify-docker
 
 deps:
 	@scripts/install-deps.sh
@@ -17,10 +17,18 @@ build: deps
 run: build
 	FIREBREAK_ACCESS_KEY=$${FIREBREAK_ACCESS_KEY:-$(DEV_ACCESS_KEY)} .build/release/firebreak serve
 
-# Installs what the tests need and runs every test; the exit code is swift test's.
+# Installs what the tests need and runs every test, then docker/verify.sh; the exit code is non-zero
+# when either fails. `make test VERIFY_DOCKER=0` leaves the container checks out (CI runs them).
+VERIFY_DOCKER ?= 1
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@if [ "$(VERIFY_DOCKER)" = 1 ]; then bash docker/verify.sh; else echo "docker/verify.sh skipped (VERIFY_DOCKER=0)"; fi
+
+# Proves docker/ (Dockerfile, ECS task definition, systemd unit) without a container engine: builds the
+# image's binary as the Dockerfile does, assembles its file system in a debootstrap'd Debian root, runs it.
+verify-docker: test-deps
+	bash docker/verify.sh
 
 # Release-built benchmarks; figures go to Benchmarks/results.json.
 bench: deps

@@ -2,12 +2,13 @@
 # Installs what Firebreak needs on Debian, only what is missing.
 #   scripts/install-deps.sh          build and run: system libraries
 #   scripts/install-deps.sh --test   also what the tests need (curl, openssl for TLS test certificates, moto for AWS
-#                                    tests, cfn-lint for the deployment stack)
+#                                    tests, cfn-lint for the deployment stack, and for docker/verify.sh:
+#                                    debootstrap, iproute2, procps, binutils, systemd)
 set -euo pipefail
 
 packages=(pkg-config zlib1g-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(curl openssl python3 python3-pip)
+  packages+=(curl openssl python3 python3-pip debootstrap iproute2 procps binutils systemd)
 fi
 
 missing=()
