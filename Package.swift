@@ -50,19 +50,26 @@ let package = Package(
 
         // Release-built throughput benchmark (see README, "Benchmarks").
         .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS",
-                                                                  "FirebreakTemplates", "CZlib"],
+                                                                  "FirebreakTemplates", "CZlib", "FirebreakTestSupport"],
                           path: "Benchmarks/DecodeBenchmark"),
+
+        // Test support, in no product: `MotoServer` (a moto_server child) and its VPC/subnet/instance fixture,
+        // without Testing so that the benchmark can use it; the `.motoServer` suite trait on top.
+        .target(name: "FirebreakTestSupport", dependencies: ["FirebreakAWS"], path: "Tests/FirebreakTestSupport"),
+        .target(name: "FirebreakTestTraits", dependencies: ["FirebreakTestSupport"], path: "Tests/FirebreakTestTraits"),
 
         .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP", "COpenSSL"]),
         .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "CZlib"]),
         .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs",
                                                                      .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "FirebreakAWSTests", dependencies: ["FirebreakAWS", "FirebreakHTTP"]),
+        .testTarget(name: "FirebreakAWSTests", dependencies: ["FirebreakAWS", "FirebreakHTTP",
+                                                               "FirebreakTestSupport", "FirebreakTestTraits"]),
         .testTarget(name: "FirebreakResponseTests", dependencies: ["FirebreakResponse", "FirebreakDetection", "FirebreakLogs",
-                                                                    "FirebreakAWS"]),
+                                                                    "FirebreakAWS", "FirebreakTestSupport", "FirebreakTestTraits"]),
         .testTarget(name: "FirebreakTemplatesTests", dependencies: ["FirebreakTemplates",
                                                                      .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP", "FirebreakDetection"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs", "FirebreakAWS"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs", "FirebreakAWS",
+                                                              "FirebreakTestSupport", "FirebreakTestTraits"]),
     ]
 )

@@ -1,4 +1,5 @@
 import FirebreakAWS
+import FirebreakTestSupport
 import Foundation
 
 /// The AWS client: SigV4 signing throughput next to hashing the same body, and the latency of an SNS
@@ -32,7 +33,7 @@ enum AWSBenchmark {
             DecodeBenchmark.time { for _ in 0..<count { _ = SHA256.hash(request.body) } }
         })
 
-        guard let moto = try? BenchMoto.start() else {
+        guard let moto = try? MotoServer.start(timeout: .seconds(15)) else {
             FileHandle.standardError.write(Data("moto_server is not available: AWS latency figures left out\n".utf8))
             return Figures(signaturesPerSecond: Double(count) / signTime, hashesPerSecond: Double(count) / hashTime,
                            publishWarmMillis: 0, publishColdMillis: 0, describeWarmMillis: 0, describeColdMillis: 0)
@@ -41,7 +42,7 @@ enum AWSBenchmark {
         let warm = CurlTransport()
         let provider = StaticCredentialProvider(credentials)
         func client(_ name: String, _ transport: any AWSTransport) -> AWSClient {
-            AWSClient(endpoint: moto.url, region: "us-east-1", signingName: name, credentials: provider, transport: transport)
+            AWSClient(endpoint: moto.endpoint, region: "us-east-1", signingName: name, credentials: provider, transport: transport)
         }
         var create = QueryRequest(action: "CreateTopic", version: "2010-03-31")
         create.add("Name", "firebreak-bench")
@@ -67,58 +68,5 @@ enum AWSBenchmark {
         return Figures(signaturesPerSecond: Double(count) / signTime, hashesPerSecond: Double(count) / hashTime,
                        publishWarmMillis: try latency(publish, cold: false), publishColdMillis: try latency(publish, cold: true),
                        describeWarmMillis: try latency(describe, cold: false), describeColdMillis: try latency(describe, cold: true))
-    }
-}
-
-/// A `moto_server` child on a free loopback port, stopped by process id.
-final class BenchMoto {
-    let process: Process
-    let url: URL
-
-    private init(process: Process, url: URL) {
-        self.process = process
-        self.url = url
-    }
-
-    static func start() throws -> BenchMoto {
-        let port = freePort()
-        let process = Process()
-        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/moto_server" }
-        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw CocoaError(.fileNoSuchFile)
-        }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let moto = BenchMoto(process: process, url: URL(string: "http://127.0.0.1:\(port)/")!)
-        let transport = CurlTransport()
-        for _ in 0..<150 {
-            let probe = AWSHTTPRequest(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/moto-api/data.json")!)
-            if let response = try? transport.send(probe, timeouts: AWSTimeouts(connect: .seconds(1), total: .seconds(2))),
-               response.status == 200 { return moto }
-            usleep(100_000)
-        }
-        moto.stop()
-        throw CocoaError(.fileReadUnknown)
-    }
-
-    func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    private static func freePort() -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return UInt16(bigEndian: addr.sin_port)
     }
 }

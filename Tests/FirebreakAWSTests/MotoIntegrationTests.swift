@@ -1,3 +1,5 @@
+import FirebreakTestSupport
+import FirebreakTestTraits
 import Foundation
 import Testing
 @testable import FirebreakAWS

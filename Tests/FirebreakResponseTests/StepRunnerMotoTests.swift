@@ -1,46 +1,28 @@
 import FirebreakAWS
+import FirebreakTestSupport
+import FirebreakTestTraits
 import Foundation
 import Testing
 @testable import FirebreakResponse
 
 /// The step runner and the resolver against a real moto_server: every test resets moto and builds a VPC, a
 /// subnet and a honeypot instance with a root and two data volumes.
-@Suite(.serialized, .responseMoto)
+@Suite(.serialized, .motoServer)
 struct StepRunnerMotoTests {
-    let moto: ResponseMoto
+    let moto: MotoServer
     let vpcId: String
     let instanceId: String
     let interfaceId: String
 
     init() throws {
-        moto = try #require(ResponseMoto.current, "the suite runs with .responseMoto")
+        moto = try #require(MotoServer.current, "the suite runs with .motoServer")
         try moto.reset()
-        let ec2 = moto.ec2
-        var createVpc = EC2Client.request("CreateVpc")
-        createVpc.add("CidrBlock", "10.20.0.0/16")
-        vpcId = try #require(ec2.call(createVpc).string("vpc", "vpcId"))
-        var createSubnet = EC2Client.request("CreateSubnet")
-        createSubnet.add("VpcId", vpcId)
-        createSubnet.add("CidrBlock", "10.20.1.0/24")
-        let subnetId = try #require(ec2.call(createSubnet).string("subnet", "subnetId"))
-        let imageId = try #require(ec2.call(EC2Client.request("DescribeImages")).items("imagesSet").first?.string("imageId"))
-        var run = EC2Client.request("RunInstances")
-        run.add("ImageId", imageId)
-        run.add("MinCount", 1)
-        run.add("MaxCount", 1)
-        run.add("InstanceType", "t3.micro")
-        run.add("SubnetId", subnetId)
-        for (index, (device, size)) in [("/dev/sda1", 8), ("/dev/sdf", 2), ("/dev/sdg", 3)].enumerated() {
-            run.add("BlockDeviceMapping.\(index + 1).DeviceName", device)
-            run.add("BlockDeviceMapping.\(index + 1).Ebs.VolumeSize", size)
-            run.add("BlockDeviceMapping.\(index + 1).Ebs.DeleteOnTermination", true)
-        }
-        run.add("TagSpecification.1.ResourceType", "instance")
-        run.add("TagSpecification.1.Tag.1.Key", "Honeypot")
-        run.add("TagSpecification.1.Tag.1.Value", "true")
-        let instance = try #require(ec2.call(run).items("instancesSet").first)
-        instanceId = try #require(instance.string("instanceId"))
-        interfaceId = try #require(instance.items("networkInterfaceSet").first?.string("networkInterfaceId"))
+        let network = try moto.createNetwork(vpcCidr: "10.20.0.0/16", subnetCidr: "10.20.1.0/24")
+        vpcId = network.vpcId
+        let instance = try moto.launchInstance(in: network, volumes: [("/dev/sda1", 8), ("/dev/sdf", 2), ("/dev/sdg", 3)],
+                                               deleteOnTermination: true, tags: [("Honeypot", "true")])
+        instanceId = instance.instanceId
+        interfaceId = instance.interfaceId
     }
 
     // MARK: Helpers

@@ -1,5 +1,7 @@
 import FirebreakAWS
 import FirebreakLogs
+import FirebreakTestSupport
+import FirebreakTestTraits
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -8,57 +10,32 @@ import Glibc
 
 /// The whole loop against moto: a Firehose delivery holding a honeypot's REJECTed outbound flow becomes a
 /// finding, snapshots of every volume, a terminated instance and one SNS alert; redelivery changes nothing.
-@Suite(.serialized, .e2eMoto)
+@Suite(.serialized, .motoServer)
 struct ResponseEndToEndTests {
-    let moto: E2EMoto
+    let moto: MotoServer
     let instanceId: String
     let interfaceId: String
     let privateIP: String
     let topicArn: String
 
-    let subnetId: String
-    let imageId: String
+    let network: MotoNetwork
 
     init() throws {
-        moto = try #require(E2EMoto.current, "the suite runs with .e2eMoto")
+        moto = try #require(MotoServer.current, "the suite runs with .motoServer")
         try moto.reset()
-        let ec2 = moto.ec2
-        var createVpc = EC2Client.request("CreateVpc")
-        createVpc.add("CidrBlock", "10.0.0.0/16")
-        let vpcId = try #require(ec2.call(createVpc).string("vpc", "vpcId"))
-        var createSubnet = EC2Client.request("CreateSubnet")
-        createSubnet.add("VpcId", vpcId)
-        createSubnet.add("CidrBlock", "10.0.1.0/24")
-        subnetId = try #require(ec2.call(createSubnet).string("subnet", "subnetId"))
-        imageId = try #require(ec2.call(EC2Client.request("DescribeImages")).items("imagesSet").first?.string("imageId"))
-        (instanceId, interfaceId, privateIP) = try Self.launch(moto, subnetId: subnetId, imageId: imageId)
+        network = try moto.createNetwork(vpcCidr: "10.0.0.0/16", subnetCidr: "10.0.1.0/24")
+        (instanceId, interfaceId, privateIP) = try Self.launch(moto, in: network)
         var topic = SNSClient.request("CreateTopic")
         topic.add("Name", "firebreak-alerts")
         topicArn = try #require(moto.sns.call(topic).string("CreateTopicResult", "TopicArn"))
     }
 
     /// A honeypot (tag `Honeypot=true`, plus `extraTags`) with a root and a data volume.
-    static func launch(_ moto: E2EMoto, subnetId: String, imageId: String,
+    static func launch(_ moto: MotoServer, in network: MotoNetwork,
                        extraTags: [(String, String)] = []) throws -> (String, String, String) {
-        var run = EC2Client.request("RunInstances")
-        run.add("ImageId", imageId)
-        run.add("MinCount", 1)
-        run.add("MaxCount", 1)
-        run.add("InstanceType", "t3.micro")
-        run.add("SubnetId", subnetId)
-        for (index, (device, size)) in [("/dev/sda1", 8), ("/dev/sdf", 2)].enumerated() {
-            run.add("BlockDeviceMapping.\(index + 1).DeviceName", device)
-            run.add("BlockDeviceMapping.\(index + 1).Ebs.VolumeSize", size)
-        }
-        run.add("TagSpecification.1.ResourceType", "instance")
-        for (index, (key, value)) in ([("Honeypot", "true")] + extraTags).enumerated() {
-            run.add("TagSpecification.1.Tag.\(index + 1).Key", key)
-            run.add("TagSpecification.1.Tag.\(index + 1).Value", value)
-        }
-        let instance = try #require(moto.ec2.call(run).items("instancesSet").first)
-        return (try #require(instance.string("instanceId")),
-                try #require(instance.items("networkInterfaceSet").first?.string("networkInterfaceId")),
-                try #require(instance.string("privateIpAddress")))
+        let instance = try moto.launchInstance(in: network, volumes: [("/dev/sda1", 8), ("/dev/sdf", 2)],
+                                               tags: [("Honeypot", "true")] + extraTags)
+        return (instance.instanceId, instance.interfaceId, instance.privateIP)
     }
 
     func service(mode: String, store: String? = nil) throws -> ServiceProcess {
@@ -243,7 +220,7 @@ struct ResponseEndToEndTests {
     }
 
     @Test func protectedInstanceIsUntouched() throws {
-        let (protectedId, eni, ip) = try Self.launch(moto, subnetId: subnetId, imageId: imageId,
+        let (protectedId, eni, ip) = try Self.launch(moto, in: network,
                                                      extraTags: [("firebreak:protected", "true")])
         let service = try service(mode: "enforce")
         FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "prot-1",
@@ -259,7 +236,7 @@ struct ResponseEndToEndTests {
         var hosts: [(eni: String, ip: String)] = [(interfaceId, privateIP)]
         var ids = [instanceId]
         for _ in 0..<5 {
-            let (id, eni, ip) = try Self.launch(moto, subnetId: subnetId, imageId: imageId)
+            let (id, eni, ip) = try Self.launch(moto, in: network)
             ids.append(id)
             hosts.append((eni, ip))
         }

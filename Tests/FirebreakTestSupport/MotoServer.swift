@@ -1,39 +1,45 @@
+import FirebreakAWS
 import Foundation
 import Synchronization
-import Testing
-@testable import FirebreakAWS
 
-/// A `moto_server` child process on 127.0.0.1 for integration tests, with helpers for its `/moto-api`.
+/// A `moto_server` child process on 127.0.0.1 for tests and the benchmark, with helpers for its `/moto-api`.
 ///
-/// Started from `moto_server` on PATH, else `python3 -m moto.server`; stopped by process id with SIGKILL
-/// (SIGTERM is blocked in threads Swift Testing spawns children from, swift-corelibs-foundation#4772).
-/// When moto is not installed, `start()` throws, failing the suite with the command that installs it.
-final class MotoServer: Sendable {
+/// Started from `moto_server` on PATH, else `python3 -m moto.server`, on a free loopback port; its output goes
+/// to a temporary log whose tail is in the error when it does not start. Stopped by process id with SIGKILL
+/// (SIGTERM is blocked in threads Swift Testing spawns children from, swift-corelibs-foundation#4772), in
+/// `stop()` or at the latest in `deinit`. Signature and IAM checking are off until `authenticate` turns them on.
+/// When moto is not installed, `start()` throws `Unavailable` with the command that installs it.
+///
+/// This module does not import Testing (the benchmark uses it); the suite trait is in `FirebreakTestTraits`.
+public final class MotoServer: Sendable {
     /// The server of the enclosing `.motoServer` suite.
-    @TaskLocal static var current: MotoServer?
+    @TaskLocal public static var current: MotoServer?
 
-    let port: UInt16
-    let endpoint: URL
-    let region = "us-east-1"
+    public let port: UInt16
+    public let endpoint: URL
+    public let region = "us-east-1"
+    /// Every client of `client(signingName:credentials:)` goes through it; `raw` does not.
+    public let transport = CountingTransport(CurlTransport())
     private let process: Mutex<Process?>
     private let pid: Int32
-    private let transport = CurlTransport()
+    private let log: URL
 
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    private init(process: Process, port: UInt16) {
+    private init(process: Process, port: UInt16, log: URL) {
         self.port = port
         endpoint = URL(string: "http://127.0.0.1:\(port)/")!
         pid = process.processIdentifier
         self.process = Mutex(process)
+        self.log = log
     }
 
     deinit { stop() }
 
     /// Starts moto on a free loopback port and waits until it answers (at most `timeout`).
-    static func start(timeout: Duration = .seconds(30)) throws -> MotoServer {
+    public static func start(timeout: Duration = .seconds(30)) throws -> MotoServer {
         let install = "run `scripts/install-deps.sh --test` (CI does) to install moto[server] 5.2.1"
         let (executable, prefixArguments): (URL, [String])
         if let motoServer = findOnPath("moto_server") {
@@ -43,7 +49,7 @@ final class MotoServer: Sendable {
         } else {
             throw Unavailable(description: "moto_server is not on PATH and there is no python3: \(install)")
         }
-        let port = closedLoopbackPort()
+        let port = freeLoopbackPort()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port)-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
@@ -54,84 +60,98 @@ final class MotoServer: Sendable {
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let server = MotoServer(process: process, port: port)
+        let server = MotoServer(process: process, port: port, log: log)
+        func logTail() -> String { String(((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(2000)) }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if !process.isRunning {
-                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                let text = logTail()
+                try? FileManager.default.removeItem(at: log)
                 throw Unavailable(description: "moto did not start (\(executable.path) exited with "
-                                  + "\(process.terminationStatus)): \(install)\n\(text.suffix(2000))")
+                                  + "\(process.terminationStatus)): \(install)\n\(text)")
             }
             if let response = try? server.raw("GET", "/moto-api/reset-auth"), response.status > 0 { return server }
             Thread.sleep(forTimeInterval: 0.1)
         }
+        let text = logTail()
         server.stop()
-        throw Unavailable(description: "moto did not answer on 127.0.0.1:\(port) within \(timeout): \(install)")
+        throw Unavailable(description: "moto did not answer on 127.0.0.1:\(port) within \(timeout): \(install)\n\(text)")
     }
 
-    /// Kills the child (SIGKILL) and reaps it; idempotent.
-    func stop() {
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) moto: an outage that keeps its state.
+    public func freeze(_ frozen: Bool) { kill(pid, frozen ? SIGSTOP : SIGCONT) }
+
+    /// Kills the child (SIGKILL, by process id) and reaps it, then removes its log; idempotent.
+    public func stop() {
         guard let process = process.withLock({ value -> Process? in
             defer { value = nil }
             return value
         }) else { return }
         if process.isRunning { kill(pid, SIGKILL) }
         process.waitUntilExit()
+        try? FileManager.default.removeItem(at: log)
     }
 
     // MARK: /moto-api
 
-    /// An unsigned request to moto itself.
+    /// An unsigned request to moto itself (not counted by `transport`).
     @discardableResult
-    func raw(_ method: String, _ path: String, body: String = "", contentType: String? = nil) throws -> AWSHTTPResponse {
+    public func raw(_ method: String, _ path: String, body: String = "", contentType: String? = nil) throws -> AWSHTTPResponse {
         var headers: [(name: String, value: String)] = []
         if let contentType { headers.append(("Content-Type", contentType)) }
         let request = AWSHTTPRequest(method: method, url: URL(string: "http://127.0.0.1:\(port)\(path)")!,
                                      headers: headers, body: Array(body.utf8))
-        return try transport.send(request, timeouts: AWSTimeouts(connect: .seconds(1), total: .seconds(10)))
+        return try transport.inner.send(request, timeouts: AWSTimeouts(connect: .seconds(1), total: .seconds(10)))
     }
 
     /// Clears every backend (`POST /moto-api/reset`).
-    func reset() throws {
+    public func reset() throws {
         try expectOK(raw("POST", "/moto-api/reset"), "reset")
     }
 
     /// Signature and IAM checking: on after `count` more unauthenticated calls (`"0"`: now), off with `"inf"`.
-    func authenticate(afterUnauthenticatedCalls count: String) throws {
+    public func authenticate(afterUnauthenticatedCalls count: String) throws {
         try expectOK(raw("POST", "/moto-api/reset-auth", body: count, contentType: "text/plain"), "reset-auth")
     }
 
     /// Everything moto holds (`GET /moto-api/data.json`).
-    func data() throws -> [String: Any] {
+    public func data() throws -> [String: Any] {
         let response = try raw("GET", "/moto-api/data.json")
         try expectOK(response, "data.json")
         return try (JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
     }
 
     /// SNS `sent_notifications` of a topic: `[messageId, message, subject, {name: {Type, Value}}, groupId]` each.
-    func sentNotifications(topicArn: String) throws -> [[Any]] {
+    public func sentNotifications(topicArn: String) throws -> [[Any]] {
         let topics = (try data()["sns"] as? [String: Any])?["Topic"] as? [[String: Any]] ?? []
         let topic = topics.first { $0["arn"] as? String == topicArn }
         return topic?["sent_notifications"] as? [[Any]] ?? []
     }
 
     /// An S3 bucket, created while authentication is off (moto routes unsigned requests to S3).
-    func createBucket(_ name: String) throws {
+    public func createBucket(_ name: String) throws {
         try expectOK(raw("PUT", "/\(name)"), "create bucket")
     }
 
     // MARK: Clients
 
-    /// An AWS client for a service of this moto, with quick retries.
-    func client(signingName: String, credentials: AWSCredentials) -> AWSClient {
+    /// Keys for moto while signature checking is off.
+    public static let testCredentials = AWSCredentials(accessKeyID: "AKIDTEST", secretAccessKey: "test")
+
+    /// An AWS client for a service of this moto, through `transport`, with quick retries.
+    public func client(signingName: String, credentials: AWSCredentials = MotoServer.testCredentials) -> AWSClient {
         AWSClient(endpoint: endpoint, region: region, signingName: signingName,
-                  credentials: StaticCredentials(credentials), transport: transport,
+                  credentials: StaticCredentialProvider(credentials), transport: transport,
                   retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10), deadline: .seconds(20)))
     }
 
+    public var ec2: EC2Client { EC2Client(client: client(signingName: "ec2")) }
+    public var sns: SNSClient { SNSClient(client: client(signingName: "sns")) }
+    public var cloudTrail: CloudTrailClient { CloudTrailClient(client: client(signingName: "cloudtrail")) }
+
     /// Creates an IAM user in moto with an access key and an inline allow-everything policy, through IAM
     /// Query calls (`Version=2010-05-08`, signing name `iam`). Call while authentication is off.
-    func createAdminUser(_ name: String) throws -> AWSCredentials {
+    public func createAdminUser(_ name: String) throws -> AWSCredentials {
         let iam = client(signingName: "iam", credentials: AWSCredentials(accessKeyID: "AKIDBOOTSTRAP",
                                                                          secretAccessKey: "bootstrap"))
         func request(_ action: String) -> QueryRequest {
@@ -152,6 +172,8 @@ final class MotoServer: Sendable {
         return AWSCredentials(accessKeyID: id, secretAccessKey: secret)
     }
 
+    // MARK: Private
+
     private func expectOK(_ response: AWSHTTPResponse, _ what: String) throws {
         guard (200..<300).contains(response.status) else {
             throw Unavailable(description: "moto \(what) answered HTTP \(response.status): "
@@ -167,19 +189,22 @@ final class MotoServer: Sendable {
         }
         return nil
     }
-}
 
-/// Runs a suite with one moto server, available as `MotoServer.current`, stopped when the suite ends.
-struct MotoServerTrait: SuiteTrait, TestScoping {
-    func provideScope(for test: Test, testCase: Test.Case?,
-                      performing function: @Sendable () async throws -> Void) async throws {
-        let moto = try MotoServer.start()
-        defer { moto.stop() }
-        try await MotoServer.$current.withValue(moto) { try await function() }
+    /// A port the kernel just handed out and released.
+    private static func freeLoopbackPort() -> UInt16 {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
+        }
+        return UInt16(bigEndian: address.sin_port)
     }
-}
-
-extension Trait where Self == MotoServerTrait {
-    /// One moto server for the whole suite.
-    static var motoServer: Self { MotoServerTrait() }
 }
