@@ -92,20 +92,22 @@ public struct RuleSet: Sendable {
 
     /// Evaluates one event; appends the findings it produces.
     public func evaluate(_ event: DetectionEvent, into findings: inout [Finding]) {
-        // One batch call per event: the event is unwrapped once for every rule of its log source.
-        let matched: [Int]
+        // One batch call per event: the event is unwrapped once for every rule of its log source,
+        // and each match is handled as it is found (no index arrays per event).
         switch event.kind {
-        case .vpcFlow: matched = CompiledRule.matchingIndices(flowCompiled, event).map { flowRules[$0] }
-        case .cloudTrail: matched = CompiledRule.matchingIndices(cloudTrailCompiled, event).map { cloudTrailRules[$0] }
-        default: matched = CompiledRule.matchingIndices(otherCompiled, event).map { otherRules[$0] }
+        case .vpcFlow: CompiledRule.forEachMatch(flowCompiled, event) { handle(flowRules[$0], event, &findings) }
+        case .cloudTrail: CompiledRule.forEachMatch(cloudTrailCompiled, event) { handle(cloudTrailRules[$0], event, &findings) }
+        default: CompiledRule.forEachMatch(otherCompiled, event) { handle(otherRules[$0], event, &findings) }
         }
-        for index in matched {
-            if !silent[index] || reportsConsumedMatches { findings.append(Finding(rule: rules[index], event: event)) }
-            if correlated[index], let engine = correlationEngine {
-                let rule = rules[index].rule
-                for hit in engine.observe(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
-                    findings.append(finding(hit, event))
-                }
+    }
+
+    /// The findings of rule `index` matching `event`: its own (unless silent) and any correlation it completes.
+    private func handle(_ index: Int, _ event: DetectionEvent, _ findings: inout [Finding]) {
+        if !silent[index] || reportsConsumedMatches { findings.append(Finding(rule: rules[index], event: event)) }
+        if correlated[index], let engine = correlationEngine {
+            let rule = rules[index].rule
+            for hit in engine.observe(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
+                findings.append(finding(hit, event))
             }
         }
     }
