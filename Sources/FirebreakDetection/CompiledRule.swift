@@ -99,6 +99,11 @@ extension CompiledRule {
             guardRefs = equalityGuards.map { Unmanaged.passUnretained($0) }
         }
 
+        /// The equality guard on the top-level field `key`, if the rule has one.
+        func equalityGuard(on key: String) -> EqualityGuard? {
+            equalityGuards.first { $0.key == key }
+        }
+
         func matches(_ event: borrowing DetectionEvent) -> Bool {
             switch event.decoded.event {
             case .cloudTrail(let record): return matches(json: record.record, event)

@@ -19,6 +19,8 @@ public struct RuleSet: Sendable {
     private let flowCompiled: [CompiledRule]
     private let cloudTrailCompiled: [CompiledRule]
     private let otherCompiled: [CompiledRule]
+    /// CloudTrail rules by the `eventName` values their guards accept.
+    private let cloudTrailDispatch: GuardDispatch?
     /// Rules whose matches feed a correlation.
     private let correlated: [Bool]
     /// Rules whose own matches are not reported (`generate: false` correlations consume them).
@@ -81,6 +83,7 @@ public struct RuleSet: Sendable {
         flowCompiled = flow.map { compiled[$0] }
         cloudTrailCompiled = trail.map { compiled[$0] }
         otherCompiled = other.map { compiled[$0] }
+        cloudTrailDispatch = GuardDispatch(rules: cloudTrailCompiled, key: "eventName")
     }
 
     /// An empty set (no rules), e.g. before the first load.
@@ -96,7 +99,20 @@ public struct RuleSet: Sendable {
         // and each match is handled as it is found (no index arrays per event).
         switch event.kind {
         case .vpcFlow: CompiledRule.forEachMatch(flowCompiled, event) { handle(flowRules[$0], event, &findings) }
-        case .cloudTrail: CompiledRule.forEachMatch(cloudTrailCompiled, event) { handle(cloudTrailRules[$0], event, &findings) }
+        case .cloudTrail:
+            // Only the rules whose `eventName` guard admits the event (and those without one), when that decides.
+            if let dispatch = cloudTrailDispatch, case .cloudTrail(let record) = event.decoded.event {
+                let root = record.record
+                let rules = cloudTrailCompiled
+                let dispatched = dispatch.withCandidates(root) { positions in
+                    for position in positions
+                    where Unmanaged.passUnretained(rules[position].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
+                        handle(cloudTrailRules[position], event, &findings)
+                    }
+                }
+                if dispatched { return }
+            }
+            CompiledRule.forEachMatch(cloudTrailCompiled, event) { handle(cloudTrailRules[$0], event, &findings) }
         default: CompiledRule.forEachMatch(otherCompiled, event) { handle(otherRules[$0], event, &findings) }
         }
     }
