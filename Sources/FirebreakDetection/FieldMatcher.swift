@@ -128,12 +128,15 @@ final class FieldMatcher: Sendable {
         if depth == components.count {
             switch value {
             case .array(let elements):
-                var i = 0
-                while i < elements.count {
-                    if search(elements[i], depth, probe, &saw) { return true }
-                    i += 1
+                // Elements are read in place (borrowed through the buffer), not copied out of the array.
+                return elements.withUnsafeBufferPointer { buffer in
+                    var i = 0
+                    while i < buffer.count {
+                        if search(buffer[i], depth, probe, &saw) { return true }
+                        i += 1
+                    }
+                    return false
                 }
-                return false
             case .null:
                 return false
             default:
@@ -154,13 +157,15 @@ final class FieldMatcher: Sendable {
             let hint = hints[depth]
             let count = object.keys.count
             if hint < count && Self.same(object.keys[hint], key) {
-                return search(object.values[hint], depth + 1, probe, &saw)
+                return object.values.withUnsafeBufferPointer { search($0[hint], depth + 1, probe, &saw) }
             }
             if count <= 12 {
                 // Small objects: scan (last duplicate wins, as in `JSONObject`).
                 var i = count - 1
                 while i >= 0 {
-                    if Self.same(object.keys[i], key) { return search(object.values[i], depth + 1, probe, &saw) }
+                    if Self.same(object.keys[i], key) {
+                        return object.values.withUnsafeBufferPointer { search($0[i], depth + 1, probe, &saw) }
+                    }
                     i -= 1
                 }
                 return false
@@ -168,12 +173,14 @@ final class FieldMatcher: Sendable {
             guard let next = object[key] else { return false }
             return search(next, depth + 1, probe, &saw)
         case .array(let elements):
-            var i = 0
-            while i < elements.count {
-                if search(elements[i], depth, probe, &saw) { return true }
-                i += 1
+            return elements.withUnsafeBufferPointer { buffer in
+                var i = 0
+                while i < buffer.count {
+                    if search(buffer[i], depth, probe, &saw) { return true }
+                    i += 1
+                }
+                return false
             }
-            return false
         default:
             return false
         }

@@ -37,28 +37,21 @@ final class GuardDispatch: Sendable {
         self.table = table
     }
 
-    /// Calls `body` with the positions of the rules that can match `root`, or returns false (and calls
-    /// nothing) when every rule must be tried.
+    /// The positions of the rules that can match `root`, ascending; nil when every rule must be tried.
     @inline(__always)
-    func withCandidates(_ root: JSONValue, _ body: (UnsafeBufferPointer<Int>) -> Void) -> Bool {
-        guard case .object(let object) = root else { return false }
-        guard let value = EqualityGuard.member(object, key, hint: hint) else {
-            unguarded.withUnsafeBufferPointer(body)   // every guard on the member rejects an absent member
-            return true
-        }
-        guard case .string(let text) = value else { return false }
-        let found: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard ASCII.isASCII(bytes) else { return false }
+    func candidates(_ root: JSONValue) -> [Int]? {
+        guard case .object(let object) = root else { return nil }
+        // Every guard on the member rejects an absent member.
+        guard let value = EqualityGuard.member(object, key, hint: hint) else { return unguarded }
+        guard case .string(let text) = value else { return nil }
+        let found: [Int]?? = text.utf8.withContiguousStorageIfAvailable { bytes -> [Int]? in
+            guard ASCII.isASCII(bytes) else { return nil }
             if let entries = table[Self.hash(bytes, lowercased: true)] {
-                for entry in entries where Self.equalLowercased(bytes, entry.literal) {
-                    entry.positions.withUnsafeBufferPointer(body)
-                    return true
-                }
+                for entry in entries where Self.equalLowercased(bytes, entry.literal) { return entry.positions }
             }
-            unguarded.withUnsafeBufferPointer(body)
-            return true
+            return unguarded
         }
-        return found ?? false
+        return found ?? nil
     }
 
     @inline(__always)

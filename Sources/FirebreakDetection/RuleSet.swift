@@ -95,26 +95,52 @@ public struct RuleSet: Sendable {
 
     /// Evaluates one event; appends the findings it produces.
     public func evaluate(_ event: DetectionEvent, into findings: inout [Finding]) {
-        // One batch call per event: the event is unwrapped once for every rule of its log source,
-        // and each match is handled as it is found (no index arrays per event).
+        // The event is unwrapped once for every rule of its log source, and each match is handled as
+        // it is found. (No closures here: one capturing `self` copied the whole set per event.)
         switch event.kind {
-        case .vpcFlow: CompiledRule.forEachMatch(flowCompiled, event) { handle(flowRules[$0], event, &findings) }
-        case .cloudTrail:
-            // Only the rules whose `eventName` guard admits the event (and those without one), when that decides.
-            if let dispatch = cloudTrailDispatch, case .cloudTrail(let record) = event.decoded.event {
-                let root = record.record
-                let rules = cloudTrailCompiled
-                let dispatched = dispatch.withCandidates(root) { positions in
-                    for position in positions
-                    where Unmanaged.passUnretained(rules[position].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
-                        handle(cloudTrailRules[position], event, &findings)
-                    }
-                }
-                if dispatched { return }
+        case .vpcFlow:
+            guard case .flow(let flow) = event.decoded.event else {
+                return evaluateGeneric(flowCompiled, flowRules, event, &findings)
             }
-            CompiledRule.forEachMatch(cloudTrailCompiled, event) { handle(cloudTrailRules[$0], event, &findings) }
-        default: CompiledRule.forEachMatch(otherCompiled, event) { handle(otherRules[$0], event, &findings) }
+            var i = 0
+            while i < flowCompiled.count {
+                if Unmanaged.passUnretained(flowCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
+                    handle(flowRules[i], event, &findings)
+                }
+                i += 1
+            }
+        case .cloudTrail:
+            guard case .cloudTrail(let record) = event.decoded.event else {
+                return evaluateGeneric(cloudTrailCompiled, cloudTrailRules, event, &findings)
+            }
+            let root = record.record
+            // Only the rules whose `eventName` guard admits the event (and those without one), when that decides.
+            if let dispatch = cloudTrailDispatch, let positions = dispatch.candidates(root) {
+                var k = 0
+                while k < positions.count {
+                    let i = positions[k]
+                    if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
+                        handle(cloudTrailRules[i], event, &findings)
+                    }
+                    k += 1
+                }
+                return
+            }
+            var i = 0
+            while i < cloudTrailCompiled.count {
+                if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
+                    handle(cloudTrailRules[i], event, &findings)
+                }
+                i += 1
+            }
+        default:
+            evaluateGeneric(otherCompiled, otherRules, event, &findings)
         }
+    }
+
+    /// `rules` (positions `indices` in `self.rules`) on an event of any shape.
+    private func evaluateGeneric(_ rules: [CompiledRule], _ indices: [Int], _ event: DetectionEvent, _ findings: inout [Finding]) {
+        for match in CompiledRule.matchingIndices(rules, event) { handle(indices[match], event, &findings) }
     }
 
     /// The findings of rule `index` matching `event`: its own (unless silent) and any correlation it completes.
