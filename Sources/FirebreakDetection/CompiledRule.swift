@@ -36,7 +36,7 @@ public struct CompiledRule: Sendable {
     /// (`matchingIndices` without building the array: nothing is allocated per event).
     @inline(__always)
     static func forEachMatch(_ rules: [CompiledRule], _ event: DetectionEvent, _ body: (Int) -> Void) {
-        switch event.decoded.event {
+        switch event.storage.decoded.event {
         case .cloudTrail(let record): matching(rules, json: record.record, event, body)
         case .json(let value): matching(rules, json: value, event, body)
         case .flow(let flow):
@@ -105,7 +105,7 @@ extension CompiledRule {
         }
 
         func matches(_ event: borrowing DetectionEvent) -> Bool {
-            switch event.decoded.event {
+            switch event.storage.decoded.event {
             case .cloudTrail(let record): return matches(json: record.record, event)
             case .json(let value): return matches(json: value, event)
             case .flow(let flow): return matches(flow: flow, event)

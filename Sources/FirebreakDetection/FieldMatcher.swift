@@ -201,7 +201,7 @@ final class FieldMatcher: Sendable {
     func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
         switch kind {
         case .values:
-            guard let value = flowReader.read(flow, direction: event.flowDirection) else { return orNull }
+            guard let value = flowReader.read(flow, direction: event.storage.flowDirection) else { return orNull }
             var i = 0
             if all {
                 while i < flowTests.count {
@@ -216,7 +216,7 @@ final class FieldMatcher: Sendable {
             }
             return false
         case .exists:
-            return (flowReader.read(flow, direction: event.flowDirection) != nil) == expected
+            return (flowReader.read(flow, direction: event.storage.flowDirection) != nil) == expected
         case .fieldref:
             return matches(generic: event)
         }
@@ -256,7 +256,7 @@ final class FieldMatcher: Sendable {
 
     /// The field's values in `event` (list elements one by one), nulls left out.
     static func values(in event: DetectionEvent, at path: FieldPath) -> [FieldValue] {
-        switch event.decoded.event {
+        switch event.storage.decoded.event {
         case .cloudTrail(let record): return Self.jsonValues(record.record, path)
         case .json(let value): return Self.jsonValues(value, path)
         default: return event.values(at: path).filter { $0 != .null }

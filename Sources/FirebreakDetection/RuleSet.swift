@@ -97,9 +97,9 @@ public struct RuleSet: Sendable {
     public func evaluate(_ event: DetectionEvent, into findings: inout [Finding]) {
         // The event is unwrapped once for every rule of its log source, and each match is handled as
         // it is found. (No closures here: one capturing `self` copied the whole set per event.)
-        switch event.kind {
+        switch event.storage.kind {
         case .vpcFlow:
-            guard case .flow(let flow) = event.decoded.event else {
+            guard case .flow(let flow) = event.storage.decoded.event else {
                 return evaluateGeneric(flowCompiled, flowRules, event, &findings)
             }
             var i = 0
@@ -110,7 +110,7 @@ public struct RuleSet: Sendable {
                 i += 1
             }
         case .cloudTrail:
-            guard case .cloudTrail(let record) = event.decoded.event else {
+            guard case .cloudTrail(let record) = event.storage.decoded.event else {
                 return evaluateGeneric(cloudTrailCompiled, cloudTrailRules, event, &findings)
             }
             let root = record.record
