@@ -202,19 +202,22 @@ final class FieldMatcher: Sendable {
         switch kind {
         case .values:
             guard let value = flowReader.read(flow, direction: event.storage.flowDirection) else { return orNull }
-            var i = 0
-            if all {
-                while i < flowTests.count {
-                    if !flowTests[i].test(value, reader: flowReader) { return false }
+            // The tests are read in place (an `addresses` test holds arrays: a copy would retain them).
+            return flowTests.withUnsafeBufferPointer { tests in
+                var i = 0
+                if all {
+                    while i < tests.count {
+                        if !tests[i].test(value, reader: flowReader) { return false }
+                        i += 1
+                    }
+                    return true
+                }
+                while i < tests.count {
+                    if tests[i].test(value, reader: flowReader) { return true }
                     i += 1
                 }
-                return true
+                return false
             }
-            while i < flowTests.count {
-                if flowTests[i].test(value, reader: flowReader) { return true }
-                i += 1
-            }
-            return false
         case .exists:
             return (flowReader.read(flow, direction: event.storage.flowDirection) != nil) == expected
         case .fieldref:
