@@ -7,7 +7,7 @@ import Foundation
 /// plus a newline count. Figures are reported as ratios to that baseline because these machines are noisy.
 ///
 ///   swift build -c release --product firebreak-bench
-///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--cfn-lint-files N] [--templates-only]
+///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--cfn-lint-files N] [--templates-only] [--detection-only]
 @main
 enum DecodeBenchmark {
     struct Result: Encodable {
@@ -24,6 +24,7 @@ enum DecodeBenchmark {
         var rounds = 7
         var cfnLintFiles: Int?
         var templatesOnly = false
+        var detectionOnly = false
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let arg = args.next() {
             switch arg {
@@ -32,8 +33,9 @@ enum DecodeBenchmark {
             case "--rounds": rounds = Int(args.next() ?? "") ?? rounds
             case "--cfn-lint-files": cfnLintFiles = Int(args.next() ?? "")
             case "--templates-only": templatesOnly = true
+            case "--detection-only": detectionOnly = true
             default:
-                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--cfn-lint-files N] [--templates-only]\n".utf8))
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only]\n".utf8))
                 exit(2)
             }
         }
@@ -42,7 +44,7 @@ enum DecodeBenchmark {
         // `firebreak check` runs first, in a fresh process as in a pipeline: after the detection benchmarks the
         // heap holds their rule sets and lists and template loading measured about twice as slow.
         var templateResults: [Result] = []
-        if let templates = try TemplateBenchmark.run(packageRoot: packageRoot, rounds: rounds, cfnLintFiles: cfnLintFiles) {
+        if !detectionOnly, let templates = try TemplateBenchmark.run(packageRoot: packageRoot, rounds: rounds, cfnLintFiles: cfnLintFiles) {
             print("templates: \(templates.files) files (\(templates.templates) templates), \(templates.findings) findings; "
                   + "firebreak check median \(fmt(templates.checkSeconds * 1000)) ms"
                   + (templates.cfnLintSeconds.map { "; cfn-lint \(fmt($0)) s on \(templates.cfnLintFiles) files" } ?? ""))
@@ -88,7 +90,8 @@ enum DecodeBenchmark {
             // Alternate the order so that neither side always runs on a warmer cache.
             let runBaselineFirst = round % 2 == 0
             if runBaselineFirst { baseTimes.append(time { Baseline.run(records) }) }
-            oursTimes.append(time {
+            // --detection-only: the baseline alone, for the detection ratios.
+            if !detectionOnly { oursTimes.append(time {
                 var events = 0
                 for body in bodies {
                     let delivery = try! FirehoseDelivery.parse(body)
@@ -97,13 +100,13 @@ enum DecodeBenchmark {
                     }
                 }
                 precondition(events == expectedEvents)
-            })
+            }) }
             if !runBaselineFirst { baseTimes.append(time { Baseline.run(records) }) }
         }
-        let ours = median(oursTimes)
         let base = median(baseTimes)
+        let ours = detectionOnly ? base : median(oursTimes)
         let mb = Double(textBytes) / 1_000_000
-        var results = [
+        var results = detectionOnly ? [] : [
             Result(name: "firehose_flowlog_decode_records_per_second", value: Double(expectedEvents) / ours, unit: "records/s",
                    baseline: Double(expectedEvents) / base, ratio: base / ours),
             Result(name: "firehose_flowlog_decode_mb_per_second", value: mb / ours, unit: "MB/s decompressed",
@@ -126,7 +129,7 @@ enum DecodeBenchmark {
                    baseline: Double(listBytes), ratio: Double(detection.intelBytes) / Double(listBytes)),
         ]
         results += templateResults
-        if let aws = try AWSBenchmark.run(rounds: rounds) {
+        if !detectionOnly, let aws = try AWSBenchmark.run(rounds: rounds) {
             results.append(Result(name: "sigv4_signatures_per_second", value: aws.signaturesPerSecond, unit: "signatures/s",
                                   baseline: aws.hashesPerSecond, ratio: aws.signaturesPerSecond / aws.hashesPerSecond))
             if aws.publishWarmMillis > 0 {
@@ -145,7 +148,7 @@ enum DecodeBenchmark {
         for r in results {
             print("| \(r.name) | \(fmt(r.value)) \(r.unit) | \(fmt(r.baseline)) | \(fmt(r.ratio)) |")
         }
-        if let output {
+        if let output, !detectionOnly {   // results.json holds every benchmark: it is not written for a part
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(results).write(to: URL(fileURLWithPath: output))

@@ -28,28 +28,36 @@ public struct CompiledRule: Sendable {
     /// rejects the event: prefer this when running many rules over one event.
     public static func matchingIndices(_ rules: [CompiledRule], _ event: DetectionEvent) -> [Int] {
         var out: [Int] = []
-        switch event.decoded.event {
-        case .cloudTrail(let record): matching(rules, json: record.record, event, into: &out)
-        case .json(let value): matching(rules, json: value, event, into: &out)
+        forEachMatch(rules, event) { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with the position in `rules` of each rule that matches `event`, in order
+    /// (`matchingIndices` without building the array: nothing is allocated per event).
+    @inline(__always)
+    static func forEachMatch(_ rules: [CompiledRule], _ event: DetectionEvent, _ body: (Int) -> Void) {
+        switch event.storage.decoded.event {
+        case .cloudTrail(let record): matching(rules, json: record.record, event, body)
+        case .json(let value): matching(rules, json: value, event, body)
         case .flow(let flow):
             var i = 0
             while i < rules.count {
                 if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
-                    out.append(i)
+                    body(i)
                 }
                 i += 1
             }
         case .text:
-            for (i, rule) in rules.enumerated() where rule.matches(event) { out.append(i) }
+            for (i, rule) in rules.enumerated() where rule.matches(event) { body(i) }
         }
-        return out
     }
 
-    private static func matching(_ rules: [CompiledRule], json root: JSONValue, _ event: DetectionEvent, into out: inout [Int]) {
+    @inline(__always)
+    private static func matching(_ rules: [CompiledRule], json root: JSONValue, _ event: DetectionEvent, _ body: (Int) -> Void) {
         var i = 0
         while i < rules.count {
             if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
-                out.append(i)
+                body(i)
             }
             i += 1
         }
@@ -91,8 +99,13 @@ extension CompiledRule {
             guardRefs = equalityGuards.map { Unmanaged.passUnretained($0) }
         }
 
+        /// The equality guard on the top-level field `key`, if the rule has one.
+        func equalityGuard(on key: String) -> EqualityGuard? {
+            equalityGuards.first { $0.key == key }
+        }
+
         func matches(_ event: borrowing DetectionEvent) -> Bool {
-            switch event.decoded.event {
+            switch event.storage.decoded.event {
             case .cloudTrail(let record): return matches(json: record.record, event)
             case .json(let value): return matches(json: value, event)
             case .flow(let flow): return matches(flow: flow, event)

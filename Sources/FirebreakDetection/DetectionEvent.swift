@@ -2,18 +2,36 @@ import FirebreakLogs
 
 /// One decoded log event as the rules see it: its log source, its event time, and its fields by path.
 public struct DetectionEvent: Sendable {
-    public let decoded: DecodedEvent
+    /// Everything in one shared, immutable object, so that copying an event (out of an array, into a
+    /// finding) is one retain rather than one per reference inside the record.
+    let storage: Storage
+
+    final class Storage: Sendable {
+        let decoded: DecodedEvent
+        let kind: LogEventKind
+        let timeMillis: Int64
+        let flowDirection: FlowDirection?
+
+        init(decoded: DecodedEvent, kind: LogEventKind, timeMillis: Int64, flowDirection: FlowDirection?) {
+            self.decoded = decoded
+            self.kind = kind
+            self.timeMillis = timeMillis
+            self.flowDirection = flowDirection
+        }
+    }
+
+    public var decoded: DecodedEvent { storage.decoded }
     /// The event's kind, kept apart so routing needs no look into the event.
-    public let kind: LogEventKind
+    public var kind: LogEventKind { storage.kind }
     /// Event time in milliseconds since the epoch (flow `end`, CloudTrail `eventTime`, else the
     /// CloudWatch Logs timestamp, else when it was received). Correlation windows run on this clock.
-    public let timeMillis: Int64
+    public var timeMillis: Int64 { storage.timeMillis }
     /// `flow-direction` from the record, or derived from `network.internal_cidrs` when the record has none.
-    public let flowDirection: FlowDirection?
+    public var flowDirection: FlowDirection? { storage.flowDirection }
 
     public init(_ decoded: DecodedEvent, network: NetworkContext = NetworkContext(), receivedMillis: Int64 = 0) {
-        self.decoded = decoded
-        self.kind = decoded.event.kind
+        let timeMillis: Int64
+        let flowDirection: FlowDirection?
         switch decoded.event {
         case .flow(let flow):
             let seconds = flow.end ?? flow.start
@@ -27,6 +45,7 @@ public struct DetectionEvent: Sendable {
             timeMillis = decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
         }
+        storage = Storage(decoded: decoded, kind: decoded.event.kind, timeMillis: timeMillis, flowDirection: flowDirection)
     }
 
     /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, or firebreak/<kind>.

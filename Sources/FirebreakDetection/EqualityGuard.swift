@@ -10,8 +10,8 @@ final class EqualityGuard: @unchecked Sendable {
     // @unchecked: every member is immutable after init; the buffers are owned and freed here.
     let field: FieldMatcher
     private let fieldRef: Unmanaged<FieldMatcher>
-    private let key: String
-    private let hint: Int
+    let key: String
+    let hint: Int
     private let count: Int
     private let starts: UnsafeMutablePointer<Int>
     private let lengths: UnsafeMutablePointer<Int>
@@ -48,11 +48,23 @@ final class EqualityGuard: @unchecked Sendable {
 
     func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {
         guard case .object(let object) = root else { return slow(root, event) }
-        if hint < object.keys.count && object.keys[hint].utf8.count == key.utf8.count && object.keys[hint] == key {
-            return decide(object.values[hint], root, event)
-        }
-        guard let found = object[key] else { return false }
+        guard let found = Self.member(object, key, hint: hint) else { return false }
         return decide(found, root, event)
+    }
+
+    /// The member the guard reads: the one at `hint` when its key is `key`, else the last with that key.
+    @inline(__always)
+    static func member(_ object: JSONObject, _ key: String, hint: Int) -> JSONValue? {
+        if hint < object.keys.count && object.keys[hint].utf8.count == key.utf8.count && object.keys[hint] == key {
+            return object.values[hint]
+        }
+        return object[key]
+    }
+
+    /// The byte strings an ASCII value is compared with (after ASCII lowercasing): the guard passes
+    /// an ASCII string value exactly when its lowercased bytes equal one of them.
+    var literals: [[UInt8]] {
+        (0..<count).map { i in Array(UnsafeBufferPointer(start: bytes + starts[i], count: lengths[i])) }
     }
 
     @inline(__always)

@@ -128,12 +128,15 @@ final class FieldMatcher: Sendable {
         if depth == components.count {
             switch value {
             case .array(let elements):
-                var i = 0
-                while i < elements.count {
-                    if search(elements[i], depth, probe, &saw) { return true }
-                    i += 1
+                // Elements are read in place (borrowed through the buffer), not copied out of the array.
+                return elements.withUnsafeBufferPointer { buffer in
+                    var i = 0
+                    while i < buffer.count {
+                        if search(buffer[i], depth, probe, &saw) { return true }
+                        i += 1
+                    }
+                    return false
                 }
-                return false
             case .null:
                 return false
             default:
@@ -154,13 +157,15 @@ final class FieldMatcher: Sendable {
             let hint = hints[depth]
             let count = object.keys.count
             if hint < count && Self.same(object.keys[hint], key) {
-                return search(object.values[hint], depth + 1, probe, &saw)
+                return object.values.withUnsafeBufferPointer { search($0[hint], depth + 1, probe, &saw) }
             }
             if count <= 12 {
                 // Small objects: scan (last duplicate wins, as in `JSONObject`).
                 var i = count - 1
                 while i >= 0 {
-                    if Self.same(object.keys[i], key) { return search(object.values[i], depth + 1, probe, &saw) }
+                    if Self.same(object.keys[i], key) {
+                        return object.values.withUnsafeBufferPointer { search($0[i], depth + 1, probe, &saw) }
+                    }
                     i -= 1
                 }
                 return false
@@ -168,12 +173,14 @@ final class FieldMatcher: Sendable {
             guard let next = object[key] else { return false }
             return search(next, depth + 1, probe, &saw)
         case .array(let elements):
-            var i = 0
-            while i < elements.count {
-                if search(elements[i], depth, probe, &saw) { return true }
-                i += 1
+            return elements.withUnsafeBufferPointer { buffer in
+                var i = 0
+                while i < buffer.count {
+                    if search(buffer[i], depth, probe, &saw) { return true }
+                    i += 1
+                }
+                return false
             }
-            return false
         default:
             return false
         }
@@ -194,22 +201,25 @@ final class FieldMatcher: Sendable {
     func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
         switch kind {
         case .values:
-            guard let value = flowReader.read(flow, direction: event.flowDirection) else { return orNull }
-            var i = 0
-            if all {
-                while i < flowTests.count {
-                    if !flowTests[i].test(value, reader: flowReader) { return false }
+            guard let value = flowReader.read(flow, direction: event.storage.flowDirection) else { return orNull }
+            // The tests are read in place (an `addresses` test holds arrays: a copy would retain them).
+            return flowTests.withUnsafeBufferPointer { tests in
+                var i = 0
+                if all {
+                    while i < tests.count {
+                        if !tests[i].test(value, reader: flowReader) { return false }
+                        i += 1
+                    }
+                    return true
+                }
+                while i < tests.count {
+                    if tests[i].test(value, reader: flowReader) { return true }
                     i += 1
                 }
-                return true
+                return false
             }
-            while i < flowTests.count {
-                if flowTests[i].test(value, reader: flowReader) { return true }
-                i += 1
-            }
-            return false
         case .exists:
-            return (flowReader.read(flow, direction: event.flowDirection) != nil) == expected
+            return (flowReader.read(flow, direction: event.storage.flowDirection) != nil) == expected
         case .fieldref:
             return matches(generic: event)
         }
@@ -249,7 +259,7 @@ final class FieldMatcher: Sendable {
 
     /// The field's values in `event` (list elements one by one), nulls left out.
     static func values(in event: DetectionEvent, at path: FieldPath) -> [FieldValue] {
-        switch event.decoded.event {
+        switch event.storage.decoded.event {
         case .cloudTrail(let record): return Self.jsonValues(record.record, path)
         case .json(let value): return Self.jsonValues(value, path)
         default: return event.values(at: path).filter { $0 != .null }

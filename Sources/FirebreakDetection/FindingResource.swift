@@ -16,7 +16,7 @@ public struct FindingResource: Sendable, Equatable {
     /// Reads the resource from an event: the instance and ENI of a flow record, or the security group,
     /// trail, bucket or user named in a CloudTrail record's request parameters.
     public init(event: DetectionEvent) {
-        switch event.decoded.event {
+        switch event.storage.decoded.event {
         case .flow(let flow):
             instanceID = flow.instanceID
             interfaceID = flow.interfaceID

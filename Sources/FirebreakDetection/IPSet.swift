@@ -7,6 +7,12 @@ import FirebreakLogs
 public struct IPSet: Sendable, Equatable {
     private var starts: [IPAddress] = []
     private var ends: [IPAddress] = []
+    /// For large sets: `v4Bounds[k]` is the number of ranges starting before the IPv4 address `k << 16`
+    /// (k in 0...65536), so an IPv4 lookup searches only the ranges of its /16. Empty for small sets.
+    private var v4Bounds: [UInt32] = []
+
+    /// Sets with at least this many ranges get `v4Bounds` (256 KiB).
+    private static let v4IndexThreshold = 4096
 
     public init() {}
 
@@ -24,6 +30,11 @@ public struct IPSet: Sendable, Equatable {
     public func contains(_ address: IPAddress) -> Bool {
         // Last range whose start is <= address.
         var lo = 0, hi = starts.count
+        if !v4Bounds.isEmpty && address.high == 0 && address.low >> 32 == 0xFFFF {
+            let k = Int(truncatingIfNeeded: (address.low >> 16) & 0xFFFF)
+            lo = Int(v4Bounds[k])
+            hi = Int(v4Bounds[k + 1])
+        }
         while lo < hi {
             let mid = (lo + hi) >> 1
             if starts[mid] <= address { lo = mid + 1 } else { hi = mid }
@@ -72,11 +83,24 @@ public struct IPSet: Sendable, Equatable {
                     set.ends.append(end)
                 }
             }
+            if set.starts.count >= IPSet.v4IndexThreshold { set.v4Bounds = IPSet.v4Bounds(set.starts) }
             return set
         }
     }
 
     /// The first and last address of a CIDR or single address, nil when it is not one.
+    /// `v4Bounds` of sorted `starts`: entry k counts the starts below `::ffff:0.0.0.0 + (k << 16)`.
+    private static func v4Bounds(_ starts: [IPAddress]) -> [UInt32] {
+        var bounds = [UInt32](repeating: 0, count: 65537)
+        var i = 0
+        for k in 0...65536 {
+            let bound = IPAddress(high: 0, low: 0xFFFF_0000_0000 &+ (UInt64(k) << 16))
+            while i < starts.count && starts[i] < bound { i += 1 }
+            bounds[k] = UInt32(i)
+        }
+        return bounds
+    }
+
     public static func range(parsing text: String) -> (IPAddress, IPAddress)? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)

@@ -16,7 +16,7 @@ final class KeywordMatcher: Sendable {
     }
 
     static func text(of event: DetectionEvent) -> String {
-        switch event.decoded.event {
+        switch event.storage.decoded.event {
         case .cloudTrail(let record): return record.record.serialized()
         case .json(let value): return value.serialized()
         case .flow(let flow): return flow.line

@@ -19,6 +19,8 @@ public struct RuleSet: Sendable {
     private let flowCompiled: [CompiledRule]
     private let cloudTrailCompiled: [CompiledRule]
     private let otherCompiled: [CompiledRule]
+    /// CloudTrail rules by the `eventName` values their guards accept.
+    private let cloudTrailDispatch: GuardDispatch?
     /// Rules whose matches feed a correlation.
     private let correlated: [Bool]
     /// Rules whose own matches are not reported (`generate: false` correlations consume them).
@@ -81,6 +83,7 @@ public struct RuleSet: Sendable {
         flowCompiled = flow.map { compiled[$0] }
         cloudTrailCompiled = trail.map { compiled[$0] }
         otherCompiled = other.map { compiled[$0] }
+        cloudTrailDispatch = GuardDispatch(rules: cloudTrailCompiled, key: "eventName")
     }
 
     /// An empty set (no rules), e.g. before the first load.
@@ -92,20 +95,61 @@ public struct RuleSet: Sendable {
 
     /// Evaluates one event; appends the findings it produces.
     public func evaluate(_ event: DetectionEvent, into findings: inout [Finding]) {
-        // One batch call per event: the event is unwrapped once for every rule of its log source.
-        let matched: [Int]
-        switch event.kind {
-        case .vpcFlow: matched = CompiledRule.matchingIndices(flowCompiled, event).map { flowRules[$0] }
-        case .cloudTrail: matched = CompiledRule.matchingIndices(cloudTrailCompiled, event).map { cloudTrailRules[$0] }
-        default: matched = CompiledRule.matchingIndices(otherCompiled, event).map { otherRules[$0] }
-        }
-        for index in matched {
-            if !silent[index] || reportsConsumedMatches { findings.append(Finding(rule: rules[index], event: event)) }
-            if correlated[index], let engine = correlationEngine {
-                let rule = rules[index].rule
-                for hit in engine.observe(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
-                    findings.append(finding(hit, event))
+        // The event is unwrapped once for every rule of its log source, and each match is handled as
+        // it is found. (No closures here: one capturing `self` copied the whole set per event.)
+        switch event.storage.kind {
+        case .vpcFlow:
+            guard case .flow(let flow) = event.storage.decoded.event else {
+                return evaluateGeneric(flowCompiled, flowRules, event, &findings)
+            }
+            var i = 0
+            while i < flowCompiled.count {
+                if Unmanaged.passUnretained(flowCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
+                    handle(flowRules[i], event, &findings)
                 }
+                i += 1
+            }
+        case .cloudTrail:
+            guard case .cloudTrail(let record) = event.storage.decoded.event else {
+                return evaluateGeneric(cloudTrailCompiled, cloudTrailRules, event, &findings)
+            }
+            let root = record.record
+            // Only the rules whose `eventName` guard admits the event (and those without one), when that decides.
+            if let dispatch = cloudTrailDispatch, let positions = dispatch.candidates(root) {
+                var k = 0
+                while k < positions.count {
+                    let i = positions[k]
+                    if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
+                        handle(cloudTrailRules[i], event, &findings)
+                    }
+                    k += 1
+                }
+                return
+            }
+            var i = 0
+            while i < cloudTrailCompiled.count {
+                if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
+                    handle(cloudTrailRules[i], event, &findings)
+                }
+                i += 1
+            }
+        default:
+            evaluateGeneric(otherCompiled, otherRules, event, &findings)
+        }
+    }
+
+    /// `rules` (positions `indices` in `self.rules`) on an event of any shape.
+    private func evaluateGeneric(_ rules: [CompiledRule], _ indices: [Int], _ event: DetectionEvent, _ findings: inout [Finding]) {
+        for match in CompiledRule.matchingIndices(rules, event) { handle(indices[match], event, &findings) }
+    }
+
+    /// The findings of rule `index` matching `event`: its own (unless silent) and any correlation it completes.
+    private func handle(_ index: Int, _ event: DetectionEvent, _ findings: inout [Finding]) {
+        if !silent[index] || reportsConsumedMatches { findings.append(Finding(rule: rules[index], event: event)) }
+        if correlated[index], let engine = correlationEngine {
+            let rule = rules[index].rule
+            for hit in engine.observe(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
+                findings.append(finding(hit, event))
             }
         }
     }

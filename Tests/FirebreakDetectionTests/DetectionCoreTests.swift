@@ -3,6 +3,33 @@ import Testing
 @testable import FirebreakDetection
 
 @Suite struct IPSetTests {
+    /// A set large enough for the per-/16 IPv4 index answers as a plain search over its ranges does.
+    @Test func largeSetIndexAgreesWithRanges() throws {
+        var entries: [String] = []
+        var ranges: [(UInt32, UInt32)] = []
+        var x: UInt32 = 0x9E37_79B9
+        for i in 0..<6000 {
+            x = x &* 1_664_525 &+ 1_013_904_223
+            let prefix = i % 3 == 0 ? 32 : [8, 16, 20, 24, 28, 31][Int(x >> 29) % 6]
+            let mask: UInt32 = prefix == 32 ? ~0 : ~(~0 >> UInt32(prefix))
+            let start = x & mask
+            entries.append("\(start >> 24).\(start >> 16 & 255).\(start >> 8 & 255).\(start & 255)/\(prefix)")
+            ranges.append((start, start | ~mask))
+        }
+        entries += ["2001:db8::/32", "255.255.255.255", "0.0.0.0"]
+        ranges += [(0xFFFF_FFFF, 0xFFFF_FFFF), (0, 0)]
+        let set = try IPSet(parsing: entries)
+        var probes: [UInt32] = [0, 1, 0xFFFF_FFFF, 0xFFFF_FFFE, 0x0001_0000, 0x0000_FFFF]
+        for (start, end) in ranges.prefix(2000) { probes += [start, end, start &- 1, end &+ 1] }
+        for i in 0..<5000 { probes.append(UInt32(truncatingIfNeeded: i &* 2_654_435_761)) }
+        for probe in probes {
+            let expected = ranges.contains { $0.0 <= probe && probe <= $0.1 }
+            #expect(set.contains(IPAddress(ipv4: probe)) == expected, "\(probe)")
+        }
+        #expect(set.contains(IPAddress("2001:db8::1")!))
+        #expect(!set.contains(IPAddress("2001:db9::1")!))
+    }
+
     @Test func cidrsAndSingleAddressesMerge() throws {
         let set = try IPSet(parsing: ["10.0.0.0/8", "192.0.2.7", "192.0.2.8/31", "2001:db8::/32", "10.1.0.0/16"])
         #expect(set.contains(IPAddress("10.255.255.255")!))

@@ -191,3 +191,54 @@ import Testing
         #expect(outcomes.map(\.passed) == [true, true, false])
     }
 }
+
+/// `RuleSet` runs a CloudTrail event only through the rules whose `eventName` guard admits it: the
+/// findings must be those of running every CloudTrail rule on it.
+@Suite struct CloudTrailDispatchTests {
+    @Test func dispatchFindsWhatEveryRuleFinds() throws {
+        var problems: [RuleError] = []
+        let intel = IntelRegistry.load(BuiltInPackTests.intel, problems: &problems)
+        let loaded = RuleFileLoader.load(paths: [BuiltInPackTests.rules, SigmaTestSupport.sigmaHQCloudTrail.path])
+        var set = RuleSet(loaded: loaded, placeholders: intel.registry)
+        set.reportsConsumedMatches = true
+        let trailRules = set.rules.filter { $0.rule.logsource.covers(.cloudTrail) }
+        // Every literal the guards accept, in its own case, upper case and mixed case, plus values no guard lists.
+        var names: Set<String> = ["DescribeInstances", "", "Ünicode", "StopLoggingX"]
+        for rule in trailRules {
+            for literal in rule.program.equalityGuard(on: "eventName")?.literals ?? [] {
+                let text = String(decoding: literal, as: UTF8.self)
+                names.formUnion([text, text.uppercased(), text.prefix(1).uppercased() + text.dropFirst(), text + "é"])
+            }
+        }
+        #expect(names.count > 40)
+        let identities = [#"{"type":"Root","arn":"arn:aws:iam::123456789012:root","accountId":"123456789012"}"#,
+                          #"{"type":"AssumedRole","arn":"arn:aws:sts::123456789012:assumed-role/aws:ec2-instance/i-0abc","accountId":"123456789012","sessionContext":{"sessionIssuer":{"type":"Role"}}}"#]
+        var events: [DetectionEvent] = []
+        for name in names.sorted() {
+            for identity in identities {
+                events.append(try SigmaHQMatchTests.event("ec2.amazonaws.com", name, identity: identity))
+            }
+        }
+        // Members the guards do not decide by bytes, or absent.
+        for member in [#""eventName":7,"#, #""eventName":null,"#, #""eventName":["StopLogging"],"#, ""] {
+            events.append(try SigmaTestSupport.cloudTrail("""
+                {"eventVersion":"1.09","userIdentity":\(identities[0]),"eventTime":"2026-01-01T10:05:00Z",
+                 "eventSource":"cloudtrail.amazonaws.com",\(member)"awsRegion":"eu-west-1","eventID":"e-1"}
+                """))
+        }
+        // A duplicate key: the guard reads the member at CloudTrail's usual position first.
+        events.append(try SigmaTestSupport.cloudTrail("""
+            {"eventVersion":"1.09","userIdentity":\(identities[0]),"eventTime":"2026-01-01T10:05:00Z",
+             "eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","eventName":"DescribeTrails","eventID":"e-2"}
+            """))
+        var matched = 0
+        for event in events {
+            var findings: [Finding] = []
+            set.evaluate(event, into: &findings)
+            let expected = trailRules.filter { $0.matches(event) }.map { $0.rule.id ?? $0.rule.title }
+            #expect(findings.filter { $0.correlation == nil }.map(\.ruleID) == expected, "\(event.cloudTrail?.eventName ?? "-")")
+            matched += expected.count
+        }
+        #expect(matched > 40)
+    }
+}

@@ -1,0 +1,74 @@
+import FirebreakLogs
+
+/// Picks, from one member of a JSON event (CloudTrail `eventName`), the rules that can match it.
+///
+/// Most CloudTrail rules have an `EqualityGuard` on `eventName`; that guard rejects an ASCII string
+/// value exactly when its lowercased bytes equal none of the guard's literals. So an event need only
+/// be run through the rules whose guard lists its (lowercased) value plus the rules without such a
+/// guard: the others would reject it in their guard. Anything the guard would not decide by the bytes
+/// (non-ASCII text, a value that is not a string, a record that is not an object) gets every rule.
+final class GuardDispatch: Sendable {
+    let key: String
+    private let hint: Int
+    /// Rule positions (ascending) for an ASCII string value listed by no guard, or an absent member.
+    private let unguarded: [Int]
+    /// By FNV-1a of the literal: (literal, rule positions ascending: the unguarded rules and the rules listing it).
+    private let table: [UInt64: [(literal: [UInt8], positions: [Int])]]
+
+    /// `nil` when no rule has a guard on `key` (nothing to gain).
+    init?(rules: [CompiledRule], key: String) {
+        var unguarded: [Int] = []
+        var listing: [[UInt8]: [Int]] = [:]
+        var hint = Int.max
+        for (position, rule) in rules.enumerated() {
+            guard let guardOnKey = rule.program.equalityGuard(on: key) else { unguarded.append(position); continue }
+            hint = guardOnKey.hint
+            for literal in Set(guardOnKey.literals) { listing[literal, default: []].append(position) }
+        }
+        guard !listing.isEmpty else { return nil }
+        self.key = key
+        self.hint = hint
+        self.unguarded = unguarded
+        var table: [UInt64: [(literal: [UInt8], positions: [Int])]] = [:]
+        for (literal, positions) in listing {
+            let merged = (unguarded + positions).sorted()
+            literal.withUnsafeBufferPointer { table[Self.hash($0), default: []].append((literal, merged)) }
+        }
+        self.table = table
+    }
+
+    /// The positions of the rules that can match `root`, ascending; nil when every rule must be tried.
+    @inline(__always)
+    func candidates(_ root: JSONValue) -> [Int]? {
+        guard case .object(let object) = root else { return nil }
+        // Every guard on the member rejects an absent member.
+        guard let value = EqualityGuard.member(object, key, hint: hint) else { return unguarded }
+        guard case .string(let text) = value else { return nil }
+        let found: [Int]?? = text.utf8.withContiguousStorageIfAvailable { bytes -> [Int]? in
+            guard ASCII.isASCII(bytes) else { return nil }
+            if let entries = table[Self.hash(bytes, lowercased: true)] {
+                for entry in entries where Self.equalLowercased(bytes, entry.literal) { return entry.positions }
+            }
+            return unguarded
+        }
+        return found ?? nil
+    }
+
+    @inline(__always)
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool = false) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(lowercased ? ASCII.lower(b) : b)) &* 0x0000_0100_0000_01b3 }
+        return h
+    }
+
+    @inline(__always)
+    private static func equalLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: [UInt8]) -> Bool {
+        guard bytes.count == literal.count else { return false }
+        var i = 0
+        while i < bytes.count {
+            if ASCII.lower(bytes[i]) != literal[i] { return false }
+            i += 1
+        }
+        return true
+    }
+}
