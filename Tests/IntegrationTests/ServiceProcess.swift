@@ -134,9 +134,6 @@ struct CommandResult {
     var stderr: String
 
     static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = ServiceProcess.binary
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FIREBREAK_") }
         env["FIREBREAK_RULES"] = FirehoseFixture.packageRoot.appendingPathComponent("config/rules").path
         env["FIREBREAK_INTEL_FOLDER"] = FirehoseFixture.packageRoot.appendingPathComponent("config/intel").path
@@ -144,29 +141,7 @@ struct CommandResult {
         env["FIREBREAK_PLAYBOOKS"] = FirehoseFixture.packageRoot.appendingPathComponent("config/playbooks.yaml").path
         env["FIREBREAK_STORE"] = FileManager.default.temporaryDirectory.appendingPathComponent("fb-cmd-\(UUID().uuidString).sqlite").path
         for (k, v) in extra { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes to the end before waiting, so a large output cannot block the child.
-        let outData = LockedData(), errData = LockedData()
-        let group = DispatchGroup()
-        for (pipe, sink) in [(out, outData), (err, errData)] {
-            group.enter()
-            DispatchQueue.global().async {
-                sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
-                group.leave()
-            }
-        }
-        guard group.wait(timeout: .now() + 60) == .success else {
-            kill(process.processIdentifier, SIGKILL)
-            throw NSError(domain: "CommandResult", code: 1, userInfo: [NSLocalizedDescriptionKey: "firebreak \(arguments) did not finish"])
-        }
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
-                             stderr: String(decoding: errData.get(), as: UTF8.self))
+        return try Tool.run(executable: ServiceProcess.binary, arguments, environment: env, timeout: 60)
     }
 }
 

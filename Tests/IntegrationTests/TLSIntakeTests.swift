@@ -60,37 +60,6 @@ import Glibc
         }
     }
 
-    /// A command on PATH run to completion (SIGKILLed after `timeout`).
-    enum Tool {
-        static func run(_ name: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> CommandResult {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [name] + arguments
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let outData = LockedData(), errData = LockedData()
-            let group = DispatchGroup()
-            for (pipe, sink) in [(out, outData), (err, errData)] {
-                group.enter()
-                DispatchQueue.global().async {
-                    sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
-                    group.leave()
-                }
-            }
-            guard group.wait(timeout: .now() + timeout) == .success else {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                throw NSError(domain: name, code: 1, userInfo: [NSLocalizedDescriptionKey: "\(name) did not finish"])
-            }
-            process.waitUntilExit()
-            return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
-                                 stderr: String(decoding: errData.get(), as: UTF8.self))
-        }
-    }
-
     /// POSTs a Firehose delivery with curl over HTTPS, trusting `caFile`.
     static func postDelivery(port: UInt16, caFile: String, requestId: String, certificates: Certificates,
                              tlsFlags: [String] = []) throws -> CommandResult {
