@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "FirebreakTestSupport", dependencies: ["FirebreakAWS"], path: "Tests/FirebreakTestSupport"),
         .target(name: "FirebreakTestTraits", dependencies: ["FirebreakTestSupport"], path: "Tests/FirebreakTestTraits"),
 
-        .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP", "COpenSSL"]),
+        .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP", "COpenSSL", "FirebreakTestSupport"]),
         .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "CZlib"]),
         .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs",
                                                                      .product(name: "Yams", package: "Yams")]),

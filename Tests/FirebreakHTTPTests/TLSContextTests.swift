@@ -1,4 +1,5 @@
 import Foundation
+import FirebreakTestSupport
 import Testing
 @testable import FirebreakHTTP
 
@@ -45,7 +46,7 @@ import Testing
         #expect(info.chainLength == 0)
         #expect(info.notAfter.hasSuffix(" UTC"))
         #expect(info.notAfterEpochSeconds > Int64(Date().timeIntervalSince1970))
-        let printed = try runTool("openssl", ["x509", "-in", pair.certificate, "-noout", "-fingerprint", "-sha256"]).stdout
+        let printed = try ChildProcess.run("openssl", ["x509", "-in", pair.certificate, "-noout", "-fingerprint", "-sha256"], timeout: 30).stdout
         #expect(printed.trimmingCharacters(in: .whitespacesAndNewlines) == "sha256 Fingerprint=" + info.sha256Fingerprint)
     }
 

@@ -1,6 +1,7 @@
 import COpenSSL
 import Foundation
 import Glibc
+import FirebreakTestSupport
 import Testing
 @testable import FirebreakHTTP
 
@@ -17,8 +18,8 @@ struct TLSServerTests {
         }, body)
     }
 
-    func curl(_ arguments: [String]) throws -> ToolResult {
-        try runTool("curl", ["-sS", "-v", "--max-time", "20", "--globoff"] + arguments)
+    func curl(_ arguments: [String]) throws -> ChildProcess.Result {
+        try ChildProcess.run("curl", ["-sS", "-v", "--max-time", "20", "--globoff"] + arguments, timeout: 30)
     }
 
     /// Python's ssl client: one `Connection: close` request; prints a JSON line with the outcome.
@@ -50,10 +51,10 @@ struct TLSServerTests {
         """#
 
     func python(port: UInt16, caFile: String, version: String, alpn: String = "http/1.1", ciphers: String = "") throws -> [String: Any] {
-        let result = try runTool("python3", ["-c", Self.pythonClient, String(port), caFile, version, alpn, ciphers])
+        let result = try ChildProcess.run("python3", ["-c", Self.pythonClient, String(port), caFile, version, alpn, ciphers], timeout: 30)
         let line = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw ToolFailure(description: "python printed \(result.stdout) \(result.stderr)")
+            throw ChildProcess.Failure(description: "python printed \(result.stdout) \(result.stderr)")
         }
         return object
     }

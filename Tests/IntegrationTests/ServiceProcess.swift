@@ -1,3 +1,4 @@
+import FirebreakTestSupport
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -141,12 +142,16 @@ struct CommandResult {
         env["FIREBREAK_PLAYBOOKS"] = FirehoseFixture.packageRoot.appendingPathComponent("config/playbooks.yaml").path
         env["FIREBREAK_STORE"] = FileManager.default.temporaryDirectory.appendingPathComponent("fb-cmd-\(UUID().uuidString).sqlite").path
         for (k, v) in extra { env[k] = v }
-        return try Tool.run(executable: ServiceProcess.binary, arguments, environment: env, timeout: 60)
+        return CommandResult(try ChildProcess.run(executable: ServiceProcess.binary, arguments, environment: env, timeout: 60))
     }
-}
 
-final class LockedData: Sendable {
-    private let data = Mutex(Data())
-    func set(_ value: Data) { data.withLock { $0 = value } }
-    func get() -> Data { data.withLock { $0 } }
+    init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    init(_ result: ChildProcess.Result) {
+        self.init(status: result.status, stdout: result.stdout, stderr: result.stderr)
+    }
 }

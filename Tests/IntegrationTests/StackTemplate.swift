@@ -1,3 +1,4 @@
+import FirebreakTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -30,7 +31,7 @@ enum StackTemplate {
     static func yaml(_ path: String) throws -> [String: Any] {
         let result = try Tool.run("python3", ["-c", loader, path])
         guard result.status == 0 else {
-            throw Tool.Failure(description: "reading \(path) with python3 and PyYAML failed (exit \(result.status)): \(result.stderr)"
+            throw ChildProcess.Failure(description: "reading \(path) with python3 and PyYAML failed (exit \(result.status)): \(result.stderr)"
                                + " - run `scripts/install-deps.sh --test` (CI does)")
         }
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

@@ -1,3 +1,4 @@
+import FirebreakTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -6,62 +7,10 @@ import Glibc
 
 /// The real `firebreak serve` with its native TLS listener, fed by curl over HTTPS.
 @Suite(.serialized) struct TLSIntakeTests {
-    /// A temporary folder of certificates made with the `openssl` command.
-    final class Certificates {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fb-tls-it-\(UUID().uuidString)")
-
-        init() throws { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(at: directory) }
-
-        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
-        /// A self-signed EC certificate for localhost and 127.0.0.1, valid for a day: (certificate, key).
-        func selfSigned(_ name: String, commonName: String = "localhost") throws -> (String, String) {
-            let (certificate, key) = (path("\(name).crt"), path("\(name).key"))
-            try run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                     "-subj", "/CN=\(commonName)", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                     "-keyout", key, "-out", certificate])
-            return (certificate, key)
-        }
-
-        /// A self-signed certificate that expired on 2020-01-02 (OpenSSL 3.0's `req` cannot backdate; `ca` can).
-        func expired(_ name: String) throws -> (String, String) {
-            let (certificate, key, request) = (path("\(name).crt"), path("\(name).key"), path("\(name).csr"))
-            try "".write(toFile: path("index.txt"), atomically: true, encoding: .utf8)
-            try "01\n".write(toFile: path("serial"), atomically: true, encoding: .utf8)
-            try """
-                [ ca ]
-                default_ca = dated
-                [ dated ]
-                database = \(path("index.txt"))
-                new_certs_dir = \(directory.path)
-                serial = \(path("serial"))
-                default_md = sha256
-                policy = any
-                [ any ]
-                commonName = supplied
-                """.write(toFile: path("ca.cnf"), atomically: true, encoding: .utf8)
-            try run(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                     "-subj", "/CN=localhost", "-keyout", key, "-out", request])
-            try run(["ca", "-batch", "-config", path("ca.cnf"), "-selfsign", "-keyfile", key, "-in", request, "-out", certificate,
-                     "-startdate", "20200101000000Z", "-enddate", "20200102000000Z"])
-            return (certificate, key)
-        }
-
-        func copy(_ source: String, to destination: String) throws {
-            try Data(contentsOf: URL(fileURLWithPath: source)).write(to: URL(fileURLWithPath: destination))
-        }
-
-        private func run(_ arguments: [String]) throws {
-            let result = try Tool.run("openssl", arguments)
-            guard result.status == 0 else {
-                throw NSError(domain: "openssl", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: result.stderr])
-            }
-        }
-    }
+    static func files(_ pair: TLSFixture.Pair) -> (String, String) { (pair.certificate, pair.key) }
 
     /// POSTs a Firehose delivery with curl over HTTPS, trusting `caFile`.
-    static func postDelivery(port: UInt16, caFile: String, requestId: String, certificates: Certificates,
+    static func postDelivery(port: UInt16, caFile: String, requestId: String, certificates: TLSFixture,
                              tlsFlags: [String] = []) throws -> CommandResult {
         let bodyFile = certificates.path("delivery-\(requestId).json")
         try Data(FirehoseFixture.flowDelivery(requestId: requestId, records: 2, linesPerRecord: 3))
@@ -83,8 +32,8 @@ import Glibc
     }
 
     @Test func firehoseDeliveryOverTLS12AndTLS13() throws {
-        let certificates = try Certificates()
-        let (certificate, key) = try certificates.selfSigned("server")
+        let certificates = try TLSFixture()
+        let (certificate, key) = try Self.files(certificates.selfSigned("server"))
         let service = try ServiceProcess(environment: [
             "FIREBREAK_SERVER_TLS_CERTIFICATE": certificate, "FIREBREAK_SERVER_TLS_PRIVATE_KEY": key,
         ])
@@ -105,19 +54,19 @@ import Glibc
     }
 
     @Test func sighupSwapsTheCertificateAndABrokenOneKeepsTheOld() throws {
-        let certificates = try Certificates()
-        let (first, firstKey) = try certificates.selfSigned("first", commonName: "first")
-        let (second, secondKey) = try certificates.selfSigned("second", commonName: "second")
+        let certificates = try TLSFixture()
+        let (first, firstKey) = try Self.files(certificates.selfSigned("first", commonName: "first"))
+        let (second, secondKey) = try Self.files(certificates.selfSigned("second", commonName: "second"))
         let (served, servedKey) = (certificates.path("served.crt"), certificates.path("served.key"))
-        try certificates.copy(first, to: served)
-        try certificates.copy(firstKey, to: servedKey)
+        try certificates.replace(served, with: first)
+        try certificates.replace(servedKey, with: firstKey)
         // The short variable names.
         let service = try ServiceProcess(environment: ["FIREBREAK_TLS_CERTIFICATE": served, "FIREBREAK_TLS_PRIVATE_KEY": servedKey])
         Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: first, requestId: "before-reload", certificates: certificates),
                             requestId: "before-reload")
 
-        try certificates.copy(second, to: served)
-        try certificates.copy(secondKey, to: servedKey)
+        try certificates.replace(served, with: second)
+        try certificates.replace(servedKey, with: secondKey)
         service.signal(SIGHUP)
         let reloaded = try #require(service.waitForLine(containing: "\"TLS certificate reloaded\"", timeout: 10))
         #expect(reloaded.contains("\"subject\":\"/CN=second\""))
@@ -138,8 +87,8 @@ import Glibc
     }
 
     @Test func expiredCertificateStopsTheServiceWithAClearError() throws {
-        let certificates = try Certificates()
-        let (certificate, key) = try certificates.expired("old")
+        let certificates = try TLSFixture()
+        let (certificate, key) = try Self.files(certificates.selfSigned("old", notBefore: "20200101000000Z", notAfter: "20200102000000Z"))
         let result = try CommandResult.run(["serve"], environment: [
             "FIREBREAK_LISTEN": "127.0.0.1:0",
             "FIREBREAK_SERVER_TLS_CERTIFICATE": certificate, "FIREBREAK_SERVER_TLS_PRIVATE_KEY": key,

@@ -1,18 +1,20 @@
-import Dispatch
 import Foundation
-import Glibc
-import Synchronization
 
 /// Certificates and keys made with the `openssl` command in a temporary folder (removed on deinit).
-final class TLSFixture {
-    struct Pair {
-        var certificate: String
-        var key: String
+public final class TLSFixture {
+    public struct Pair: Sendable {
+        public var certificate: String
+        public var key: String
+
+        public init(certificate: String, key: String) {
+            self.certificate = certificate
+            self.key = key
+        }
     }
 
-    let directory: URL
+    public let directory: URL
 
-    init() throws {
+    public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fb-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
@@ -21,11 +23,11 @@ final class TLSFixture {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// A self-signed EC P-256 certificate for localhost, 127.0.0.1 and ::1, valid for a day.
     @discardableResult
-    func selfSigned(_ name: String, commonName: String = "localhost") throws -> Pair {
+    public func selfSigned(_ name: String, commonName: String = "localhost") throws -> Pair {
         let pair = Pair(certificate: path("\(name).crt"), key: path("\(name).key"))
         try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
                      "-subj", "/CN=\(commonName)", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
@@ -35,7 +37,7 @@ final class TLSFixture {
 
     /// A self-signed certificate valid between two dates such as `20200101000000Z` (`openssl ca -selfsign`;
     /// OpenSSL 3.0's `req` cannot backdate).
-    func selfSigned(_ name: String, notBefore: String, notAfter: String) throws -> Pair {
+    public func selfSigned(_ name: String, notBefore: String, notAfter: String) throws -> Pair {
         let pair = Pair(certificate: path("\(name).crt"), key: path("\(name).key"))
         let ca = directory.appendingPathComponent("ca-\(name)")
         try FileManager.default.createDirectory(at: ca, withIntermediateDirectories: true)
@@ -64,7 +66,7 @@ final class TLSFixture {
     }
 
     /// A root CA and a server certificate it signed; the certificate file holds the server certificate, then the root.
-    func chain(_ name: String) throws -> (root: String, pair: Pair) {
+    public func chain(_ name: String) throws -> (root: String, pair: Pair) {
         let root = Pair(certificate: path("\(name)-root.crt"), key: path("\(name)-root.key"))
         try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
                      "-subj", "/CN=Firebreak Test Root", "-keyout", root.key, "-out", root.certificate])
@@ -81,62 +83,15 @@ final class TLSFixture {
         return (root.certificate, Pair(certificate: chainFile, key: leafKey))
     }
 
-    func openssl(_ arguments: [String]) throws {
-        let result = try runTool("openssl", arguments)
+    public func openssl(_ arguments: [String]) throws {
+        let result = try ChildProcess.run("openssl", arguments, timeout: 30)
         guard result.status == 0 else {
-            throw ToolFailure(description: "openssl \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+            throw ChildProcess.Failure(description: "openssl \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
         }
     }
 
     /// Copies a file over another (as an operator renewing a certificate would).
-    func replace(_ destination: String, with source: String) throws {
+    public func replace(_ destination: String, with source: String) throws {
         try Data(contentsOf: URL(fileURLWithPath: source)).write(to: URL(fileURLWithPath: destination))
     }
-}
-
-struct ToolFailure: Error, CustomStringConvertible {
-    var description: String
-}
-
-struct ToolResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs a command found on PATH to completion, with both outputs collected; killed after `timeout`.
-func runTool(_ name: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> ToolResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [name] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outData = Mutex(Data()), errData = Mutex(Data())
-    let group = DispatchGroup()
-    let outHandle = out.fileHandleForReading, errHandle = err.fileHandleForReading
-    group.enter()
-    DispatchQueue.global().async {
-        let data = outHandle.readDataToEndOfFile()
-        outData.withLock { $0 = data }
-        group.leave()
-    }
-    group.enter()
-    DispatchQueue.global().async {
-        let data = errHandle.readDataToEndOfFile()
-        errData.withLock { $0 = data }
-        group.leave()
-    }
-    if group.wait(timeout: .now() + timeout) != .success {
-        // SIGKILL: a child started from a test thread ignores SIGTERM (swift-corelibs-foundation#4772).
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        throw ToolFailure(description: "\(name) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
-    }
-    process.waitUntilExit()
-    return ToolResult(status: process.terminationStatus,
-                      stdout: String(decoding: outData.withLock { $0 }, as: UTF8.self),
-                      stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
 }
