@@ -50,17 +50,12 @@ public struct CheckConfiguration: Sendable, Hashable {
     public func level(for definition: CheckDefinition) -> CheckLevel { levels[definition.id] ?? definition.level }
 
     public static func load(path: String) throws -> CheckConfiguration {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw CheckConfigurationError(path: path, message: "cannot read: \(error.localizedDescription)")
-        }
-        return try parse(yaml: text, path: path)
+        try parse(yaml: try CheckInputFile.text(path: path), path: path)
     }
 
     public static func parse(yaml: String, path: String = "<string>") throws -> CheckConfiguration {
         func fail(_ message: String) -> CheckConfigurationError { CheckConfigurationError(path: path, message: message) }
-        let loaded: Any?
-        do { loaded = try Yams.load(yaml: yaml) } catch { throw fail("invalid YAML: \(error)") }
+        let loaded = try CheckInputFile.yaml(yaml, path: path)
         var configuration = CheckConfiguration()
         guard let loaded else { return configuration }
         guard let root = loaded as? [String: Any] else { throw fail("expected a mapping at the top level") }

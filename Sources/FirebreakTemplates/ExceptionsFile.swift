@@ -32,17 +32,12 @@ public struct ExceptionsFile: Sendable, Hashable {
     public static let empty = ExceptionsFile()
 
     public static func load(path: String) throws -> ExceptionsFile {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw CheckConfigurationError(path: path, message: "cannot read: \(error.localizedDescription)")
-        }
-        return try parse(yaml: text, path: path)
+        try parse(yaml: try CheckInputFile.text(path: path), path: path)
     }
 
     public static func parse(yaml: String, path: String = "<string>") throws -> ExceptionsFile {
         func fail(_ message: String) -> CheckConfigurationError { CheckConfigurationError(path: path, message: message) }
-        let loaded: Any?
-        do { loaded = try Yams.load(yaml: yaml) } catch { throw fail("invalid YAML: \(error)") }
+        let loaded = try CheckInputFile.yaml(yaml, path: path)
         guard let loaded else { return ExceptionsFile() }
         var list = loaded as? [Any]
         if list == nil, let map = loaded as? [String: Any], let inner = map["exceptions"] as? [Any] { list = inner }

@@ -23,17 +23,12 @@ public struct ParameterValues: Sendable, Hashable {
     /// - a plain JSON or YAML map: `{"A": "x"}`
     /// Numbers and booleans are taken as written; a list value is joined with commas.
     public static func load(path: String) throws -> ParameterValues {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw CheckConfigurationError(path: path, message: "cannot read the parameters file: \(error.localizedDescription)")
-        }
-        return try parse(text, path: path)
+        try parse(try CheckInputFile.text(path: path, what: "the parameters file"), path: path)
     }
 
     public static func parse(_ text: String, path: String = "<string>") throws -> ParameterValues {
         func fail(_ message: String) -> CheckConfigurationError { CheckConfigurationError(path: path, message: message) }
-        let loaded: Any?
-        do { loaded = try Yams.load(yaml: text) } catch { throw fail("invalid JSON or YAML: \(error)") }
+        let loaded = try CheckInputFile.yaml(text, path: path, kind: "JSON or YAML")
         var values: [String: String] = [:]
         switch loaded {
         case let list as [Any]:

@@ -42,9 +42,9 @@ enum PolicyChecks {
 
     /// Security groups (logical ids) attached to resources meant to be private: RDS instances not
     /// publicly accessible, RDS clusters, ElastiCache clusters and replication groups, EFS mount targets.
-    static func privateSecurityGroups(_ context: CheckContext) -> [String: String] {
+    static func privateSecurityGroups(in resources: [TemplateResource]) -> [String: String] {
         var result: [String: String] = [:]
-        for resource in context.resources {
+        for resource in resources {
             let p = resource.properties
             var groups: [TemplateValue?] = []
             switch resource.type {
@@ -70,7 +70,7 @@ enum PolicyChecks {
         description: "A security group attached to a private resource (a database, cache or file system not publicly accessible) allows ingress from 0.0.0.0/0 or ::/0.",
         fix: "Allow ingress only from the application's security group.",
         cfnNag: ["W2"]), types: SecurityGroupRule.types) { resource, context in
-        let attached = privateSecurityGroups(context)
+        let attached = context.privateSecurityGroups
         let groupID: String?
         if resource.type == "AWS::EC2::SecurityGroupIngress" {
             groupID = CheckValues.references(in: resource.properties["GroupId"]).first { attached[$0] != nil }

@@ -32,6 +32,8 @@ struct CheckContext: Sendable {
     let resources: [TemplateResource]
     /// Each resource's branch-resolved variants, computed once for all checks (by logical id).
     let variants: [String: [(label: String?, resource: TemplateResource)]]
+    /// Security groups attached to private resources (group logical id → resource), for FB-POL-004.
+    let privateSecurityGroups: [String: String]
 
     init(template: Template, configuration: CheckConfiguration, parameters: [String: String] = [:]) {
         self.template = template
@@ -42,6 +44,7 @@ struct CheckContext: Sendable {
         var variants: [String: [(label: String?, resource: TemplateResource)]] = [:]
         for resource in resources { variants[resource.logicalID] = CheckValues.variants(of: resource, resolver: resolver) }
         self.variants = variants
+        self.privateSecurityGroups = PolicyChecks.privateSecurityGroups(in: resources)
     }
 
     func resource(_ logicalID: String) -> TemplateResource? { resources.first { $0.logicalID == logicalID } }
