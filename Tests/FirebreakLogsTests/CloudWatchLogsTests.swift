@@ -8,7 +8,7 @@ import Testing
         let body = try TestData.bytes("firehose/aws-sam-cli/derived_firehose_http_request.json")
         let expected = try TestData.json("firehose/aws-sam-cli/derived_expected_decoded.json")
         let delivery = try FirehoseDelivery.parse(body)
-        #expect(delivery.requestId == "a7234216-12b6-4bc0-96d7-82606c0e80cf")
+        #expect(delivery.requestID == "a7234216-12b6-4bc0-96d7-82606c0e80cf")
         #expect(delivery.timestampMillis == 1510254469499)
         #expect(delivery.records.count == 4)
 

@@ -6,17 +6,17 @@ import Testing
 
     @Test func parsesValidBody() throws {
         let d = try FirehoseDelivery.parse(body(#"{"requestId":"ed4d", "timestamp": 1578090901599, "extra":{"x":[1]}, "records":[{"data":"aGVsbG8="},{"data":""},{"data":"YQ=="},{"data":"YWI="},{"data":"Zm9v\/A=="}]}"#))
-        #expect(d.requestId == "ed4d")
+        #expect(d.requestID == "ed4d")
         #expect(d.timestampMillis == 1578090901599)
         #expect(d.records == [Array("hello".utf8), [], Array("a".utf8), Array("ab".utf8), Array("foo".utf8) + [0xfc]])
     }
 
     @Test func roundTripsThroughJSONBody() throws {
         let records: [[UInt8]] = [[0, 1, 2, 255], Array(repeating: 0xAB, count: 1000), []]
-        let d = FirehoseDelivery(requestId: "r\"1", timestampMillis: 5, records: records)
+        let d = FirehoseDelivery(requestID: "r\"1", timestampMillis: 5, records: records)
         let parsed = try FirehoseDelivery.parse(d.jsonBody())
         #expect(parsed.records == records)
-        #expect(parsed.requestId == "r\"1")
+        #expect(parsed.requestID == "r\"1")
     }
 
     @Test(arguments: [

@@ -99,11 +99,11 @@ import Testing
 
 @Suite struct DeliveryDecoderTests {
     @Test func decodesAndCountsEventsWithCommonAttributes() throws {
-        let input = DeliveryDecoder.Input(body: FirehoseEndpointTests.body("id-1"), requestIdHeader: "id-1",
+        let input = DeliveryDecoder.Input(body: FirehoseEndpointTests.body("id-1"), requestIDHeader: "id-1",
                                           sourceArn: "arn:aws:firehose:us-east-1:123456789012:deliverystream/s",
                                           commonAttributesHeader: #"{"commonAttributes":{"env":"prod"}}"#)
         let batch = try DeliveryDecoder().decode(input)
-        #expect(batch.requestId == "id-1")
+        #expect(batch.requestID == "id-1")
         #expect(batch.timestampMillis == 1_700_000_000_000)
         #expect(batch.recordCount == 1)
         #expect(batch.eventCounts == ["vpcflow": 1])
@@ -113,7 +113,7 @@ import Testing
 
     @Test func gzipBodyIsUndone() throws {
         let body = Gzip.compress(FirehoseEndpointTests.body("gz"))
-        let batch = try DeliveryDecoder().decode(.init(body: body, contentEncoding: "gzip", requestIdHeader: "gz"))
+        let batch = try DeliveryDecoder().decode(.init(body: body, contentEncoding: "gzip", requestIDHeader: "gz"))
         #expect(batch.eventCounts == ["vpcflow": 1])
         #expect(batch.bodyBytes == body.count)
     }
@@ -121,8 +121,8 @@ import Testing
     @Test func errors() {
         let decoder = DeliveryDecoder()
         let body = FirehoseEndpointTests.body("body-id")
-        #expect(throws: FirehoseRequestError.requestIdMismatch(header: "other", body: "body-id")) {
-            try decoder.decode(.init(body: body, requestIdHeader: "other"))
+        #expect(throws: FirehoseRequestError.requestIDMismatch(header: "other", body: "body-id")) {
+            try decoder.decode(.init(body: body, requestIDHeader: "other"))
         }
         #expect(throws: FirehoseRequestError.self) { try decoder.decode(.init(body: body, contentEncoding: "gzip")) }
         #expect(throws: FirehoseRequestError.malformedCommonAttributes("not a JSON object")) {

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct FirehoseResponseTests {
     @Test func successHasExactlyRequestIdAndNumericTimestamp() throws {
-        let r = FirehoseResponse.make(status: 200, requestId: "id-\"1\"\n", now: Date(timeIntervalSince1970: 1578090903.599))
+        let r = FirehoseResponse.make(status: 200, requestID: "id-\"1\"\n", now: Date(timeIntervalSince1970: 1578090903.599))
         #expect(r.status == 200)
         #expect(r.headers["Content-Type"] == "application/json")
         #expect(r.headers["Content-Encoding"] == nil)
@@ -16,17 +16,17 @@ import Testing
     }
 
     @Test func failureCarriesErrorMessageAndRetryAfter() throws {
-        let r = FirehoseResponse.failure(.overloaded, requestId: "abc", retryAfter: 7)
+        let r = FirehoseResponse.failure(.overloaded, requestID: "abc", retryAfter: 7)
         #expect(r.status == 503)
         #expect(r.headers["Retry-After"] == "7")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])
         #expect(Set(object.keys) == ["requestId", "timestamp", "errorMessage"])
-        #expect(FirehoseResponse.failure(.unauthorized, requestId: "abc").status == 401)
-        #expect(FirehoseResponse.failure(.unauthorized, requestId: "abc").headers["Retry-After"] == nil)
+        #expect(FirehoseResponse.failure(.unauthorized, requestID: "abc").status == 401)
+        #expect(FirehoseResponse.failure(.unauthorized, requestID: "abc").headers["Retry-After"] == nil)
     }
 
     @Test func errorMessageIsBounded() throws {
-        let r = FirehoseResponse.make(status: 500, requestId: "a", errorMessage: String(repeating: "x", count: 20_000))
+        let r = FirehoseResponse.make(status: 500, requestID: "a", errorMessage: String(repeating: "x", count: 20_000))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])
         #expect((object["errorMessage"] as? String)?.count == 8192)
     }

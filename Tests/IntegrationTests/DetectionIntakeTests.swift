@@ -12,7 +12,7 @@ import Glibc
 
     /// One source probing 25 ports of one instance within a minute, all REJECTed, plus a world-open
     /// ingress rule added through CloudTrail.
-    static func attackDelivery(requestId: String) -> [UInt8] {
+    static func attackDelivery(requestID: String) -> [UInt8] {
         let probes = (1...25).map { port in
             "2 123456789012 eni-0a1b2c3d4e5f60718 198.51.100.77 10.0.1.5 51514 \(port * 7) 6 1 44 1700000100 \(1700000100 + port) REJECT OK"
         }
@@ -20,7 +20,7 @@ import Glibc
         let trail = Gzip.compress(FirehoseFixture.cloudWatchPayload(logGroup: "aws-cloudtrail-logs-123456789012",
                                                                     logStream: "123456789012_CloudTrail_us-east-1",
                                                                     messages: [FirehoseFixture.cloudTrailRecord()], firstId: 500))
-        return FirehoseFixture.body(requestId: requestId, records: [flows, trail])
+        return FirehoseFixture.body(requestID: requestID, records: [flows, trail])
     }
 
     static func findings(in text: String) -> [[String: Any]] {
@@ -33,8 +33,8 @@ import Glibc
     @Test func deliveryWithPortScanAndOpenIngressProducesFindingsInLogAndMetrics() throws {
         let service = try ServiceProcess()
         let id = "attack-1"
-        let response = try FirehoseIntakeTests.post(try service.client(), requestId: id, body: Self.attackDelivery(requestId: id))
-        FirehoseIntakeTests.expectContract(response, status: 200, requestId: id)
+        let response = try FirehoseIntakeTests.post(try service.client(), requestID: id, body: Self.attackDelivery(requestID: id))
+        FirehoseIntakeTests.expectContract(response, status: 200, requestID: id)
         #expect(service.waitForLine(containing: Self.worldOpenIngressRule, timeout: 10) != nil)
         #expect(service.waitForLine(containing: Self.portScanRule, timeout: 10) != nil)
 
@@ -53,7 +53,7 @@ import Glibc
 
         // The same records as a file give the same findings through `firebreak replay`.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fb-replay-\(UUID().uuidString).json")
-        try Data(Self.attackDelivery(requestId: id)).write(to: file)
+        try Data(Self.attackDelivery(requestID: id)).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let replay = try CommandResult.run(["replay", file.path])
         #expect(replay.status == 1, "replay exits 1 when it finds something: \(replay.stderr)")
@@ -120,8 +120,8 @@ import Glibc
         #expect(service.waitForLine(containing: "rules not reloaded", timeout: 10) != nil)
         let id = "after-broken"
         let line = "2 123456789012 eni-1 10.0.1.5 192.0.2.44 43512 8443 6 3 180 1700000100 1700000160 REJECT OK"
-        let body = FirehoseFixture.body(requestId: id, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: [line]))])
-        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: id, body: body), status: 200, requestId: id)
+        let body = FirehoseFixture.body(requestID: id, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: [line]))])
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: id, body: body), status: 200, requestID: id)
         #expect(service.waitForLine(containing: "dfd8ecc8-bff6-4a46-9f3b-cd868b796a9f", timeout: 5) != nil)
 
         // SIGHUP reloads at once once the file is fixed.

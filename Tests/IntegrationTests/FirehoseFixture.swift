@@ -35,18 +35,18 @@ enum FirehoseFixture {
         #"{"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::123456789012:assumed-role/Deploy/s","accountId":"123456789012"},"eventTime":"2026-01-01T10:05:00Z","eventSource":"ec2.amazonaws.com","eventName":""# + eventName + #"","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","requestParameters":{"groupId":"sg-0abc","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":22,"toPort":22,"ipRanges":{"items":[{"cidrIp":""# + cidr + #""}]}}]}},"eventID":"6f1c2a43-0d1e-4b8a-9a51-3b0f3c2d1e00","readOnly":false,"eventType":"AwsApiCall","recipientAccountId":"123456789012"}"#
     }
 
-    /// The JSON body Firehose POSTs: `{requestId, timestamp (ms), records:[{data}]}`.
-    static func body(requestId: String, records: [[UInt8]], timestamp: Int64 = 1_700_000_200_123) -> [UInt8] {
+    /// The JSON body Firehose POSTs: `{requestID, timestamp (ms), records:[{data}]}`.
+    static func body(requestID: String, records: [[UInt8]], timestamp: Int64 = 1_700_000_200_123) -> [UInt8] {
         let data = records.map { #"{"data":""# + Data($0).base64EncodedString() + #""}"# }
-        return Array((#"{"requestId":""# + requestId + #"","timestamp":"# + String(timestamp) + #","records":["# + data.joined(separator: ",") + "]}").utf8)
+        return Array((#"{"requestId":""# + requestID + #"","timestamp":"# + String(timestamp) + #","records":["# + data.joined(separator: ",") + "]}").utf8)
     }
 
     /// Headers as Firehose sends them.
-    static func headers(requestId: String, accessKey: String?, gzipBody: Bool) -> [(String, String)] {
+    static func headers(requestID: String, accessKey: String?, gzipBody: Bool) -> [(String, String)] {
         var h: [(String, String)] = [
             ("Content-Type", "application/json"),
             ("X-Amz-Firehose-Protocol-Version", "1.0"),
-            ("X-Amz-Firehose-Request-Id", requestId),
+            ("X-Amz-Firehose-Request-Id", requestID),
             ("X-Amz-Firehose-Source-Arn", "arn:aws:firehose:us-east-1:123456789012:deliverystream/firebreak"),
             ("X-Amz-Firehose-Common-Attributes", #"{"commonAttributes":{"env":"test"}}"#),
             ("User-Agent", "Amazon Kinesis Data Firehose Agent/1.0"),
@@ -57,11 +57,11 @@ enum FirehoseFixture {
     }
 
     /// A complete delivery: records of gzip'd CloudWatch Logs flow-log batches.
-    static func flowDelivery(requestId: String, records: Int = 2, linesPerRecord: Int = 5, gzipBody: Bool = false) -> [UInt8] {
+    static func flowDelivery(requestID: String, records: Int = 2, linesPerRecord: Int = 5, gzipBody: Bool = false) -> [UInt8] {
         let recs = (0..<records).map { r in
             Gzip.compress(cloudWatchPayload(messages: flowLines(count: linesPerRecord, seed: r * 1000), firstId: r * 1000))
         }
-        let body = body(requestId: requestId, records: recs)
+        let body = body(requestID: requestID, records: recs)
         return gzipBody ? Gzip.compress(body) : body
     }
 }

@@ -51,11 +51,11 @@ struct ResponseEndToEndTests {
     }
 
     /// The honeypot tries to reach an IRC server and is REJECTed (default version-2 format: the ENI only).
-    func rejectedEgress(requestId: String, port: Int = 6667, from hosts: [(eni: String, ip: String)]? = nil) -> [UInt8] {
+    func rejectedEgress(requestID: String, port: Int = 6667, from hosts: [(eni: String, ip: String)]? = nil) -> [UInt8] {
         let lines = (hosts ?? [(interfaceId, privateIP)]).map { host in
             "2 123456789012 \(host.eni) \(host.ip) 203.0.113.9 43512 \(port) 6 3 180 1700000100 1700000160 REJECT OK"
         }
-        return FirehoseFixture.body(requestId: requestId, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: lines))])
+        return FirehoseFixture.body(requestID: requestID, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: lines))])
     }
 
     func state(_ id: String) throws -> String {
@@ -100,8 +100,8 @@ struct ResponseEndToEndTests {
 
     @Test func honeypotEgressIsSnapshottedTerminatedAndReported() throws {
         let service = try service(mode: "enforce")
-        let response = try FirehoseIntakeTests.post(try service.client(), requestId: "e2e-1", body: rejectedEgress(requestId: "e2e-1"))
-        FirehoseIntakeTests.expectContract(response, status: 200, requestId: "e2e-1")
+        let response = try FirehoseIntakeTests.post(try service.client(), requestID: "e2e-1", body: rejectedEgress(requestID: "e2e-1"))
+        FirehoseIntakeTests.expectContract(response, status: 200, requestID: "e2e-1")
 
         #expect(try eventually { try state() == "terminated" }, "the honeypot is terminated: \(service.output.suffix(3000))")
         let list = try service.client().roundTrip(method: "GET", path: "/findings?rule=dfd8ecc8-bff6-4a46-9f3b-cd868b796a9f")
@@ -125,12 +125,12 @@ struct ResponseEndToEndTests {
         #expect((message?[1] as? String)?.contains(findingId) == true)
 
         // Redelivery: 200, nothing evaluated again, nothing new done.
-        let again = try FirehoseIntakeTests.post(try service.client(), requestId: "e2e-1", body: rejectedEgress(requestId: "e2e-1"))
-        FirehoseIntakeTests.expectContract(again, status: 200, requestId: "e2e-1")
+        let again = try FirehoseIntakeTests.post(try service.client(), requestID: "e2e-1", body: rejectedEgress(requestID: "e2e-1"))
+        FirehoseIntakeTests.expectContract(again, status: 200, requestID: "e2e-1")
         #expect(service.waitForLine(containing: "redelivery of a committed delivery", timeout: 5) != nil)
         // A second finding for the same instance (another port): no second snapshot or terminate.
-        let second = try FirehoseIntakeTests.post(try service.client(), requestId: "e2e-2", body: rejectedEgress(requestId: "e2e-2", port: 6697))
-        FirehoseIntakeTests.expectContract(second, status: 200, requestId: "e2e-2")
+        let second = try FirehoseIntakeTests.post(try service.client(), requestID: "e2e-2", body: rejectedEgress(requestID: "e2e-2", port: 6697))
+        FirehoseIntakeTests.expectContract(second, status: 200, requestID: "e2e-2")
         usleep(1_500_000)
         #expect(try snapshots(finding: findingId).count == 2)
         var all = EC2Client.request("DescribeSnapshots")
@@ -159,15 +159,15 @@ struct ResponseEndToEndTests {
         try locker.run()
         defer { kill(locker.processIdentifier, SIGKILL); locker.waitUntilExit() }
         _ = out.fileHandleForReading.availableData   // "locked"
-        let response = try FirehoseIntakeTests.post(try service.client(timeout: 20), requestId: "locked-1", body: rejectedEgress(requestId: "locked-1"))
-        FirehoseIntakeTests.expectContract(response, status: 503, requestId: "locked-1")
+        let response = try FirehoseIntakeTests.post(try service.client(timeout: 20), requestID: "locked-1", body: rejectedEgress(requestID: "locked-1"))
+        FirehoseIntakeTests.expectContract(response, status: 503, requestID: "locked-1")
         #expect(response.header("Retry-After") != nil)
     }
 
     @Test func observeModeRecordsButChangesNothing() throws {
         let service = try service(mode: "observe")
-        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "obs-1", body: rejectedEgress(requestId: "obs-1")),
-                                           status: 200, requestId: "obs-1")
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: "obs-1", body: rejectedEgress(requestID: "obs-1")),
+                                           status: 200, requestID: "obs-1")
         // The alert still goes; the account is not changed.
         #expect(try eventually { try moto.sentNotifications(topicArn: topicArn).count == 1 })
         let findings = try #require(try service.client().roundTrip(method: "GET", path: "/findings").json?["findings"] as? [[String: Any]])
@@ -190,9 +190,9 @@ struct ResponseEndToEndTests {
         ])
         let service = try service(mode: "enforce")
         let record = FirehoseFixture.cloudTrailRecord().replacingOccurrences(of: "sg-0abc", with: groupId)
-        let body = FirehoseFixture.body(requestId: "ct-1", records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(
+        let body = FirehoseFixture.body(requestID: "ct-1", records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(
             logGroup: "aws-cloudtrail-logs-123456789012", logStream: "123456789012_CloudTrail_us-east-1", messages: [record]))])
-        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "ct-1", body: body), status: 200, requestId: "ct-1")
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: "ct-1", body: body), status: 200, requestID: "ct-1")
         func ports() throws -> [Int] {
             try moto.ec2.describeSecurityGroups(ids: [groupId]).first?.ingress.compactMap(\.fromPort).sorted() ?? []
         }
@@ -206,8 +206,8 @@ struct ResponseEndToEndTests {
 
     @Test func dryRunSendsDryRunAndChangesNothing() throws {
         let service = try service(mode: "dry-run")
-        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "dry-1", body: rejectedEgress(requestId: "dry-1")),
-                                           status: 200, requestId: "dry-1")
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: "dry-1", body: rejectedEgress(requestID: "dry-1")),
+                                           status: 200, requestID: "dry-1")
         let actions = try settledActions(service)
         let terminate = actions.first { $0["step"] as? String == "terminate" }
         #expect(terminate?["state"] as? String == "done")
@@ -223,9 +223,9 @@ struct ResponseEndToEndTests {
         let (protectedId, eni, ip) = try Self.launch(moto, in: network,
                                                      extraTags: [("firebreak:protected", "true")])
         let service = try service(mode: "enforce")
-        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "prot-1",
-                                                                        body: rejectedEgress(requestId: "prot-1", from: [(eni, ip)])),
-                                           status: 200, requestId: "prot-1")
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: "prot-1",
+                                                                        body: rejectedEgress(requestID: "prot-1", from: [(eni, ip)])),
+                                           status: 200, requestID: "prot-1")
         let actions = try settledActions(service)
         #expect(actions.contains { $0["step"] as? String == "terminate" && $0["state"] as? String == "skipped"
                                    && ($0["reason"] as? String)?.contains("protected") == true }, "\(actions)")
@@ -241,9 +241,9 @@ struct ResponseEndToEndTests {
             hosts.append((eni, ip))
         }
         let service = try service(mode: "enforce")
-        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "blast-1",
-                                                                        body: rejectedEgress(requestId: "blast-1", from: hosts)),
-                                           status: 200, requestId: "blast-1")
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: "blast-1",
+                                                                        body: rejectedEgress(requestID: "blast-1", from: hosts)),
+                                           status: 200, requestID: "blast-1")
         let actions = try settledActions(service, seconds: 60)
         let terminates = actions.filter { $0["step"] as? String == "terminate" }
         #expect(terminates.filter { $0["state"] as? String == "done" }.count == 5, "\(terminates)")
@@ -260,8 +260,8 @@ struct ResponseEndToEndTests {
         var thawed = false
         defer { if !thawed { moto.freeze(false) } }
         // The delivery is committed locally and acknowledged while AWS does not answer.
-        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestId: "outage-1", body: rejectedEgress(requestId: "outage-1")),
-                                           status: 200, requestId: "outage-1")
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: "outage-1", body: rejectedEgress(requestID: "outage-1")),
+                                           status: 200, requestID: "outage-1")
         usleep(3_000_000)
         moto.freeze(false)
         thawed = true
@@ -274,8 +274,8 @@ struct ResponseEndToEndTests {
         do {
             let first = try service(mode: "enforce", store: store)
             moto.freeze(true)
-            FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try first.client(), requestId: "kill-1", body: rejectedEgress(requestId: "kill-1")),
-                                               status: 200, requestId: "kill-1")
+            FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try first.client(), requestID: "kill-1", body: rejectedEgress(requestID: "kill-1")),
+                                               status: 200, requestID: "kill-1")
             usleep(500_000)
             first.signal(SIGKILL)          // mid-action: the executor is waiting on AWS
             _ = first.waitForExit(timeout: 5)

@@ -84,11 +84,11 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
     }
 
     /// The log line of one delivery, parsed.
-    func deliveryLog(requestId: String, timeout: TimeInterval = 10) -> [String: Any]? {
+    func deliveryLog(requestID: String, timeout: TimeInterval = 10) -> [String: Any]? {
         let deadline = Date().addingTimeInterval(timeout)
         var found: String?
         while found == nil && Date() < deadline {
-            found = log.lines.first { $0.contains("\"message\":\"delivery ") && $0.contains("\"requestId\":\"\(requestId)\"") }
+            found = log.lines.first { $0.contains("\"message\":\"delivery ") && $0.contains("\"requestId\":\"\(requestID)\"") }
             if found == nil { usleep(20_000) }
         }
         guard let line = found else { return nil }

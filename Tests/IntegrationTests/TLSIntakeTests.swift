@@ -10,25 +10,25 @@ import Glibc
     static func files(_ pair: TLSFixture.Pair) -> (String, String) { (pair.certificate, pair.key) }
 
     /// POSTs a Firehose delivery with curl over HTTPS, trusting `caFile`.
-    static func postDelivery(port: UInt16, caFile: String, requestId: String, certificates: TLSFixture,
+    static func postDelivery(port: UInt16, caFile: String, requestID: String, certificates: TLSFixture,
                              tlsFlags: [String] = []) throws -> CommandResult {
-        let bodyFile = certificates.path("delivery-\(requestId).json")
-        try Data(FirehoseFixture.flowDelivery(requestId: requestId, records: 2, linesPerRecord: 3))
+        let bodyFile = certificates.path("delivery-\(requestID).json")
+        try Data(FirehoseFixture.flowDelivery(requestID: requestID, records: 2, linesPerRecord: 3))
             .write(to: URL(fileURLWithPath: bodyFile))
         var arguments = ["-sS", "--max-time", "20", "--cacert", caFile, "-w", "\n%{http_code}"] + tlsFlags
-        for (name, value) in FirehoseFixture.headers(requestId: requestId, accessKey: "test-key", gzipBody: false) {
+        for (name, value) in FirehoseFixture.headers(requestID: requestID, accessKey: "test-key", gzipBody: false) {
             arguments += ["-H", "\(name): \(value)"]
         }
         arguments += ["--data-binary", "@\(bodyFile)", "https://127.0.0.1:\(port)/firehose"]
         return try Tool.run("curl", arguments)
     }
 
-    static func expectAccepted(_ result: CommandResult, requestId: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectAccepted(_ result: CommandResult, requestID: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == 0, "curl: \(result.stderr)", sourceLocation: sourceLocation)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.last == "200", "\(result.stdout)", sourceLocation: sourceLocation)
         let json = lines.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(json?["requestId"] as? String == requestId, sourceLocation: sourceLocation)
+        #expect(json?["requestId"] as? String == requestID, sourceLocation: sourceLocation)
     }
 
     @Test func firehoseDeliveryOverTLS12AndTLS13() throws {
@@ -39,9 +39,9 @@ import Glibc
         ])
         #expect(service.waitForLine(containing: "\"TLS certificate loaded\"", timeout: 5)?.contains("\"subject\":\"/CN=localhost\"") == true)
         for (id, flags) in [("tls12-delivery", ["--tlsv1.2", "--tls-max", "1.2"]), ("tls13-delivery", ["--tlsv1.3"])] {
-            let result = try Self.postDelivery(port: service.port, caFile: certificate, requestId: id, certificates: certificates, tlsFlags: flags)
-            Self.expectAccepted(result, requestId: id)
-            let log = try #require(service.deliveryLog(requestId: id))
+            let result = try Self.postDelivery(port: service.port, caFile: certificate, requestID: id, certificates: certificates, tlsFlags: flags)
+            Self.expectAccepted(result, requestID: id)
+            let log = try #require(service.deliveryLog(requestID: id))
             #expect((log["events"] as? [String: Any])?["vpcflow"] as? Int == 6)
         }
         // Plain HTTP on the TLS port: a Firehose-shaped 400 saying to use https.
@@ -62,25 +62,25 @@ import Glibc
         try certificates.replace(servedKey, with: firstKey)
         // The short variable names.
         let service = try ServiceProcess(environment: ["FIREBREAK_TLS_CERTIFICATE": served, "FIREBREAK_TLS_PRIVATE_KEY": servedKey])
-        Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: first, requestId: "before-reload", certificates: certificates),
-                            requestId: "before-reload")
+        Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: first, requestID: "before-reload", certificates: certificates),
+                            requestID: "before-reload")
 
         try certificates.replace(served, with: second)
         try certificates.replace(servedKey, with: secondKey)
         service.signal(SIGHUP)
         let reloaded = try #require(service.waitForLine(containing: "\"TLS certificate reloaded\"", timeout: 10))
         #expect(reloaded.contains("\"subject\":\"/CN=second\""))
-        Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: second, requestId: "after-reload", certificates: certificates),
-                            requestId: "after-reload")
-        let stale = try Self.postDelivery(port: service.port, caFile: first, requestId: "stale-trust", certificates: certificates)
+        Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: second, requestID: "after-reload", certificates: certificates),
+                            requestID: "after-reload")
+        let stale = try Self.postDelivery(port: service.port, caFile: first, requestID: "stale-trust", certificates: certificates)
         #expect(stale.status != 0, "a client trusting only the old certificate must now fail verification")
 
         try "not a certificate\n".write(toFile: served, atomically: true, encoding: .utf8)
         service.signal(SIGHUP)
         let refused = try #require(service.waitForLine(containing: "\"TLS certificate not reloaded", timeout: 10))
         #expect(refused.contains("server.tls.certificate \(served): no PEM certificate found"))
-        Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: second, requestId: "after-broken", certificates: certificates),
-                            requestId: "after-broken")
+        Self.expectAccepted(try Self.postDelivery(port: service.port, caFile: second, requestID: "after-broken", certificates: certificates),
+                            requestID: "after-broken")
 
         service.signal(SIGTERM)
         #expect(service.waitForExit(timeout: 30) == 0)

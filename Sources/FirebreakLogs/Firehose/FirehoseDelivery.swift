@@ -54,12 +54,12 @@ public enum FirehoseDeliveryError: Error, Sendable, Equatable, CustomStringConve
 /// building a JSON tree or intermediate strings. Unknown fields are ignored; duplicate top-level
 /// fields are rejected (ambiguous input).
 public struct FirehoseDelivery: Sendable {
-    public var requestId: String
+    public var requestID: String
     public var timestampMillis: Int64
     public var records: [[UInt8]]
 
-    public init(requestId: String, timestampMillis: Int64, records: [[UInt8]]) {
-        self.requestId = requestId
+    public init(requestID: String, timestampMillis: Int64, records: [[UInt8]]) {
+        self.requestID = requestID
         self.timestampMillis = timestampMillis
         self.records = records
     }
@@ -75,7 +75,7 @@ public struct FirehoseDelivery: Sendable {
     public func jsonBody() -> [UInt8] {
         var out: [UInt8] = []
         out.append(contentsOf: "{\"requestId\":".utf8)
-        JSONValue.writeString(requestId, into: &out)
+        JSONValue.writeString(requestID, into: &out)
         out.append(contentsOf: ",\"timestamp\":\(timestampMillis),\"records\":[".utf8)
         for (i, record) in records.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -131,7 +131,7 @@ public struct FirehoseDelivery: Sendable {
             throw FirehoseDeliveryError.wrongType(field: "(body)")
         }
         s.pos += 1
-        var requestId: String?
+        var requestID: String?
         var timestamp: Int64?
         var records: [[UInt8]]?
         var recordCount = 0
@@ -141,9 +141,9 @@ public struct FirehoseDelivery: Sendable {
                 let key = try s.expectString("object key")
                 try s.expect(UInt8(ascii: ":"), "':'")
                 if s.tokenEquals(key, "requestId") {
-                    guard requestId == nil else { throw s.error("duplicate field \"requestId\"", at: keyStart) }
+                    guard requestID == nil else { throw s.error("duplicate field \"requestId\"", at: keyStart) }
                     guard s.peek() == 0x22 else { throw FirehoseDeliveryError.wrongType(field: "requestId") }
-                    requestId = try s.string(try s.scanString())
+                    requestID = try s.string(try s.scanString())
                 } else if s.tokenEquals(key, "timestamp") {
                     guard timestamp == nil else { throw s.error("duplicate field \"timestamp\"", at: keyStart) }
                     guard let c = s.peek(), c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) else {
@@ -166,11 +166,11 @@ public struct FirehoseDelivery: Sendable {
             s.pos += 1
         }
         if s.peek() != nil { throw s.error("unexpected data after the JSON document") }
-        guard let requestId else { throw FirehoseDeliveryError.missingField("requestId") }
+        guard let requestID else { throw FirehoseDeliveryError.missingField("requestId") }
         guard let timestamp else { throw FirehoseDeliveryError.missingField("timestamp") }
         guard let records else { throw FirehoseDeliveryError.missingField("records") }
         if recordCount > limits.maxRecords { throw FirehoseDeliveryError.tooManyRecords(count: recordCount, limit: limits.maxRecords) }
-        return FirehoseDelivery(requestId: requestId, timestampMillis: timestamp, records: records)
+        return FirehoseDelivery(requestID: requestID, timestampMillis: timestamp, records: records)
     }
 
     /// Parses `[{"data": "..."}, ...]`. Past `maxRecords`, elements are only counted (skipped),

@@ -2,7 +2,7 @@ import FirebreakLogs
 
 /// One Firehose delivery, decoded: what a `BatchProcessor` receives.
 public struct DecodedBatch: Sendable {
-    public var requestId: String
+    public var requestID: String
     /// When Firehose generated the request (milliseconds since the epoch).
     public var timestampMillis: Int64
     public var sourceArn: String?

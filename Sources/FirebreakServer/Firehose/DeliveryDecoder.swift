@@ -20,17 +20,17 @@ public struct DeliveryDecoder: Sendable {
     public struct Input: Sendable {
         public var body: [UInt8]
         public var contentEncoding: String?
-        public var requestIdHeader: String?
+        public var requestIDHeader: String?
         public var sourceArn: String?
         public var commonAttributesHeader: String?
         public var receivedAt: ContinuousClock.Instant
 
-        public init(body: [UInt8], contentEncoding: String? = nil, requestIdHeader: String? = nil,
+        public init(body: [UInt8], contentEncoding: String? = nil, requestIDHeader: String? = nil,
                     sourceArn: String? = nil, commonAttributesHeader: String? = nil,
                     receivedAt: ContinuousClock.Instant = .now) {
             self.body = body
             self.contentEncoding = contentEncoding
-            self.requestIdHeader = requestIdHeader
+            self.requestIDHeader = requestIDHeader
             self.sourceArn = sourceArn
             self.commonAttributesHeader = commonAttributesHeader
             self.receivedAt = receivedAt
@@ -64,11 +64,11 @@ public struct DeliveryDecoder: Sendable {
         } catch {
             throw .delivery(error)
         }
-        let header = input.requestIdHeader?.trimmingCharacters(in: .whitespaces) ?? ""
-        if !header.isEmpty && header != delivery.requestId {
-            throw .requestIdMismatch(header: header, body: delivery.requestId)
+        let header = input.requestIDHeader?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !header.isEmpty && header != delivery.requestID {
+            throw .requestIDMismatch(header: header, body: delivery.requestID)
         }
-        if header.isEmpty && delivery.requestId.isEmpty { throw .missingRequestId }
+        if header.isEmpty && delivery.requestID.isEmpty { throw .missingRequestId }
 
         var events: [DecodedEvent] = []
         var issues: [DecodeIssue] = []
@@ -86,7 +86,7 @@ public struct DeliveryDecoder: Sendable {
             controlMessages += result.controlMessages
             decompressed += result.decompressedBytes
         }
-        return DecodedBatch(requestId: delivery.requestId, timestampMillis: delivery.timestampMillis,
+        return DecodedBatch(requestID: delivery.requestID, timestampMillis: delivery.timestampMillis,
                             sourceArn: input.sourceArn, commonAttributes: attributes,
                             recordCount: delivery.records.count, bodyBytes: input.body.count,
                             decompressedBytes: decompressed, events: events, issues: issues,

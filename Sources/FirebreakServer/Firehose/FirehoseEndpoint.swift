@@ -31,15 +31,15 @@ public struct FirehoseEndpoint: HTTPHandler {
     public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
         let receivedAt = ContinuousClock.now
         let headerId = request.headers["X-Amz-Firehose-Request-Id"] ?? ""
-        let finish: @Sendable (Result<DecodedBatch, FirehoseRequestError>, String) -> Void = { result, requestId in
+        let finish: @Sendable (Result<DecodedBatch, FirehoseRequestError>, String) -> Void = { result, requestID in
             let response: HTTPResponse
             switch result {
             case .success:
-                response = FirehoseResponse.make(status: 200, requestId: requestId)
+                response = FirehoseResponse.make(status: 200, requestID: requestID)
             case .failure(let error):
-                response = FirehoseResponse.failure(error, requestId: requestId, retryAfter: retryAfterSeconds)
+                response = FirehoseResponse.failure(error, requestID: requestID, retryAfter: retryAfterSeconds)
             }
-            record(result, requestId: requestId, status: response.status, request: request, receivedAt: receivedAt)
+            record(result, requestID: requestID, status: response.status, request: request, receivedAt: receivedAt)
             respond(response)
         }
 
@@ -50,7 +50,7 @@ public struct FirehoseEndpoint: HTTPHandler {
         // is still served, so that Firehose need not send it again.
 
         let input = DeliveryDecoder.Input(
-            body: request.body, contentEncoding: request.headers["Content-Encoding"], requestIdHeader: headerId,
+            body: request.body, contentEncoding: request.headers["Content-Encoding"], requestIDHeader: headerId,
             sourceArn: request.headers["X-Amz-Firehose-Source-Arn"],
             commonAttributesHeader: request.headers["X-Amz-Firehose-Common-Attributes"], receivedAt: receivedAt)
         let queued = pool.submit {
@@ -63,11 +63,11 @@ public struct FirehoseEndpoint: HTTPHandler {
             do {
                 try processor.process(batch)
             } catch let retry as BatchRetryLater {
-                return finish(.failure(.unavailable(retry.reason)), batch.requestId)
+                return finish(.failure(.unavailable(retry.reason)), batch.requestID)
             } catch {
-                return finish(.failure(.processing(String(describing: error))), batch.requestId)
+                return finish(.failure(.processing(String(describing: error))), batch.requestID)
             }
-            finish(.success(batch), batch.requestId)
+            finish(.success(batch), batch.requestID)
         }
         if !queued { finish(.failure(.overloaded), headerId) }
     }
@@ -76,10 +76,10 @@ public struct FirehoseEndpoint: HTTPHandler {
     /// server buffer a body: a missing or wrong access key, or an unsupported encoding.
     public func screen(_ head: HTTPRequestHead) -> HTTPResponse? {
         guard let error = precheck(head.headers) else { return nil }
-        let requestId = head.headers["X-Amz-Firehose-Request-Id"] ?? ""
-        let response = FirehoseResponse.failure(error, requestId: requestId)
+        let requestID = head.headers["X-Amz-Firehose-Request-Id"] ?? ""
+        let response = FirehoseResponse.failure(error, requestID: requestID)
         let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers)
-        record(.failure(error), requestId: requestId, status: response.status, request: request, receivedAt: .now)
+        record(.failure(error), requestID: requestID, status: response.status, request: request, receivedAt: .now)
         return response
     }
 
@@ -95,7 +95,7 @@ public struct FirehoseEndpoint: HTTPHandler {
     }
 
     /// Metrics and the delivery's log line.
-    private func record(_ result: Result<DecodedBatch, FirehoseRequestError>, requestId: String, status: Int,
+    private func record(_ result: Result<DecodedBatch, FirehoseRequestError>, requestID: String, status: Int,
                         request: HTTPRequest, receivedAt: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - receivedAt
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -105,7 +105,7 @@ public struct FirehoseEndpoint: HTTPHandler {
         registry.increment(ServiceMetrics.bytesReceived, by: Double(request.body.count))
 
         var meta: Logger.Metadata = [
-            "requestId": .string(requestId),
+            "requestId": .string(requestID),
             "status": .stringConvertible(status),
             "durationMs": .string(String(format: "%.3f", seconds * 1000)),
             "bodyBytes": .stringConvertible(request.body.count),

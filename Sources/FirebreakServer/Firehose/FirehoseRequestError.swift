@@ -7,7 +7,7 @@ import FirebreakLogs
 public enum FirehoseRequestError: Error, Sendable, Equatable {
     case unauthorized
     case missingRequestId
-    case requestIdMismatch(header: String, body: String)
+    case requestIDMismatch(header: String, body: String)
     case unsupportedContentEncoding(String)
     case malformedCommonAttributes(String)
     case malformedBody(String)
@@ -32,9 +32,9 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
         case .unauthorized:
             return "missing or wrong X-Amz-Firehose-Access-Key"
         case .missingRequestId:
-            return "no X-Amz-Firehose-Request-Id header and no requestId in the body"
-        case .requestIdMismatch(let header, let body):
-            return "X-Amz-Firehose-Request-Id '\(header)' differs from the body's requestId '\(body)'"
+            return "no X-Amz-Firehose-Request-Id header and no requestID in the body"
+        case .requestIDMismatch(let header, let body):
+            return "X-Amz-Firehose-Request-Id '\(header)' differs from the body's requestID '\(body)'"
         case .unsupportedContentEncoding(let encoding):
             return "unsupported Content-Encoding '\(encoding)': only gzip or none"
         case .malformedCommonAttributes(let reason):
@@ -60,7 +60,7 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
         case .malformedBody: return "body_gzip"
         case .delivery: return "delivery"
         case .record: return "record"
-        case .requestIdMismatch, .missingRequestId: return "request_id"
+        case .requestIDMismatch, .missingRequestId: return "request_id"
         case .malformedCommonAttributes: return "common_attributes"
         default: return nil
         }

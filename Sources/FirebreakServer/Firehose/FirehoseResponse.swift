@@ -8,10 +8,10 @@ public enum FirehoseResponse {
     /// Firehose rejects longer error messages.
     static let maxErrorMessage = 8192
 
-    public static func make(status: Int, requestId: String, errorMessage: String? = nil,
+    public static func make(status: Int, requestID: String, errorMessage: String? = nil,
                             now: Date = Date()) -> HTTPResponse {
         let millis = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
-        var json = "{\"requestId\":" + jsonString(requestId) + ",\"timestamp\":" + String(millis)
+        var json = "{\"requestId\":" + jsonString(requestID) + ",\"timestamp\":" + String(millis)
         if let errorMessage {
             json += ",\"errorMessage\":" + jsonString(String(errorMessage.prefix(maxErrorMessage)))
         }
@@ -21,8 +21,8 @@ public enum FirehoseResponse {
         return HTTPResponse(status: status, headers: headers, body: Array(json.utf8))
     }
 
-    public static func failure(_ error: FirehoseRequestError, requestId: String, retryAfter: Int? = nil) -> HTTPResponse {
-        var response = make(status: error.status, requestId: requestId, errorMessage: error.message)
+    public static func failure(_ error: FirehoseRequestError, requestID: String, retryAfter: Int? = nil) -> HTTPResponse {
+        var response = make(status: error.status, requestID: requestID, errorMessage: error.message)
         if let retryAfter, error.status == 503 { response.headers["Retry-After"] = String(retryAfter) }
         return response
     }

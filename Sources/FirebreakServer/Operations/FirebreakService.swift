@@ -46,7 +46,7 @@ public final class FirebreakService: Sendable {
         var router = HTTPRouter()
         router.route("POST", configuration.firehosePath, to: endpoint)
         router.route("GET", configuration.firehosePath) { _, respond in
-            respond(FirehoseResponse.make(status: 200, requestId: ""))
+            respond(FirehoseResponse.make(status: 200, requestID: ""))
         }
         router.route("GET", "/healthz") { _, respond in
             if accepting.isOpen {
@@ -71,8 +71,8 @@ public final class FirebreakService: Sendable {
         http.errorResponder = { error, head in
             // Every answer is JSON in the Firehose shape, so that Firehose can log it; the request id
             // is echoed when the headers got that far.
-            let requestId = head?.headers["X-Amz-Firehose-Request-Id"] ?? ""
-            return FirehoseResponse.make(status: error.status, requestId: requestId, errorMessage: error.message)
+            let requestID = head?.headers["X-Amz-Firehose-Request-Id"] ?? ""
+            return FirehoseResponse.make(status: error.status, requestID: requestID, errorMessage: error.message)
         }
         self.server = HTTPServer(configuration: http, handler: router)
         metrics.attach(pool: pool, connections: { [server] in server.activeConnections },

@@ -32,8 +32,8 @@ public struct DetectionProcessor: BatchProcessor {
 
     public func process(_ batch: DecodedBatch) throws {
         // A redelivery of a committed batch is acknowledged without being evaluated again.
-        if let response, try response.isKnown(batch.requestId) {
-            logger.info("redelivery of a committed delivery: not evaluated again", metadata: ["requestId": .string(batch.requestId)])
+        if let response, try response.isKnown(batch.requestID) {
+            logger.info("redelivery of a committed delivery: not evaluated again", metadata: ["requestId": .string(batch.requestID)])
             return
         }
         let received = Int64(Date().timeIntervalSince1970 * 1000)
@@ -41,7 +41,7 @@ public struct DetectionProcessor: BatchProcessor {
         for finding in findings {
             metrics.registry.increment(ServiceMetrics.findings, ["rule": finding.ruleID, "level": finding.level.rawValue])
             logger.notice("finding", metadata: [
-                "requestId": .string(batch.requestId),
+                "requestId": .string(batch.requestID),
                 "finding": Self.metadata(finding.jsonValue()),
             ])
         }

@@ -37,7 +37,7 @@ public final class ResponseCoordinator: Sendable {
                                         json: finding.jsonValue().serialized()))
             actions += planner.plan(finding)
         }
-        let delivery = DeliveryRecord(requestID: batch.requestId, receivedAt: Date(), records: batch.recordCount,
+        let delivery = DeliveryRecord(requestID: batch.requestID, receivedAt: Date(), records: batch.recordCount,
                                       events: batch.events.count, findings: findings.count)
         do {
             _ = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date())
