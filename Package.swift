@@ -18,57 +18,64 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        // Calendar arithmetic without Foundation (UTC time <-> epoch milliseconds), shared by SigV4 and the event times.
+        .target(name: "FirebreakTime"),
         // HTTP/1.1 (and optional TLS through OpenSSL) on POSIX sockets and Dispatch. Knows nothing of Firehose.
         .target(name: "FirebreakHTTP", dependencies: ["COpenSSL"]),
         // Wire models and decoders: Firehose body, gzip, CloudWatch Logs, VPC flow logs, CloudTrail.
         .target(name: "FirebreakLogs", dependencies: ["CZlib"]),
         // Sigma rules, intel lists, correlation, the engine and findings.
         .target(name: "FirebreakDetection", dependencies: [
-            "FirebreakLogs",
+            "FirebreakLogs", "FirebreakTime",
             .product(name: "Yams", package: "Yams"),
         ]),
         // SigV4, credentials, libcurl transport, Query/JSON protocols, EC2, SNS and CloudTrail clients.
-        .target(name: "FirebreakAWS", dependencies: ["CCurl", "COpenSSL"]),
-        // Playbooks, the planner, the SQLite store and outbox, the executor.
+        .target(name: "FirebreakAWS", dependencies: ["CCurl", "COpenSSL", "FirebreakTime"]),
+        // Playbooks, the planner, the SQLite store and outbox, the executor. FirebreakLogs for the JSON model that
+        // findings carry and playbook payloads are built from.
         .target(name: "FirebreakResponse", dependencies: [
-            "FirebreakDetection", "FirebreakAWS", "CSQLite",
+            "FirebreakDetection", "FirebreakLogs", "FirebreakAWS", "CSQLite",
             .product(name: "Yams", package: "Yams"),
         ]),
         // CloudFormation templates: loader, checks, suppressions, reporters (`firebreak check`).
         .target(name: "FirebreakTemplates", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // Wiring: configuration, the Firehose endpoint, the worker pool, metrics.
+        // Wiring: configuration, the Firehose endpoint, the worker pool, metrics, and the work of each CLI command.
         .target(name: "FirebreakServer", dependencies: [
             "FirebreakHTTP", "FirebreakLogs", "FirebreakDetection", "FirebreakResponse", "FirebreakAWS",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // The CLI: parses arguments and calls FirebreakServer (serve, decode, replay, rules, findings) or
+        // FirebreakTemplates (check).
         .executableTarget(name: "firebreak", dependencies: [
-            "FirebreakServer", "FirebreakLogs", "FirebreakDetection", "FirebreakResponse", "FirebreakAWS",
-            "FirebreakTemplates",
+            "FirebreakServer", "FirebreakTemplates",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Release-built throughput benchmark (see README, "Benchmarks").
+        // Release-built benchmarks (see README, "Benchmarks"), one file per benchmark.
         .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS",
                                                                   "FirebreakTemplates", "CZlib", "FirebreakTestSupport"],
-                          path: "Benchmarks/DecodeBenchmark"),
+                          path: "Benchmarks/firebreak-bench"),
 
-        // Test support, in no product: `MotoServer` (a moto_server child) and its VPC/subnet/instance fixture,
-        // without Testing so that the benchmark can use it; the `.motoServer` suite trait on top.
+        // Test support, in no product: `TestPaths` (the package root and ../shared/testdata), `MotoServer` (a
+        // moto_server child) and its VPC/subnet/instance fixture, without Testing so that the benchmark can use
+        // it; the `.motoServer` suite trait on top.
         .target(name: "FirebreakTestSupport", dependencies: ["FirebreakAWS"], path: "Tests/FirebreakTestSupport"),
         .target(name: "FirebreakTestTraits", dependencies: ["FirebreakTestSupport"], path: "Tests/FirebreakTestTraits"),
 
         .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP", "COpenSSL", "FirebreakTestSupport"]),
-        .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "CZlib"]),
-        .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs",
+        .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "FirebreakTestSupport"]),
+        .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs", "FirebreakTestSupport",
                                                                      .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "FirebreakAWSTests", dependencies: ["FirebreakAWS", "FirebreakHTTP",
                                                                "FirebreakTestSupport", "FirebreakTestTraits"]),
         .testTarget(name: "FirebreakResponseTests", dependencies: ["FirebreakResponse", "FirebreakDetection", "FirebreakLogs",
                                                                     "FirebreakAWS", "FirebreakTestSupport", "FirebreakTestTraits"]),
-        .testTarget(name: "FirebreakTemplatesTests", dependencies: ["FirebreakTemplates",
-                                                                     .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP", "FirebreakDetection"]),
+        .testTarget(name: "FirebreakTemplatesTests", dependencies: ["FirebreakTemplates", "FirebreakTestSupport",
+                                                                     .product(name: "Yams", package: "Yams")],
+                    exclude: ["Golden"]),
+        .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakLogs", "FirebreakHTTP", "FirebreakTestSupport",
+                                                                  .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs", "FirebreakAWS",
                                                               "FirebreakTestSupport", "FirebreakTestTraits"]),
     ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FirebreakServer
 import FirebreakTemplates
 import Foundation
 

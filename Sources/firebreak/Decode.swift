@@ -1,5 +1,4 @@
 import ArgumentParser
-import FirebreakLogs
 import FirebreakServer
 import Foundation
 
@@ -24,47 +23,10 @@ struct Decode: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        let settings: ServiceConfiguration
         do {
-            settings = try ServiceConfiguration.load(file: config)
-        } catch {
-            throw ValidationError(error.description)
+            if try !FileDecoding.run(configFile: config, files: files) { throw ExitCode(1) }
+        } catch let error as CommandError {
+            throw error.forArgumentParser
         }
-        // A file is not a Firehose record: an S3 flow-log object may hold millions of lines.
-        var configuration = settings.decoder
-        configuration.maxEventsPerRecord = Int.max
-        let decoder = RecordDecoder(configuration: configuration)
-        var failed = false
-        for path in files {
-            guard let bytes = InputFile.read(path) else {
-                InputFile.warn("\(path): cannot read the file")
-                failed = true
-                continue
-            }
-            do {
-                let result = try decoder.decodeFile(bytes)
-                var out = ""
-                for event in result.events {
-                    out += event.jsonLine()
-                    out += "\n"
-                    if out.utf8.count > 1 << 20 {
-                        FileHandle.standardOutput.write(Data(out.utf8))
-                        out = ""
-                    }
-                }
-                FileHandle.standardOutput.write(Data(out.utf8))
-                for issue in result.issues {
-                    let at = "record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "")
-                    FileHandle.standardError.write(Data("\(path): \(at): \(issue.kind.rawValue): \(issue.message)\n".utf8))
-                }
-                if result.controlMessages > 0 {
-                    FileHandle.standardError.write(Data("\(path): \(result.controlMessages) CloudWatch Logs control message(s) ignored\n".utf8))
-                }
-            } catch {
-                FileHandle.standardError.write(Data("\(path): \(error.message)\n".utf8))
-                failed = true
-            }
-        }
-        if failed { throw ExitCode(1) }
     }
 }

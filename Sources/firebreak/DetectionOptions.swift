@@ -1,5 +1,4 @@
 import ArgumentParser
-import FirebreakDetection
 import FirebreakServer
 
 /// `--rules` and `--intel`, shared by `serve`, `replay` and `rules`.
@@ -14,16 +13,14 @@ struct DetectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Use only the --rules given, not the configured rules.paths.")
     var onlyGivenRules = false
 
-    /// The configured sources with these options applied.
-    func apply(to sources: DetectionSources) throws -> DetectionSources {
-        var out = sources
-        out.rulePaths = (onlyGivenRules ? [] : sources.rulePaths) + rules
-        for binding in intel {
-            guard let (name, path) = IntelConfiguration.parseBinding(binding) else {
-                throw ValidationError("--intel takes NAME=PATH (got '\(binding)')")
-            }
-            out.intel.lists[name] = path
-        }
-        return out
+    var overrides: DetectionOverrides {
+        DetectionOverrides(rules: rules, intel: intel, onlyGivenRules: onlyGivenRules)
+    }
+}
+
+extension CommandError {
+    /// How ArgumentParser reports this error: usage errors with the command's help, others as they are.
+    var forArgumentParser: any Error {
+        kind == .usage ? ValidationError(description) : self
     }
 }

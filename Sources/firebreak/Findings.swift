@@ -1,5 +1,4 @@
 import ArgumentParser
-import FirebreakResponse
 import FirebreakServer
 import Foundation
 
@@ -39,52 +38,12 @@ struct Findings: ParsableCommand {
     var json = false
 
     func run() throws {
-        let settings: ServiceConfiguration
+        let report = FindingsReport(configFile: config, storePath: store, level: level, rule: rule, since: since, id: id,
+                                    limit: limit, json: json)
         do {
-            settings = try ServiceConfiguration.load(file: config)
+            try report.run()
         } catch {
-            throw ValidationError(error.description)
-        }
-        let path = store ?? settings.storePath
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("no store at \(path): start `firebreak serve` first, or pass --store")
-        }
-        let db = try ResponseStore(path: path)
-        defer { db.close() }
-        if let id {
-            guard let (finding, actions) = try db.finding(id: id) else { throw ValidationError("no finding \(id) in \(path)") }
-            if json {
-                print(finding.json)
-                return
-            }
-            print("\(finding.id)  \(finding.level)  \(finding.title)  \(finding.resourceType) \(finding.resourceID)")
-            for record in actions {
-                let action = record.action
-                print("  \(action.sequence). \(action.step.kind.rawValue) \(action.resourceType) \(action.resourceID): "
-                      + "\(action.state.rawValue)" + (action.reason.map { " (\($0))" } ?? "")
-                      + (record.lastError.map { " error: \($0)" } ?? ""))
-            }
-            return
-        }
-        var sinceDate: Date?
-        if let since {
-            if let millis = Int64(since) {
-                sinceDate = Date(timeIntervalSince1970: Double(millis) / 1000)
-            } else if let date = ISO8601DateFormatter().date(from: since) {
-                sinceDate = date
-            } else {
-                throw ValidationError("--since takes an ISO-8601 time or milliseconds since the epoch")
-            }
-        }
-        let findings = try db.findings(since: sinceDate, level: level, rule: rule, limit: limit)
-        for finding in findings {
-            if json {
-                print(finding.json)
-            } else {
-                let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(finding.timeMillis) / 1000))
-                print([finding.id, time, finding.level, finding.resourceType + " " + finding.resourceID, finding.title]
-                    .joined(separator: "  "))
-            }
+            throw error.forArgumentParser
         }
     }
 }

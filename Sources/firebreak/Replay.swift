@@ -1,6 +1,4 @@
 import ArgumentParser
-import FirebreakDetection
-import FirebreakLogs
 import FirebreakServer
 import Foundation
 
@@ -29,48 +27,11 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         do {
-            let count = try evaluate()
+            let count = try FileReplay.run(configFile: config, overrides: detectionOptions.overrides, files: files)
             throw ExitCode(count > 0 ? 1 : 0)
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
+        } catch let error as CommandError {
             InputFile.warn("firebreak replay: \(error)")
             throw ExitCode(2)
         }
     }
-
-    /// Returns the number of findings printed.
-    private func evaluate() throws -> Int {
-        var settings = try ServiceConfiguration.load(file: config)
-        settings.detection = try detectionOptions.apply(to: settings.detection)
-        let engine = try DetectionEngine(sources: settings.detection)
-        var decoderConfiguration = settings.decoder
-        decoderConfiguration.maxEventsPerRecord = Int.max
-        let decoder = RecordDecoder(configuration: decoderConfiguration)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        var total = 0
-        for path in files {
-            guard let bytes = InputFile.read(path) else { throw ReplayError("\(path): cannot read the file") }
-            let result: RecordDecodeResult
-            do {
-                result = try decoder.decodeFile(bytes)
-            } catch {
-                throw ReplayError("\(path): \(error.message)")
-            }
-            for issue in result.issues {
-                InputFile.warn("\(path): record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "") + ": \(issue.message)")
-            }
-            let findings = engine.evaluate(result.events, receivedMillis: now)
-            var out = ""
-            for finding in findings { out += finding.jsonValue().serialized() + "\n" }
-            FileHandle.standardOutput.write(Data(out.utf8))
-            total += findings.count
-        }
-        return total
-    }
-}
-
-struct ReplayError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
-import FirebreakDetection
 import FirebreakServer
 import Foundation
-import Logging
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,56 +29,17 @@ struct Serve: ParsableCommand {
     @OptionGroup var detectionOptions: DetectionOptions
 
     func run() throws {
-        var settings: ServiceConfiguration
+        let settings: ServiceConfiguration
         do {
-            settings = try ServiceConfiguration.load(file: config)
-            try settings.validateExposure()
+            settings = try ServiceLauncher.configuration(file: config, overrides: detectionOptions.overrides)
         } catch {
-            throw ValidationError(error.description)
+            throw error.forArgumentParser
         }
-        settings.detection = try detectionOptions.apply(to: settings.detection)
         if printConfig {
             print(settings.summary)
             return
         }
-        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
-        let logger = Logger(label: "firebreak")
-        let engine: DetectionEngine
-        do {
-            engine = try DetectionEngine(sources: settings.detection)
-        } catch {
-            logger.critical("cannot load the detection rules", metadata: ["problems": .array(error.problems.map { .string($0.description) })])
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(1)
-        }
-        let response: ResponseLayer
-        do {
-            response = try ResponseLayer(configuration: settings)
-            try response.executor.start()
-        } catch {
-            logger.critical("cannot start the response layer", metadata: ["error": .string(String(describing: error))])
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        logger.info("response layer ready", metadata: [
-            "mode": .string(settings.mode.rawValue), "store": .string(settings.storePath),
-            "playbooks": .string(settings.playbooksPath), "region": .string(response.region),
-            "alerts": .string(settings.alertTopicArn ?? "none"),
-        ])
-        let service = FirebreakService(configuration: settings, detection: engine, response: response.coordinator, logger: logger)
-        do {
-            try service.start()
-        } catch {
-            logger.critical("cannot start", metadata: ["error": .string(error.description)])
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(1)
-        }
-        let drained = service.runUntilSignalled()
-        // What the executor has in hand finishes; what it has not claimed stays pending in the store.
-        response.executor.stop()
-        if !drained {
-            logger.warning("drain time ran out; in-flight deliveries were cut and Firehose will redeliver them")
-        }
+        let status = ServiceLauncher.run(settings)
+        if status != 0 { throw ExitCode(status) }
     }
 }

@@ -8,7 +8,7 @@ import Testing
         let root = try #require(parse("""
             <?xml version="1.0" encoding="UTF-8"?>
             <CreateTagsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
-                <requestID>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestID>
+                <requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId>
                 <return>true</return>
             </CreateTagsResponse>
             """))

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import FirebreakAWS
+import FirebreakTestSupport
 
-/// One case of the AWS SigV4 test suite (`/work/shared/testdata/sigv4/aws4_testsuite`, as in botocore).
+/// One case of the AWS SigV4 test suite (`<package root>/../shared/testdata/sigv4/aws4_testsuite`, as in botocore).
 struct SigV4SuiteCase: CustomTestStringConvertible, Sendable {
     var name: String
     var directory: URL
@@ -14,7 +15,7 @@ struct SigV4SuiteCase: CustomTestStringConvertible, Sendable {
         return try String(contentsOf: directory.appendingPathComponent("\(base).\(ext)"), encoding: .utf8)
     }
 
-    static let root = URL(fileURLWithPath: "/work/shared/testdata/sigv4/aws4_testsuite")
+    static let root = TestPaths.sharedTestdata.appendingPathComponent("sigv4/aws4_testsuite")
 
     /// Every folder holding a `<folder>.req`, nested ones included.
     static func all() -> [SigV4SuiteCase] {
@@ -82,7 +83,7 @@ struct RawRequest {
 
     @Test func suiteIsPresentAndComplete() {
         let cases = SigV4SuiteCase.all()
-        #expect(cases.count >= 30)
+        #expect(cases.count >= 30, "the SigV4 suite is expected at \(SigV4SuiteCase.root.path)")
         #expect(cases.contains { $0.name == "normalize-path/get-space" })
         #expect(cases.contains { $0.name == "post-sts-token/post-sts-header-before" })
     }

@@ -53,8 +53,8 @@ func ec2ErrorXML(_ code: String, _ message: String = "message") -> String {
         + "</Message></Error></Errors><RequestID>req-1</RequestID></Response>"
 }
 
-/// An EC2 success body: `<ActionResponse xmlns=…>inner<requestID/></ActionResponse>`.
+/// An EC2 success body: `<ActionResponse xmlns=…>inner<requestId/></ActionResponse>`.
 func ec2XML(_ action: String, _ inner: String) -> String {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<\(action)Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
-        + "<requestID>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestID>\(inner)</\(action)Response>"
+        + "<requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>\(inner)</\(action)Response>"
 }

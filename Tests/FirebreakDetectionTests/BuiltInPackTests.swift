@@ -2,11 +2,12 @@ import FirebreakLogs
 import Foundation
 import Testing
 @testable import FirebreakDetection
+import FirebreakTestSupport
 
 /// The built-in rule pack (config/rules) with its intel lists: every rule loads, and every rule's
 /// test events give the expected findings — the same check as `firebreak rules test`.
 @Suite struct BuiltInPackTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestPaths.packageRoot
     static let rules = root.appendingPathComponent("config/rules").path
     static let intel = IntelConfiguration(folder: root.appendingPathComponent("config/intel").path)
     static let network = NetworkContext(internalNetworks: try! IPSet(parsing: ["10.0.0.0/16"]))

@@ -2,14 +2,13 @@ import Foundation
 import FirebreakLogs
 import Testing
 @testable import FirebreakDetection
+import FirebreakTestSupport
 
 /// Paths of the intel fixtures and the shared test data.
 enum IntelPaths {
-    /// The package root: three levels up from this file (Tests/FirebreakDetectionTests/<file>).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let packageRoot = TestPaths.packageRoot
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures/intel")
-    static let ipsum = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata/intel/ipsum")
+    static let ipsum = TestPaths.sharedTestdata.appendingPathComponent("intel/ipsum")
 
     static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
 }

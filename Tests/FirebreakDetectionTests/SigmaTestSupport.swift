@@ -2,13 +2,11 @@ import FirebreakLogs
 import Foundation
 import Yams
 @testable import FirebreakDetection
+import FirebreakTestSupport
 
 /// Helpers shared by the Sigma tests: rule text to compiled rules, and events from log text.
 enum SigmaTestSupport {
-    /// `packageRoot/../shared/testdata` (the package root is three levels above this file).
-    static let testdata: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/testdata")
+    static let testdata: URL = TestPaths.sharedTestdata
 
     static let sigmaHQCloudTrail = testdata.appendingPathComponent("sigma/sigmahq/rules/cloud/aws/cloudtrail")
     static let sigmaHQPlaceholder = testdata.appendingPathComponent("sigma/sigmahq/rules-placeholder/cloud/aws/cloudtrail")

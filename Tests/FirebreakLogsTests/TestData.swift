@@ -1,17 +1,15 @@
 import Foundation
 @testable import FirebreakLogs
+import FirebreakTestSupport
 
 /// Paths to the shared public test data (`<package root>/../shared/testdata`).
 enum TestData {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // FirebreakLogsTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
+    static let packageRoot: URL = TestPaths.packageRoot
 
-    static let root: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
+    static let root: URL = TestPaths.sharedTestdata
 
     static func bytes(_ relativePath: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: root.appendingPathComponent(relativePath)))
+        try TestPaths.sharedBytes(relativePath)
     }
 
     static func json(_ relativePath: String) throws -> JSONValue {

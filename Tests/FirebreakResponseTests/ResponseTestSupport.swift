@@ -2,11 +2,11 @@ import FirebreakDetection
 import FirebreakLogs
 import Foundation
 @testable import FirebreakResponse
+import FirebreakTestSupport
 
 /// Findings made by running the built-in rule pack on real flow lines and CloudTrail records.
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let root = TestPaths.packageRoot.path
     static let network = NetworkContext(internalNetworks: try! IPSet(parsing: ["10.0.0.0/16"]))
 
     static let ruleSet: RuleSet = {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import FirebreakServer
+import FirebreakTestSupport
 
 @Suite struct ServiceConfigurationTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = TestPaths.packageRoot
 
     @Test func embeddedDefaultIsTheConfigFile() throws {
         let file = try String(contentsOf: Self.packageRoot.appendingPathComponent("config/firebreak.yaml"), encoding: .utf8)

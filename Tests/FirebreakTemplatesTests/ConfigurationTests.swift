@@ -1,10 +1,10 @@
 import Foundation
 import FirebreakTemplates
 import Testing
+import FirebreakTestSupport
 
 @Suite struct ConfigurationTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = TestPaths.packageRoot
 
     @Test func shippedFileIsTheDefault() throws {
         let loaded = try CheckConfiguration.load(path: Self.repository.appendingPathComponent("config/checks.yaml").path)

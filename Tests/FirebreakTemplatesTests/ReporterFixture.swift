@@ -1,5 +1,6 @@
 import FirebreakTemplates
 import Foundation
+import FirebreakTestSupport
 
 /// A fixed report for the golden tests: 2 files checked plus 1 that failed to load, 3 findings (one
 /// suppressed, one on an `Fn::If` branch), 2 check definitions.
@@ -35,14 +36,13 @@ enum ReporterFixture {
         ],
         checks: checks)
 
-    static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Golden")
+    /// The golden files, in the source tree (Package.swift excludes the folder from the test target's sources).
+    static let goldenDirectory = TestPaths.packageRoot.appendingPathComponent("Tests/FirebreakTemplatesTests/Golden")
 
-    /// The content of golden file `Golden/.<name>`; with `FIREBREAK_UPDATE_GOLDEN=1` in the environment,
-    /// (re)writes it first. The files are dot-files so SwiftPM, which skips hidden files, does not warn
-    /// about unhandled resources (Package.swift is not ours to change).
+    /// The content of golden file `Golden/<name>`; with `FIREBREAK_UPDATE_GOLDEN=1` in the environment,
+    /// (re)writes it first.
     static func golden(_ name: String, actual: String) throws -> String {
-        let url = goldenDirectory.appendingPathComponent("." + name)
+        let url = goldenDirectory.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["FIREBREAK_UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(at: goldenDirectory, withIntermediateDirectories: true)
             try actual.write(to: url, atomically: true, encoding: .utf8)

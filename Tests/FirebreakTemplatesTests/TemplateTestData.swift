@@ -1,12 +1,11 @@
 import Foundation
+import FirebreakTestSupport
 
-/// Where the shared test data lives: `<packageRoot>/../shared/testdata`.
+/// The AWS sample template corpus in the shared test data, and what is known about its files.
 enum TemplateTestData {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot: URL = TestPaths.packageRoot
 
-    static let awsTemplates: String = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/testdata/cfn/aws-cloudformation-templates").path
+    static let awsTemplates: String = TestPaths.sharedTestdata.appendingPathComponent("cfn/aws-cloudformation-templates").path
 
     /// Files of the AWS sample corpus that are genuinely not templates (path relative to the corpus
     /// root → why).

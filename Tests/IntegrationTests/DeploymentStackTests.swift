@@ -250,7 +250,7 @@ import Glibc
             }
         }
         walk(configuration, [])
-        let layers = try String(contentsOf: root.appendingPathComponent("Sources/FirebreakServer/ConfigurationLayers.swift"),
+        let layers = try String(contentsOf: root.appendingPathComponent("Sources/FirebreakServer/Configuration/ConfigurationLayers.swift"),
                                 encoding: .utf8)
         let alias = try Regex(#""(FIREBREAK_[A-Z_]+)": ""#)
         for match in layers.matches(of: alias) { if let name = match.output[1].substring { names.insert(String(name)) } }

@@ -10,26 +10,24 @@ import Glibc
 /// themselves (`EC2Client.request("DescribeSnapshots")`).
 enum ExecutorCalls {
     static let clients: [(service: String, variable: String, type: String, files: @Sendable (String) -> Bool)] = [
-        ("ec2", "ec2", "EC2Client", { $0.hasPrefix("EC2Client") }),
-        ("sns", "sns", "SNSClient", { $0 == "SNSClient.swift" }),
+        ("ec2", "ec2", "EC2Client", { $0.hasPrefix("EC2Client") || $0 == "QueryServiceClient.swift" }),
+        ("sns", "sns", "SNSClient", { $0 == "SNSClient.swift" || $0 == "QueryServiceClient.swift" }),
         ("cloudtrail", "cloudTrail", "CloudTrailClient", { $0 == "CloudTrailClient.swift" }),
     ]
 
     static func collect(root: URL) throws -> Set<String> {
-        let aws = root.appendingPathComponent("Sources/FirebreakAWS")
-        let files = try FileManager.default.contentsOfDirectory(atPath: aws.path).sorted()
+        let files = swiftFiles(under: root.appendingPathComponent("Sources/FirebreakAWS"))
         var callers = ""
         for folder in ["Sources/FirebreakResponse", "Sources/FirebreakServer"] {
-            let url = root.appendingPathComponent(folder)
-            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() where name.hasSuffix(".swift") {
-                callers += try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8) + "\n"
+            for file in swiftFiles(under: root.appendingPathComponent(folder)) {
+                callers += try String(contentsOf: file, encoding: .utf8) + "\n"
             }
         }
         var result: Set<String> = []
         for client in clients {
             var source = ""
-            for name in files where client.files(name) {
-                source += try String(contentsOf: aws.appendingPathComponent(name), encoding: .utf8) + "\n"
+            for file in files where client.files(file.lastPathComponent) {
+                source += try String(contentsOf: file, encoding: .utf8) + "\n"
             }
             let methods = methodActions(source)
             #expect(!methods.isEmpty, "no methods found for \(client.type)")
@@ -48,6 +46,12 @@ enum ExecutorCalls {
             }
         }
         return result
+    }
+
+    /// The Swift files in `folder` and its sub-folders, in path order.
+    static func swiftFiles(under folder: URL) -> [URL] {
+        let all = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? []
+        return all.filter { $0.pathExtension == "swift" }.sorted { $0.path < $1.path }
     }
 
     /// For each method of a client's sources: the actions it names itself or through the methods it calls.

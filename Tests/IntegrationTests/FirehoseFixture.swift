@@ -1,11 +1,12 @@
 import FirebreakLogs
 import Foundation
+import FirebreakTestSupport
 
 /// Real-format Firehose deliveries, built the way CloudWatch Logs and Firehose build them:
 /// each record is base64(gzip(CloudWatch Logs subscription JSON)); the body may be gzip'd again.
 enum FirehoseFixture {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let sharedTestdata = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
+    static let packageRoot = TestPaths.packageRoot
+    static let sharedTestdata = TestPaths.sharedTestdata
 
     static func flowLines(count: Int, action: String = "ACCEPT", seed: Int = 0) -> [String] {
         (0..<count).map { i in

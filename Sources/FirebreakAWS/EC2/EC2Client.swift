@@ -3,7 +3,7 @@
 /// Calls that take `dryRun: true` send `DryRun=true`: when the caller is allowed and the request is valid,
 /// they throw an `AWSError` of kind `.dryRunSucceeded`; otherwise the error that the real call would raise
 /// (`.accessDenied` for `UnauthorizedOperation`, …).
-public struct EC2Client: Sendable {
+public struct EC2Client: QueryServiceClient {
     public static let apiVersion = "2016-11-15"
     public static let signingName = "ec2"
 
@@ -12,16 +12,6 @@ public struct EC2Client: Sendable {
     /// A client over `client`, whose signing name should be `ec2`.
     public init(client: AWSClient) {
         self.client = client
-    }
-
-    /// Sends any EC2 Query request and returns the root of the response.
-    public func call(_ request: QueryRequest) throws(AWSError) -> AWSXMLElement {
-        try client.query(request)
-    }
-
-    /// A new request for `action` with the EC2 API version.
-    public static func request(_ action: String) -> QueryRequest {
-        QueryRequest(action: action, version: apiVersion)
     }
 
     /// Sends a call whose answer is `<return>true</return>`; `false` is an error.

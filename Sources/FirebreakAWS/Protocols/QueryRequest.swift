@@ -1,13 +1,3 @@
-/// One `name=value` pair of a Query request body.
-public struct QueryParameter: Sendable, Equatable {
-    public var name: String
-    public var value: String
-
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
-}
 
 /// The form body of an AWS Query call (EC2 `ec2Query`, SNS/IAM `awsQuery`): `Action`, `Version`, then the
 /// parameters in the order they were added.

@@ -1,5 +1,5 @@
 /// Typed SNS calls over the Query protocol (`Version=2010-03-31`, signing name `sns`).
-public struct SNSClient: Sendable {
+public struct SNSClient: QueryServiceClient {
     public static let apiVersion = "2010-03-31"
     public static let signingName = "sns"
     /// The largest message, attributes included (UTF-8 bytes).
@@ -11,16 +11,6 @@ public struct SNSClient: Sendable {
     /// A client over `client`, whose signing name should be `sns`.
     public init(client: AWSClient) {
         self.client = client
-    }
-
-    /// Sends any SNS Query request and returns the root of the response.
-    public func call(_ request: QueryRequest) throws(AWSError) -> AWSXMLElement {
-        try client.query(request)
-    }
-
-    /// A new request for `action` with the SNS API version.
-    public static func request(_ action: String) -> QueryRequest {
-        QueryRequest(action: action, version: apiVersion)
     }
 
     /// Publish to a topic; returns the message id. Checked before sending (`.invalidParameter`): the subject

@@ -1,3 +1,4 @@
+import FirebreakTime
 import Foundation
 
 /// AWS Signature Version 4 (header signing), as a pure value: a request goes in, the same request with
@@ -121,26 +122,13 @@ public struct SigV4Signer: Sendable {
         return pad(t.year, 4) + pad(t.month, 2) + pad(t.day, 2)
     }
 
-    private static func utc(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        // Civil-from-days (H. Hinnant), avoiding calendars and formatters.
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day, secondOfDay / 3_600, secondOfDay % 3_600 / 60, secondOfDay % 60)
+    private static func utc(_ date: Date) -> UTCTime {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        return UTCTime(clampingMillis: millis.isFinite ? Int64(min(max(millis, -9e15), 9e15)) : 0)
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        UTCTime.pad(value, width)
     }
 
     // MARK: Canonical parts

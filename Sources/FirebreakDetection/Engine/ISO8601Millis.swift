@@ -1,3 +1,5 @@
+import FirebreakTime
+
 /// Parses CloudTrail's `eventTime` (`2026-01-01T10:05:00Z`, optionally with fractional seconds) to
 /// milliseconds since the epoch, without Foundation's formatters.
 enum ISO8601Millis {
@@ -38,39 +40,17 @@ enum ISO8601Millis {
             return nil
         }
         guard i == u.count else { return nil }
-        // Days from civil (Howard Hinnant's algorithm).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return ((days * 86_400 + hour * 3600 + minute * 60 + second) - offsetMinutes * 60) * 1000 + millis
+        guard let time = UTCTime(year: Int(year), month: Int(month), day: Int(day), hour: Int(hour), minute: Int(minute),
+                                 second: Int(second), millisecond: Int(millis)) else { return nil }
+        return time.millisecondsSinceEpoch - offsetMinutes * 60_000
     }
 }
 
 extension ISO8601Millis {
-    /// `2026-01-01T10:05:00.000Z` for milliseconds since the epoch.
+    /// `2026-01-01T10:05:00.000Z` for milliseconds since the epoch (clamped to years 0000–9999).
     static func format(_ millis: Int64) -> String {
-        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
-        let ms = millis - seconds * 1000
-        var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secOfDay = seconds - days * 86_400
-        // Civil from days (Howard Hinnant's algorithm).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secOfDay / 3600, 2)):\(pad(secOfDay / 60 % 60, 2)):\(pad(secOfDay % 60, 2)).\(pad(ms, 3))Z"
+        let t = UTCTime(clampingMillis: millis)
+        let pad = UTCTime.pad
+        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2)).\(pad(t.millisecond, 3))Z"
     }
 }

@@ -31,7 +31,7 @@ public struct RecordDecoder: Sendable {
         return session.result
     }
 
-    /// A file as `firebreak decode` reads it: a Firehose request body (JSON with requestID/records,
+    /// A file as `firebreak decode` reads it: a Firehose request body (JSON with requestId/records,
     /// gzip or not), a CloudWatch Logs payload, an S3 CloudTrail file or a flow-log file (gzip or plain).
     public func decodeFile(_ bytes: [UInt8]) throws(RecordDecodeError) -> RecordDecodeResult {
         let storage = try inflatedIfGzip(bytes, recordIndex: 0)

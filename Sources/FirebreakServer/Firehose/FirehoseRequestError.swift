@@ -32,9 +32,9 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
         case .unauthorized:
             return "missing or wrong X-Amz-Firehose-Access-Key"
         case .missingRequestId:
-            return "no X-Amz-Firehose-Request-Id header and no requestID in the body"
+            return "no X-Amz-Firehose-Request-Id header and no requestId in the body"
         case .requestIDMismatch(let header, let body):
-            return "X-Amz-Firehose-Request-Id '\(header)' differs from the body's requestID '\(body)'"
+            return "X-Amz-Firehose-Request-Id '\(header)' differs from the body's requestId '\(body)'"
         case .unsupportedContentEncoding(let encoding):
             return "unsupported Content-Encoding '\(encoding)': only gzip or none"
         case .malformedCommonAttributes(let reason):

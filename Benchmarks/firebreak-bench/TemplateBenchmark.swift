@@ -1,4 +1,5 @@
 import FirebreakTemplates
+import FirebreakTestSupport
 import Foundation
 
 /// `firebreak check`'s work (read, load, merge SAM globals, run every check) on the 311 shared sample
@@ -17,7 +18,7 @@ enum TemplateBenchmark {
     }
 
     static func run(packageRoot: URL, rounds: Int, cfnLintFiles limit: Int?) throws -> Figures? {
-        let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata/cfn/aws-cloudformation-templates")
+        let corpus = try TestPaths.shared("cfn/aws-cloudformation-templates")
         let files = TemplateFiles.find(paths: [corpus.path]).sorted()
         guard !files.isEmpty else {
             print("templates: \(corpus.path) not found; skipped")
@@ -29,7 +30,7 @@ enum TemplateBenchmark {
         for _ in 0..<max(rounds, 1) {
             var loaded = 0
             var found = 0
-            times.append(DecodeBenchmark.time {
+            times.append(Stopwatch.time {
                 for file in files {
                     guard let template = try? TemplateLoader.load(path: file) else { continue }
                     loaded += 1
@@ -42,7 +43,7 @@ enum TemplateBenchmark {
         let linted = Array(files.prefix(limit ?? files.count))
         let lint = cfnLint(linted)
         return Figures(files: files.count, templates: templates, findings: findings,
-                       checkSeconds: DecodeBenchmark.median(times), cfnLintSeconds: lint, cfnLintFiles: linted.count)
+                       checkSeconds: Stopwatch.median(times), cfnLintSeconds: lint, cfnLintFiles: linted.count)
     }
 
     /// Wall time of one `cfn-lint` process over the files (its exit status reports findings, not failure).
@@ -53,7 +54,7 @@ enum TemplateBenchmark {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         var failed = false
-        let seconds = DecodeBenchmark.time {
+        let seconds = Stopwatch.time {
             do {
                 try process.run()
                 process.waitUntilExit()

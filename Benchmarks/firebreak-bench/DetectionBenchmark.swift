@@ -1,5 +1,6 @@
 import FirebreakDetection
 import FirebreakLogs
+import FirebreakTestSupport
 import Foundation
 
 /// Rule evaluation throughput on one core: flow records through the built-in pack with the IPsum list
@@ -17,7 +18,7 @@ enum DetectionBenchmark {
     }
 
     static func run(packageRoot: URL, rounds: Int) throws -> Figures {
-        let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
+        let shared = TestPaths.sharedTestdata
         let ipsum = shared.appendingPathComponent("intel/ipsum/ipsum.txt").path
         let sigmaHQ = shared.appendingPathComponent("sigma/sigmahq/rules/cloud/aws/cloudtrail").path
         let pack = packageRoot.appendingPathComponent("config/rules").path
@@ -56,7 +57,7 @@ enum DetectionBenchmark {
         var flowFindings = 0
         for _ in 0..<rounds {
             set = RuleSet(loaded: loaded, placeholders: intel.registry)   // fresh correlation windows per round
-            flowTimes.append(DecodeBenchmark.time {
+            flowTimes.append(Stopwatch.time {
                 var out: [Finding] = []
                 for event in flowEvents { set.evaluate(event, into: &out) }
                 flowFindings = out.count
@@ -69,15 +70,15 @@ enum DetectionBenchmark {
         var trailTimes: [Double] = []
         for _ in 0..<rounds {
             set = RuleSet(loaded: loaded, placeholders: intel.registry)
-            trailTimes.append(DecodeBenchmark.time {
+            trailTimes.append(Stopwatch.time {
                 var out: [Finding] = []
                 for event in trailEvents { set.evaluate(event, into: &out) }
                 findings = out.count
             })
         }
         print("CloudTrail evaluation: \(trailEvents.count) events, \(findings) findings per round")
-        return Figures(flowPerSecond: Double(flowEvents.count) / DecodeBenchmark.median(flowTimes),
-                       cloudTrailPerSecond: Double(trailEvents.count) / DecodeBenchmark.median(trailTimes),
+        return Figures(flowPerSecond: Double(flowEvents.count) / Stopwatch.median(flowTimes),
+                       cloudTrailPerSecond: Double(trailEvents.count) / Stopwatch.median(trailTimes),
                        intelLoadMillis: intelMillis, intelBytes: intelBytes, intelEntries: intel.sizes["known_bad_ips"] ?? 0,
                        ruleCount: set.rules.count + set.correlations.count, rulesLoadMillis: rulesMillis)
     }

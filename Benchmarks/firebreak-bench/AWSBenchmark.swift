@@ -26,11 +26,11 @@ enum AWSBenchmark {
                                      body: Array(query.body.utf8))
         let count = 20_000
         let date = Date()
-        let signTime = DecodeBenchmark.median((0..<rounds).map { _ in
-            DecodeBenchmark.time { for _ in 0..<count { _ = signer.sign(request, date: date) } }
+        let signTime = Stopwatch.median((0..<rounds).map { _ in
+            Stopwatch.time { for _ in 0..<count { _ = signer.sign(request, date: date) } }
         })
-        let hashTime = DecodeBenchmark.median((0..<rounds).map { _ in
-            DecodeBenchmark.time { for _ in 0..<count { _ = SHA256.hash(request.body) } }
+        let hashTime = Stopwatch.median((0..<rounds).map { _ in
+            Stopwatch.time { for _ in 0..<count { _ = SHA256.hash(request.body) } }
         })
 
         guard let moto = try? MotoServer.start(timeout: .seconds(15)) else {
@@ -56,7 +56,7 @@ enum AWSBenchmark {
                 try body(transport)
                 samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
-            return DecodeBenchmark.median(samples)
+            return Stopwatch.median(samples)
         }
         let publish: (any AWSTransport) throws -> Void = { transport in
             _ = try SNSClient(client: client("sns", transport)).publish(topicArn: topic, subject: "bench", message: "finding")

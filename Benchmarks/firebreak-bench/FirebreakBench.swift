@@ -1,0 +1,111 @@
+import FirebreakTestSupport
+import Foundation
+
+/// Firebreak's benchmarks, each in a file of its own: templates (`firebreak check` next to cfn-lint), decode, rule
+/// evaluation, intel lists and AWS calls. Figures are reported as ratios to a baseline measured in the same
+/// process, because these machines are noisy.
+///
+///   swift build -c release --product firebreak-bench
+///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--cfn-lint-files N] [--templates-only] [--detection-only]
+@main
+enum FirebreakBench {
+    static func main() throws {
+        var output: String?
+        var deliveries = 4
+        var rounds = 7
+        var cfnLintFiles: Int?
+        var templatesOnly = false
+        var detectionOnly = false
+        var args = CommandLine.arguments.dropFirst().makeIterator()
+        while let arg = args.next() {
+            switch arg {
+            case "--output": output = args.next()
+            case "--deliveries": deliveries = Int(args.next() ?? "") ?? deliveries
+            case "--rounds": rounds = Int(args.next() ?? "") ?? rounds
+            case "--cfn-lint-files": cfnLintFiles = Int(args.next() ?? "")
+            case "--templates-only": templatesOnly = true
+            case "--detection-only": detectionOnly = true
+            default:
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only]\n".utf8))
+                exit(2)
+            }
+        }
+
+        let packageRoot = TestPaths.packageRoot
+        // `firebreak check` runs first, in a fresh process as in a pipeline: after the detection benchmarks the
+        // heap holds their rule sets and lists and template loading measured about twice as slow.
+        var templateResults: [BenchmarkResult] = []
+        if !detectionOnly, let templates = try TemplateBenchmark.run(packageRoot: packageRoot, rounds: rounds, cfnLintFiles: cfnLintFiles) {
+            print("templates: \(templates.files) files (\(templates.templates) templates), \(templates.findings) findings; "
+                  + "firebreak check median \(Stopwatch.format(templates.checkSeconds * 1000)) ms"
+                  + (templates.cfnLintSeconds.map { "; cfn-lint \(Stopwatch.format($0)) s on \(templates.cfnLintFiles) files" } ?? ""))
+            if let lint = templates.cfnLintSeconds {
+                // cfn-lint's time for all files, extrapolated per file when it ran on a subset.
+                let lintAll = lint * Double(templates.files) / Double(templates.cfnLintFiles)
+                let scope = templates.cfnLintFiles == templates.files ? "" : ", cfn-lint extrapolated from \(templates.cfnLintFiles) files"
+                templateResults.append(BenchmarkResult(name: "cfn_check_all_sample_templates_seconds", value: templates.checkSeconds,
+                                      unit: "s (\(templates.files) files, one process\(scope))",
+                                      baseline: lintAll, ratio: templates.checkSeconds / lintAll))
+            } else {
+                templateResults.append(BenchmarkResult(name: "cfn_check_all_sample_templates_seconds", value: templates.checkSeconds,
+                                      unit: "s (\(templates.files) files, one process; no cfn-lint baseline)",
+                                      baseline: 0, ratio: 0))
+            }
+        }
+        if templatesOnly { return }   // results.json holds every benchmark: it is not written for a part
+        let decode = try DecodeBenchmark.run(deliveries: deliveries, rounds: rounds, baselineOnly: detectionOnly)
+        let expectedEvents = decode.events
+        let base = decode.baselineSeconds
+        let ours = decode.decodeSeconds ?? base
+        let mb = Double(decode.textBytes) / 1_000_000
+        var results = detectionOnly ? [] : [
+            BenchmarkResult(name: "firehose_flowlog_decode_records_per_second", value: Double(expectedEvents) / ours, unit: "records/s",
+                   baseline: Double(expectedEvents) / base, ratio: base / ours),
+            BenchmarkResult(name: "firehose_flowlog_decode_mb_per_second", value: mb / ours, unit: "MB/s decompressed",
+                   baseline: mb / base, ratio: base / ours),
+        ]
+        // Rule evaluation on one core, next to the decode baseline of this same run.
+        let baselineRecords = Double(expectedEvents) / base
+        let detection = try DetectionBenchmark.run(packageRoot: packageRoot, rounds: rounds)
+        let listFile = try TestPaths.shared("intel/ipsum/ipsum.txt")
+        let readMillis = Stopwatch.median((0..<5).map { _ in Stopwatch.time { _ = Baseline.countLines(listFile.path) } }) * 1000
+        let listBytes = (try? FileManager.default.attributesOfItem(atPath: listFile.path)[.size] as? Int) ?? 1
+        results += [
+            BenchmarkResult(name: "flowlog_rule_evaluation_records_per_second_one_core", value: detection.flowPerSecond, unit: "records/s",
+                   baseline: baselineRecords, ratio: detection.flowPerSecond / baselineRecords),
+            BenchmarkResult(name: "cloudtrail_rule_evaluation_events_per_second_one_core", value: detection.cloudTrailPerSecond, unit: "events/s",
+                   baseline: baselineRecords, ratio: detection.cloudTrailPerSecond / baselineRecords),
+            BenchmarkResult(name: "ipsum_list_load_ms", value: detection.intelLoadMillis, unit: "ms (\(detection.intelEntries) entries)",
+                   baseline: readMillis, ratio: detection.intelLoadMillis / readMillis),
+            BenchmarkResult(name: "ipsum_list_resident_bytes", value: Double(detection.intelBytes), unit: "bytes",
+                   baseline: Double(listBytes), ratio: Double(detection.intelBytes) / Double(listBytes)),
+        ]
+        results += templateResults
+        if !detectionOnly, let aws = try AWSBenchmark.run(rounds: rounds) {
+            results.append(BenchmarkResult(name: "sigv4_signatures_per_second", value: aws.signaturesPerSecond, unit: "signatures/s",
+                                  baseline: aws.hashesPerSecond, ratio: aws.signaturesPerSecond / aws.hashesPerSecond))
+            if aws.publishWarmMillis > 0 {
+                results += [
+                    BenchmarkResult(name: "sns_publish_latency_warm_ms", value: aws.publishWarmMillis, unit: "ms (moto, loopback)",
+                           baseline: aws.publishColdMillis, ratio: aws.publishWarmMillis / aws.publishColdMillis),
+                    BenchmarkResult(name: "ec2_describe_instances_latency_warm_ms", value: aws.describeWarmMillis, unit: "ms (moto, loopback)",
+                           baseline: aws.describeColdMillis, ratio: aws.describeWarmMillis / aws.describeColdMillis),
+                ]
+            }
+        }
+        print("rules: \(detection.ruleCount) loaded in \(Stopwatch.format(detection.rulesLoadMillis)) ms (built-in pack + SigmaHQ AWS CloudTrail)")
+        print("baseline (zlib inflate + newline count): median \(Stopwatch.format(base * 1000)) ms per round")
+        print("firebreak decode (body JSON, base64, gunzip, CloudWatch Logs envelope, typed flow records): median \(Stopwatch.format(ours * 1000)) ms per round")
+        print("| benchmark | value | baseline | ratio |\n|---|---|---|---|")
+        for r in results {
+            print("| \(r.name) | \(Stopwatch.format(r.value)) \(r.unit) | \(Stopwatch.format(r.baseline)) | \(Stopwatch.format(r.ratio)) |")
+        }
+        if let output, !detectionOnly {   // results.json holds every benchmark: it is not written for a part
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(results).write(to: URL(fileURLWithPath: output))
+            print("wrote \(output)")
+        }
+    }
+
+}

@@ -1,0 +1,46 @@
+import FirebreakDetection
+import FirebreakLogs
+import Foundation
+
+/// `firebreak replay`: runs the rules on files offline and prints one JSON line per finding.
+public enum FileReplay {
+    /// Evaluates `files` in order (correlation windows span them) and returns the number of findings printed.
+    /// Record-level decode problems are warnings on standard error; anything else stops the replay.
+    public static func run(configFile: String?, overrides: DetectionOverrides, files: [String]) throws(CommandError) -> Int {
+        let settings: ServiceConfiguration
+        do {
+            settings = try overrides.apply(to: try ServiceConfiguration.load(file: configFile))
+        } catch let error as CommandError {
+            throw error
+        } catch {
+            throw CommandError(.usage, String(describing: error))
+        }
+        let engine: DetectionEngine
+        do {
+            engine = try DetectionEngine(sources: settings.detection)
+        } catch {
+            throw CommandError(.failure, String(describing: error))
+        }
+        let decoder = RecordDecoder(configuration: FileDecoding.fileDecoderConfiguration(settings))
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var total = 0
+        for path in files {
+            guard let bytes = InputFile.read(path) else { throw CommandError(.failure, "\(path): cannot read the file") }
+            let result: RecordDecodeResult
+            do {
+                result = try decoder.decodeFile(bytes)
+            } catch {
+                throw CommandError(.failure, "\(path): \(error.message)")
+            }
+            for issue in result.issues {
+                InputFile.warn("\(path): record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "") + ": \(issue.message)")
+            }
+            let findings = engine.evaluate(result.events, receivedMillis: now)
+            var out = ""
+            for finding in findings { out += finding.jsonValue().serialized() + "\n" }
+            InputFile.write(out)
+            total += findings.count
+        }
+        return total
+    }
+}

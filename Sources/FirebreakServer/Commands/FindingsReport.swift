@@ -1,0 +1,91 @@
+import FirebreakResponse
+import Foundation
+
+/// `firebreak findings`: the findings in the store, with their actions, as a table or JSON lines.
+public struct FindingsReport: Sendable {
+    public var configFile: String?
+    /// The store file; overrides `store.path`.
+    public var storePath: String?
+    public var level: String?
+    public var rule: String?
+    /// ISO-8601, or milliseconds since the epoch.
+    public var since: String?
+    /// One finding with its actions.
+    public var id: String?
+    public var limit: Int
+    public var json: Bool
+
+    public init(configFile: String?, storePath: String?, level: String?, rule: String?, since: String?, id: String?,
+                limit: Int, json: Bool) {
+        self.configFile = configFile
+        self.storePath = storePath
+        self.level = level
+        self.rule = rule
+        self.since = since
+        self.id = id
+        self.limit = limit
+        self.json = json
+    }
+
+    /// Prints the findings asked for.
+    public func run() throws(CommandError) {
+        let settings: ServiceConfiguration
+        do {
+            settings = try ServiceConfiguration.load(file: configFile)
+        } catch {
+            throw .configuration(error)
+        }
+        let path = storePath ?? settings.storePath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandError(.usage, "no store at \(path): start `firebreak serve` first, or pass --store")
+        }
+        let sinceDate = try parseSince()
+        do {
+            let db = try ResponseStore(path: path)
+            defer { db.close() }
+            if let id {
+                try printOne(id: id, from: db, path: path)
+            } else {
+                try printList(from: db, since: sinceDate)
+            }
+        } catch let error as CommandError {
+            throw error
+        } catch {
+            throw CommandError(.failure, String(describing: error))
+        }
+    }
+
+    private func parseSince() throws(CommandError) -> Date? {
+        guard let since else { return nil }
+        if let millis = Int64(since) { return Date(timeIntervalSince1970: Double(millis) / 1000) }
+        if let date = ISO8601DateFormatter().date(from: since) { return date }
+        throw CommandError(.usage, "--since takes an ISO-8601 time or milliseconds since the epoch")
+    }
+
+    private func printOne(id: String, from db: ResponseStore, path: String) throws {
+        guard let (finding, actions) = try db.finding(id: id) else { throw CommandError(.usage, "no finding \(id) in \(path)") }
+        if json {
+            print(finding.json)
+            return
+        }
+        print("\(finding.id)  \(finding.level)  \(finding.title)  \(finding.resourceType) \(finding.resourceID)")
+        for record in actions {
+            let action = record.action
+            print("  \(action.sequence). \(action.step.kind.rawValue) \(action.resourceType) \(action.resourceID): "
+                  + "\(action.state.rawValue)" + (action.reason.map { " (\($0))" } ?? "")
+                  + (record.lastError.map { " error: \($0)" } ?? ""))
+        }
+    }
+
+    private func printList(from db: ResponseStore, since: Date?) throws {
+        for finding in try db.findings(since: since, level: level, rule: rule, limit: limit) {
+            if json {
+                print(finding.json)
+            } else {
+                let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(finding.timeMillis) / 1000))
+                print([finding.id, time, finding.level, finding.resourceType + " " + finding.resourceID, finding.title]
+                    .joined(separator: "  "))
+            }
+        }
+    }
+}

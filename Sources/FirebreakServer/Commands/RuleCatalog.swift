@@ -1,0 +1,66 @@
+import FirebreakDetection
+
+/// `firebreak rules list | validate | test`: the rules in force, as configured plus the command's overrides.
+public struct RuleCatalog: Sendable {
+    let sources: DetectionSources
+
+    /// The configured detection sources (embedded default, `configFile`, environment) with `overrides` applied.
+    public init(configFile: String?, overrides: DetectionOverrides) throws(CommandError) {
+        let settings: ServiceConfiguration
+        do {
+            settings = try ServiceConfiguration.load(file: configFile)
+        } catch {
+            throw .configuration(error)
+        }
+        sources = try overrides.apply(to: settings.detection)
+    }
+
+    /// Prints id, level, log source, title and file of each rule and correlation, most severe first.
+    public func list() {
+        let (set, _) = DetectionEngine.load(sources)
+        for rule in set.rules.map(\.rule).sorted(by: { ($0.level ?? .medium, $0.title) > ($1.level ?? .medium, $1.title) }) {
+            print([rule.id ?? "-", (rule.level ?? .medium).rawValue, rule.logsource.service ?? rule.logsource.description,
+                   rule.title, rule.source].joined(separator: "\t"))
+        }
+        for correlation in set.correlations {
+            print([correlation.id ?? "-", (correlation.level ?? .medium).rawValue, "correlation:\(correlation.kind.rawValue)",
+                   correlation.title, correlation.source].joined(separator: "\t"))
+        }
+    }
+
+    /// Prints each rule or list that cannot be used and a summary; true when every one loads.
+    public func validate() -> Bool {
+        let (set, report) = DetectionEngine.load(sources)
+        for problem in report.problems { print("error: \(problem)") }
+        print("\(set.rules.count) rule(s), \(set.correlations.count) correlation(s) from \(set.files.count) file(s); "
+              + "\(report.problems.count) problem(s)")
+        return report.problems.isEmpty
+    }
+
+    /// Runs the test events kept beside the rules (`<rule>.tests.yaml`); prints failures (every case when
+    /// `verbose`) and a closing `N passed, N failed` line. True when all pass.
+    public func test(verbose: Bool) -> Bool {
+        var problems: [RuleError] = []
+        let intel = IntelRegistry.load(sources.intel, problems: &problems)
+        let loaded = RuleFileLoader.load(paths: sources.rulePaths)
+        var passed = 0, failed = 0
+        for problem in problems + loaded.problems { print("error: \(problem)"); failed += 1 }
+        for file in RuleTestSuite.files(in: sources.rulePaths) {
+            do {
+                let suite = try RuleTestSuite.load(file: file)
+                for outcome in suite.run(loaded: loaded, placeholders: intel.registry, network: sources.network) {
+                    if outcome.passed { passed += 1 } else { failed += 1 }
+                    if !outcome.passed || verbose {
+                        let expected = outcome.expectMatch ? "a finding" : "no finding"
+                        print("\(outcome.passed ? "ok  " : "FAIL") \(outcome.file): \(outcome.name) (expected \(expected) of \(outcome.ruleID))")
+                    }
+                }
+            } catch {
+                print("error: \(error)")
+                failed += 1
+            }
+        }
+        print("\(passed) passed, \(failed) failed")
+        return failed == 0
+    }
+}

@@ -1,0 +1,65 @@
+import FirebreakDetection
+import Foundation
+import Logging
+
+/// `firebreak serve`: loads the rules and the response layer, runs the service until SIGTERM or SIGINT, then
+/// stops the executor.
+public enum ServiceLauncher {
+    /// The configuration `serve` runs with: the layers of `configFile`, checked for exposure, with `overrides`.
+    public static func configuration(file configFile: String?, overrides: DetectionOverrides) throws(CommandError)
+        -> ServiceConfiguration
+    {
+        let settings: ServiceConfiguration
+        do {
+            settings = try ServiceConfiguration.load(file: configFile)
+            try settings.validateExposure()
+        } catch {
+            throw .configuration(error)
+        }
+        return try overrides.apply(to: settings)
+    }
+
+    /// Runs the service; returns the process exit status (1 when it could not start).
+    public static func run(_ settings: ServiceConfiguration) -> Int32 {
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        let logger = Logger(label: "firebreak")
+        let engine: DetectionEngine
+        do {
+            engine = try DetectionEngine(sources: settings.detection)
+        } catch {
+            logger.critical("cannot load the detection rules", metadata: ["problems": .array(error.problems.map { .string($0.description) })])
+            InputFile.warn(error.description)
+            return 1
+        }
+        let response: ResponseLayer
+        do {
+            response = try ResponseLayer(configuration: settings)
+            try response.executor.start()
+        } catch {
+            logger.critical("cannot start the response layer", metadata: ["error": .string(String(describing: error))])
+            InputFile.warn("\(error)")
+            return 1
+        }
+        logger.info("response layer ready", metadata: [
+            "mode": .string(settings.mode.rawValue), "store": .string(settings.storePath),
+            "playbooks": .string(settings.playbooksPath), "region": .string(response.region),
+            "alerts": .string(settings.alertTopicArn ?? "none"),
+        ])
+        let service = FirebreakService(configuration: settings, detection: engine, response: response.coordinator, logger: logger)
+        do {
+            try service.start()
+        } catch {
+            logger.critical("cannot start", metadata: ["error": .string(error.description)])
+            InputFile.warn(error.description)
+            return 1
+        }
+        let drained = service.runUntilSignalled()
+        // What the executor has in hand finishes; what it has not claimed stays pending in the store.
+        response.executor.stop()
+        if !drained {
+            logger.warning("drain time ran out; in-flight deliveries were cut and Firehose will redeliver them")
+        }
+        return 0
+    }
+}
