@@ -64,6 +64,7 @@ let package = Package(
         .target(name: "FirebreakTestTraits", dependencies: ["FirebreakTestSupport"], path: "Tests/FirebreakTestTraits"),
 
         .testTarget(name: "FirebreakHTTPTests", dependencies: ["FirebreakHTTP", "COpenSSL", "FirebreakTestSupport"]),
+        .testTarget(name: "FirebreakTimeTests", dependencies: ["FirebreakTime"]),
         .testTarget(name: "FirebreakLogsTests", dependencies: ["FirebreakLogs", "FirebreakTestSupport"]),
         .testTarget(name: "FirebreakDetectionTests", dependencies: ["FirebreakDetection", "FirebreakLogs", "FirebreakTestSupport",
                                                                      .product(name: "Yams", package: "Yams")]),
