@@ -57,12 +57,6 @@ public struct DetectionEvent: Sendable {
         }
     }
 
-    /// The flow record, when this is a flow-log event.
-    public var flow: FlowLogRecord? {
-        if case .flow(let flow) = decoded.event { return flow }
-        return nil
-    }
-
     /// The CloudTrail record, when this is a CloudTrail event.
     public var cloudTrail: CloudTrailRecord? {
         if case .cloudTrail(let record) = decoded.event { return record }

@@ -6,8 +6,6 @@ public struct CompiledRule: Sendable {
     let program: Program
 
     public var rule: SigmaRule { program.rule }
-    var matcher: Matcher { program.matcher }
-    var guards: [FieldMatcher] { program.guards }
     var fieldPaths: [FieldPath] { program.fieldPaths }
 
     init(rule: SigmaRule, matcher: Matcher, guards: [FieldMatcher], fieldPaths: [FieldPath]) {
@@ -78,9 +76,6 @@ public struct CompiledRule: Sendable {
 extension CompiledRule {
     final class Program: Sendable {
         let rule: SigmaRule
-        let matcher: Matcher
-        /// Cheap necessary conditions (e.g. `eventName` equality) checked before the detection.
-        let guards: [FieldMatcher]
         /// Every field the detection names, in order of first mention.
         let fieldPaths: [FieldPath]
         let root: MatchNode
@@ -90,8 +85,6 @@ extension CompiledRule {
 
         init(rule: SigmaRule, matcher: Matcher, guards: [FieldMatcher], fieldPaths: [FieldPath]) {
             self.rule = rule
-            self.matcher = matcher
-            self.guards = guards
             self.fieldPaths = fieldPaths
             root = MatchNode(matcher)
             rootRef = Unmanaged.passUnretained(root)

@@ -16,8 +16,6 @@ final class FieldMatcher: Sendable {
         case fieldref([FieldPath], cased: Bool, all: Bool)
     }
 
-    /// The item's key as written, for messages.
-    let key: String
     let path: FieldPath
     let mode: Mode
     let flowReader: FlowFieldReader
@@ -40,8 +38,7 @@ final class FieldMatcher: Sendable {
         "awsRegion": 5, "sourceIPAddress": 6, "userAgent": 7,
     ]
 
-    init(key: String, path: FieldPath, mode: Mode) {
-        self.key = key
+    init(path: FieldPath, mode: Mode) {
         self.path = path
         self.mode = mode
         let reader = FlowFieldReader(name: path.raw)

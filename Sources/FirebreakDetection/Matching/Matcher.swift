@@ -73,8 +73,7 @@ indirect enum Matcher: Sendable {
                     tests += t
                 }
                 if everywhere {
-                    out.append(FieldMatcher(key: candidate.path.raw, path: candidate.path,
-                                            mode: .values(tests, all: false, orNull: false)))
+                    out.append(FieldMatcher(path: candidate.path, mode: .values(tests, all: false, orNull: false)))
                 }
             }
             return out

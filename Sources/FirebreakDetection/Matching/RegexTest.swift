@@ -8,7 +8,6 @@ final class RegexTest: @unchecked Sendable {
     let expression: NSRegularExpression
     /// Lowercased bytes every match must contain (case-insensitively), when one could be found.
     let requiredLiteral: StringPattern?
-    let pattern: String
 
     /// Compiles `pattern` with the `i`, `m` and `s` sub-modifiers; nil when it is not a valid expression.
     init?(_ pattern: String, caseInsensitive: Bool, multiline: Bool, dotAll: Bool) {
@@ -18,7 +17,6 @@ final class RegexTest: @unchecked Sendable {
         if dotAll { options.insert(.dotMatchesLineSeparators) }
         guard let expression = try? NSRegularExpression(pattern: pattern, options: options) else { return nil }
         self.expression = expression
-        self.pattern = pattern
         let literal = RegexTest.requiredLiteral(of: pattern)
         self.requiredLiteral = literal.count >= 2
             ? StringPattern(SigmaString(parts: [.many, .literal(literal), .many]), cased: false) : nil

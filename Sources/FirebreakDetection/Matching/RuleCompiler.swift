@@ -153,7 +153,7 @@ public struct RuleCompiler: Sendable {
             guard values.count == 1, case .scalar(.bool(let expected)) = values[0] else {
                 throw fail(.invalidValue, "'exists' needs the value true or false")
             }
-            return FieldMatcher(key: item.key, path: path, mode: .exists(expected))
+            return FieldMatcher(path: path, mode: .exists(expected))
         case .fieldref?:
             var others: [FieldPath] = []
             for value in values {
@@ -162,7 +162,7 @@ public struct RuleCompiler: Sendable {
                 }
                 others.append(FieldPath(name))
             }
-            return FieldMatcher(key: item.key, path: path, mode: .fieldref(others, cased: cased, all: all))
+            return FieldMatcher(path: path, mode: .fieldref(others, cased: cased, all: all))
         case .gt?, .gte?, .lt?, .lte?:
             let op = ValueTest.Comparison(rawValue: comparison!.rawValue)!
             var tests: [ValueTest] = []
@@ -177,11 +177,11 @@ public struct RuleCompiler: Sendable {
                 guard let number else { throw fail(.invalidValue, "'\(op.rawValue)' needs a number") }
                 tests.append(.compare(op, number))
             }
-            return FieldMatcher(key: item.key, path: path, mode: .values(tests, all: all, orNull: false))
+            return FieldMatcher(path: path, mode: .values(tests, all: all, orNull: false))
         case .cidr?:
             let sets = try cidrEach(values, at: at, source: source)
             let tests: [ValueTest] = all ? sets.map { .addresses($0) } : [.addresses(sets.reduce(IPSet()) { $0.union($1) })]
-            return FieldMatcher(key: item.key, path: path, mode: .values(tests, all: all, orNull: false))
+            return FieldMatcher(path: path, mode: .values(tests, all: all, orNull: false))
         case .re?:
             var tests: [ValueTest] = []
             for value in values {
@@ -195,7 +195,7 @@ public struct RuleCompiler: Sendable {
                 }
                 tests.append(.regex(regex))
             }
-            return FieldMatcher(key: item.key, path: path, mode: .values(tests, all: all, orNull: false))
+            return FieldMatcher(path: path, mode: .values(tests, all: all, orNull: false))
         default:
             break
         }
@@ -225,7 +225,7 @@ public struct RuleCompiler: Sendable {
         if orNull && all {
             throw fail(.unsupported, "'null' cannot be combined with 'all'")
         }
-        return FieldMatcher(key: item.key, path: path, mode: .values(tests, all: all, orNull: orNull))
+        return FieldMatcher(path: path, mode: .values(tests, all: all, orNull: orNull))
     }
 
     /// One address set per value: a CIDR or address string, or an expanded address list.

@@ -53,8 +53,6 @@ struct SigmaString: Sendable, Equatable {
     /// Plain text with no wildcards.
     init(literal text: String) { self.init(parts: [.literal(text)]) }
 
-    var hasWildcards: Bool { parts.contains { $0 == .many || $0 == .one } }
-
     /// The text when there are no wildcards.
     var plainText: String? {
         if parts.isEmpty { return "" }
@@ -121,8 +119,6 @@ final class StringPattern: Sendable {
     let second: [UInt8]
     /// For `.glob`: the pattern's parts, literals as (lowercased) bytes.
     let globParts: [GlobPart]
-    /// The pattern as written, for messages.
-    let text: String
 
     enum GlobPart: Sendable, Equatable {
         case bytes([UInt8])
@@ -132,7 +128,6 @@ final class StringPattern: Sendable {
 
     init(_ string: SigmaString, cased: Bool) {
         self.cased = cased
-        self.text = string.ruleText
         func bytes(_ s: String) -> [UInt8] { Array((cased ? s : s.lowercased()).utf8) }
         let p = string.parts
         var kind = Kind.glob
