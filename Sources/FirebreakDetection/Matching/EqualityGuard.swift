@@ -113,9 +113,9 @@ final class EqualityGuard: @unchecked Sendable {
 extension FieldMatcher {
     /// The lowercased UTF-8 of each value of a top-level equality.
     var equalityLiterals: [[UInt8]] {
-        guard case .values(let tests, _, _) = mode else { return [] }
-        return tests.compactMap { test in
-            if case .string(let p) = test, p.kind == .equals { return p.literal }
+        guard case .values(let predicates, _, _) = mode else { return [] }
+        return predicates.compactMap { predicate in
+            if case .string(let p) = predicate, p.kind == .equals { return p.literal }
             return nil
         }
     }

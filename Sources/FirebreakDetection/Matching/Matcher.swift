@@ -65,15 +65,15 @@ indirect enum Matcher: Sendable {
             let perChild = children.map { $0.requiredEqualities() }
             var out: [FieldMatcher] = []
             for candidate in first.requiredEqualities() {
-                var tests: [ValueTest] = []
+                var predicates: [ValuePredicate] = []
                 var everywhere = true
                 for required in perChild {
                     guard let same = required.first(where: { $0.path == candidate.path }),
                           case .values(let t, _, _) = same.mode else { everywhere = false; break }
-                    tests += t
+                    predicates += t
                 }
                 if everywhere {
-                    out.append(FieldMatcher(path: candidate.path, mode: .values(tests, all: false, orNull: false)))
+                    out.append(FieldMatcher(path: candidate.path, mode: .values(predicates, all: false, orNull: false)))
                 }
             }
             return out
@@ -87,9 +87,9 @@ extension FieldMatcher {
     /// A top-level field compared for equality with plain, case-insensitive strings (the shape of
     /// `eventSource`/`eventName` items).
     var isTopLevelEquality: Bool {
-        guard path.components.count == 1, case .values(let tests, let all, let orNull) = mode, !all, !orNull else { return false }
-        return tests.allSatisfy { test in
-            if case .string(let p) = test { return p.kind == .equals && !p.cased }
+        guard path.components.count == 1, case .values(let predicates, let all, let orNull) = mode, !all, !orNull else { return false }
+        return predicates.allSatisfy { predicate in
+            if case .string(let p) = predicate { return p.kind == .equals && !p.cased }
             return false
         }
     }
