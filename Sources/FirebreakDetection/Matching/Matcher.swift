@@ -52,7 +52,7 @@ indirect enum Matcher: Sendable {
 
     /// Top-level field equalities every matching event must satisfy (one per field), each as a
     /// field matcher: the items a `map` requires, and for an `or` the union of what all branches
-    /// require of the same field. Used as a cheap guard before the whole detection.
+    /// require of the same field. Used as a cheap prefilter before the whole detection.
     func requiredEqualities() -> [FieldMatcher] {
         switch self {
         case .field(let field):

@@ -36,8 +36,8 @@ public struct RuleCompiler: Sendable {
             conditions.append(Self.build(condition, selections))
         }
         let matcher = (conditions.count == 1 ? conditions[0] : .or(conditions)).optimized()
-        let guards = Self.pickGuards(matcher)
-        return CompiledRule(rule: rule, matcher: matcher, guards: guards, fieldPaths: fieldPaths)
+        let prefilters = Self.pickPrefilters(matcher)
+        return CompiledRule(rule: rule, matcher: matcher, prefilters: prefilters, fieldPaths: fieldPaths)
     }
 
     private static func build(_ condition: SigmaCondition, _ selections: [String: Matcher]) -> Matcher {
@@ -52,7 +52,7 @@ public struct RuleCompiler: Sendable {
     }
 
     /// At most two required equalities, `eventName` and `eventSource` first (they reject most events).
-    private static func pickGuards(_ matcher: Matcher) -> [FieldMatcher] {
+    private static func pickPrefilters(_ matcher: Matcher) -> [FieldMatcher] {
         let required = matcher.requiredEqualities()
         guard !required.isEmpty else { return [] }
         func rank(_ f: FieldMatcher) -> Int {

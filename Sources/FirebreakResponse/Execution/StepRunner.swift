@@ -38,7 +38,7 @@ public final class StepRunner: Sendable {
         quarantine = QuarantineGroup(ec2: ec2, name: quarantineGroupName)
     }
 
-    /// Tag keys the runner writes on snapshots (and reads back for the terminate guard).
+    /// Tag keys the runner writes on snapshots (and reads back for the `requireSnapshot` check of `terminate`).
     public static let findingTagKey = "firebreak:finding-id"
     public static let ruleTagKey = "firebreak:rule-id"
 
