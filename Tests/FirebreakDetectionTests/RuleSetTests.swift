@@ -192,7 +192,7 @@ import Testing
     }
 }
 
-/// `RuleSet` runs a CloudTrail event only through the rules whose `eventName` guard admits it: the
+/// `RuleSet` runs a CloudTrail event only through the rules whose `eventName` prefilter admits it: the
 /// findings must be those of running every CloudTrail rule on it.
 @Suite struct CloudTrailDispatchTests {
     @Test func dispatchFindsWhatEveryRuleFinds() throws {
@@ -202,10 +202,10 @@ import Testing
         var set = RuleSet(loaded: loaded, placeholders: intel.registry)
         set.reportsConsumedMatches = true
         let trailRules = set.rules.filter { $0.rule.logsource.covers(.cloudTrail) }
-        // Every literal the guards accept, in its own case, upper case and mixed case, plus values no guard lists.
+        // Every literal the prefilters accept, in its own case, upper case and mixed case, plus values no prefilter lists.
         var names: Set<String> = ["DescribeInstances", "", "Ünicode", "StopLoggingX"]
         for rule in trailRules {
-            for literal in rule.program.equalityGuard(on: "eventName")?.literals ?? [] {
+            for literal in rule.program.equalityPrefilter(on: "eventName")?.literals ?? [] {
                 let text = String(decoding: literal, as: UTF8.self)
                 names.formUnion([text, text.uppercased(), text.prefix(1).uppercased() + text.dropFirst(), text + "é"])
             }
@@ -219,14 +219,14 @@ import Testing
                 events.append(try SigmaHQMatchTests.event("ec2.amazonaws.com", name, identity: identity))
             }
         }
-        // Members the guards do not decide by bytes, or absent.
+        // Members the prefilters do not decide by bytes, or absent.
         for member in [#""eventName":7,"#, #""eventName":null,"#, #""eventName":["StopLogging"],"#, ""] {
             events.append(try SigmaTestSupport.cloudTrail("""
                 {"eventVersion":"1.09","userIdentity":\(identities[0]),"eventTime":"2026-01-01T10:05:00Z",
                  "eventSource":"cloudtrail.amazonaws.com",\(member)"awsRegion":"eu-west-1","eventID":"e-1"}
                 """))
         }
-        // A duplicate key: the guard reads the member at CloudTrail's usual position first.
+        // A duplicate key: the prefilter reads the member at CloudTrail's usual position first.
         events.append(try SigmaTestSupport.cloudTrail("""
             {"eventVersion":"1.09","userIdentity":\(identities[0]),"eventTime":"2026-01-01T10:05:00Z",
              "eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","eventName":"DescribeTrails","eventID":"e-2"}

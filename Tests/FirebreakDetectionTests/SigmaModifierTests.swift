@@ -151,10 +151,10 @@ import Testing
         let noDotAll = try Self.rule("requestParameters.script|re: 'sh.rm'")
         #expect(!noDotAll.matches(try Self.event(#"{"requestParameters":{"script":"sh\nrm"}}"#)))
         // The literal pre-check is only a necessary condition.
-        #expect(RegexTest.requiredLiteral(of: ".+:assumed-role/aws:.+") == ":assumed-role/aws:")
-        #expect(RegexTest.requiredLiteral(of: "abc|def") == "")
-        #expect(RegexTest.requiredLiteral(of: "colou?r") == "colo")
-        #expect(RegexTest.requiredLiteral(of: "(?x) a b") == "")
+        #expect(RegexPredicate.requiredLiteral(of: ".+:assumed-role/aws:.+") == ":assumed-role/aws:")
+        #expect(RegexPredicate.requiredLiteral(of: "abc|def") == "")
+        #expect(RegexPredicate.requiredLiteral(of: "colou?r") == "colo")
+        #expect(RegexPredicate.requiredLiteral(of: "(?x) a b") == "")
     }
 
     @Test func cidr() throws {

@@ -90,11 +90,6 @@ public struct CorrelationRule: Sendable, Hashable {
         self.generate = generate
     }
 
-    /// True when `node` is a mapping with a `correlation` key (a correlation document, not a detection rule).
-    public static func isCorrelation(_ node: Yams.Node) -> Bool {
-        node.mapping?["correlation"] != nil
-    }
-
     /// Parses one YAML document that has a `correlation:` key.
     ///
     /// - Parameter source: the rule file, named in every error.

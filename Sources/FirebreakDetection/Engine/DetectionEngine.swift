@@ -2,22 +2,6 @@ import FirebreakLogs
 import Foundation
 import Synchronization
 
-/// Where rules and lists come from, so the engine can load them again on SIGHUP or a file change.
-public struct DetectionSources: Sendable {
-    public var rulePaths: [String]
-    public var intel: IntelConfiguration
-    public var network: NetworkContext
-    public var maxOpenGroups: Int
-
-    public init(rulePaths: [String], intel: IntelConfiguration = IntelConfiguration(), network: NetworkContext = NetworkContext(),
-                maxOpenGroups: Int = 100_000) {
-        self.rulePaths = rulePaths
-        self.intel = intel
-        self.network = network
-        self.maxOpenGroups = maxOpenGroups
-    }
-}
-
 /// The rule engine the service runs: the current `RuleSet`, swapped atomically on reload.
 ///
 /// A reload builds the new set aside; when a rule file or list has an error, the old set stays in
@@ -120,13 +104,5 @@ public final class DetectionEngine: Sendable {
             out[file] = (try? FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? Date.distantPast
         }
         return out
-    }
-}
-
-/// The first load found problems; the service does not start on a partial rule set.
-public struct DetectionLoadError: Error, Sendable, CustomStringConvertible {
-    public var problems: [RuleError]
-    public var description: String {
-        "the rules and lists did not load (\(problems.count) problem(s)):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
     }
 }

@@ -19,8 +19,8 @@ public struct RuleSet: Sendable {
     private let flowCompiled: [CompiledRule]
     private let cloudTrailCompiled: [CompiledRule]
     private let otherCompiled: [CompiledRule]
-    /// CloudTrail rules by the `eventName` values their guards accept.
-    private let cloudTrailDispatch: GuardDispatch?
+    /// CloudTrail rules by the `eventName` values their prefilters accept.
+    private let cloudTrailDispatch: PrefilterDispatch?
     /// Rules whose matches feed a correlation.
     private let correlated: [Bool]
     /// Rules whose own matches are not reported (`generate: false` correlations consume them).
@@ -83,7 +83,7 @@ public struct RuleSet: Sendable {
         flowCompiled = flow.map { compiled[$0] }
         cloudTrailCompiled = trail.map { compiled[$0] }
         otherCompiled = other.map { compiled[$0] }
-        cloudTrailDispatch = GuardDispatch(rules: cloudTrailCompiled, key: "eventName")
+        cloudTrailDispatch = PrefilterDispatch(rules: cloudTrailCompiled, key: "eventName")
     }
 
     /// An empty set (no rules), e.g. before the first load.
@@ -114,7 +114,7 @@ public struct RuleSet: Sendable {
                 return evaluateGeneric(cloudTrailCompiled, cloudTrailRules, event, &findings)
             }
             let root = record.record
-            // Only the rules whose `eventName` guard admits the event (and those without one), when that decides.
+            // Only the rules whose `eventName` prefilter admits the event (and those without one), when that decides.
             if let dispatch = cloudTrailDispatch, let positions = dispatch.candidates(root) {
                 var k = 0
                 while k < positions.count {

@@ -126,12 +126,6 @@ public struct IPSet: Sendable, Equatable {
     }
 }
 
-/// An entry that is neither an IP address nor a CIDR.
-public struct IPSetError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var entry: String
-    public var description: String { "'\(entry)' is not an IP address or CIDR" }
-}
-
 extension IPAddress {
     /// The next address (wraps at the top of the space).
     var successor: IPAddress {

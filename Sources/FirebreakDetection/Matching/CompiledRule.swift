@@ -6,12 +6,10 @@ public struct CompiledRule: Sendable {
     let program: Program
 
     public var rule: SigmaRule { program.rule }
-    var matcher: Matcher { program.matcher }
-    var guards: [FieldMatcher] { program.guards }
     var fieldPaths: [FieldPath] { program.fieldPaths }
 
-    init(rule: SigmaRule, matcher: Matcher, guards: [FieldMatcher], fieldPaths: [FieldPath]) {
-        program = Program(rule: rule, matcher: matcher, guards: guards, fieldPaths: fieldPaths)
+    init(rule: SigmaRule, matcher: Matcher, prefilters: [FieldMatcher], fieldPaths: [FieldPath]) {
+        program = Program(rule: rule, matcher: matcher, prefilters: prefilters, fieldPaths: fieldPaths)
     }
 
     /// True when the event satisfies the rule's detection. The rule's `logsource` is not checked
@@ -78,30 +76,25 @@ public struct CompiledRule: Sendable {
 extension CompiledRule {
     final class Program: Sendable {
         let rule: SigmaRule
-        let matcher: Matcher
-        /// Cheap necessary conditions (e.g. `eventName` equality) checked before the detection.
-        let guards: [FieldMatcher]
         /// Every field the detection names, in order of first mention.
         let fieldPaths: [FieldPath]
         let root: MatchNode
         private let rootRef: Unmanaged<MatchNode>
-        private let equalityGuards: [EqualityGuard]
-        private let guardRefs: [Unmanaged<EqualityGuard>]
+        private let equalityPrefilters: [EqualityPrefilter]
+        private let prefilterRefs: [Unmanaged<EqualityPrefilter>]
 
-        init(rule: SigmaRule, matcher: Matcher, guards: [FieldMatcher], fieldPaths: [FieldPath]) {
+        init(rule: SigmaRule, matcher: Matcher, prefilters: [FieldMatcher], fieldPaths: [FieldPath]) {
             self.rule = rule
-            self.matcher = matcher
-            self.guards = guards
             self.fieldPaths = fieldPaths
             root = MatchNode(matcher)
             rootRef = Unmanaged.passUnretained(root)
-            equalityGuards = guards.map { EqualityGuard($0, hint: FieldMatcher.cloudTrailOrder[$0.path.raw] ?? Int.max) }
-            guardRefs = equalityGuards.map { Unmanaged.passUnretained($0) }
+            equalityPrefilters = prefilters.map { EqualityPrefilter($0, hint: FieldMatcher.cloudTrailOrder[$0.path.raw] ?? Int.max) }
+            prefilterRefs = equalityPrefilters.map { Unmanaged.passUnretained($0) }
         }
 
-        /// The equality guard on the top-level field `key`, if the rule has one.
-        func equalityGuard(on key: String) -> EqualityGuard? {
-            equalityGuards.first { $0.key == key }
+        /// The equality prefilter on the top-level field `key`, if the rule has one.
+        func equalityPrefilter(on key: String) -> EqualityPrefilter? {
+            equalityPrefilters.first { $0.key == key }
         }
 
         func matches(_ event: borrowing DetectionEvent) -> Bool {
@@ -110,14 +103,14 @@ extension CompiledRule {
             case .json(let value): return matches(json: value, event)
             case .flow(let flow): return matches(flow: flow, event)
             case .text:
-                return equalityGuards.allSatisfy { $0.matches(generic: event) } && root.matches(generic: event)
+                return equalityPrefilters.allSatisfy { $0.matches(generic: event) } && root.matches(generic: event)
             }
         }
 
         func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
             var i = 0
-            while i < guardRefs.count {
-                if !guardRefs[i]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) { return false }
+            while i < prefilterRefs.count {
+                if !prefilterRefs[i]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) { return false }
                 i += 1
             }
             return rootRef._withUnsafeGuaranteedRef { $0.matches(flow: flow, event) }
@@ -125,8 +118,8 @@ extension CompiledRule {
 
         func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {
             var i = 0
-            while i < guardRefs.count {
-                if !guardRefs[i]._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) { return false }
+            while i < prefilterRefs.count {
+                if !prefilterRefs[i]._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) { return false }
                 i += 1
             }
             return rootRef._withUnsafeGuaranteedRef { $0.matches(json: root, event) }

@@ -7,26 +7,24 @@ import FirebreakLogs
 /// each value of the item must match some value of the field.
 final class FieldMatcher: Sendable {
     enum Mode: Sendable {
-        /// Any test matches some value (`all`: every test matches some value). With `orNull`, an
+        /// Any predicate matches some value (`all`: every predicate matches some value). With `orNull`, an
         /// absent or null field also matches (`null` among the values).
-        case values([ValueTest], all: Bool, orNull: Bool)
+        case values([ValuePredicate], all: Bool, orNull: Bool)
         /// `exists: true/false`: the field has a non-null value, or not.
         case exists(Bool)
         /// `fieldref`: the field's text equals that of (any, or with `all` every) named field.
         case fieldref([FieldPath], cased: Bool, all: Bool)
     }
 
-    /// The item's key as written, for messages.
-    let key: String
     let path: FieldPath
     let mode: Mode
     let flowReader: FlowFieldReader
-    let flowTests: [FlowTest]
+    let flowPredicates: [FlowPredicate]
 
     // `mode` flattened for the hot path.
     private enum Kind { case values, exists, fieldref }
     private let kind: Kind
-    private let tests: [ValueTest]
+    private let predicates: [ValuePredicate]
     private let all: Bool
     private let orNull: Bool
     private let expected: Bool
@@ -40,8 +38,7 @@ final class FieldMatcher: Sendable {
         "awsRegion": 5, "sourceIPAddress": 6, "userAgent": 7,
     ]
 
-    init(key: String, path: FieldPath, mode: Mode) {
-        self.key = key
+    init(path: FieldPath, mode: Mode) {
         self.path = path
         self.mode = mode
         let reader = FlowFieldReader(name: path.raw)
@@ -49,27 +46,27 @@ final class FieldMatcher: Sendable {
         components = path.components
         hints = path.components.enumerated().map { $0.offset == 0 ? Self.cloudTrailOrder[$0.element] ?? Int.max : Int.max }
         switch mode {
-        case .values(let tests, let all, let orNull):
+        case .values(let predicates, let all, let orNull):
             kind = .values
-            self.tests = tests
+            self.predicates = predicates
             self.all = all
             self.orNull = orNull
             expected = true
-            flowTests = tests.map { FlowTest($0, reader: reader) }
+            flowPredicates = predicates.map { FlowPredicate($0, reader: reader) }
         case .exists(let expected):
             kind = .exists
-            tests = []
+            predicates = []
             all = false
             orNull = false
             self.expected = expected
-            flowTests = []
+            flowPredicates = []
         case .fieldref(_, _, let all):
             kind = .fieldref
-            tests = []
+            predicates = []
             self.all = all
             orNull = false
             expected = true
-            flowTests = []
+            flowPredicates = []
         }
     }
 
@@ -79,10 +76,10 @@ final class FieldMatcher: Sendable {
         switch mode {
         case .exists: return depth
         case .fieldref: return 50
-        case .values(let tests, _, _):
+        case .values(let predicates, _, _):
             var cost = depth
-            for test in tests {
-                switch test {
+            for predicate in predicates {
+                switch predicate {
                 case .regex: cost += 40
                 case .string(let p) where p.kind == .glob || p.kind == .contains: cost += 3
                 default: cost += 1
@@ -95,7 +92,7 @@ final class FieldMatcher: Sendable {
     // MARK: Matching
 
     /// Probes for `search`.
-    private static let anyTest = -1
+    private static let anyPredicate = -1
     private static let nonNull = -2
 
     func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {
@@ -104,13 +101,13 @@ final class FieldMatcher: Sendable {
         case .values:
             if all {
                 var i = 0
-                while i < tests.count {
+                while i < predicates.count {
                     if !search(root, 0, i, &saw) { return false }
                     i += 1
                 }
                 return true
             }
-            if search(root, 0, Self.anyTest, &saw) { return true }
+            if search(root, 0, Self.anyPredicate, &saw) { return true }
             return orNull && !saw
         case .exists:
             return search(root, 0, Self.nonNull, &saw) == expected
@@ -122,7 +119,7 @@ final class FieldMatcher: Sendable {
     }
 
     /// Walks the path from `value` (at component `depth`), visiting every element of lists on the
-    /// way and at the end; true as soon as a non-null leaf passes `probe` (a test index, `anyTest`
+    /// way and at the end; true as soon as a non-null leaf passes `probe` (a predicate index, `anyPredicate`
     /// or `nonNull`). `saw` records that a non-null leaf was found.
     private func search(_ value: JSONValue, _ depth: Int, _ probe: Int, _ saw: inout Bool) -> Bool {
         if depth == components.count {
@@ -141,11 +138,11 @@ final class FieldMatcher: Sendable {
                 return false
             default:
                 saw = true
-                if probe >= 0 { return tests[probe].test(value) }
+                if probe >= 0 { return predicates[probe].test(value) }
                 if probe == Self.nonNull { return true }
                 var i = 0
-                while i < tests.count {
-                    if tests[i].test(value) { return true }
+                while i < predicates.count {
+                    if predicates[i].test(value) { return true }
                     i += 1
                 }
                 return false
@@ -193,8 +190,8 @@ final class FieldMatcher: Sendable {
 
     private func jsonTexts(_ root: JSONValue, _ path: FieldPath) -> [String] {
         root.values(at: path.components).flatMap { value -> [String] in
-            if case .array(let elements) = value { return elements.filter { !$0.isNull }.map(ValueTest.text) }
-            return value.isNull ? [] : [ValueTest.text(value)]
+            if case .array(let elements) = value { return elements.filter { !$0.isNull }.map(ValuePredicate.text) }
+            return value.isNull ? [] : [ValuePredicate.text(value)]
         }
     }
 
@@ -202,18 +199,18 @@ final class FieldMatcher: Sendable {
         switch kind {
         case .values:
             guard let value = flowReader.read(flow, direction: event.storage.flowDirection) else { return orNull }
-            // The tests are read in place (an `addresses` test holds arrays: a copy would retain them).
-            return flowTests.withUnsafeBufferPointer { tests in
+            // The predicates are read in place (an `addresses` predicate holds arrays: a copy would retain them).
+            return flowPredicates.withUnsafeBufferPointer { predicates in
                 var i = 0
                 if all {
-                    while i < tests.count {
-                        if !tests[i].test(value, reader: flowReader) { return false }
+                    while i < predicates.count {
+                        if !predicates[i].test(value, reader: flowReader) { return false }
                         i += 1
                     }
                     return true
                 }
-                while i < tests.count {
-                    if tests[i].test(value, reader: flowReader) { return true }
+                while i < predicates.count {
+                    if predicates[i].test(value, reader: flowReader) { return true }
                     i += 1
                 }
                 return false
@@ -233,10 +230,10 @@ final class FieldMatcher: Sendable {
     func matchesValues(_ values: [FieldValue], event: DetectionEvent) -> Bool {
         let present = values.filter { $0 != .null }
         switch mode {
-        case .values(let tests, let all, let orNull):
-            if all { return tests.allSatisfy { test in present.contains { test.test($0) } } }
+        case .values(let predicates, let all, let orNull):
+            if all { return predicates.allSatisfy { predicate in present.contains { predicate.test($0) } } }
             if present.isEmpty { return orNull }
-            return tests.contains { test in present.contains { test.test($0) } }
+            return predicates.contains { predicate in present.contains { predicate.test($0) } }
         case .exists(let expected):
             return !present.isEmpty == expected
         case .fieldref(let others, let cased, let all):

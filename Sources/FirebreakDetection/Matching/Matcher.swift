@@ -52,7 +52,7 @@ indirect enum Matcher: Sendable {
 
     /// Top-level field equalities every matching event must satisfy (one per field), each as a
     /// field matcher: the items a `map` requires, and for an `or` the union of what all branches
-    /// require of the same field. Used as a cheap guard before the whole detection.
+    /// require of the same field. Used as a cheap prefilter before the whole detection.
     func requiredEqualities() -> [FieldMatcher] {
         switch self {
         case .field(let field):
@@ -65,16 +65,15 @@ indirect enum Matcher: Sendable {
             let perChild = children.map { $0.requiredEqualities() }
             var out: [FieldMatcher] = []
             for candidate in first.requiredEqualities() {
-                var tests: [ValueTest] = []
+                var predicates: [ValuePredicate] = []
                 var everywhere = true
                 for required in perChild {
                     guard let same = required.first(where: { $0.path == candidate.path }),
                           case .values(let t, _, _) = same.mode else { everywhere = false; break }
-                    tests += t
+                    predicates += t
                 }
                 if everywhere {
-                    out.append(FieldMatcher(key: candidate.path.raw, path: candidate.path,
-                                            mode: .values(tests, all: false, orNull: false)))
+                    out.append(FieldMatcher(path: candidate.path, mode: .values(predicates, all: false, orNull: false)))
                 }
             }
             return out
@@ -88,9 +87,9 @@ extension FieldMatcher {
     /// A top-level field compared for equality with plain, case-insensitive strings (the shape of
     /// `eventSource`/`eventName` items).
     var isTopLevelEquality: Bool {
-        guard path.components.count == 1, case .values(let tests, let all, let orNull) = mode, !all, !orNull else { return false }
-        return tests.allSatisfy { test in
-            if case .string(let p) = test { return p.kind == .equals && !p.cased }
+        guard path.components.count == 1, case .values(let predicates, let all, let orNull) = mode, !all, !orNull else { return false }
+        return predicates.allSatisfy { predicate in
+            if case .string(let p) = predicate { return p.kind == .equals && !p.cased }
             return false
         }
     }

@@ -36,8 +36,8 @@ public struct RuleCompiler: Sendable {
             conditions.append(Self.build(condition, selections))
         }
         let matcher = (conditions.count == 1 ? conditions[0] : .or(conditions)).optimized()
-        let guards = Self.pickGuards(matcher)
-        return CompiledRule(rule: rule, matcher: matcher, guards: guards, fieldPaths: fieldPaths)
+        let prefilters = Self.pickPrefilters(matcher)
+        return CompiledRule(rule: rule, matcher: matcher, prefilters: prefilters, fieldPaths: fieldPaths)
     }
 
     private static func build(_ condition: SigmaCondition, _ selections: [String: Matcher]) -> Matcher {
@@ -52,7 +52,7 @@ public struct RuleCompiler: Sendable {
     }
 
     /// At most two required equalities, `eventName` and `eventSource` first (they reject most events).
-    private static func pickGuards(_ matcher: Matcher) -> [FieldMatcher] {
+    private static func pickPrefilters(_ matcher: Matcher) -> [FieldMatcher] {
         let required = matcher.requiredEqualities()
         guard !required.isEmpty else { return [] }
         func rank(_ f: FieldMatcher) -> Int {
@@ -153,7 +153,7 @@ public struct RuleCompiler: Sendable {
             guard values.count == 1, case .scalar(.bool(let expected)) = values[0] else {
                 throw fail(.invalidValue, "'exists' needs the value true or false")
             }
-            return FieldMatcher(key: item.key, path: path, mode: .exists(expected))
+            return FieldMatcher(path: path, mode: .exists(expected))
         case .fieldref?:
             var others: [FieldPath] = []
             for value in values {
@@ -162,10 +162,10 @@ public struct RuleCompiler: Sendable {
                 }
                 others.append(FieldPath(name))
             }
-            return FieldMatcher(key: item.key, path: path, mode: .fieldref(others, cased: cased, all: all))
+            return FieldMatcher(path: path, mode: .fieldref(others, cased: cased, all: all))
         case .gt?, .gte?, .lt?, .lte?:
-            let op = ValueTest.Comparison(rawValue: comparison!.rawValue)!
-            var tests: [ValueTest] = []
+            let op = ValuePredicate.Comparison(rawValue: comparison!.rawValue)!
+            var predicates: [ValuePredicate] = []
             for value in values {
                 let number: Double?
                 switch value {
@@ -175,27 +175,27 @@ public struct RuleCompiler: Sendable {
                 default: number = nil
                 }
                 guard let number else { throw fail(.invalidValue, "'\(op.rawValue)' needs a number") }
-                tests.append(.compare(op, number))
+                predicates.append(.compare(op, number))
             }
-            return FieldMatcher(key: item.key, path: path, mode: .values(tests, all: all, orNull: false))
+            return FieldMatcher(path: path, mode: .values(predicates, all: all, orNull: false))
         case .cidr?:
             let sets = try cidrEach(values, at: at, source: source)
-            let tests: [ValueTest] = all ? sets.map { .addresses($0) } : [.addresses(sets.reduce(IPSet()) { $0.union($1) })]
-            return FieldMatcher(key: item.key, path: path, mode: .values(tests, all: all, orNull: false))
+            let predicates: [ValuePredicate] = all ? sets.map { .addresses($0) } : [.addresses(sets.reduce(IPSet()) { $0.union($1) })]
+            return FieldMatcher(path: path, mode: .values(predicates, all: all, orNull: false))
         case .re?:
-            var tests: [ValueTest] = []
+            var predicates: [ValuePredicate] = []
             for value in values {
                 guard case .text(let s) = value, let pattern = s.plainText else {
                     if case .addresses = value { throw fail(.invalidValue, "'re' cannot use an address-list placeholder") }
                     throw fail(.invalidValue, "'re' needs a regular expression string")
                 }
-                guard let regex = RegexTest(pattern, caseInsensitive: reFlags.contains(.i), multiline: reFlags.contains(.m),
-                                            dotAll: reFlags.contains(.s)) else {
+                guard let regex = RegexPredicate(pattern, caseInsensitive: reFlags.contains(.i), multiline: reFlags.contains(.m),
+                                                 dotAll: reFlags.contains(.s)) else {
                     throw fail(.invalidValue, "'\(pattern)' is not a valid regular expression")
                 }
-                tests.append(.regex(regex))
+                predicates.append(.regex(regex))
             }
-            return FieldMatcher(key: item.key, path: path, mode: .values(tests, all: all, orNull: false))
+            return FieldMatcher(path: path, mode: .values(predicates, all: all, orNull: false))
         default:
             break
         }
@@ -208,24 +208,24 @@ public struct RuleCompiler: Sendable {
             }
             values = next
         }
-        var tests: [ValueTest] = []
+        var predicates: [ValuePredicate] = []
         var orNull = false
         for value in values {
             switch value {
-            case .text(let s): tests.append(.string(StringPattern(s, cased: cased)))
+            case .text(let s): predicates.append(.string(StringPattern(s, cased: cased)))
             case .scalar(.null): orNull = true
-            case .scalar(.bool(let b)): tests.append(.bool(b))
-            case .scalar(.int(let i)): tests.append(.number(Double(i)))
-            case .scalar(.double(let d)): tests.append(.number(d))
-            case .scalar(.string(let s)): tests.append(.string(StringPattern(SigmaString(parsing: s), cased: cased)))
-            case .addresses(let set): tests.append(.addresses(set))
+            case .scalar(.bool(let b)): predicates.append(.bool(b))
+            case .scalar(.int(let i)): predicates.append(.number(Double(i)))
+            case .scalar(.double(let d)): predicates.append(.number(d))
+            case .scalar(.string(let s)): predicates.append(.string(StringPattern(SigmaString(parsing: s), cased: cased)))
+            case .addresses(let set): predicates.append(.addresses(set))
             case .bytes: throw fail(.invalidRule, "'wide'/'utf16' must be followed by 'base64' or 'base64offset'")
             }
         }
         if orNull && all {
             throw fail(.unsupported, "'null' cannot be combined with 'all'")
         }
-        return FieldMatcher(key: item.key, path: path, mode: .values(tests, all: all, orNull: orNull))
+        return FieldMatcher(path: path, mode: .values(predicates, all: all, orNull: orNull))
     }
 
     /// One address set per value: a CIDR or address string, or an expanded address list.

@@ -48,10 +48,6 @@ struct ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         entries[key] = nil
     }
 
-    mutating func removeAll(where shouldRemove: (Key, Value) -> Bool) {
-        for (key, entry) in entries where shouldRemove(key, entry.value) { entries[key] = nil }
-    }
-
     /// Drops consumed and stale order pairs once they outnumber the live entries, so `order` stays O(capacity).
     private mutating func compactOrder() {
         guard order.count - orderStart > 2 * capacity + 16 || orderStart > capacity + 16 else { return }

@@ -15,8 +15,6 @@ public final class ResourceResolver: Sendable {
     /// The account the EC2 client acts in (e.g. from STS GetCallerIdentity or the configuration); copied into
     /// every `ResolvedInstance`. DescribeInstances' owner id is not exposed by `EC2Instance`, hence a parameter.
     public let accountId: String?
-    public let ttl: Duration
-    public let capacity: Int
 
     private struct State: Sendable {
         /// Instance id → the instance, or nil when it does not exist.
@@ -30,8 +28,6 @@ public final class ResourceResolver: Sendable {
     public init(ec2: EC2Client, accountId: String? = nil, ttl: Duration = .seconds(30), capacity: Int = 10_000) {
         self.ec2 = ec2
         self.accountId = accountId
-        self.ttl = ttl
-        self.capacity = capacity
         state = Mutex(State(instances: ExpiringCache(ttl: ttl, capacity: capacity),
                             interfaces: ExpiringCache(ttl: ttl, capacity: capacity)))
     }
@@ -86,18 +82,5 @@ public final class ResourceResolver: Sendable {
             state.instances.remove(id)
             state.interfaces.remove(id)
         }
-    }
-
-    /// Forgets everything.
-    public func invalidateAll() {
-        state.withLock { state in
-            state.instances.removeAll { _, _ in true }
-            state.interfaces.removeAll { _, _ in true }
-        }
-    }
-
-    /// How many entries are cached (instances, interfaces); for tests and metrics.
-    public var cachedCounts: (instances: Int, interfaces: Int) {
-        state.withLock { ($0.instances.count, $0.interfaces.count) }
     }
 }

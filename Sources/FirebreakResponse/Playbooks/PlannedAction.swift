@@ -1,8 +1,3 @@
-/// Where an action is in its life.
-public enum ActionState: String, Sendable, Hashable, CaseIterable {
-    case pending, running, done, failed, skipped, held
-}
-
 /// One playbook step applied to one resource for one finding: what the outbox holds.
 ///
 /// Actions are idempotent by `idempotencyKey` (step + resource within a window): a second finding about

@@ -6,7 +6,7 @@ import FirebreakLogs
 ///
 /// The fast path decides only for a string member and an ASCII value; anything else (non-ASCII
 /// text, numbers, lists, other logs) is decided by the field matcher it was built from.
-final class EqualityGuard: @unchecked Sendable {
+final class EqualityPrefilter: @unchecked Sendable {
     // @unchecked: every member is immutable after init; the buffers are owned and freed here.
     let field: FieldMatcher
     private let fieldRef: Unmanaged<FieldMatcher>
@@ -52,7 +52,7 @@ final class EqualityGuard: @unchecked Sendable {
         return decide(found, root, event)
     }
 
-    /// The member the guard reads: the one at `hint` when its key is `key`, else the last with that key.
+    /// The member the prefilter reads: the one at `hint` when its key is `key`, else the last with that key.
     @inline(__always)
     static func member(_ object: JSONObject, _ key: String, hint: Int) -> JSONValue? {
         if hint < object.keys.count && object.keys[hint].utf8.count == key.utf8.count && object.keys[hint] == key {
@@ -61,7 +61,7 @@ final class EqualityGuard: @unchecked Sendable {
         return object[key]
     }
 
-    /// The byte strings an ASCII value is compared with (after ASCII lowercasing): the guard passes
+    /// The byte strings an ASCII value is compared with (after ASCII lowercasing): the prefilter passes
     /// an ASCII string value exactly when its lowercased bytes equal one of them.
     var literals: [[UInt8]] {
         (0..<count).map { i in Array(UnsafeBufferPointer(start: bytes + starts[i], count: lengths[i])) }
@@ -113,9 +113,9 @@ final class EqualityGuard: @unchecked Sendable {
 extension FieldMatcher {
     /// The lowercased UTF-8 of each value of a top-level equality.
     var equalityLiterals: [[UInt8]] {
-        guard case .values(let tests, _, _) = mode else { return [] }
-        return tests.compactMap { test in
-            if case .string(let p) = test, p.kind == .equals { return p.literal }
+        guard case .values(let predicates, _, _) = mode else { return [] }
+        return predicates.compactMap { predicate in
+            if case .string(let p) = predicate, p.kind == .equals { return p.literal }
             return nil
         }
     }

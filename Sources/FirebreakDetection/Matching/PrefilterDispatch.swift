@@ -2,36 +2,37 @@ import FirebreakLogs
 
 /// Picks, from one member of a JSON event (CloudTrail `eventName`), the rules that can match it.
 ///
-/// Most CloudTrail rules have an `EqualityGuard` on `eventName`; that guard rejects an ASCII string
-/// value exactly when its lowercased bytes equal none of the guard's literals. So an event need only
-/// be run through the rules whose guard lists its (lowercased) value plus the rules without such a
-/// guard: the others would reject it in their guard. Anything the guard would not decide by the bytes
-/// (non-ASCII text, a value that is not a string, a record that is not an object) gets every rule.
-final class GuardDispatch: Sendable {
+/// Most CloudTrail rules have an `EqualityPrefilter` on `eventName`; that prefilter rejects an ASCII
+/// string value exactly when its lowercased bytes equal none of the prefilter's literals. So an event
+/// need only be run through the rules whose prefilter lists its (lowercased) value plus the rules
+/// without such a prefilter: the others would reject it in their prefilter. Anything the prefilter
+/// would not decide by the bytes (non-ASCII text, a value that is not a string, a record that is not
+/// an object) gets every rule.
+final class PrefilterDispatch: Sendable {
     let key: String
     private let hint: Int
-    /// Rule positions (ascending) for an ASCII string value listed by no guard, or an absent member.
-    private let unguarded: [Int]
-    /// By FNV-1a of the literal: (literal, rule positions ascending: the unguarded rules and the rules listing it).
+    /// Rule positions (ascending) for an ASCII string value listed by no prefilter, or an absent member.
+    private let unfiltered: [Int]
+    /// By FNV-1a of the literal: (literal, rule positions ascending: the unfiltered rules and the rules listing it).
     private let table: [UInt64: [(literal: [UInt8], positions: [Int])]]
 
-    /// `nil` when no rule has a guard on `key` (nothing to gain).
+    /// `nil` when no rule has a prefilter on `key` (nothing to gain).
     init?(rules: [CompiledRule], key: String) {
-        var unguarded: [Int] = []
+        var unfiltered: [Int] = []
         var listing: [[UInt8]: [Int]] = [:]
         var hint = Int.max
         for (position, rule) in rules.enumerated() {
-            guard let guardOnKey = rule.program.equalityGuard(on: key) else { unguarded.append(position); continue }
-            hint = guardOnKey.hint
-            for literal in Set(guardOnKey.literals) { listing[literal, default: []].append(position) }
+            guard let prefilter = rule.program.equalityPrefilter(on: key) else { unfiltered.append(position); continue }
+            hint = prefilter.hint
+            for literal in Set(prefilter.literals) { listing[literal, default: []].append(position) }
         }
         guard !listing.isEmpty else { return nil }
         self.key = key
         self.hint = hint
-        self.unguarded = unguarded
+        self.unfiltered = unfiltered
         var table: [UInt64: [(literal: [UInt8], positions: [Int])]] = [:]
         for (literal, positions) in listing {
-            let merged = (unguarded + positions).sorted()
+            let merged = (unfiltered + positions).sorted()
             literal.withUnsafeBufferPointer { table[Self.hash($0), default: []].append((literal, merged)) }
         }
         self.table = table
@@ -41,15 +42,15 @@ final class GuardDispatch: Sendable {
     @inline(__always)
     func candidates(_ root: JSONValue) -> [Int]? {
         guard case .object(let object) = root else { return nil }
-        // Every guard on the member rejects an absent member.
-        guard let value = EqualityGuard.member(object, key, hint: hint) else { return unguarded }
+        // Every prefilter on the member rejects an absent member.
+        guard let value = EqualityPrefilter.member(object, key, hint: hint) else { return unfiltered }
         guard case .string(let text) = value else { return nil }
         let found: [Int]?? = text.utf8.withContiguousStorageIfAvailable { bytes -> [Int]? in
             guard ASCII.isASCII(bytes) else { return nil }
             if let entries = table[Self.hash(bytes, lowercased: true)] {
                 for entry in entries where Self.equalLowercased(bytes, entry.literal) { return entry.positions }
             }
-            return unguarded
+            return unfiltered
         }
         return found ?? nil
     }

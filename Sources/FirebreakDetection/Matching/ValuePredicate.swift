@@ -1,7 +1,7 @@
 import FirebreakLogs
 
 /// One compiled value of a field item: what a single field value is tested against.
-enum ValueTest: Sendable {
+enum ValuePredicate: Sendable {
     /// A Sigma string (wildcards, case-insensitive unless `cased`), against the value's text.
     case string(StringPattern)
     /// A YAML number: numeric fields and numeric strings of equal value.
@@ -9,7 +9,7 @@ enum ValueTest: Sendable {
     /// A YAML boolean: boolean fields and the strings `true`/`false` (any case).
     case bool(Bool)
     /// `re`: a regular expression searched in the value's text.
-    case regex(RegexTest)
+    case regex(RegexPredicate)
     /// `cidr`, or `expand` of an address list: the value is an address in the set.
     case addresses(IPSet)
     /// `gt`, `gte`, `lt`, `lte`: numeric comparison.

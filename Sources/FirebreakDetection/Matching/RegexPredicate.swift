@@ -2,13 +2,12 @@ import Foundation
 
 /// A compiled `re` value: an `NSRegularExpression` searched (not anchored) in the value, behind a
 /// cheap pre-check for a literal the expression cannot match without.
-final class RegexTest: @unchecked Sendable {
+final class RegexPredicate: @unchecked Sendable {
     // @unchecked: both members are immutable after init; NSRegularExpression is documented as
     // safe to use from several threads at once.
     let expression: NSRegularExpression
     /// Lowercased bytes every match must contain (case-insensitively), when one could be found.
     let requiredLiteral: StringPattern?
-    let pattern: String
 
     /// Compiles `pattern` with the `i`, `m` and `s` sub-modifiers; nil when it is not a valid expression.
     init?(_ pattern: String, caseInsensitive: Bool, multiline: Bool, dotAll: Bool) {
@@ -18,8 +17,7 @@ final class RegexTest: @unchecked Sendable {
         if dotAll { options.insert(.dotMatchesLineSeparators) }
         guard let expression = try? NSRegularExpression(pattern: pattern, options: options) else { return nil }
         self.expression = expression
-        self.pattern = pattern
-        let literal = RegexTest.requiredLiteral(of: pattern)
+        let literal = RegexPredicate.requiredLiteral(of: pattern)
         self.requiredLiteral = literal.count >= 2
             ? StringPattern(SigmaString(parts: [.many, .literal(literal), .many]), cased: false) : nil
     }

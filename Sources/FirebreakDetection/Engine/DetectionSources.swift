@@ -1,0 +1,15 @@
+/// Where rules and lists come from, so the engine can load them again on SIGHUP or a file change.
+public struct DetectionSources: Sendable {
+    public var rulePaths: [String]
+    public var intel: IntelConfiguration
+    public var network: NetworkContext
+    public var maxOpenGroups: Int
+
+    public init(rulePaths: [String], intel: IntelConfiguration = IntelConfiguration(), network: NetworkContext = NetworkContext(),
+                maxOpenGroups: Int = 100_000) {
+        self.rulePaths = rulePaths
+        self.intel = intel
+        self.network = network
+        self.maxOpenGroups = maxOpenGroups
+    }
+}

@@ -1,0 +1,24 @@
+/// `alert`: what to tell the SNS topic.
+///
+/// ```json
+/// {"subject": "Firebreak: SSH open to the world", "message": "readable text", "level": "high",
+///  "ruleId": "rule-uuid", "finding": {"id": "...", "...": "..."}}
+/// ```
+/// Everything is optional: the subject defaults to `Firebreak <level> finding: <rule>`, the level to
+/// `unknown`, the rule id to the action's. `finding` is any JSON value, re-encoded (sorted keys) under the text.
+public struct AlertPayload: Codable, Sendable, Hashable {
+    public var subject: String?
+    public var message: String?
+    public var level: String?
+    public var ruleId: String?
+    public var finding: PayloadJSON?
+
+    public init(subject: String? = nil, message: String? = nil, level: String? = nil, ruleId: String? = nil,
+                finding: PayloadJSON? = nil) {
+        self.subject = subject
+        self.message = message
+        self.level = level
+        self.ruleId = ruleId
+        self.finding = finding
+    }
+}
