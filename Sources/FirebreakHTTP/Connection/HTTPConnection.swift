@@ -510,20 +510,3 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 }
-
-/// Cheap counters shared by a server and its connections.
-final class HTTPServerCounters: Sendable {
-    let activeConnections = Atomic<Int>(0)
-    let inFlightRequests = Atomic<Int>(0)
-    let tlsHandshakeFailures = Atomic<Int>(0)
-}
-
-extension Duration {
-    /// Clamped to what DispatchTimeInterval can hold; negative durations become zero.
-    var dispatchInterval: DispatchTimeInterval {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return .nanoseconds(0) }
-        guard seconds < Int64(Int.max / 1_000_000_000) - 1 else { return .never }
-        return .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-    }
-}
