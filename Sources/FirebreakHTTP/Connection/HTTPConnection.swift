@@ -13,7 +13,7 @@ final class HTTPConnection: @unchecked Sendable {
     // The state below is internal rather than private only for the extensions in `HTTPConnection+*.swift`.
 
     struct Context: Sendable {
-        let configuration: HTTPServerConfiguration
+        let configuration: HTTPServer.Configuration
         let handler: any HTTPHandler
         let counters: HTTPServerCounters
         /// Called once, on `queue`, after the socket is closed.

@@ -21,7 +21,7 @@ struct HTTPRequestParser {
             self.maxBodyBytes = maxBodyBytes
         }
 
-        init(_ configuration: HTTPServerConfiguration) {
+        init(_ configuration: HTTPServer.Configuration) {
             self.init(maxRequestLineBytes: configuration.maxRequestLineBytes,
                       maxHeaderBytes: configuration.maxHeaderBytes,
                       maxHeaderCount: configuration.maxHeaderCount,

@@ -18,7 +18,7 @@ public final class HTTPServer: Sendable {
         var drainTimedOut = false
     }
 
-    private let configuration: HTTPServerConfiguration
+    private let configuration: Configuration
     private let handler: any HTTPHandler
     private let counters = HTTPServerCounters()
     private let state = Mutex(State())
@@ -28,7 +28,7 @@ public final class HTTPServer: Sendable {
     /// Target of the per-connection serial queues.
     private let connectionQueue = DispatchQueue(label: "firebreak.http.connections", attributes: .concurrent)
 
-    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
+    public init(configuration: Configuration, handler: any HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
     }
