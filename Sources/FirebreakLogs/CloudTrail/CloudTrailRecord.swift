@@ -26,20 +26,16 @@ public struct CloudTrailRecord: Sendable {
 
     private func string(_ key: String) -> String? { record[key]?.stringValue }
 
-    public var eventVersion: String? { string("eventVersion") }
     public var eventName: String? { string("eventName") }
     public var eventSource: String? { string("eventSource") }
     /// ISO-8601 UTC text, e.g. `2026-01-01T10:05:00Z`.
     public var eventTime: String? { string("eventTime") }
     public var eventID: String? { string("eventID") }
-    public var eventType: String? { string("eventType") }
     public var awsRegion: String? { string("awsRegion") }
     public var recipientAccountId: String? { string("recipientAccountId") }
     /// An IP address, or a service DNS name for calls made by AWS services.
     public var sourceIPAddress: String? { string("sourceIPAddress") }
-    public var userAgent: String? { string("userAgent") }
     public var errorCode: String? { string("errorCode") }
-    public var errorMessage: String? { string("errorMessage") }
     public var readOnly: Bool? { record["readOnly"]?.boolValue }
     /// `userIdentity.type`: `Root`, `IAMUser`, `AssumedRole`, `AWSService`, ...
     public var userIdentityType: String? { record["userIdentity"]?["type"]?.stringValue }

@@ -86,9 +86,6 @@ public struct FlowLogFormat: Sendable, Hashable, CustomStringConvertible {
     /// The `${field} ${field} ...` format string.
     public var description: String { layout.names.map { "${\($0)}" }.joined(separator: " ") }
 
-    /// The column of `name`, if the format has it.
-    public func column(of name: String) -> Int? { layout.nameIndex[name] }
-
     public static func == (lhs: FlowLogFormat, rhs: FlowLogFormat) -> Bool {
         lhs.layout === rhs.layout || lhs.layout.names == rhs.layout.names
     }

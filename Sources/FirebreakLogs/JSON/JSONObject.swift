@@ -47,7 +47,6 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     }
 
     public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
 
     public subscript(key: String) -> JSONValue? {
         if let index { return index[key].map { values[$0] } }

@@ -31,15 +31,6 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// The number as `Double` (integers converted).
-    public var doubleValue: Double? {
-        switch self {
-        case .int(let i): return Double(i)
-        case .double(let d): return d
-        default: return nil
-        }
-    }
-
     // MARK: Field paths
 
     /// The first value at `path` (object keys). Where the path meets an array, the rest of the
