@@ -15,7 +15,7 @@ final class LoopbackServer: Sendable {
     }
 
     init(handler: any HTTPHandler) throws {
-        server = HTTPServer(configuration: HTTPServerConfiguration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)]),
+        server = HTTPServer(configuration: HTTPServer.Configuration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)]),
                             handler: handler)
         try server.start()
         port = server.boundAddresses[0].port

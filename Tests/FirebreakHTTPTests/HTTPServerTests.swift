@@ -278,7 +278,7 @@ struct HTTPServerTests {
     }
 
     @Test func ipv6LoopbackAndSeveralListenAddresses() throws {
-        var configuration = HTTPServerConfiguration(listen: [
+        var configuration = HTTPServer.Configuration(listen: [
             try HTTPListenAddress.parse("127.0.0.1:0"), try HTTPListenAddress.parse("[::1]:0"),
         ])
         configuration.idleTimeout = .seconds(5)
@@ -305,7 +305,7 @@ struct HTTPServerTests {
 
     @Test func bindFailureIsReported() throws {
         try withServer { server, port in
-            let other = HTTPServer(configuration: HTTPServerConfiguration(listen: [HTTPListenAddress(host: "127.0.0.1", port: port)]),
+            let other = HTTPServer(configuration: HTTPServer.Configuration(listen: [HTTPListenAddress(host: "127.0.0.1", port: port)]),
                                    handler: TestHandler())
             do throws(HTTPServerError) {
                 try other.start()
@@ -409,7 +409,7 @@ struct HTTPServerTests {
     }
 
     @Test func shutdownDrainsInFlightRequestsAndRefusesNewConnections() throws {
-        let server = HTTPServer(configuration: HTTPServerConfiguration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)]),
+        let server = HTTPServer(configuration: HTTPServer.Configuration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)]),
                                 handler: TestHandler())
         try server.start()
         let port = server.boundAddresses[0].port
@@ -442,7 +442,7 @@ struct HTTPServerTests {
     }
 
     @Test func shutdownDrainTimeoutForceClosesAndReportsFalse() throws {
-        let server = HTTPServer(configuration: HTTPServerConfiguration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)]),
+        let server = HTTPServer(configuration: HTTPServer.Configuration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)]),
                                 handler: TestHandler())
         try server.start()
         let client = try TestClient(port: server.boundAddresses[0].port)

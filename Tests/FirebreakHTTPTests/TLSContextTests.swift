@@ -14,7 +14,7 @@ import Testing
 
     /// The error `start()` throws for these files; nil when it starts.
     static func startError(_ settings: TLSConfiguration) -> TLSError? {
-        var configuration = HTTPServerConfiguration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)])
+        var configuration = HTTPServer.Configuration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)])
         configuration.tls = settings
         let server = HTTPServer(configuration: configuration, handler: TestHandler())
         defer {

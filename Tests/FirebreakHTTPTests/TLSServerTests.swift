@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized)
 struct TLSServerTests {
     /// Starts a TLS server on 127.0.0.1 and [::1] with `pair`, runs `body` with the IPv4 port.
-    func withTLSServer(_ pair: TLSFixture.Pair, _ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+    func withTLSServer(_ pair: TLSFixture.Pair, _ configure: (inout HTTPServer.Configuration) -> Void = { _ in },
                        _ body: (HTTPServer, UInt16) throws -> Void) throws {
         try withServer({ configuration in
             configuration.listen.append(HTTPListenAddress(host: "::1", port: 0))
@@ -268,7 +268,7 @@ struct TLSServerTests {
     @Test func serverShutdownSendsCloseNotifyToIdleConnections() throws {
         let fixture = try TLSFixture()
         let pair = try fixture.selfSigned("server")
-        var configuration = HTTPServerConfiguration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)])
+        var configuration = HTTPServer.Configuration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)])
         configuration.tls = TLSConfiguration(certificatePath: pair.certificate, privateKeyPath: pair.key)
         let server = HTTPServer(configuration: configuration, handler: TestHandler())
         try server.start()

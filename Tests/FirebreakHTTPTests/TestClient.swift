@@ -220,10 +220,10 @@ final class TestHandler: HTTPHandler {
 }
 
 /// Starts a server on an ephemeral loopback port, runs `body`, then shuts it down.
-func withServer(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+func withServer(_ configure: (inout HTTPServer.Configuration) -> Void = { _ in },
                 handler: any HTTPHandler = TestHandler(),
                 _ body: (HTTPServer, UInt16) throws -> Void) throws {
-    var configuration = HTTPServerConfiguration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)])
+    var configuration = HTTPServer.Configuration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)])
     configure(&configuration)
     let server = HTTPServer(configuration: configuration, handler: handler)
     try server.start()

@@ -21,7 +21,7 @@ struct HTTPRequestParser {
             self.maxBodyBytes = maxBodyBytes
         }
 
-        init(_ configuration: HTTPServerConfiguration) {
+        init(_ configuration: HTTPServer.Configuration) {
             self.init(maxRequestLineBytes: configuration.maxRequestLineBytes,
                       maxHeaderBytes: configuration.maxHeaderBytes,
                       maxHeaderCount: configuration.maxHeaderCount,
@@ -36,7 +36,7 @@ struct HTTPRequestParser {
         case request(HTTPRequest, keepAlive: Bool)
     }
 
-    private enum Phase: Equatable {
+    enum Phase: Equatable {
         case requestLine
         case headers
         case fixedBody(remaining: Int)
@@ -48,23 +48,23 @@ struct HTTPRequestParser {
     }
 
     let limits: Limits
-    private var buffer: [UInt8] = []
+    var buffer: [UInt8] = []
     /// Index of the first unconsumed byte in `buffer`.
-    private var start = 0
+    var start = 0
     /// Where the search for the next LF resumes (everything in `start..<scan` has no LF).
-    private var scan = 0
-    private var phase: Phase = .requestLine
+    var scan = 0
+    var phase: Phase = .requestLine
     private var failure: HTTPProtocolError?
 
-    private var method = ""
-    private var target = ""
-    private var version = ""
-    private var headers = HTTPHeaders()
-    private var sectionBytes = 0
-    private var sectionCount = 0
+    var method = ""
+    var target = ""
+    var version = ""
+    var headers = HTTPHeaders()
+    var sectionBytes = 0
+    var sectionCount = 0
     private var emptyLinesSkipped = 0
     private var keepAlive = true
-    private var body: [UInt8] = []
+    var body: [UInt8] = []
 
     /// The head of the request being read, once its headers are parsed (for error responses).
     private(set) var currentHead: HTTPRequestHead?
@@ -108,17 +108,6 @@ struct HTTPRequestParser {
             failure = error
             throw error
         }
-    }
-
-    /// Moves up to `remaining` buffered bytes into the body; returns how many are still to come.
-    private mutating func takeBody(upTo remaining: Int) -> Int {
-        let take = min(remaining, bufferedByteCount)
-        if take > 0 {
-            body.append(contentsOf: buffer[start..<start + take])
-            start += take
-            scan = start
-        }
-        return remaining - take
     }
 
     private mutating func step() throws(HTTPProtocolError) -> Event? {
@@ -207,99 +196,6 @@ struct HTTPRequestParser {
         }
     }
 
-    // MARK: Lines
-
-    /// A header or trailer line, charged against the section's byte and count limits.
-    private mutating func readSectionLine() throws(HTTPProtocolError) -> ArraySlice<UInt8>? {
-        let budget = limits.maxHeaderBytes - sectionBytes
-        guard let line = try readLine(limit: max(budget - 2, 0), tooLong: .headerSectionTooLarge) else { return nil }
-        sectionBytes += line.count + 2
-        guard sectionBytes <= limits.maxHeaderBytes else { throw .headerSectionTooLarge }
-        if !line.isEmpty {
-            sectionCount += 1
-            guard sectionCount <= limits.maxHeaderCount else { throw .tooManyHeaders }
-        }
-        return line
-    }
-
-    /// The next CRLF-terminated line without its CRLF, or nil if none is complete yet.
-    /// Throws `tooLong` as soon as the line cannot fit in `limit` bytes, and rejects bare LF and bare CR.
-    private mutating func readLine(limit: Int, tooLong: HTTPProtocolError) throws(HTTPProtocolError) -> ArraySlice<UInt8>? {
-        var index = max(scan, start)
-        let end = buffer.count
-        while index < end && buffer[index] != LF { index += 1 }
-        guard index < end else {
-            scan = end
-            // A line of `limit` bytes plus CR may be pending; anything longer can never fit.
-            if end - start > limit + 1 { throw tooLong }
-            return nil
-        }
-        guard index > start && buffer[index - 1] == CR else {
-            switch phase {  // bare LF
-            case .requestLine: throw .malformedRequestLine
-            case .chunkSize: throw .invalidChunk
-            default: throw .malformedHeader
-            }
-        }
-        let line = buffer[start..<index - 1]
-        guard line.count <= limit else { throw tooLong }
-        start = index + 1
-        scan = start
-        return line
-    }
-
-    private mutating func compact() {
-        if start == buffer.count {
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 256 * 1024)
-            scan = 0
-            start = 0
-        } else if start > 0 && start >= buffer.count / 2 {
-            buffer.removeSubrange(0..<start)
-            scan -= start
-            start = 0
-        }
-    }
-
-    // MARK: Request line and fields
-
-    private mutating func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPProtocolError) {
-        guard let firstSpace = line.firstIndex(of: SP) else { throw .malformedRequestLine }
-        let methodBytes = line[line.startIndex..<firstSpace]
-        let rest = line[(firstSpace + 1)...]
-        guard let secondSpace = rest.firstIndex(of: SP) else { throw .malformedRequestLine }
-        let targetBytes = rest[rest.startIndex..<secondSpace]
-        let versionBytes = rest[(secondSpace + 1)...]
-
-        guard !methodBytes.isEmpty, methodBytes.allSatisfy(isTokenByte) else { throw .malformedRequestLine }
-        // Visible ASCII only: no spaces, controls or raw non-ASCII in the target.
-        guard !targetBytes.isEmpty, targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            throw .malformedRequestLine
-        }
-        // HTTP-version = "HTTP/" DIGIT "." DIGIT
-        let v = Array(versionBytes)
-        guard v.count == 8, v[0] == 0x48, v[1] == 0x54, v[2] == 0x54, v[3] == 0x50, v[4] == 0x2F,
-              isDigit(v[5]), v[6] == 0x2E, isDigit(v[7]) else { throw .malformedRequestLine }
-        guard v[5] == 0x31, v[7] == 0x30 || v[7] == 0x31 else { throw .unsupportedVersion }
-
-        method = String(decoding: methodBytes, as: UTF8.self)
-        target = String(decoding: targetBytes, as: UTF8.self)
-        version = String(decoding: versionBytes, as: UTF8.self)
-    }
-
-    private func parseField(_ line: ArraySlice<UInt8>) throws(HTTPProtocolError) -> (String, String) {
-        // A leading space or tab is obs-fold (or garbage): rejected (RFC 9112 §5.2).
-        guard let colon = line.firstIndex(of: COLON), colon > line.startIndex else { throw .malformedHeader }
-        let nameBytes = line[line.startIndex..<colon]
-        // Whitespace before the colon fails the token check (RFC 9112 §5.1).
-        guard nameBytes.allSatisfy(isTokenByte) else { throw .malformedHeader }
-        var valueBytes = line[(colon + 1)...]
-        while let first = valueBytes.first, first == SP || first == HTAB { valueBytes.removeFirst() }
-        while let last = valueBytes.last, last == SP || last == HTAB { valueBytes.removeLast() }
-        // field-vchar / SP / HTAB; obs-text (0x80-0xFF) allowed, controls (NUL, CR, LF, ...) and DEL rejected.
-        guard valueBytes.allSatisfy({ $0 == HTAB || ($0 >= 0x20 && $0 != 0x7F) }) else { throw .malformedHeader }
-        return (String(decoding: nameBytes, as: UTF8.self), String(decoding: valueBytes, as: UTF8.self))
-    }
-
     /// Validates framing headers and decides the body length. Returns whether the client expects `100 Continue`.
     private mutating func finishHead() throws(HTTPProtocolError) -> (HTTPRequestHead, Bool) {
         let head = HTTPRequestHead(method: method, target: target, version: version, headers: headers)
@@ -349,43 +245,6 @@ struct HTTPRequestParser {
         return (head, isHTTP11 && bodyExpected && expect.contains("100-continue"))
     }
 
-    /// One decimal value; repeated fields or list elements must all be identical (RFC 9110 §8.6).
-    private func parseContentLength(_ fields: [String]) throws(HTTPProtocolError) -> Int {
-        var result: Int?
-        for field in fields {
-            for element in field.split(separator: ",", omittingEmptySubsequences: false) {
-                let digits = element.trimmingHTTPWhitespace().utf8
-                guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(isDigit) else { throw .invalidContentLength }
-                var value = 0
-                for d in digits { value = value * 10 + Int(d - 0x30) }  // ≤ 18 digits: cannot overflow Int64
-                if let result, result != value { throw .invalidContentLength }
-                result = value
-            }
-        }
-        guard let result else { throw .invalidContentLength }
-        return result
-    }
-
-    /// chunk-size [ BWS ";" chunk-ext ] — extensions are checked for control bytes, then ignored.
-    private func parseChunkSize(_ line: ArraySlice<UInt8>) throws(HTTPProtocolError) -> Int {
-        var size = 0
-        var digits = 0
-        var index = line.startIndex
-        while index < line.endIndex, let nibble = hexValue(line[index]) {
-            digits += 1
-            guard digits <= 15 else { throw .invalidChunk }  // 15 hex digits < 2^60: no overflow
-            size = size << 4 | nibble
-            index += 1
-        }
-        guard digits > 0 else { throw .invalidChunk }
-        while index < line.endIndex, line[index] == SP || line[index] == HTAB { index += 1 }
-        if index < line.endIndex {
-            guard line[index] == SEMICOLON,
-                  line[index...].allSatisfy({ $0 == HTAB || ($0 >= 0x20 && $0 != 0x7F) }) else { throw .invalidChunk }
-        }
-        return size
-    }
-
     private mutating func resetForNextRequest() {
         phase = .requestLine
         method = ""
@@ -398,33 +257,5 @@ struct HTTPRequestParser {
         emptyLinesSkipped = 0
         sectionBytes = 0
         sectionCount = 0
-    }
-}
-
-private let CR: UInt8 = 0x0D
-private let LF: UInt8 = 0x0A
-private let SP: UInt8 = 0x20
-private let HTAB: UInt8 = 0x09
-private let COLON: UInt8 = 0x3A
-private let SEMICOLON: UInt8 = 0x3B
-
-@inline(__always)
-private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-
-private func hexValue(_ byte: UInt8) -> Int? {
-    switch byte {
-    case 0x30...0x39: Int(byte - 0x30)
-    case 0x41...0x46: Int(byte - 0x41 + 10)
-    case 0x61...0x66: Int(byte - 0x61 + 10)
-    default: nil
-    }
-}
-
-/// tchar (RFC 9110 §5.6.2).
-private func isTokenByte(_ byte: UInt8) -> Bool {
-    switch byte {
-    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-    case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
-    default: false
     }
 }

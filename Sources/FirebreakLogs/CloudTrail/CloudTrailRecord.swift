@@ -1,25 +1,3 @@
-/// How a CloudTrail record reached us.
-public enum CloudTrailEnvelope: Sendable, Equatable {
-    /// The record itself, as the whole Firehose record or text line.
-    case bare
-    /// One record in a CloudWatch Logs event `message` (trail delivering to a log group).
-    case cloudWatchLogs
-    /// The `detail` of an EventBridge event with a "... via CloudTrail" `detail-type`.
-    case eventBridge(detailType: String)
-    /// One element of the `Records` array of a CloudTrail S3 log file.
-    case s3File
-
-    /// `bare`, `cloudWatchLogs`, `eventBridge` or `s3File`.
-    public var name: String {
-        switch self {
-        case .bare: return "bare"
-        case .cloudWatchLogs: return "cloudWatchLogs"
-        case .eventBridge: return "eventBridge"
-        case .s3File: return "s3File"
-        }
-    }
-}
-
 /// One CloudTrail event record. The whole record is kept as JSON for field-path lookups
 /// (`requestParameters.ipPermissions.items.ipRanges.items.cidrIp`), with typed accessors for
 /// the common top-level fields.
@@ -48,20 +26,16 @@ public struct CloudTrailRecord: Sendable {
 
     private func string(_ key: String) -> String? { record[key]?.stringValue }
 
-    public var eventVersion: String? { string("eventVersion") }
     public var eventName: String? { string("eventName") }
     public var eventSource: String? { string("eventSource") }
     /// ISO-8601 UTC text, e.g. `2026-01-01T10:05:00Z`.
     public var eventTime: String? { string("eventTime") }
     public var eventID: String? { string("eventID") }
-    public var eventType: String? { string("eventType") }
     public var awsRegion: String? { string("awsRegion") }
     public var recipientAccountId: String? { string("recipientAccountId") }
     /// An IP address, or a service DNS name for calls made by AWS services.
     public var sourceIPAddress: String? { string("sourceIPAddress") }
-    public var userAgent: String? { string("userAgent") }
     public var errorCode: String? { string("errorCode") }
-    public var errorMessage: String? { string("errorMessage") }
     public var readOnly: Bool? { record["readOnly"]?.boolValue }
     /// `userIdentity.type`: `Root`, `IAMUser`, `AssumedRole`, `AWSService`, ...
     public var userIdentityType: String? { record["userIdentity"]?["type"]?.stringValue }

@@ -1,67 +1,3 @@
-/// Why a flow-log format string was rejected.
-public enum FlowLogFormatError: Error, Sendable, Equatable, CustomStringConvertible {
-    case empty
-    /// A token that is neither `${name}` nor a bare field name.
-    case invalidToken(String)
-    case duplicateField(String)
-    case tooManyFields(count: Int, limit: Int)
-
-    public var message: String {
-        switch self {
-        case .empty: return "flow log format is empty: list fields as \"${version} ${account-id} ...\""
-        case .invalidToken(let t): return "flow log format token \"\(t)\" is not ${field-name} or a field name"
-        case .duplicateField(let f): return "flow log format lists field \"\(f)\" more than once"
-        case .tooManyFields(let count, let limit): return "flow log format has \(count) fields, more than \(limit)"
-        }
-    }
-
-    public var description: String { message }
-}
-
-/// Where a column's parsed value is stored in a `FlowLogRecord` (typed fields are eager).
-enum FlowSlot: UInt8, Sendable {
-    case string, version, srcaddr, dstaddr, pktSrcaddr, pktDstaddr, srcport, dstport, proto, packets, bytes,
-         start, end, action, logStatus, tcpFlags, type, flowDirection, trafficPath
-
-    init(_ field: FlowLogField?) {
-        switch field {
-        case .version?: self = .version
-        case .srcaddr?: self = .srcaddr
-        case .dstaddr?: self = .dstaddr
-        case .pktSrcaddr?: self = .pktSrcaddr
-        case .pktDstaddr?: self = .pktDstaddr
-        case .srcport?: self = .srcport
-        case .dstport?: self = .dstport
-        case .protocol?: self = .proto
-        case .packets?: self = .packets
-        case .bytes?: self = .bytes
-        case .start?: self = .start
-        case .end?: self = .end
-        case .action?: self = .action
-        case .logStatus?: self = .logStatus
-        case .tcpFlags?: self = .tcpFlags
-        case .type?: self = .type
-        case .flowDirection?: self = .flowDirection
-        case .trafficPath?: self = .trafficPath
-        default: self = .string
-        }
-    }
-
-    /// The largest valid value of a numeric slot; 0 for non-numeric slots.
-    var numericLimit: UInt64 {
-        switch self {
-        case .version, .srcport, .dstport, .tcpFlags, .trafficPath: return UInt64(UInt16.max)
-        case .proto: return UInt64(UInt8.max)
-        case .packets, .bytes: return UInt64.max
-        case .start, .end: return UInt64(Int64.max)
-        default: return 0
-        }
-    }
-
-    /// Bit in `FlowLogRecord.present`.
-    var bit: UInt32 { 1 << UInt32(rawValue) }
-}
-
 /// The field layout of flow-log lines: the default version-2 format or a custom `LogFormat`.
 ///
 /// Lines do not say which fields they hold, so the parser must be given the format the flow log
@@ -150,9 +86,6 @@ public struct FlowLogFormat: Sendable, Hashable, CustomStringConvertible {
     /// The `${field} ${field} ...` format string.
     public var description: String { layout.names.map { "${\($0)}" }.joined(separator: " ") }
 
-    /// The column of `name`, if the format has it.
-    public func column(of name: String) -> Int? { layout.nameIndex[name] }
-
     public static func == (lhs: FlowLogFormat, rhs: FlowLogFormat) -> Bool {
         lhs.layout === rhs.layout || lhs.layout.names == rhs.layout.names
     }
@@ -183,16 +116,5 @@ public struct FlowLogFormat: Sendable, Hashable, CustomStringConvertible {
         }
         guard tokens >= 2, known >= 2 else { return nil }
         return try? FlowLogFormat(parsing: String(decoding: line, as: UTF8.self))
-    }
-}
-
-/// Picks a flow-log format for CloudWatch Logs events by log group name prefix.
-public struct FlowLogFormatRule: Sendable, Hashable {
-    public var logGroupPrefix: String
-    public var format: FlowLogFormat
-
-    public init(logGroupPrefix: String, format: FlowLogFormat) {
-        self.logGroupPrefix = logGroupPrefix
-        self.format = format
     }
 }

@@ -1,22 +1,3 @@
-/// Why a flow-log line could not be parsed with the configured format.
-public enum FlowLineError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The line has a different number of space-separated fields than the format.
-    case fieldCount(expected: Int, found: Int)
-    /// A typed field's value is not valid; `column` is 1-based.
-    case invalidValue(field: String, column: Int, value: String)
-
-    public var message: String {
-        switch self {
-        case .fieldCount(let expected, let found):
-            return "flow log line has \(found) fields, the format has \(expected)"
-        case .invalidValue(let field, let column, let value):
-            return "flow log field \(column) (\(field)): invalid value \"\(value)\""
-        }
-    }
-
-    public var description: String { message }
-}
-
 /// Parses flow-log lines from bytes with one format. Fields are separated by single spaces (runs of
 /// spaces are tolerated: one example in the AWS documentation has a double space).
 /// A wrong field count is reported in preference to an invalid value (a shifted line makes

@@ -20,14 +20,6 @@ final class ByteStorage: @unchecked Sendable {
     }
 
     /// Copies `bytes` into a new buffer.
-    convenience init(copying bytes: UnsafeBufferPointer<UInt8>) {
-        let p = ByteStorage.allocate(bytes.count)
-        if let src = bytes.baseAddress, bytes.count > 0 {
-            p.update(from: src, count: bytes.count)
-        }
-        self.init(takingOwnershipOf: p, count: bytes.count)
-    }
-
     convenience init(copying bytes: [UInt8]) {
         let p = ByteStorage.allocate(bytes.count)
         bytes.withUnsafeBufferPointer { src in

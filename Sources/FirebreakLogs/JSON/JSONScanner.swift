@@ -1,23 +1,3 @@
-/// Why a JSON text was rejected: the byte offset where the problem was found and what it was.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var offset: Int
-    public var message: String
-
-    public init(offset: Int, message: String) {
-        self.offset = offset
-        self.message = message
-    }
-
-    public var description: String { "invalid JSON at byte \(offset): \(message)" }
-}
-
-/// A string token found by the scanner: the bytes between the quotes, still escaped.
-struct JSONStringToken {
-    var start: Int
-    var end: Int
-    var hasEscapes: Bool
-}
-
 /// Byte-level JSON tokenizer over memory the caller keeps alive. Used by `JSONParser` to build
 /// trees and directly by the Firehose and CloudWatch Logs scanners, which skip what they do
 /// not need and take strings as byte ranges (no copy when there is no escape).

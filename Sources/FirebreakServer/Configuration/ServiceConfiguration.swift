@@ -203,8 +203,8 @@ public struct ServiceConfiguration: Sendable {
     }
 
     /// The HTTP server settings derived from this configuration.
-    public var httpConfiguration: HTTPServerConfiguration {
-        var http = HTTPServerConfiguration(listen: listen)
+    public var httpConfiguration: HTTPServer.Configuration {
+        var http = HTTPServer.Configuration(listen: listen)
         http.tls = tls
         http.handshakeTimeout = headerTimeout
         http.maxBodyBytes = maxBodyBytes

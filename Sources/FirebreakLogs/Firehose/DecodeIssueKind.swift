@@ -1,0 +1,17 @@
+/// What kind of non-fatal problem a `DecodeIssue` reports.
+public enum DecodeIssueKind: String, Sendable, CaseIterable {
+    /// A flow-log line with the wrong field count or an invalid typed value.
+    case flowLine
+    /// Malformed JSON (a record, a line, or a CloudWatch Logs message).
+    case json
+    /// A CloudTrail envelope that could not be used.
+    case cloudTrail
+    /// A CloudWatch Logs payload problem (unknown messageType, event without message, ...).
+    case cloudWatchLogs
+    /// A line or message longer than the configured maximum (skipped).
+    case lineTooLong
+    /// More events in one record than the configured maximum (the rest was skipped).
+    case tooManyEvents
+    /// Compressed data inside already decompressed data (not decoded).
+    case nestedCompression
+}

@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Mutable state while decoding one record.
+struct DecodeSession {
+    let configuration: DecoderConfiguration
+    let recordIndex: Int
+    var result = RecordDecodeResult()
+    /// Set once `maxEventsPerRecord` is reached: everything after is skipped.
+    var stopped = false
+    /// Format from an S3 flow-log header line, for the lines after it.
+    var headerFormat: FlowLogFormat?
+    let defaultParser = FlowLogParser(format: .defaultV2)
+
+    init(configuration: DecoderConfiguration, recordIndex: Int) {
+        self.configuration = configuration
+        self.recordIndex = recordIndex
+    }
+
+    mutating func issue(_ kind: DecodeIssueKind, line: Int?, _ message: String) {
+        result.issues.append(DecodeIssue(kind: kind, recordIndex: recordIndex, line: line, message: message))
+    }
+
+    /// Adds an event; false (and a `tooManyEvents` issue) once the limit is reached.
+    @inline(__always)
+    mutating func emit(_ event: consuming LogEvent, _ context: LogContext, line: Int?) -> Bool {
+        if stopped { return false }
+        if result.events.count >= configuration.maxEventsPerRecord {
+            stopped = true
+            issue(.tooManyEvents, line: line, "more than \(configuration.maxEventsPerRecord) events in one record; the rest was skipped")
+            return false
+        }
+        result.events.append(DecodedEvent(event: event, context: context))
+        return true
+    }
+
+    // MARK: Payload sniffing
+
+    /// Decodes a payload that has already been decompressed if it was gzip.
+    mutating func decodePayload(_ storage: ByteStorage) {
+        let buffer = storage.buffer
+        if Gzip.hasMagic(buffer) {
+            issue(.nestedCompression, line: nil, "gzip data inside a decompressed payload was not decoded")
+            return
+        }
+        var first = 0
+        while first < buffer.count, isSpace(buffer[first]) { first += 1 }
+        if first == buffer.count { return }
+        if buffer[first] == UInt8(ascii: "{") {
+            if decodeCloudWatchLogs(storage) { return }
+            // One JSON document, or newline-delimited JSON and text.
+            let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
+            let document: JSONValue
+            do {
+                document = try parser.parse(buffer)
+            } catch {
+                if containsNewline(buffer, from: first) {
+                    decodeLines(storage)
+                } else {
+                    issue(.json, line: nil, error.description)
+                }
+                return
+            }
+            handleJSON(document, LogContext(recordIndex: recordIndex), line: nil, inCloudWatchLogs: false)
+            return
+        }
+        decodeLines(storage)
+    }
+
+    @inline(__always)
+    func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+
+    func containsNewline(_ buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
+        guard let base = buffer.baseAddress, from < buffer.count else { return false }
+        // Ignore trailing whitespace: "{...}\n" is one document.
+        var end = buffer.count
+        while end > from, isSpace(buffer[end - 1]) { end -= 1 }
+        return memchr(base + from, 0x0A, end - from) != nil
+    }
+
+    /// A parsed JSON document: CloudTrail (in any envelope) or generic JSON.
+    mutating func handleJSON(_ document: JSONValue, _ context: LogContext, line: Int?, inCloudWatchLogs: Bool) {
+        guard let decoded = CloudTrailDecoder.decode(document, inCloudWatchLogs: inCloudWatchLogs) else {
+            _ = emit(.json(document), context, line: line)
+            return
+        }
+        for problem in decoded.problems { issue(.cloudTrail, line: line, problem) }
+        for record in decoded.records {
+            if !emit(.cloudTrail(record), context, line: line) { return }
+        }
+    }
+
+    // MARK: Lines
+
+    /// Text lines split on `\n` (a trailing `\r` is removed; blank lines are skipped).
+    mutating func decodeLines(_ storage: ByteStorage) {
+        let base = storage.base
+        let count = storage.count
+        var start = 0
+        var lineNumber = 0
+        let context = LogContext(recordIndex: recordIndex)
+        while start < count && !stopped {
+            lineNumber += 1
+            var end: Int
+            if let nl = memchr(base + start, 0x0A, count - start) {
+                end = UnsafeMutableRawPointer(mutating: nl).assumingMemoryBound(to: UInt8.self) - base
+            } else {
+                end = count
+            }
+            let next = end + 1
+            if end > start && base[end - 1] == 0x0D { end -= 1 }
+            decodeLine(storage, start, end, context, line: lineNumber, ruleFormat: nil, allowHeader: true)
+            start = next
+        }
+    }
+
+    /// One line or CloudWatch Logs message: JSON, a flow-log line, or text.
+    mutating func decodeLine(_ storage: ByteStorage, _ lineStart: Int, _ lineEnd: Int, _ context: LogContext,
+                             line: Int, ruleFormat: FlowLogFormat?, allowHeader: Bool) {
+        let p = storage.base
+        var s = lineStart
+        var e = lineEnd
+        while s < e && isSpace(p[s]) { s += 1 }
+        while e > s && isSpace(p[e - 1]) { e -= 1 }
+        if s == e { return }
+        let length = e - s
+        if p[s] == UInt8(ascii: "{") {
+            guard length <= configuration.maxJSONBytes else {
+                issue(.lineTooLong, line: line, "JSON of \(length) bytes exceeds the limit of \(configuration.maxJSONBytes); skipped")
+                return
+            }
+            let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
+            do {
+                let document = try parser.parse(UnsafeBufferPointer(start: p + s, count: length))
+                handleJSON(document, context, line: line, inCloudWatchLogs: context.origin != nil)
+            } catch {
+                issue(.json, line: line, error.description)
+            }
+            return
+        }
+        guard length <= configuration.maxLineBytes else {
+            issue(.lineTooLong, line: line, "line of \(length) bytes exceeds the limit of \(configuration.maxLineBytes); skipped")
+            return
+        }
+        if let format = ruleFormat ?? headerFormat {
+            if allowHeader && p[s] >= UInt8(ascii: "a") && p[s] <= UInt8(ascii: "z"),
+               let header = FlowLogFormat.fromHeaderLine(p, s, e) {
+                headerFormat = header
+                return
+            }
+            do {
+                let record = try FlowLogParser(format: format).parse(storage, s, e)
+                _ = emit(.flow(consume record), context, line: line)
+            } catch {
+                issue(.flowLine, line: line, error.message)
+            }
+            return
+        }
+        if p[s] == UInt8(ascii: "2") && length > 2 && p[s + 1] == 0x20 {
+            do {
+                let record = try defaultParser.parse(storage, s, e)
+                _ = emit(.flow(consume record), context, line: line)
+                return
+            } catch .fieldCount {
+                // Not a default-format flow line: fall through to text.
+            } catch {
+                issue(.flowLine, line: line, error.message)
+                return
+            }
+        } else if allowHeader && p[s] >= UInt8(ascii: "a") && p[s] <= UInt8(ascii: "z"),
+                  let header = FlowLogFormat.fromHeaderLine(p, s, e) {
+            headerFormat = header
+            return
+        }
+        _ = emit(.text(storage.string(s, e)), context, line: line)
+    }
+}

@@ -1,0 +1,16 @@
+/// A record-level failure: the record cannot be decoded at all.
+public enum RecordDecodeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The record's gzip payload is corrupt, truncated or a bomb.
+    case gzip(recordIndex: Int, GzipError)
+    /// The file is a Firehose delivery body that is invalid.
+    case delivery(FirehoseDeliveryError)
+
+    public var message: String {
+        switch self {
+        case .gzip(let index, let error): return "record \(index): \(error.message)"
+        case .delivery(let error): return error.message
+        }
+    }
+
+    public var description: String { message }
+}
