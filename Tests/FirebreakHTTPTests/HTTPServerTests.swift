@@ -378,21 +378,46 @@ struct HTTPServerTests {
         }
     }
 
-    @Test func connectionsBeyondTheLimitAreRefused() throws {
+    @Test func connectionsBeyondTheLimitAreRefusedWhenNoneIsIdle() throws {
         try withServer({ $0.maxConnections = 2 }) { server, port in
+            // Two requests in progress (heads not yet complete): neither connection is idle.
             let a = try TestClient(port: port)
             let b = try TestClient(port: port)
-            a.send(get("/a"))
-            b.send(get("/b"))
-            #expect(a.readResponse()?.status == 200)
-            #expect(b.readResponse()?.status == 200)
-            #expect(server.activeConnections == 2)
+            a.send(Array("GET /a HTTP/1.1\r\n".utf8))
+            b.send(Array("GET /b HTTP/1.1\r\n".utf8))
+            #expect(eventually { server.activeConnections == 2 })
+            usleep(100_000)
             let c = try TestClient(port: port)
             c.send(get("/c"))
             let answer = c.readResponse(timeout: .seconds(2))
             #expect(answer == nil || answer?.status == 503)
             #expect(c.waitForClose())
-            #expect(server.activeConnections == 2)
+            #expect(server.connectionsRefused == 1)
+            a.send(Array("Host: t\r\n\r\n".utf8))
+            b.send(Array("Host: t\r\n\r\n".utf8))
+            #expect(a.readResponse()?.status == 200)
+            #expect(b.readResponse()?.status == 200)
+        }
+    }
+
+    @Test(arguments: [(2, 100), (100, 2)])
+    func theLongestIdleConnectionMakesRoomAtACap(maxConnections: Int, perAddress: Int) throws {
+        try withServer({ $0.maxConnections = maxConnections; $0.maxConnectionsPerAddress = perAddress }) { server, port in
+            let a = try TestClient(port: port)
+            a.send(get("/a"))
+            #expect(a.readResponse()?.status == 200)
+            usleep(20_000)
+            let b = try TestClient(port: port)
+            b.send(get("/b"))
+            #expect(b.readResponse()?.status == 200)
+            // Both idle now (keep-alive): the new connection closes the one idle longest, a.
+            let c = try TestClient(port: port)
+            c.send(get("/c"))
+            #expect(c.readResponse()?.status == 200)
+            #expect(a.waitForClose())
+            #expect(server.idleConnectionsClosed == 1)
+            b.send(get("/b2"))
+            #expect(b.readResponse()?.status == 200)
         }
     }
 

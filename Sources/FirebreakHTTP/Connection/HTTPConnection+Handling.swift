@@ -20,6 +20,7 @@ extension HTTPConnection {
     private func respond(id: Int, _ response: HTTPResponse) {
         guard state == .handling(id: id) else { return }  // late, duplicate, or connection gone
         context.counters.inFlightRequests.subtract(1, ordering: .relaxed)
+        releaseBodyReservation()
         let keepAlive = requestKeepAlive && !draining && !peerClosed && !HTTPResponseEncoder.wantsClose(response)
         let bytes = HTTPResponseEncoder.encode(response, requestMethod: requestMethod, keepAlive: keepAlive,
                                                http10KeepAlive: keepAlive && requestIsHTTP10)

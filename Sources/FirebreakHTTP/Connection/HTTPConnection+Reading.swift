@@ -30,6 +30,8 @@ extension HTTPConnection {
         }
         switch result {
         case .bytes(let n):
+            bytesRead &+= n
+            if idleSince.load(ordering: .relaxed) > 0 { idleSince.store(0, ordering: .relaxed) }  // a request begins
             switch state {
             case .reading:
                 process()
@@ -117,9 +119,15 @@ extension HTTPConnection {
             }
             switch event {
             case .head(let head, let expectsContinue):
-                if parser.isReadingBody, let refusal = context.handler.screen(head) {
-                    refuse(refusal, head: head)
-                    return
+                if parser.isReadingBody {
+                    if let refusal = context.handler.screen(head) {
+                        refuse(refusal, head: head)
+                        return
+                    }
+                    guard reserveBody(for: head) else {
+                        refuseForBudget(head)
+                        return
+                    }
                 }
                 if expectsContinue && parser.bufferedByteCount == 0 {
                     outbound.append(contentsOf: HTTPResponseEncoder.continueResponse)
@@ -135,7 +143,10 @@ extension HTTPConnection {
     /// Arms the timer for what the connection now waits for (idle, rest of head, rest of body).
     private func awaitMoreInput() {
         if parser.isReadingBody {
-            if timerPhase != .body { arm(.body, context.configuration.bodyTimeout) }
+            if timerPhase != .body {
+                bodyStarted = (ContinuousClock.now, bytesRead)
+                armBodyCheck()
+            }
         } else if parser.hasPartialRequest {
             if timerPhase != .head { arm(.head, context.configuration.headerTimeout) }
         } else if draining {
@@ -143,6 +154,7 @@ extension HTTPConnection {
         } else if timerPhase != .idle && timerPhase != .head {
             // `.head` with nothing buffered is the accept-time deadline: keep it.
             arm(.idle, context.configuration.idleTimeout)
+            idleSince.store(HTTPConnection.uptimeNanos(), ordering: .relaxed)
         }
     }
 
@@ -169,5 +181,36 @@ extension HTTPConnection {
             readSuspended = true
             readSource.suspend()
         }
+    }
+}
+
+// The server's budget for request bodies held in memory.
+extension HTTPConnection {
+    /// Reserves the announced body (a chunked one: `maxBodyBytes`) from the server's budget.
+    func reserveBody(for head: HTTPRequestHead) -> Bool {
+        let configuration = context.configuration
+        let bytes: Int
+        switch head.bodyLength {
+        case .none: return true
+        case .fixed(let length): bytes = length
+        case .chunked: bytes = configuration.maxBodyBytes
+        }
+        guard context.counters.reserveBody(bytes, limit: configuration.maxBufferedBodyBytes) else { return false }
+        reservedBodyBytes = bytes
+        return true
+    }
+
+    /// Gives the reservation back: the request was answered, or the connection closed.
+    func releaseBodyReservation() {
+        context.counters.releaseBody(reservedBodyBytes)
+        reservedBodyBytes = 0
+    }
+
+    /// 503 with `Retry-After`, before any of the body is read.
+    func refuseForBudget(_ head: HTTPRequestHead) {
+        context.counters.bodyBudgetRefusals.add(1, ordering: .relaxed)
+        var response = context.configuration.errorResponder(.bodyBudgetExhausted, head)
+        response.headers["Retry-After"] = String(context.configuration.retryAfterSeconds)
+        refuse(response, head: head)
     }
 }

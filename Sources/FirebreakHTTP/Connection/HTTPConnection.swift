@@ -40,6 +40,11 @@ final class HTTPConnection: @unchecked Sendable {
 
     let fd: Int32
     let remoteAddress: String
+    /// `remoteAddress` without its port: what the per-address connection cap counts.
+    let remoteHost: String
+    /// When the connection became idle (no request in progress), in uptime nanoseconds; 0 while a request is
+    /// in progress, -1 once the server chose to close it for a new connection. Read by the server at its caps.
+    let idleSince: Atomic<Int64>
     let queue: DispatchQueue
     let context: Context
     /// The TLS context to start a session with, for a TLS listener.
@@ -77,10 +82,18 @@ final class HTTPConnection: @unchecked Sendable {
     var requestIsHTTP10 = false
     var lingered = 0
     var lingerBeforeClose = false
+    /// Bytes of the server's body budget this connection holds for the request being read or handled.
+    var reservedBodyBytes = 0
+    /// Bytes read from the peer, all requests (for the body's transfer rate).
+    var bytesRead = 0
+    /// When the current body started, and `bytesRead` then.
+    var bodyStarted: (at: ContinuousClock.Instant, bytes: Int)?
 
     init(fd: Int32, remoteAddress: String, queue: DispatchQueue, context: Context, tls: TLSContext? = nil) {
         self.fd = fd
         self.remoteAddress = remoteAddress
+        self.remoteHost = HTTPConnection.host(of: remoteAddress)
+        self.idleSince = Atomic(HTTPConnection.uptimeNanos())
         self.queue = queue
         self.context = context
         self.tls = tls
@@ -104,6 +117,27 @@ final class HTTPConnection: @unchecked Sendable {
 
     func forceClose() {
         queue.async { self.close() }
+    }
+
+    /// Claims this connection for closing if it has been idle since `since` (the value the caller read); the
+    /// server calls it at a connection cap. True when claimed: it closes on its queue.
+    func evictIfIdle(since: Int64) -> Bool {
+        guard since > 0, idleSince.compareExchange(expected: since, desired: -1, ordering: .relaxed).exchanged else { return false }
+        queue.async { self.close() }
+        return true
+    }
+
+    /// `127.0.0.1` of `127.0.0.1:53122`, `::1` of `[::1]:53122`.
+    static func host(of address: String) -> String {
+        if address.hasPrefix("["), let end = address.firstIndex(of: "]") {
+            return String(address[address.index(after: address.startIndex)..<end])
+        }
+        guard let colon = address.lastIndex(of: ":") else { return address }
+        return String(address[..<colon])
+    }
+
+    static func uptimeNanos() -> Int64 {
+        Int64(clamping: DispatchTime.now().uptimeNanoseconds)
     }
 
     // MARK: Setup and teardown
@@ -146,6 +180,7 @@ final class HTTPConnection: @unchecked Sendable {
     func close() {
         guard state != .closed else { return }
         if case .handling = state { context.counters.inFlightRequests.subtract(1, ordering: .relaxed) }
+        releaseBodyReservation()
         state = .closed
         timerPhase = .none
         outbound = []

@@ -20,6 +20,10 @@ public enum HTTPProtocolError: Error, Sendable, Equatable, CustomStringConvertib
     case bodyTimeout
     /// A plain HTTP request arrived on a TLS listener.
     case plainHTTPOnTLSPort
+    /// The request's body would pass the server's budget for bodies held in memory (`maxBufferedBodyBytes`).
+    case bodyBudgetExhausted
+    /// The body arrived slower than `minBodyBytesPerSecond`.
+    case bodyTooSlow(minimum: Int)
 
     /// The status the server answers with.
     public var status: Int {
@@ -31,7 +35,8 @@ public enum HTTPProtocolError: Error, Sendable, Equatable, CustomStringConvertib
         case .bodyTooLarge: 413
         case .unsupportedTransferEncoding: 501
         case .unsupportedVersion: 505
-        case .headerTimeout, .bodyTimeout: 408
+        case .headerTimeout, .bodyTimeout, .bodyTooSlow: 408
+        case .bodyBudgetExhausted: 503
         }
     }
 
@@ -70,6 +75,10 @@ public enum HTTPProtocolError: Error, Sendable, Equatable, CustomStringConvertib
             "Request body took too long to arrive: send the whole body promptly."
         case .plainHTTPOnTLSPort:
             "This port speaks HTTPS (TLS): use an https:// URL."
+        case .bodyBudgetExhausted:
+            "The server holds as many request bodies as it may: retry later."
+        case .bodyTooSlow(let minimum):
+            "Request body arrived too slowly: send at least \(minimum) bytes per second."
         }
     }
 

@@ -5,6 +5,8 @@ public struct HTTPRequestHead: Sendable {
     public var path: String
     public var version: String
     public var headers: HTTPHeaders
+    /// The body the head announces (set by the parser once the framing headers are checked).
+    public var bodyLength: HTTPBodyLength = .none
 
     public init(method: String, target: String, version: String, headers: HTTPHeaders) {
         self.method = method

@@ -198,7 +198,7 @@ struct HTTPRequestParser {
 
     /// Validates framing headers and decides the body length. Returns whether the client expects `100 Continue`.
     private mutating func finishHead() throws(HTTPProtocolError) -> (HTTPRequestHead, Bool) {
-        let head = HTTPRequestHead(method: method, target: target, version: version, headers: headers)
+        var head = HTTPRequestHead(method: method, target: target, version: version, headers: headers)
         currentHead = head
         let isHTTP11 = version == "HTTP/1.1"
 
@@ -239,6 +239,13 @@ struct HTTPRequestParser {
         } else {
             phase = .complete
         }
+
+        switch phase {
+        case .chunkSize: head.bodyLength = .chunked
+        case .fixedBody(let remaining): head.bodyLength = .fixed(remaining)
+        default: head.bodyLength = .none
+        }
+        currentHead = head
 
         // RFC 9110 §10.1.1: ignore 100-continue from HTTP/1.0 clients.
         let expect = headers.tokens("Expect")

@@ -1,12 +1,18 @@
 /// Dispatches on exact path and method: unknown path → 404, known path with another method → 405 with `Allow`; HEAD uses the GET route.
+/// Every route declares the body it accepts (`HTTPBodyPolicy`); a request announcing another is refused from its head.
 public struct HTTPRouter: HTTPHandler {
-    private var routes: [String: [String: any HTTPHandler]] = [:]
+    private struct Route {
+        var handler: any HTTPHandler
+        var body: HTTPBodyPolicy
+    }
+
+    private var routes: [String: [String: Route]] = [:]
 
     public init() {}
 
     /// A route registered as `/prefix/*` serves every path below `/prefix/` (one or more further characters).
-    private func prefixRoute(_ path: String) -> [String: any HTTPHandler]? {
-        var best: (length: Int, methods: [String: any HTTPHandler])?
+    private func prefixRoute(_ path: String) -> [String: Route]? {
+        var best: (length: Int, methods: [String: Route])?
         for (pattern, methods) in routes where pattern.hasSuffix("/*") {
             let prefix = String(pattern.dropLast())
             if path.hasPrefix(prefix), path.count > prefix.count, prefix.count > (best?.length ?? -1) {
@@ -17,39 +23,41 @@ public struct HTTPRouter: HTTPHandler {
     }
 
     /// Routes `method` (case-sensitive, e.g. "POST") on exactly `path` (no query) to `handler`, replacing an earlier
-    /// route; a path ending in `/*` matches everything below it.
-    public mutating func route(_ method: String, _ path: String, to handler: any HTTPHandler) {
-        routes[path, default: [:]][method] = handler
+    /// route; a path ending in `/*` matches everything below it. `body` defaults to none for GET, HEAD and the
+    /// other methods without a body, and to any size the server allows for POST, PUT and PATCH.
+    public mutating func route(_ method: String, _ path: String, body: HTTPBodyPolicy? = nil, to handler: any HTTPHandler) {
+        routes[path, default: [:]][method] = Route(handler: handler, body: body ?? .default(for: method))
     }
 
-    public mutating func route(_ method: String, _ path: String,
+    public mutating func route(_ method: String, _ path: String, body: HTTPBodyPolicy? = nil,
                                _ handler: @escaping @Sendable (HTTPRequest, @escaping HTTPResponder) -> Void) {
-        route(method, path, to: ClosureHandler(body: handler))
+        route(method, path, body: body, to: ClosureHandler(body: handler))
     }
 
     public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
         switch lookup(path: request.path, method: request.method) {
-        case .handler(let handler): handler.handle(request, respond: respond)
+        case .route(let route): route.handler.handle(request, respond: respond)
         case .refused(let response): respond(response)
         }
     }
 
-    /// Unknown paths and methods are refused before their body is read; a routed handler screens the rest.
+    /// Unknown paths and methods, and bodies the route does not accept, are refused before the body is read;
+    /// a routed handler screens the rest.
     public func screen(_ head: HTTPRequestHead) -> HTTPResponse? {
         switch lookup(path: head.path, method: head.method) {
-        case .handler(let handler): return handler.screen(head)
+        case .route(let route): return route.body.refusal(for: head.bodyLength) ?? route.handler.screen(head)
         case .refused(let response): return response
         }
     }
 
     private enum Lookup {
-        case handler(any HTTPHandler)
+        case route(Route)
         case refused(HTTPResponse)
     }
 
     private func lookup(path: String, method: String) -> Lookup {
         guard let methods = routes[path] ?? prefixRoute(path) else { return .refused(.text(404, "Not found\n")) }
-        if let handler = methods[method] ?? (method == "HEAD" ? methods["GET"] : nil) { return .handler(handler) }
+        if let route = methods[method] ?? (method == "HEAD" ? methods["GET"] : nil) { return .route(route) }
         var allowed = Set(methods.keys)
         if allowed.contains("GET") { allowed.insert("HEAD") }
         let allow = allowed.sorted().joined(separator: ", ")

@@ -22,9 +22,22 @@ extension HTTPServer {
         public var idleTimeout: Duration = .seconds(60)
         /// How long a response write may make no progress.
         public var writeTimeout: Duration = .seconds(30)
-        /// Connections beyond this are answered 503 and closed.
+        /// Open connections, all clients. At the cap the longest-idle connection (no request in progress) is
+        /// closed to admit a new one; with none idle the new one is answered 503 and closed.
         public var maxConnections: Int = 1024
-        /// Renders protocol errors (400, 408, 413, 414, 431, 501, 505) so an application can answer in its own format; `head` is nil when the error came before the headers were parsed.
+        /// Open connections from one remote address, handled like `maxConnections` among that address's own.
+        public var maxConnectionsPerAddress: Int = 256
+        /// Request bodies held in memory at once, all connections: a request whose announced body would pass it
+        /// is answered 503 with `Retry-After` before its body is read (a chunked body reserves `maxBodyBytes`).
+        public var maxBufferedBodyBytes: Int = 256 << 20
+        /// After `minBodyRateGrace` of a body, it must have arrived at this average rate or the request is cut
+        /// (408); 0 turns the check off. `bodyTimeout` bounds the whole body either way.
+        public var minBodyBytesPerSecond: Int = 4096
+        /// How long a body may start slowly before its rate is judged.
+        public var minBodyRateGrace: Duration = .seconds(10)
+        /// The `Retry-After` seconds of a 503 for the body budget.
+        public var retryAfterSeconds: Int = 5
+        /// Renders protocol errors (400, 408, 413, 414, 431, 501, 503, 505) so an application can answer in its own format; `head` is nil when the error came before the headers were parsed.
         public var errorResponder: @Sendable (HTTPProtocolError, HTTPRequestHead?) -> HTTPResponse =
             Configuration.defaultErrorResponse
 

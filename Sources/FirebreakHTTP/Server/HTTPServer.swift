@@ -14,6 +14,8 @@ public final class HTTPServer: Sendable {
         var listeners: [HTTPListener] = []
         var bound: [HTTPListenAddress] = []
         var connections: [ObjectIdentifier: HTTPConnection] = [:]
+        /// Open connections per remote host.
+        var perHost: [String: Int] = [:]
         var completions: [@Sendable (Bool) -> Void] = []
         var drainTimedOut = false
     }
@@ -111,6 +113,18 @@ public final class HTTPServer: Sendable {
     /// Requests handed to the handler whose response is not yet given.
     public var inFlightRequests: Int { counters.inFlightRequests.load(ordering: .relaxed) }
 
+    /// Bytes of request bodies held now (reserved from `maxBufferedBodyBytes`).
+    public var bufferedBodyBytes: Int { counters.bufferedBodyBytes.load(ordering: .relaxed) }
+
+    /// Requests answered 503 before their body was read, because it would pass `maxBufferedBodyBytes`.
+    public var bodyBudgetRefusals: Int { counters.bodyBudgetRefusals.load(ordering: .relaxed) }
+
+    /// Idle connections closed to admit new ones at a connection cap.
+    public var idleConnectionsClosed: Int { counters.idleConnectionsClosed.load(ordering: .relaxed) }
+
+    /// Connections refused at a cap with none idle to close.
+    public var connectionsRefused: Int { counters.connectionsRefused.load(ordering: .relaxed) }
+
     /// Stops accepting (closes the listen sockets), closes idle connections, lets in-flight requests finish
     /// (answered with `Connection: close`), then calls `completion(true)`. After `drainTimeout` the remaining
     /// connections are closed and `completion(false)` is called. Safe to call more than once.
@@ -183,12 +197,20 @@ public final class HTTPServer: Sendable {
             configuration: configuration, handler: handler, counters: counters,
             onClosed: { [weak self] connection in self?.connectionClosed(connection) })
         let tlsContext = tls.withLock { $0 }
+        let host = HTTPConnection.host(of: remote)
         let admission = state.withLock { state -> Admission in
             guard state.phase == .running else { return .stopping }
-            guard state.connections.count < configuration.maxConnections else { return .full }
+            // At a cap, the longest-idle connection (of this address, at its cap) makes room: idle sockets
+            // cannot lock deliveries out.
+            if state.perHost[host, default: 0] >= configuration.maxConnectionsPerAddress {
+                guard Self.evictLongestIdle(state.connections.values.filter { $0.remoteHost == host }) else { return .full }
+            } else if state.connections.count >= configuration.maxConnections {
+                guard Self.evictLongestIdle(state.connections.values) else { return .full }
+            }
             let queue = DispatchQueue(label: "firebreak.http.connection", target: connectionQueue)
             let connection = HTTPConnection(fd: fd, remoteAddress: remote, queue: queue, context: context, tls: tlsContext)
             state.connections[ObjectIdentifier(connection)] = connection
+            state.perHost[host, default: 0] += 1
             counters.activeConnections.add(1, ordering: .relaxed)  // under the lock: before any close can subtract
             return .admitted(connection)
         }
@@ -196,6 +218,7 @@ public final class HTTPServer: Sendable {
         case .admitted(let connection):
             connection.start()
         case .full:
+            counters.connectionsRefused.add(1, ordering: .relaxed)
             // Best effort: a fresh socket's send buffer takes this whole; never wait for it. A TLS client
             // could not read plain text, so it just sees the connection close.
             if tlsContext == nil {
@@ -208,11 +231,26 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// Closes the connection of `candidates` that has been idle longest; false when none is idle.
+    private static func evictLongestIdle<C: Sequence<HTTPConnection>>(_ candidates: C) -> Bool {
+        var oldest: (connection: HTTPConnection, since: Int64)?
+        for connection in candidates {
+            let since = connection.idleSince.load(ordering: .relaxed)
+            if since > 0, since < oldest?.since ?? Int64.max { oldest = (connection, since) }
+        }
+        guard let oldest, oldest.connection.evictIfIdle(since: oldest.since) else { return false }
+        oldest.connection.context.counters.idleConnectionsClosed.add(1, ordering: .relaxed)
+        return true
+    }
+
     // MARK: Closing and draining
 
     private func connectionClosed(_ connection: HTTPConnection) {
         let removed = state.withLock { state in
-            state.connections.removeValue(forKey: ObjectIdentifier(connection)) != nil
+            guard state.connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return false }
+            let left = state.perHost[connection.remoteHost, default: 1] - 1
+            state.perHost[connection.remoteHost] = left > 0 ? left : nil
+            return true
         }
         if removed { counters.activeConnections.subtract(1, ordering: .relaxed) }
         finishDrainIfEmpty()
