@@ -23,7 +23,7 @@ extension ResponseStore {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         parameters.append(.int(max(0, limit)))
-        return try withConnection { db throws(StoreError) in
+        return try withReader { db throws(StoreError) in
             try db.query("""
                 SELECT id, rule_id, title, level, time_ms, resource_type, resource_id, json FROM findings
                 \(filter) ORDER BY time_ms DESC, id LIMIT ?
@@ -33,7 +33,7 @@ extension ResponseStore {
 
     /// One finding and its actions (by playbook, then sequence), or nil.
     public func finding(id: String) throws(StoreError) -> (StoredFinding, [ActionRecord])? {
-        try withConnection { db throws(StoreError) -> (StoredFinding, [ActionRecord])? in
+        try withReader { db throws(StoreError) -> (StoredFinding, [ActionRecord])? in
             guard let finding = try db.query("""
                 SELECT id, rule_id, title, level, time_ms, resource_type, resource_id, json FROM findings
                 WHERE id = ?
@@ -56,7 +56,7 @@ extension ResponseStore {
 
     /// How many actions of each step are in each state (pairs with no action are left out).
     public func actionCounts() throws(StoreError) -> [ActionCount] {
-        try withConnection { db throws(StoreError) in
+        try withReader { db throws(StoreError) in
             try db.query("SELECT step, state, COUNT(*) FROM actions GROUP BY step, state ORDER BY step, state",
                          operation: "count actions by step and state") { row throws(StoreError) in
                 let step = row.text(0), state = row.text(1)
@@ -70,7 +70,7 @@ extension ResponseStore {
 
     /// Actions waiting to run (including those waiting for `notBefore` or an earlier step).
     public func pendingCount() throws(StoreError) -> Int {
-        try withConnection { db throws(StoreError) in
+        try withReader { db throws(StoreError) in
             Int(try db.scalar("SELECT COUNT(*) FROM actions WHERE state = 'pending'", operation: "count pending actions"))
         }
     }

@@ -22,6 +22,13 @@ public final class ResponseStore: Sendable {
     /// A second action with the same idempotency key inside this window is not inserted.
     public let idempotencyWindow: TimeInterval
     private let connection: Mutex<SQLiteConnection?>
+    /// A read-only connection for queries (`/findings`), so that they never wait for or hold the lock that
+    /// commits deliveries (WAL lets it read while the writer writes); nil in memory.
+    private let reader: Mutex<SQLiteConnection?>
+    /// The file the store opened; a commit first checks that the path still names it.
+    let identity: StoreFileIdentity?
+    /// The last failed write (disk full, I/O error, file gone), until a write succeeds again.
+    let writeFailure = Mutex<StoreWriteFailure?>(nil)
 
     /// Opens (creating the file and its parent folder if needed) and migrates the store.
     ///
@@ -29,12 +36,15 @@ public final class ResponseStore: Sendable {
     ///   - path: the database file, or `":memory:"` (tests).
     ///   - idempotencyWindow: seconds during which an idempotency key blocks a new action; 1 hour by default.
     ///   - busyTimeout: seconds a write waits for another connection's lock; 5 by default.
-    public init(path: String, idempotencyWindow: TimeInterval = 3600, busyTimeout: TimeInterval = 5)
-        throws(StoreError)
+    ///   - replaceLost: create an empty store even where `<path>.created` shows that one existed and was lost
+    ///     (`firebreak serve --init-store`); without it that case throws `StoreError.lost`.
+    public init(path: String, idempotencyWindow: TimeInterval = 3600, busyTimeout: TimeInterval = 5,
+                replaceLost: Bool = false) throws(StoreError)
     {
         self.path = path
         self.idempotencyWindow = idempotencyWindow
         let inMemory = path == ":memory:" || path.isEmpty
+        var created = false
         if !inMemory {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
@@ -42,8 +52,14 @@ public final class ResponseStore: Sendable {
             } catch {
                 throw .cannotCreateFolder(path: path, reason: "\(folder.path): \(error.localizedDescription)")
             }
+            let marker = StoreMarker(store: path)
+            if !FileManager.default.fileExists(atPath: path) {
+                if marker.exists && !replaceLost { throw .lost(path: path, marker: marker.path, note: marker.contents) }
+                created = true
+            }
         }
-        let db = try SQLiteConnection(path: path, busyTimeoutMillis: Int32(max(0, busyTimeout * 1000)))
+        let busyMillis = Int32(max(0, min(busyTimeout * 1000, 3_600_000)))
+        let db = try SQLiteConnection(path: path, busyTimeoutMillis: busyMillis)
         if db.isReadOnly {
             throw .cannotOpen(path: path, code: SQLITE_READONLY,
                               message: "the file can only be opened read-only")
@@ -53,12 +69,22 @@ public final class ResponseStore: Sendable {
                        operation: "set synchronous=FULL and foreign_keys=ON")
         try StoreSchema.migrate(db)
         connection = Mutex(db)
+        if inMemory {
+            identity = nil
+            reader = Mutex(nil)
+        } else {
+            let marker = StoreMarker(store: path)
+            if created || !marker.exists { try marker.write() }
+            identity = StoreFileIdentity.of(path)
+            reader = Mutex(try SQLiteConnection(path: path, busyTimeoutMillis: busyMillis, readOnly: true))
+        }
     }
 
     /// Closes the database; later calls throw `StoreError.closed`. Closing twice is harmless. The
     /// database also closes when the store is released.
     public func close() {
         connection.withLock { $0 = nil }
+        reader.withLock { $0 = nil }
     }
 
     /// SQLite's journal mode: `wal` for a file, `memory` for `":memory:"`.
@@ -73,6 +99,19 @@ public final class ResponseStore: Sendable {
         try withConnection { db throws(StoreError) in
             Int(try db.scalar("PRAGMA user_version", operation: "read the schema version"))
         }
+    }
+
+    /// Runs `body` with the read-only connection (the main one in memory), under its own lock: queries never
+    /// wait for a commit.
+    func withReader<T: Sendable>(_ body: (SQLiteConnection) throws(StoreError) -> T) throws(StoreError) -> T {
+        let path = self.path
+        let result: T? = try reader.withLock { db throws(StoreError) -> T? in
+            guard let db else { return nil }
+            return try body(db)
+        }
+        if let result { return result }
+        if identity != nil { throw .closed(path: path) }
+        return try withConnection(body)
     }
 
     /// Runs `body` with the connection, under the lock.

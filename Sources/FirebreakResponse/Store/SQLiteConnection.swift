@@ -27,12 +27,12 @@ final class SQLiteConnection {
     let path: String
     private var handle: OpaquePointer?
 
-    /// Opens (creating if needed) the file; `busyTimeoutMillis` is how long a write waits for another
+    /// Opens (creating if needed, unless `readOnly`) the file; `busyTimeoutMillis` is how long a write waits for another
     /// connection's lock before failing with `SQLITE_BUSY`.
-    init(path: String, busyTimeoutMillis: Int32) throws(StoreError) {
+    init(path: String, busyTimeoutMillis: Int32, readOnly: Bool = false) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))

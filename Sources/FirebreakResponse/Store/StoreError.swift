@@ -23,6 +23,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case corruptRow(table: String, id: String, reason: String)
     /// `close()` was called; the store cannot be used any more.
     case closed(path: String)
+    /// The store file is missing but its marker shows that a store existed there.
+    case lost(path: String, marker: String, note: String)
+    /// The store file was deleted or replaced while the service had it open.
+    case fileReplaced(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -46,6 +50,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "response store: row \(id) of \(table) cannot be read: \(reason)"
         case let .closed(path):
             return "response store \(path) is closed"
+        case let .lost(path, marker, note):
+            return "response store \(path) is missing, but \(marker) says: \(note). Restore the file (with its -wal file), "
+                + "or start with --init-store to begin an empty store in its place."
+        case let .fileReplaced(path, reason):
+            return "response store \(path) \(reason) while in use: deliveries are refused (503) until the service "
+                + "restarts on a store it can keep; restore the file, or restart with --init-store."
         }
     }
 

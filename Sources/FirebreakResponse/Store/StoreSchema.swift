@@ -58,6 +58,13 @@ enum StoreSchema {
         CREATE INDEX actions_by_key ON actions(idempotency_key, created_at);
         CREATE INDEX actions_by_step ON actions(step, state, updated_at);
         """,
+        // 2: one row that `health()` rewrites to find out whether the store can write again.
+        """
+        CREATE TABLE health_probe (
+            id         INTEGER PRIMARY KEY CHECK (id = 1),
+            checked_at INTEGER NOT NULL
+        );
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
