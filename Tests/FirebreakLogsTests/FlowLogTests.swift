@@ -240,7 +240,8 @@ import Testing
             values.append(UInt64.random(in: 0..<upper, using: &rng))
         }
         for v in values {
-            let start = min(v, UInt64(Int64.max))
+            // start and end stop at 9999-12-31T23:59:59Z (times become milliseconds downstream).
+            let start = min(v, 253_402_300_799)
             let r = try FlowLogParser(format: format).parse("\(v) \(v) \(start)")
             #expect(r.packets == v && r.bytes == v && r.start == Int64(start))
         }
@@ -250,6 +251,13 @@ import Testing
         #expect(throws: FlowLineError.invalidValue(field: "start", column: 3, value: "9223372036854775808")) {
             try FlowLogParser(format: format).parse("1 1 9223372036854775808")
         }
+        // The poison line of a real outage: `end` = 2^60 would overflow `end * 1000` downstream.
+        for value in ["253402300800", "\(UInt64(1) << 60)", "9223372036854775807"] {
+            #expect(throws: FlowLineError.invalidValue(field: "start", column: 3, value: value)) {
+                try FlowLogParser(format: format).parse("1 1 \(value)")
+            }
+        }
+        #expect(try FlowLogParser(format: format).parse("1 1 253402300799").start == 253_402_300_799)
         #expect(throws: FlowLineError.invalidValue(field: "packets", column: 1, value: "1234567x9")) {
             try FlowLogParser(format: format).parse("1234567x9 1 1")
         }

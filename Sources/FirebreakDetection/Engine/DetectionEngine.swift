@@ -79,6 +79,7 @@ public final class DetectionEngine: Sendable {
         let loaded = RuleFileLoader.load(paths: sources.rulePaths)
         let set = RuleSet(loaded: loaded, placeholders: intel.registry, maxOpenGroups: sources.maxOpenGroups)
         problems += set.problems
+        problems += duplicateIDs(loaded)
         let report = LoadReport(applied: false, rules: set.rules.count, correlations: set.correlations.count,
                                 lists: intel.sizes, problems: problems,
                                 milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
@@ -86,6 +87,22 @@ public final class DetectionEngine: Sendable {
     }
 
     /// Modification times of every rule and list file the sources name.
+    /// A rule id used by two rules or correlations: findings, playbooks and tests name rules by id, so the
+    /// second one is a problem like any other broken rule.
+    static func duplicateIDs(_ loaded: LoadedRules) -> [RuleError] {
+        var seen: [String: String] = [:]
+        var problems: [RuleError] = []
+        let ids = loaded.rules.map { ($0.id, $0.source) } + loaded.correlations.map { ($0.id, $0.source) }
+        for case let (id?, source) in ids {
+            if let first = seen[id] {
+                problems.append(RuleError(.invalidRule, source: source, "duplicate rule id \(id) (also in \(first))"))
+            } else {
+                seen[id] = source
+            }
+        }
+        return problems
+    }
+
     static func fingerprint(_ sources: DetectionSources) -> [String: Date] {
         var files: [String] = []
         for path in sources.rulePaths + sources.intel.watchedPaths {

@@ -67,6 +67,11 @@ public enum RuleFileLoader {
             loaded.problems.append(RuleError(.invalidYAML, source: source, String(describing: error)))
             return loaded
         }
+        if documents.isEmpty {
+            // An emptied file is a mistake (a truncated copy, a bad merge), not a way to turn rules off.
+            loaded.problems.append(RuleError(.invalidRule, source: source,
+                                             "the file holds no rule (empty, or only comments): delete it, or restore its rules"))
+        }
         for (index, document) in documents.enumerated() {
             let where_ = documents.count > 1 ? "\(source) (document \(index + 1))" : source
             guard case .mapping(let mapping) = document else {

@@ -155,7 +155,8 @@ extension DecodeSession {
             }
             if !stopped {
                 context.eventID = id
-                context.timestampMillis = timestamp
+                // A time outside years 0000–9999 is no time: the event falls back to when it was received.
+                context.timestampMillis = timestamp.flatMap { RecordDecoder.plausibleMillis.contains($0) ? $0 : nil }
                 if let message {
                     decodeMessage(s, message, storage, context, eventIndex: eventIndex, ruleFormat: ruleFormat)
                 } else {
@@ -188,4 +189,10 @@ extension DecodeSession {
         let unescaped = ByteStorage(copying: bytes)
         decodeLine(unescaped, 0, unescaped.count, context, line: eventIndex, ruleFormat: ruleFormat, allowHeader: false)
     }
+}
+
+extension RecordDecoder {
+    /// Milliseconds since the epoch of years 0000 through 9999: times from the wire outside it are not used as
+    /// times (later arithmetic on them could overflow).
+    static let plausibleMillis: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
 }

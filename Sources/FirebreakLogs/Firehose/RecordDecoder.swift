@@ -16,10 +16,13 @@ public struct RecordDecoder: Sendable {
         self.configuration = configuration
     }
 
-    /// Decodes one Firehose record (`data` after base64).
-    public func decode(record bytes: [UInt8], index: Int) throws(RecordDecodeError) -> RecordDecodeResult {
+    /// Decodes one Firehose record (`data` after base64). `maxDecompressedBytes` lowers the configured cap on
+    /// its inflated size (what is left of a delivery's budget); inflating stops as soon as a cap is passed.
+    public func decode(record bytes: [UInt8], index: Int, maxDecompressedBytes: Int? = nil)
+        throws(RecordDecodeError) -> RecordDecodeResult
+    {
         var session = DecodeSession(configuration: configuration, recordIndex: index)
-        let storage = try inflatedIfGzip(bytes, recordIndex: index)
+        let storage = try inflatedIfGzip(bytes, recordIndex: index, maxOutput: maxDecompressedBytes)
         session.result.decompressedBytes = storage.count
         session.decodePayload(storage)
         return session.result
@@ -49,11 +52,15 @@ public struct RecordDecoder: Sendable {
     }
 
     /// The payload's bytes, gunzipped (within the configured caps) when they start with gzip's magic.
-    private func inflatedIfGzip(_ bytes: [UInt8], recordIndex: Int) throws(RecordDecodeError) -> ByteStorage {
+    private func inflatedIfGzip(_ bytes: [UInt8], recordIndex: Int, maxOutput: Int? = nil) throws(RecordDecodeError)
+        -> ByteStorage
+    {
         guard Gzip.hasMagic(bytes) else { return ByteStorage(copying: bytes) }
+        var limits = configuration.gzipLimits
+        if let maxOutput { limits.maxOutputBytes = min(limits.maxOutputBytes, max(0, maxOutput)) }
         do {
             return try bytes.withUnsafeBufferPointer { (buf) throws(GzipError) -> ByteStorage in
-                try Gzip.inflate(buf, limits: configuration.gzipLimits)
+                try Gzip.inflate(buf, limits: limits)
             }
         } catch {
             throw .gzip(recordIndex: recordIndex, error)

@@ -190,10 +190,10 @@ public struct FlowLogParser: Sendable {
             guard let v = unsigned(p, s, e, max: UInt64.max) else { return false }
             r.bytesValue = v
         case .start:
-            guard let v = unsigned(p, s, e, max: UInt64(Int64.max)) else { return false }
+            guard let v = unsigned(p, s, e, max: FlowSlot.maxEpochSeconds) else { return false }
             r.startValue = Int64(v)
         case .end:
-            guard let v = unsigned(p, s, e, max: UInt64(Int64.max)) else { return false }
+            guard let v = unsigned(p, s, e, max: FlowSlot.maxEpochSeconds) else { return false }
             r.endValue = Int64(v)
         case .tcpFlags:
             guard let v = unsigned(p, s, e, max: UInt64(UInt16.max)) else { return false }

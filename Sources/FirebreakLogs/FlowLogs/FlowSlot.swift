@@ -33,10 +33,14 @@ enum FlowSlot: UInt8, Sendable {
         case .version, .srcport, .dstport, .tcpFlags, .trafficPath: return UInt64(UInt16.max)
         case .proto: return UInt64(UInt8.max)
         case .packets, .bytes: return UInt64.max
-        case .start, .end: return UInt64(Int64.max)
+        case .start, .end: return Self.maxEpochSeconds
         default: return 0
         }
     }
+
+    /// 9999-12-31T23:59:59Z: a later `start` or `end` is out of range (times become milliseconds downstream,
+    /// and no flow record comes from past that year).
+    static let maxEpochSeconds: UInt64 = 253_402_300_799
 
     /// Bit in `FlowLogRecord.present`.
     var bit: UInt32 { 1 << UInt32(rawValue) }
