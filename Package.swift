@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "FirebreakTemplates", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Wiring: configuration, the Firehose endpoint, the worker pool, metrics, and the work of each CLI command.
         .target(name: "FirebreakServer", dependencies: [
-            "FirebreakHTTP", "FirebreakLogs", "FirebreakDetection", "FirebreakResponse", "FirebreakAWS",
+            "FirebreakHTTP", "FirebreakLogs", "FirebreakDetection", "FirebreakResponse", "FirebreakAWS", "FirebreakTime",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),

@@ -26,12 +26,16 @@ struct Serve: ParsableCommand {
     @Flag(name: .long, help: "Print the effective configuration (secrets redacted) and exit.")
     var printConfig = false
 
+    @Flag(name: .long, help: "Start an empty store where the configured one was lost (its file is gone but its .created marker is not).")
+    var initStore = false
+
     @OptionGroup var detectionOptions: DetectionOptions
 
     func run() throws {
-        let settings: ServiceConfiguration
+        var settings: ServiceConfiguration
         do {
             settings = try ServiceLauncher.configuration(file: config, overrides: detectionOptions.overrides)
+            settings.replaceLostStore = initStore
         } catch {
             throw error.forArgumentParser
         }

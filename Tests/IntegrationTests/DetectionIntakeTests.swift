@@ -46,7 +46,7 @@ import Glibc
         let ingress = try #require(found.first { $0["ruleId"] as? String == Self.worldOpenIngressRule })
         #expect((ingress["resource"] as? [String: Any])?["securityGroupId"] as? String == "sg-0abc")
 
-        let metrics = try service.client().roundTrip(method: "GET", path: "/metrics").text
+        let metrics = try service.adminClient().roundTrip(method: "GET", path: "/metrics").text
         #expect(metrics.contains("firebreak_findings_total{rule=\"\(Self.portScanRule)\",level=\"medium\"} 1"))
         #expect(metrics.contains("firebreak_findings_total{rule=\"\(Self.worldOpenIngressRule)\",level=\"high\"} 1"))
         #expect(metrics.contains("firebreak_rules_loaded "))
@@ -131,6 +131,6 @@ import Glibc
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && service.logLines.filter({ $0.contains("rules reloaded") }).count <= before { usleep(50_000) }
         #expect(service.logLines.filter { $0.contains("rules reloaded") }.count > before)
-        #expect(try service.client().roundTrip(method: "GET", path: "/metrics").text.contains("firebreak_rules_loaded 2"))
+        #expect(try service.adminClient().roundTrip(method: "GET", path: "/metrics").text.contains("firebreak_rules_loaded 2"))
     }
 }

@@ -51,7 +51,7 @@ import Glibc
         #expect(log["durationMs"] != nil)
         #expect(!service.output.contains("test-key"), "the access key must never be logged")
 
-        let metrics = try client.roundTrip(method: "GET", path: "/metrics")
+        let metrics = try service.adminClient().roundTrip(method: "GET", path: "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.text.contains("firebreak_events_total{type=\"vpcflow\"} 12"))
         #expect(metrics.text.contains("firebreak_deliveries_total{status=\"200\"} 1"))
@@ -143,7 +143,7 @@ import Glibc
         #expect(try service.client().roundTrip(method: "GET", path: Self.path).status == 200)
         #expect(try service.client().roundTrip(method: "GET", path: "/healthz").status == 200)
 
-        let metrics = try service.client().roundTrip(method: "GET", path: "/metrics").text
+        let metrics = try service.adminClient().roundTrip(method: "GET", path: "/metrics").text
         #expect(metrics.contains("firebreak_deliveries_total{status=\"401\"} 2"))
         #expect(metrics.contains("firebreak_decode_errors_total{kind="))
         #expect(!service.output.contains("test-key") && !service.output.contains("\"wrong\""))
@@ -199,7 +199,7 @@ import Glibc
             }
         }
         #expect(failures.sync { problems }.isEmpty, "\(failures.sync { problems })")
-        let metrics = try service.client().roundTrip(method: "GET", path: "/metrics").text
+        let metrics = try service.adminClient().roundTrip(method: "GET", path: "/metrics").text
         #expect(metrics.contains("firebreak_deliveries_total{status=\"200\"}"))
     }
 

@@ -17,7 +17,7 @@ import Testing
         "FirebreakResponse": ["FirebreakDetection", "FirebreakLogs", "FirebreakAWS", "CSQLite", "Yams"],
         "FirebreakTemplates": ["Yams"],
         "FirebreakServer": ["FirebreakHTTP", "FirebreakLogs", "FirebreakDetection", "FirebreakAWS", "FirebreakResponse",
-                            "Logging", "Yams"],
+                            "FirebreakTime", "Logging", "Yams"],
         "firebreak": ["FirebreakServer", "FirebreakTemplates", "ArgumentParser"],
     ]
 

@@ -66,7 +66,7 @@ struct ResponseEndToEndTests {
     func settledActions(_ service: ServiceProcess, seconds: Double = 30) throws -> [[String: Any]] {
         var actions: [[String: Any]] = []
         _ = try eventually(seconds) {
-            let findings = try service.client().roundTrip(method: "GET", path: "/findings?limit=1000").json?["findings"] as? [[String: Any]] ?? []
+            let findings = try service.adminClient().roundTrip(method: "GET", path: "/findings?limit=1000").json?["findings"] as? [[String: Any]] ?? []
             actions = try findings.compactMap { $0["findingId"] as? String }.flatMap { try findingActions(service, $0) }
             return !actions.isEmpty && actions.allSatisfy { ["done", "skipped", "failed", "held"].contains($0["state"] as? String ?? "") }
         }
@@ -94,7 +94,7 @@ struct ResponseEndToEndTests {
     }
 
     func findingActions(_ service: ServiceProcess, _ id: String) throws -> [[String: Any]] {
-        let response = try service.client().roundTrip(method: "GET", path: "/findings/\(id)")
+        let response = try service.adminClient().roundTrip(method: "GET", path: "/findings/\(id)")
         return (response.json?["actions"] as? [[String: Any]]) ?? []
     }
 
@@ -104,7 +104,7 @@ struct ResponseEndToEndTests {
         FirehoseIntakeTests.expectContract(response, status: 200, requestID: "e2e-1")
 
         #expect(try eventually { try state() == "terminated" }, "the honeypot is terminated: \(service.output.suffix(3000))")
-        let list = try service.client().roundTrip(method: "GET", path: "/findings?rule=dfd8ecc8-bff6-4a46-9f3b-cd868b796a9f")
+        let list = try service.adminClient().roundTrip(method: "GET", path: "/findings?rule=dfd8ecc8-bff6-4a46-9f3b-cd868b796a9f")
         let findings = try #require(list.json?["findings"] as? [[String: Any]])
         #expect(findings.count == 1)
         let findingId = try #require(findings.first?["findingId"] as? String)
@@ -137,7 +137,7 @@ struct ResponseEndToEndTests {
         all.add("Filter.1.Name", "tag-key")
         all.add("Filter.1.Value.1", "firebreak:finding-id")
         #expect(try moto.ec2.call(all).items("snapshotSet").count == 2)
-        let metrics = try service.client().roundTrip(method: "GET", path: "/metrics").text
+        let metrics = try service.adminClient().roundTrip(method: "GET", path: "/metrics").text
         #expect(metrics.contains("firebreak_actions{state=\"done\",step=\"terminate\"} 1"))
         #expect(metrics.contains("firebreak_action_delay_seconds{quantile=\"0.5\"}"))
 
@@ -170,7 +170,7 @@ struct ResponseEndToEndTests {
                                            status: 200, requestID: "obs-1")
         // The alert still goes; the account is not changed.
         #expect(try eventually { try moto.sentNotifications(topicArn: topicArn).count == 1 })
-        let findings = try #require(try service.client().roundTrip(method: "GET", path: "/findings").json?["findings"] as? [[String: Any]])
+        let findings = try #require(try service.adminClient().roundTrip(method: "GET", path: "/findings").json?["findings"] as? [[String: Any]])
         let id = try #require(findings.first?["findingId"] as? String)
         let actions = try findingActions(service, id)
         #expect(actions.contains { $0["step"] as? String == "terminate" && $0["state"] as? String == "skipped" })
@@ -198,7 +198,7 @@ struct ResponseEndToEndTests {
         }
         let revoked = try eventually { try ports() == [443] }
         if !revoked {
-            let findings = try service.client().roundTrip(method: "GET", path: "/findings").json?["findings"] as? [[String: Any]] ?? []
+            let findings = try service.adminClient().roundTrip(method: "GET", path: "/findings").json?["findings"] as? [[String: Any]] ?? []
             let details = try findings.compactMap { $0["findingId"] as? String }.map { try findingActions(service, $0) }
             Issue.record("only port 22 from 0.0.0.0/0 should be revoked; ports now \(try ports()); actions \(details)")
         }

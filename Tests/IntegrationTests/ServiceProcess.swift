@@ -21,6 +21,8 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
     let process = Process()
     private let log = LineCollector()
     private(set) var port: UInt16 = 0
+    /// The admin listener's port (`/metrics`, `/findings`); 0 when the service runs without one.
+    private(set) var adminPort: UInt16 = 0
     /// The service's SQLite store (removed with its folder when the process object goes).
     let storePath: String
     private var reaped = false
@@ -29,6 +31,7 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
     init(environment extra: [String: String] = [:], accessKey: String? = "test-key", arguments: [String] = []) throws {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FIREBREAK_") }
         env["FIREBREAK_LISTEN"] = "127.0.0.1:0"
+        env["FIREBREAK_ADMIN_LISTEN"] = "127.0.0.1:0"
         // The built-in rules and lists, wherever the tests run from.
         env["FIREBREAK_RULES"] = FirehoseFixture.packageRoot.appendingPathComponent("config/rules").path
         env["FIREBREAK_INTEL_FOLDER"] = FirehoseFixture.packageRoot.appendingPathComponent("config/intel").path
@@ -55,11 +58,29 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
             kill(process.processIdentifier, SIGKILL)
             throw NSError(domain: "ServiceProcess", code: 1, userInfo: [NSLocalizedDescriptionKey: "service did not start: \(output)"])
         }
-        guard let range = line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
-              let port = UInt16(line[range].split(separator: ":").last ?? "") else {
+        guard let port = Self.port(in: line) else {
             throw NSError(domain: "ServiceProcess", code: 2, userInfo: [NSLocalizedDescriptionKey: "no port in \(line)"])
         }
         self.port = port
+        if let admin = log.lines.first(where: { $0.contains("\"admin listening\"") }) {
+            adminPort = Self.port(in: admin) ?? 0
+        }
+    }
+
+    /// The first `127.0.0.1:<port>` or `0.0.0.0:<port>` of a log line.
+    static func port(in line: String) -> UInt16? {
+        guard let range = line.range(of: #"(127\.0\.0\.1|0\.0\.0\.0):(\d+)"#, options: .regularExpression) else { return nil }
+        return UInt16(line[range].split(separator: ":").last ?? "")
+    }
+
+    /// Resident and peak resident memory of the service, in bytes (`VmRSS`, `VmHWM` of /proc/<pid>/status).
+    var memory: (resident: Int, peak: Int) {
+        let text = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        func kib(_ key: String) -> Int {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
+            return (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) * 1024
+        }
+        return (kib("VmRSS"), kib("VmHWM"))
     }
 
     deinit {
@@ -108,6 +129,11 @@ final class ServiceProcess: @unchecked Sendable {   // `process` and `port` are 
 
     func client(timeout: TimeInterval = 10) throws -> RawHTTPClient {
         try RawHTTPClient(port: port, timeout: timeout)
+    }
+
+    /// A client of the admin listener (`/metrics`, `/findings`).
+    func adminClient(timeout: TimeInterval = 10) throws -> RawHTTPClient {
+        try RawHTTPClient(port: adminPort, timeout: timeout)
     }
 }
 

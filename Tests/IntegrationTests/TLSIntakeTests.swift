@@ -47,7 +47,7 @@ import Glibc
         // Plain HTTP on the TLS port: a Firehose-shaped 400 saying to use https.
         let plain = try Tool.run("curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(service.port)/healthz"])
         #expect(plain.stdout.contains("use an https:// URL"))
-        let metrics = try Tool.run("curl", ["-sS", "--max-time", "10", "--cacert", certificate, "https://127.0.0.1:\(service.port)/metrics"])
+        let metrics = try Tool.run("curl", ["-sS", "--max-time", "10", "--cacert", certificate, "https://127.0.0.1:\(service.adminPort)/metrics"])
         #expect(metrics.stdout.contains("firebreak_tls_certificate_expiry_timestamp_seconds "))
         #expect(metrics.stdout.contains("firebreak_tls_handshake_failures 0"))
         #expect(!service.output.contains("BEGIN"), "no key or certificate material in the logs")

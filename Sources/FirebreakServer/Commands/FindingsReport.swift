@@ -57,9 +57,10 @@ public struct FindingsReport: Sendable {
 
     private func parseSince() throws(CommandError) -> Date? {
         guard let since else { return nil }
-        if let millis = Int64(since) { return Date(timeIntervalSince1970: Double(millis) / 1000) }
-        if let date = ISO8601DateFormatter().date(from: since) { return date }
-        throw CommandError(.usage, "--since takes an ISO-8601 time or milliseconds since the epoch")
+        guard let date = FindingsAPI.parseTime(since) else {
+            throw CommandError(.usage, "--since takes an ISO-8601 time or milliseconds since the epoch, in years 0000 to 9999")
+        }
+        return date
     }
 
     private func printOne(id: String, from db: ResponseStore, path: String) throws {

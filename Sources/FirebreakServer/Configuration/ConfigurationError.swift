@@ -7,6 +7,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     case invalidValue(key: String, source: String, expected: String)
     case accessKeyFile(path: String, reason: String)
     case accessKeyRequired(addresses: String)
+    case adminTokenRequired(address: String)
+    case secretFile(key: String, path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,10 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
             return "cannot read the Firehose access key file \(path): \(reason)"
         case .accessKeyRequired(let addresses):
             return "refusing to listen on \(addresses) without a Firehose access key: set FIREBREAK_ACCESS_KEY or FIREBREAK_ACCESS_KEY_FILE, or listen on 127.0.0.1 / [::1] only"
+        case .adminTokenRequired(let address):
+            return "refusing to serve /metrics and /findings on \(address) without a token: set FIREBREAK_ADMIN_TOKEN or server.admin_token_file, or keep server.admin_listen on 127.0.0.1 / [::1]"
+        case .secretFile(let key, let path, let reason):
+            return "cannot read \(key) \(path): \(reason)"
         }
     }
 }

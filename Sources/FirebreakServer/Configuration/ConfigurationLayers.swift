@@ -26,6 +26,8 @@ struct ConfigurationLayers {
         "FIREBREAK_SNS_TOPIC_ARN": "alerts.sns_topic_arn",
         "FIREBREAK_TLS_CERTIFICATE": "server.tls.certificate",
         "FIREBREAK_TLS_PRIVATE_KEY": "server.tls.private_key",
+        "FIREBREAK_ADMIN_LISTEN": "server.admin_listen",
+        "FIREBREAK_ADMIN_TOKEN": "server.admin_token",
     ]
 
     init(defaultYAML: String, source: String) throws(ConfigurationError) {
@@ -57,6 +59,23 @@ struct ConfigurationLayers {
         }
     }
 
+    /// A YAML error by line, column and problem, without Yams's snippet of the offending line: that line may
+    /// hold a secret (an access key or token pasted into the file), and this message goes to stderr and logs.
+    static func describe(_ error: any Error) -> String {
+        guard let yaml = error as? YamlError else { return "the text cannot be parsed" }
+        switch yaml {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            return "line \(mark.line), column \(mark.column): " + (context.map { $0.text + " " } ?? "") + problem
+        case let .reader(problem, offset, _, _):
+            return problem + (offset.map { " at byte \($0)" } ?? "")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return "duplicate keys \(duplicates.joined(separator: ", ")) at line \(context.mark.line)"
+        default:
+            return "the text is not valid YAML"
+        }
+    }
+
     static func variableName(for key: String) -> String {
         "FIREBREAK_" + key.uppercased().replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_")
     }
@@ -66,7 +85,7 @@ struct ConfigurationLayers {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw .invalidYAML(source: source, reason: String(describing: error))
+            throw .invalidYAML(source: source, reason: Self.describe(error))
         }
         guard let root else { return [] }
         guard case .mapping = root else { throw .notAMapping(source: source) }

@@ -12,9 +12,11 @@ enum DefaultConfiguration {
 #   firehose.access_key_file      -> FIREBREAK_FIREHOSE_ACCESS_KEY_FILE (short form: FIREBREAK_ACCESS_KEY_FILE)
 #   server.tls.certificate        -> FIREBREAK_SERVER_TLS_CERTIFICATE (short form: FIREBREAK_TLS_CERTIFICATE)
 #   server.tls.private_key        -> FIREBREAK_SERVER_TLS_PRIVATE_KEY (short form: FIREBREAK_TLS_PRIVATE_KEY)
+#   server.admin_listen           -> FIREBREAK_SERVER_ADMIN_LISTEN (short form: FIREBREAK_ADMIN_LISTEN)
+#   server.admin_token            -> FIREBREAK_SERVER_ADMIN_TOKEN (short form: FIREBREAK_ADMIN_TOKEN)
 # Lists in variables are comma-separated; decode.flow_log_formats takes YAML or JSON.
 #
-# Secrets (the Firehose access key) belong in the environment or in a file, never in this file.
+# Secrets (the Firehose access key, the admin token) belong in the environment or in a file, never in this file.
 
 # What Firebreak may do about a finding (FIREBREAK_MODE): observe (findings and alerts only),
 # dry-run (EC2 calls sent with DryRun=true, the outcome recorded) or enforce (the account is changed).
@@ -31,7 +33,11 @@ server:
   body_timeout_seconds: 60          # a request's body must arrive within this
   idle_timeout_seconds: 60          # idle keep-alive connections close after this
   write_timeout_seconds: 30         # a response write that makes no progress for this is cut
-  max_connections: 1024
+  max_connections: 1024             # near the cap the longest-idle keep-alive connections are closed for new ones
+  max_connections_per_address: 256  # connections from one remote address (behind an ALB: one per ALB node)
+  max_buffered_body_bytes: 268435456   # request bodies held in memory at once, all connections (256 MiB);
+                                    # a request that would pass it gets 503 + Retry-After before its body is read
+  min_body_bytes_per_second: 4096   # a body arriving slower than this (averaged, after 10 s) is cut with 408
   drain_seconds: 20                 # on SIGTERM: time for in-flight deliveries (keep below ECS stopTimeout)
   tls:
     # Native TLS on every listen address (for a VM; on ECS the ALB terminates TLS): set both, as PEM file
@@ -46,6 +52,13 @@ server:
     #   private_key: /etc/firebreak/tls/privkey.pem     (FIREBREAK_TLS_PRIVATE_KEY)
     certificate: ""
     private_key: ""
+  # The admin listener serves GET /metrics and GET /findings (the findings hold CloudTrail events, identities
+  # and addresses); the Firehose listener serves only the Firehose path and /healthz. On an address that is not
+  # loopback the admin listener requires `Authorization: Bearer <token>` and the service refuses to start
+  # without a token. "" turns the admin listener off.
+  admin_listen: "127.0.0.1:9090"
+  admin_token: ""                   # FIREBREAK_ADMIN_TOKEN; never in this file
+  admin_token_file: ""              # or a file holding the token (FIREBREAK_SERVER_ADMIN_TOKEN_FILE)
 
 firehose:
   path: /firehose
@@ -60,6 +73,8 @@ firehose:
   max_records: 10000                # records per delivery (Firehose sends at most 10,000)
   max_record_bytes: 1024000         # decoded bytes per record (Firehose's record limit)
   max_decompressed_body_bytes: 268435456   # a gzip'd body may inflate to at most this (256 MiB)
+  max_decompressed_bytes: 268435456        # the body and all records of one delivery may inflate to at most
+                                           # this together (256 MiB), checked while inflating; more gets 413
 
 workers:
   count: 0                          # deliveries decoded at once; 0 = one per core

@@ -17,6 +17,13 @@ public struct ServiceConfiguration: Sendable {
     public var idleTimeout: Duration
     public var writeTimeout: Duration
     public var maxConnections: Int
+    public var maxConnectionsPerAddress: Int
+    public var maxBufferedBodyBytes: Int
+    public var minBodyBytesPerSecond: Int
+    /// The admin listener (`/metrics`, `/findings`); nil when turned off.
+    public var adminListen: HTTPListenAddress?
+    /// The admin listener's bearer token (a secret: never printed); nil when none is configured.
+    public var adminToken: String?
     public var drainTime: Duration
 
     public var firehosePath: String
@@ -24,6 +31,7 @@ public struct ServiceConfiguration: Sendable {
     public var accessKeys: AccessKeyVerifier
     public var deliveryLimits: FirehoseDeliveryLimits
     public var maxDecompressedBodyBytes: Int
+    public var maxDecompressedBytes: Int
 
     public var workerCount: Int
     public var queueLength: Int
@@ -40,6 +48,8 @@ public struct ServiceConfiguration: Sendable {
     public var mode: ResponseMode
     public var playbooksPath: String
     public var storePath: String
+    /// Start an empty store where one was lost (`firebreak serve --init-store`); not a configuration key.
+    public var replaceLostStore = false
     public var alertTopicArn: String?
     public var awsRegion: String?
     public var awsAccountID: String?
@@ -102,6 +112,33 @@ public struct ServiceConfiguration: Sendable {
         idleTimeout = .seconds(try c.int("server.idle_timeout_seconds", min: 1, max: 86_400))
         writeTimeout = .seconds(try c.int("server.write_timeout_seconds", min: 1, max: 3600))
         maxConnections = try c.int("server.max_connections", min: 1, max: 1_000_000)
+        maxConnectionsPerAddress = try c.int("server.max_connections_per_address", min: 1, max: 1_000_000)
+        maxBufferedBodyBytes = try c.int("server.max_buffered_body_bytes", min: 1024, max: 1 << 40)
+        minBodyBytesPerSecond = try c.int("server.min_body_bytes_per_second", min: 0, max: 1 << 30)
+        let admin = try c.string("server.admin_listen").trimmingCharacters(in: .whitespaces)
+        if admin.isEmpty {
+            adminListen = nil
+        } else {
+            do {
+                adminListen = try HTTPListenAddress.parse(admin)
+            } catch {
+                throw .invalidValue(key: "server.admin_listen", source: c.source(of: "server.admin_listen"),
+                                    expected: "an address like 127.0.0.1:9090, or \"\" for no admin listener (got '\(admin)')")
+            }
+        }
+        var token = try c.string("server.admin_token").trimmingCharacters(in: .whitespacesAndNewlines)
+        let tokenFile = try c.string("server.admin_token_file")
+        if token.isEmpty && !tokenFile.isEmpty {
+            do {
+                token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            } catch {
+                throw .secretFile(key: "server.admin_token_file", path: tokenFile, reason: (error as NSError).localizedDescription)
+            }
+            guard !token.isEmpty else {
+                throw .secretFile(key: "server.admin_token_file", path: tokenFile, reason: "the file is empty")
+            }
+        }
+        adminToken = token.isEmpty ? nil : token
         drainTime = .seconds(try c.int("server.drain_seconds", min: 0, max: 3600))
 
         firehosePath = try c.string("firehose.path")
@@ -122,6 +159,7 @@ public struct ServiceConfiguration: Sendable {
             maxRecords: try c.int("firehose.max_records", min: 1, max: 1_000_000),
             maxRecordBytes: try c.int("firehose.max_record_bytes", min: 1, max: 1 << 30))
         maxDecompressedBodyBytes = try c.int("firehose.max_decompressed_body_bytes", min: 1024, max: 1 << 34)
+        maxDecompressedBytes = try c.int("firehose.max_decompressed_bytes", min: 1024, max: 1 << 36)
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = try c.int("workers.count", min: 0, max: 1024)
@@ -194,11 +232,15 @@ public struct ServiceConfiguration: Sendable {
         }
     }
 
-    /// Throws when a non-loopback address would accept deliveries without a key.
+    /// Throws when a non-loopback address would accept deliveries without a key, or serve the admin routes
+    /// without a token.
     public func validateExposure() throws(ConfigurationError) {
         let exposed = listen.filter { !$0.isLoopback }
         if !exposed.isEmpty && accessKeys.isEmpty {
             throw .accessKeyRequired(addresses: exposed.map(\.description).joined(separator: ", "))
+        }
+        if let adminListen, !adminListen.isLoopback, adminToken == nil {
+            throw .adminTokenRequired(address: adminListen.description)
         }
     }
 
@@ -215,6 +257,19 @@ public struct ServiceConfiguration: Sendable {
         http.idleTimeout = idleTimeout
         http.writeTimeout = writeTimeout
         http.maxConnections = maxConnections
+        http.maxConnectionsPerAddress = maxConnectionsPerAddress
+        http.maxBufferedBodyBytes = maxBufferedBodyBytes
+        http.minBodyBytesPerSecond = minBodyBytesPerSecond
+        http.retryAfterSeconds = retryAfterSeconds
+        return http
+    }
+
+    /// The admin listener's HTTP settings: this configuration's limits, no request bodies; nil when it is off.
+    public var adminHTTPConfiguration: HTTPServer.Configuration? {
+        guard let adminListen else { return nil }
+        var http = httpConfiguration
+        http.listen = [adminListen]
+        http.maxBodyBytes = 0
         return http
     }
 }
@@ -230,13 +285,18 @@ extension ServiceConfiguration {
             server.max_header_bytes: \(maxHeaderBytes)
             server.max_headers: \(maxHeaders)
             server.timeouts: header \(seconds(headerTimeout)), body \(seconds(bodyTimeout)), idle \(seconds(idleTimeout)), write \(seconds(writeTimeout))
-            server.max_connections: \(maxConnections)
+            server.max_connections: \(maxConnections) (per address \(maxConnectionsPerAddress))
+            server.max_buffered_body_bytes: \(maxBufferedBodyBytes)
+            server.min_body_bytes_per_second: \(minBodyBytesPerSecond)
+            server.admin_listen: \(adminListen?.description ?? "off")
+            server.admin_token: \(adminToken == nil ? "none" : "configured (redacted)")
             server.drain_seconds: \(drainTime.components.seconds)
             firehose.path: \(firehosePath)
             firehose.access_keys: \(accessKeys.count) configured (redacted)
             firehose.max_records: \(deliveryLimits.maxRecords)
             firehose.max_record_bytes: \(deliveryLimits.maxRecordBytes)
             firehose.max_decompressed_body_bytes: \(maxDecompressedBodyBytes)
+            firehose.max_decompressed_bytes: \(maxDecompressedBytes)
             workers.count: \(workerCount)
             workers.queue_length: \(queueLength)
             decode.flow_log_formats: \(decoder.flowLogFormats.map(\.logGroupPrefix).joined(separator: ", "))

@@ -6,13 +6,17 @@ import Foundation
 public struct DeliveryDecoder: Sendable {
     public var limits: FirehoseDeliveryLimits
     public var maxDecompressedBodyBytes: Int
+    /// Bytes that the body and all records of one delivery may inflate to, together; enforced while inflating.
+    public var maxDecompressedBytes: Int
     public var records: RecordDecoder
 
     public init(limits: FirehoseDeliveryLimits = FirehoseDeliveryLimits(),
                 maxDecompressedBodyBytes: Int = 256 << 20,
+                maxDecompressedBytes: Int = 256 << 20,
                 records: RecordDecoder = RecordDecoder()) {
         self.limits = limits
         self.maxDecompressedBodyBytes = maxDecompressedBodyBytes
+        self.maxDecompressedBytes = maxDecompressedBytes
         self.records = records
     }
 
@@ -49,13 +53,17 @@ public struct DeliveryDecoder: Sendable {
         let attributes = try Self.parseCommonAttributes(input.commonAttributesHeader)
 
         var body = input.body
+        var budget = maxDecompressedBytes
         if let encoding = input.contentEncoding?.lowercased(), encoding.contains("gzip") {
+            let cap = min(maxDecompressedBodyBytes, budget)
             do {
                 body = try Gzip.decompress(body, limits: GzipLimits(
-                    maxOutputBytes: maxDecompressedBodyBytes, maxRatio: records.configuration.maxCompressionRatio))
+                    maxOutputBytes: cap, maxRatio: records.configuration.maxCompressionRatio))
             } catch {
+                if case .outputLimitExceeded = error, cap == budget { throw .decompressedTooLarge(limit: maxDecompressedBytes) }
                 throw .malformedBody(error.message)
             }
+            budget -= body.count
         }
 
         let delivery: FirehoseDelivery
@@ -77,10 +85,15 @@ public struct DeliveryDecoder: Sendable {
         for (index, record) in delivery.records.enumerated() {
             let result: RecordDecodeResult
             do {
-                result = try records.decode(record: record, index: index)
+                result = try records.decode(record: record, index: index, maxDecompressedBytes: budget)
             } catch {
+                if case .gzip(_, .outputLimitExceeded(let limit)) = error, limit == budget,
+                   budget < records.configuration.maxDecompressedBytes {
+                    throw .decompressedTooLarge(limit: maxDecompressedBytes)
+                }
                 throw .record(error)
             }
+            budget -= result.decompressedBytes
             events.append(contentsOf: result.events)
             issues.append(contentsOf: result.issues)
             controlMessages += result.controlMessages

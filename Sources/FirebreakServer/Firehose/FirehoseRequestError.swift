@@ -3,7 +3,8 @@ import FirebreakLogs
 /// Why a delivery was not accepted, with the status Firehose must see.
 ///
 /// 4xx and 5xx make Firehose retry and, when its retry window ends, write the batch to its S3
-/// backup; 413 alone is permanent, so it is used only for a body over the configured maximum.
+/// backup; 413 alone is permanent, so it is used only for a body over the configured maximum, or one that
+/// inflates past the delivery's decompression budget.
 public enum FirehoseRequestError: Error, Sendable, Equatable {
     case unauthorized
     case missingRequestId
@@ -13,6 +14,8 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
     case malformedBody(String)
     case delivery(FirehoseDeliveryError)
     case record(RecordDecodeError)
+    /// The body and records together inflate past `firehose.max_decompressed_bytes`.
+    case decompressedTooLarge(limit: Int)
     case overloaded
     case unavailable(String)
     case processing(String)
@@ -22,6 +25,7 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
         case .unauthorized: return 401
         case .overloaded, .unavailable: return 503
         case .processing: return 500
+        case .decompressedTooLarge: return 413
         default: return 400
         }
     }
@@ -45,6 +49,8 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
             return error.message
         case .record(let error):
             return error.message
+        case .decompressedTooLarge(let limit):
+            return "the delivery inflates to more than \(limit) bytes (firehose.max_decompressed_bytes); it was refused while inflating"
         case .overloaded:
             return "every worker is busy and the queue is full; retry later"
         case .unavailable(let reason):
@@ -60,6 +66,7 @@ public enum FirehoseRequestError: Error, Sendable, Equatable {
         case .malformedBody: return "body_gzip"
         case .delivery: return "delivery"
         case .record: return "record"
+        case .decompressedTooLarge: return "decompressed_size"
         case .requestIDMismatch, .missingRequestId: return "request_id"
         case .malformedCommonAttributes: return "common_attributes"
         default: return nil

@@ -1,27 +1,44 @@
+import Dispatch
 import FirebreakHTTP
 import FirebreakLogs
 import FirebreakResponse
+import FirebreakTime
 import Foundation
 
-/// `GET /findings?since=&level=&rule=&limit=` and `GET /findings/{id}` (with its actions), as JSON.
+/// `GET /findings?since=&level=&rule=&limit=` and `GET /findings/{id}` (with its actions), as JSON, on the admin
+/// listener. Queries run one at a time on a queue of their own, on the store's read-only connection: never on a
+/// connection's thread, never holding the lock that commits deliveries.
 struct FindingsAPI: Sendable {
     let store: ResponseStore
+    let queue = DispatchQueue(label: "firebreak.findings")
 
     func register(on router: inout HTTPRouter) {
-        router.route("GET", "/findings") { request, respond in respond(list(request)) }
-        router.route("GET", "/findings/*") { request, respond in respond(one(request)) }
+        router.route("GET", "/findings") { request, respond in queue.async { respond(list(request)) } }
+        router.route("GET", "/findings/*") { request, respond in queue.async { respond(one(request)) } }
     }
+
+    /// Query parameters this API reads; any other is refused, so that a typo is not silently ignored.
+    static let parameters: Set<String> = ["since", "level", "rule", "limit"]
 
     func list(_ request: HTTPRequest) -> HTTPResponse {
         let query = Self.query(request.query)
+        if let unknown = query.keys.sorted().first(where: { !Self.parameters.contains($0) }) {
+            return Self.badRequest("unknown parameter '\(unknown)'; /findings takes since, level, rule and limit")
+        }
         var since: Date?
         if let text = query["since"] {
             guard let parsed = Self.parseTime(text) else {
-                return Self.json(400, .object(JSONObject([("error", .string("since must be an ISO-8601 time or milliseconds since the epoch"))])))
+                return Self.badRequest("since must be an ISO-8601 time or milliseconds since the epoch, in years 0000 to 9999")
             }
             since = parsed
         }
-        let limit = min(1000, max(1, Int(query["limit"] ?? "") ?? 100))
+        var limit = 100
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...1000).contains(value) else {
+                return Self.badRequest("limit must be a whole number from 1 to 1000")
+            }
+            limit = value
+        }
         do {
             let findings = try store.findings(since: since, level: query["level"], rule: query["rule"], limit: limit)
             return Self.json(200, .object(JSONObject([("findings", .array(findings.map(Self.findingJSON)))])))
@@ -66,6 +83,10 @@ struct FindingsAPI: Sendable {
         return .object(object)
     }
 
+    static func badRequest(_ message: String) -> HTTPResponse {
+        json(400, .object(JSONObject([("error", .string(message))])))
+    }
+
     static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
         var response = HTTPResponse(status: status, body: Array(value.serialized().utf8))
         response.headers["Content-Type"] = "application/json"
@@ -83,8 +104,12 @@ struct FindingsAPI: Sendable {
         return out
     }
 
+    /// An ISO-8601 time or milliseconds since the epoch, within years 0000–9999; nil otherwise.
     static func parseTime(_ text: String) -> Date? {
-        if let millis = Int64(text) { return Date(timeIntervalSince1970: Double(millis) / 1000) }
+        if let millis = Int64(text) {
+            guard UTCTime(millisecondsSinceEpoch: millis) != nil else { return nil }
+            return Date(timeIntervalSince1970: Double(millis) / 1000)
+        }
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -14,6 +14,8 @@ public final class FirebreakService: Sendable {
     public let metrics: ServiceMetrics
     public let pool: WorkerPool
     private let server: HTTPServer
+    /// `/metrics` and `/findings`, on `server.admin_listen`; nil when that is off.
+    private let adminServer: HTTPServer?
     private let logger: Logger
     private let accepting = AcceptanceGate()
     /// The rule engine, when the service runs one (reloaded on SIGHUP and when its files change).
@@ -38,31 +40,31 @@ public final class FirebreakService: Sendable {
             accessKeys: configuration.accessKeys,
             decoder: DeliveryDecoder(limits: configuration.deliveryLimits,
                                      maxDecompressedBodyBytes: configuration.maxDecompressedBodyBytes,
+                                     maxDecompressedBytes: configuration.maxDecompressedBytes,
                                      records: RecordDecoder(configuration: configuration.decoder)),
             processor: BatchProcessorChain([EventMetricsProcessor(metrics: metrics)]
                 + (detection.map { [DetectionProcessor(engine: $0, metrics: metrics, logger: logger, response: response)] } ?? []) + processors),
             pool: pool, metrics: metrics, logger: logger, retryAfterSeconds: configuration.retryAfterSeconds)
 
+        // The Firehose listener: deliveries and the health check only.
         var router = HTTPRouter()
-        router.route("POST", configuration.firehosePath, to: endpoint)
+        router.route("POST", configuration.firehosePath, body: .upTo(configuration.maxBodyBytes), to: endpoint)
         router.route("GET", configuration.firehosePath) { _, respond in
             respond(FirehoseResponse.make(status: 200, requestID: ""))
         }
-        router.route("GET", "/healthz") { _, respond in
-            if accepting.isOpen {
-                respond(.text(200, "ok\n"))
-            } else {
-                respond(.text(503, "shutting down\n"))
-            }
-        }
-        router.route("GET", "/metrics") { _, respond in
+        let health = HealthCheck(accepting: accepting, store: response?.store)
+        router.route("GET", "/healthz") { _, respond in respond(health.response()) }
+
+        // The admin listener: metrics and findings (events, identities, addresses), behind a token off loopback.
+        var admin = HTTPRouter()
+        admin.route("GET", "/metrics") { _, respond in
             var response = HTTPResponse.text(200, metrics.registry.render())
             response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
             respond(response)
         }
-
+        admin.route("GET", "/healthz") { _, respond in respond(health.response()) }
         if let response {
-            FindingsAPI(store: response.store).register(on: &router)
+            FindingsAPI(store: response.store).register(on: &admin)
             metrics.declareStoreGauges(response.store)
             if let executor = response.executor { metrics.declareExecutorGauges(executor) }
         }
@@ -75,8 +77,18 @@ public final class FirebreakService: Sendable {
             return FirehoseResponse.make(status: error.status, requestID: requestID, errorMessage: error.message)
         }
         self.server = HTTPServer(configuration: http, handler: router)
+        if let adminHTTP = configuration.adminHTTPConfiguration {
+            let handler: any HTTPHandler = configuration.adminToken.map { AdminTokenGate(token: $0, next: admin) } ?? admin
+            self.adminServer = HTTPServer(configuration: adminHTTP, handler: handler)
+        } else {
+            self.adminServer = nil
+        }
         metrics.attach(pool: pool, connections: { [server] in server.activeConnections },
                        inFlight: { [server] in server.inFlightRequests })
+        metrics.declareFrontDoor(bufferedBodyBytes: { [server] in server.bufferedBodyBytes },
+                                 budgetRefusals: { [server] in server.bodyBudgetRefusals },
+                                 idleClosed: { [server] in server.idleConnectionsClosed },
+                                 refused: { [server] in server.connectionsRefused })
         metrics.registry.declareCounter(ServiceMetrics.ruleReloads, help: "Rule and list reloads, by result (applied or rejected).")
         if configuration.tls != nil {
             metrics.declareTLS(expiry: { [server] in Double(server.tlsCertificate?.notAfterEpochSeconds ?? 0) },
@@ -140,6 +152,19 @@ public final class FirebreakService: Sendable {
     /// Loads the TLS certificate and key (if configured) and binds every listen address; throws when one fails.
     public func start() throws(HTTPServerError) {
         try server.start()
+        if let adminServer {
+            do {
+                try adminServer.start()
+            } catch {
+                server.shutdown(drainTimeout: .zero) { _ in }
+                throw error
+            }
+            logger.info("admin listening", metadata: [
+                "addresses": .array(adminServer.boundAddresses.map { .string($0.description) }),
+                "routes": .string("/metrics, /findings, /healthz"),
+                "token": .string(configuration.adminToken == nil ? "none (loopback)" : "required"),
+            ])
+        }
         logger.info("listening", metadata: [
             "addresses": .array(server.boundAddresses.map { .string($0.description) }),
             "firehosePath": .string(configuration.firehosePath),
@@ -160,10 +185,14 @@ public final class FirebreakService: Sendable {
 
     public var boundAddresses: [HTTPListenAddress] { server.boundAddresses }
 
+    /// The admin listener's addresses (empty when it is off).
+    public var adminAddresses: [HTTPListenAddress] { adminServer?.boundAddresses ?? [] }
+
     /// Stops accepting, lets in-flight deliveries finish for up to the drain time, then calls `completion`.
     public func shutdown(completion: @escaping @Sendable (_ drained: Bool) -> Void) {
         accepting.close()
         logger.info("draining", metadata: ["drainSeconds": .stringConvertible(configuration.drainTime.components.seconds)])
+        adminServer?.shutdown(drainTimeout: .seconds(1)) { _ in }
         server.shutdown(drainTimeout: configuration.drainTime) { [logger] drained in
             logger.info("stopped", metadata: ["drained": .stringConvertible(drained)])
             completion(drained)

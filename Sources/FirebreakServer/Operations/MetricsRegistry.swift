@@ -42,6 +42,11 @@ public final class MetricsRegistry: Sendable {
         families.withLock { $0[name] = Family(kind: .gauge, help: help, provider: provider) }
     }
 
+    /// A counter whose value is read when the metrics are rendered (kept elsewhere, e.g. by the HTTP server).
+    public func declareCounter(_ name: String, help: String, provider: @escaping @Sendable () -> Double) {
+        families.withLock { $0[name] = Family(kind: .counter, help: help, provider: provider) }
+    }
+
     /// A labelled gauge family whose samples are read when the metrics are rendered.
     public func declareGaugeFamily(_ name: String, help: String,
                                    provider: @escaping @Sendable () -> [([String: String], Double)]) {

@@ -15,6 +15,10 @@ public struct ServiceMetrics: Sendable {
     public static let busyWorkers = "firebreak_workers_busy"
     public static let connections = "firebreak_http_connections"
     public static let inFlight = "firebreak_http_requests_in_flight"
+    public static let bufferedBodyBytes = "firebreak_http_buffered_body_bytes"
+    public static let bodyBudgetRefusals = "firebreak_http_body_budget_refusals_total"
+    public static let idleConnectionsClosed = "firebreak_http_idle_connections_closed_total"
+    public static let connectionsRefused = "firebreak_http_connections_refused_total"
     public static let findings = "firebreak_findings_total"
     public static let rulesLoaded = "firebreak_rules_loaded"
     public static let ruleReloads = "firebreak_rule_reloads_total"
@@ -51,6 +55,23 @@ public struct ServiceMetrics: Sendable {
         registry.declareGauge(Self.busyWorkers, help: "Workers decoding or processing a delivery.") { Double(pool.busyWorkers) }
         registry.declareGauge(Self.connections, help: "Open HTTP connections.") { Double(connections()) }
         registry.declareGauge(Self.inFlight, help: "HTTP requests being handled.") { Double(inFlight()) }
+    }
+
+    /// Declares the HTTP server's front-door figures: the body budget in use and what the caps turned away.
+    public func declareFrontDoor(bufferedBodyBytes: @escaping @Sendable () -> Int, budgetRefusals: @escaping @Sendable () -> Int,
+                                 idleClosed: @escaping @Sendable () -> Int, refused: @escaping @Sendable () -> Int) {
+        registry.declareGauge(Self.bufferedBodyBytes, help: "Request body bytes held in memory now (server.max_buffered_body_bytes).") {
+            Double(bufferedBodyBytes())
+        }
+        registry.declareCounter(Self.bodyBudgetRefusals, help: "Requests answered 503 before their body was read: the body budget was in use.") {
+            Double(budgetRefusals())
+        }
+        registry.declareCounter(Self.idleConnectionsClosed, help: "Idle connections closed to admit new ones at a connection cap.") {
+            Double(idleClosed())
+        }
+        registry.declareCounter(Self.connectionsRefused, help: "Connections refused at a cap with no idle connection to close.") {
+            Double(refused())
+        }
     }
 
     /// Declares the TLS gauges (read from the running server) and the reload counter.

@@ -25,7 +25,8 @@ public struct ResponseLayer: Sendable {
         }
         let store: ResponseStore
         do {
-            store = try ResponseStore(path: c.storePath, idempotencyWindow: TimeInterval(playbooks.idempotencyWindowSeconds))
+            store = try ResponseStore(path: c.storePath, idempotencyWindow: TimeInterval(playbooks.idempotencyWindowSeconds),
+                                      replaceLost: c.replaceLostStore)
         } catch {
             throw SetupError(description: "cannot open the store: \(error)")
         }
