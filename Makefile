@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEV_ACCESS_KEY ?= firebreak-dev-key
 
-.PHONY: run test build bench embed-config deps test-deps verify-docker
+.PHONY: run test build bench embed-config deps test-deps verify-docker soak
 
 deps:
 	@scripts/install-deps.sh
@@ -38,3 +38,8 @@ bench: deps
 # Regenerates the embedded copy of config/firebreak.yaml after it was edited.
 embed-config:
 	python3 scripts/embed-config.py
+
+# 10 minutes of steady deliveries, resident memory sampled every 10 s (SOAK_SECONDS to change the length).
+SOAK_SECONDS ?= 600
+soak:
+	bash scripts/soak.sh --seconds $(SOAK_SECONDS)

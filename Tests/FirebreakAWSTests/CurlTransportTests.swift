@@ -9,7 +9,7 @@ import Testing
     static func echoServer(remotes: Recorder<String>? = nil) throws -> LoopbackServer {
         try LoopbackServer { router in
             for method in ["GET", "POST", "PUT", "DELETE"] {
-                router.route(method, "/echo") { request, respond in
+                router.route(method, "/echo", body: .upTo(Int.max)) { request, respond in   // an echo takes a body on every method
                     remotes?.append(request.remoteAddress)
                     let summary = "\(request.method) \(request.target) x-test=\(request.headers["X-Test"] ?? "-") "
                         + "ct=\(request.headers["Content-Type"] ?? "-") expect=\(request.headers["Expect"] ?? "-") body="

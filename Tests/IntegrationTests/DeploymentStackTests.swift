@@ -147,7 +147,9 @@ import Glibc
         #expect((listener["SslPolicy"] as? String ?? "").hasPrefix("ELBSecurityPolicy-TLS13-"))
         #expect(Self.text((listener["DefaultActions"] as? [[String: Any]])?.first?["Type"]) == "fixed-response")
         let rule = try properties("FirehoseListenerRule")
-        #expect(Self.text(rule["Conditions"]) == #"[{"Field":"path-pattern","PathPatternConfig":{"Values":["/firehose"]}}]"#)
+        // Only Firehose's POST on its path reaches the task (/metrics and /findings are not on this listener anyway).
+        #expect(Self.text(rule["Conditions"]) == #"[{"Field":"path-pattern","PathPatternConfig":{"Values":["/firehose"]}},"#
+                + #"{"Field":"http-request-method","HttpRequestMethodConfig":{"Values":["POST"]}}]"#)
         let group = try properties("TargetGroup")
         #expect(group["TargetType"] as? String == "ip" && group["Port"] as? Int == 8080 && group["HealthCheckPath"] as? String == "/healthz")
 
