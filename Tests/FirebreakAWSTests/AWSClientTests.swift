@@ -33,13 +33,45 @@ import Testing
         #expect(transport.sent.allSatisfy { $0.header("Authorization") != nil })
     }
 
-    @Test func retriesServerAndTransportErrorsUpToMaxAttempts() {
+    @Test func retriesServerAndTransportErrorsOfReadsUpToMaxAttempts() {
         let transport = ScriptedTransport([.respond(500, ec2ErrorXML("InternalError")),
                                            .fail(AWSError(.transport, message: "connection refused"))])
         #expect(throws: AWSError(.transport, message: "connection refused")) {
-            try makeClient(transport).query(EC2Client.request("CreateTags"))
+            try makeClient(transport).query(EC2Client.request("DescribeInstances"))
         }
         #expect(transport.sent.count == 4)
+    }
+
+    /// A call that changes the account is repeated only when AWS certainly did not carry it out: after a 5xx
+    /// or a connection that broke after sending, it may have been, and a repeat could double its effect.
+    @Test func changingCallsAreRetriedOnlyWhenAWSDidNotCarryThemOut() {
+        for action in ["CreateTags", "TerminateInstances", "CreateSnapshots", "RevokeSecurityGroupIngress"] {
+            let server = ScriptedTransport([.respond(500, ec2ErrorXML("InternalError")), ok])
+            #expect(throws: AWSError.self) { try makeClient(server).query(EC2Client.request(action)) }
+            #expect(server.sent.count == 1, "\(action) repeated after a 5xx")
+
+            var sentThenBroke = AWSError(.transport, message: "connection reset")
+            sentThenBroke.requestNotSent = false
+            let broken = ScriptedTransport([.fail(sentThenBroke), ok])
+            #expect(throws: AWSError.self) { try makeClient(broken).query(EC2Client.request(action)) }
+            #expect(broken.sent.count == 1, "\(action) repeated after the request may have arrived")
+
+            var refused = AWSError(.transport, message: "connection refused")
+            refused.requestNotSent = true
+            let notSent = ScriptedTransport([.fail(refused), ok])
+            _ = try? makeClient(notSent).query(EC2Client.request(action))
+            #expect(notSent.sent.count == 2, "\(action) not retried although it was never sent")
+
+            let throttled = ScriptedTransport([.respond(503, ec2ErrorXML("RequestLimitExceeded")), ok])
+            _ = try? makeClient(throttled).query(EC2Client.request(action))
+            #expect(throttled.sent.count == 2, "\(action) not retried after throttling")
+        }
+        // A FIFO Publish carries its own deduplication: SNS drops the repeat, so it is retried.
+        var publish = SNSClient.request("Publish")
+        publish.add("MessageDeduplicationId", "action-1")
+        #expect(!publish.changesAccount)
+        #expect(SNSClient.request("Publish").changesAccount)
+        #expect(!EC2Client.request("DescribeSnapshots").changesAccount)
     }
 
     @Test func clientErrorsAreNotRetried() {

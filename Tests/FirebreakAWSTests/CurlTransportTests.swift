@@ -101,6 +101,9 @@ import Testing
         #expect(error?.message.contains("curl error 28") == true)
         #expect(error?.message.contains("GET http://127.0.0.1:\(server.port)/hang") == true)
         #expect(elapsed < .seconds(2))
+        // The request reached the server: a call that changes the account must not be repeated blindly.
+        #expect(error?.requestNotSent == false)
+        #expect(error?.isRetryable(changesAccount: true) == false)
     }
 
     @Test func connectionRefused() throws {
@@ -111,6 +114,9 @@ import Testing
         }
         #expect(error?.kind == .transport)
         #expect(error?.message.contains("curl error 7") == true, "\(String(describing: error))")
+        // Nothing was sent: even a call that changes the account may be repeated.
+        #expect(error?.requestNotSent == true)
+        #expect(error?.isRetryable(changesAccount: true) == true)
     }
 
     @Test func responseCap() throws {

@@ -72,4 +72,24 @@ import Testing
                                    status: 404))
         #expect(transport.sent[0].header("Authorization")?.contains("/us-east-1/sns/aws4_request") == true)
     }
+
+    /// A FIFO topic needs a group and a deduplication id, a standard topic takes neither.
+    @Test func fifoTopicsCarryGroupAndDeduplication() throws {
+        let fifo = "arn:aws:sns:us-east-1:123456789012:alerts.fifo"
+        let standard = "arn:aws:sns:us-east-1:123456789012:alerts"
+        #expect(SNSClient.isFIFO(fifo) && !SNSClient.isFIFO(standard))
+        let request = try SNSClient.publishRequest(topicArn: fifo, subject: nil, message: "m", attributes: [:],
+                                                   fifo: FIFOMessage(groupID: "i-0abc", deduplicationID: "action-1"))
+        #expect(request.value("MessageDeduplicationId") == "action-1" && request.value("MessageGroupId") == "i-0abc")
+        #expect(!request.changesAccount, "a FIFO publish deduplicates itself: the client may retry it")
+        #expect(throws: AWSError.self) { try SNSClient.publishRequest(topicArn: fifo, subject: nil, message: "m", attributes: [:]) }
+        #expect(throws: AWSError.self) {
+            try SNSClient.publishRequest(topicArn: standard, subject: nil, message: "m", attributes: [:],
+                                         fifo: FIFOMessage(groupID: "g", deduplicationID: "d"))
+        }
+        #expect(throws: AWSError.self) {
+            try SNSClient.publishRequest(topicArn: fifo, subject: nil, message: "m", attributes: [:],
+                                         fifo: FIFOMessage(groupID: "g", deduplicationID: String(repeating: "x", count: 129)))
+        }
+    }
 }

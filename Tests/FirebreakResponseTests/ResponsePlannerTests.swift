@@ -38,6 +38,8 @@ import Testing
         let snapshot = try Fixtures.payload(honeypot[0])
         #expect(snapshot["tags"]?["firebreak:finding"]?.stringValue == finding.id)
         #expect(snapshot["tags"]?["firebreak:rule"]?.stringValue == Fixtures.egressRejected)
+        // The terminate after a snapshot requires the snapshot (evidence before containment, checked again at run).
+        #expect(try Fixtures.payload(honeypot[1])["requireSnapshot"]?.boolValue == true)
         // Alert payload: subject, message, the finding, attributes.
         let alert = try Fixtures.payload(honeypot[2])
         #expect(alert["subject"]?.stringValue == "Firebreak: honeypot i-0123456789abcdef0 contained (Instance Outbound Traffic Rejected)")

@@ -389,4 +389,75 @@ struct StepRunnerMotoTests {
         #expect(skipped.status == .skipped)
         #expect(skipped.message == "no alerts.sns_topic_arn configured")
     }
+
+    func createTopic(fifo: Bool) throws -> String {
+        var create = SNSClient.request("CreateTopic")
+        create.add("Name", fifo ? "firebreak-alerts.fifo" : "firebreak-alerts-2")
+        if fifo {
+            create.add("Attributes.entry.1.key", "FifoTopic")
+            create.add("Attributes.entry.1.value", "true")
+        }
+        return try #require(moto.sns.call(create).string("CreateTopicResult", "TopicArn"))
+    }
+
+    /// A FIFO topic gets the action id as deduplication id (so a repeat after a crash is delivered once); every
+    /// alert names its action and finding in attributes, so subscribers of a standard topic can drop repeats.
+    @Test func alertsCarryTheirActionIDAndUseFIFODeduplication() throws {
+        let fifo = try createTopic(fifo: true)
+        let alert = action(.alert, payload: #"{"subject":"s","level":"high"}"#)
+        let outcome = try runner(topic: fifo).run(alert, mode: .enforce, instance: nil)
+        #expect(outcome.status == .done, "\(outcome.message)")
+        #expect(outcome.message.contains("FIFO"))
+        let sent = try moto.sentNotifications(topicArn: fifo)
+        try #require(sent.count == 1)
+        let attributes = try #require(sent[0][3] as? [String: [String: String]])
+        #expect(attributes["firebreak.action_id"]?["Value"] == alert.id)
+        #expect(attributes["firebreak.finding_id"]?["Value"] == alert.findingID)
+        #expect(StepRunner.deduplicationID(String(repeating: "x", count: 200)).count <= 128)
+    }
+
+    /// The step's topic option wins over the configured topic; the text names the instance behind an ENI, the
+    /// account and region, and the steps taken with their outcome (snapshot ids).
+    @Test func alertUsesTheStepsTopicAndNamesWhatWasDone() throws {
+        let configured = try createTopic()
+        let own = try createTopic(fifo: false)
+        var snapshot = action(.snapshot)
+        snapshot.state = .done
+        snapshot.reason = "requested 3 snapshots of \(instanceId): snap-1, snap-2, snap-3"
+        let context = AlertContext(instanceID: instanceId, accountID: "123456789012", region: "us-east-1", steps: [snapshot])
+        let alert = action(.alert, resourceType: "network-interface", resource: interfaceId,
+                           payload: #"{"subject":"s","topic":"\#(own)"}"#)
+        let outcome = try runner(topic: configured).run(alert, mode: .enforce, instance: nil, context: context)
+        #expect(outcome.status == .done)
+        #expect(try moto.sentNotifications(topicArn: configured).isEmpty)
+        let sent = try moto.sentNotifications(topicArn: own)
+        try #require(sent.count == 1)
+        let message = try #require(sent[0][1] as? String)
+        #expect(message.contains("Resource: network-interface \(interfaceId) (instance \(instanceId))"))
+        #expect(message.contains("Account: 123456789012, region: us-east-1"))
+        #expect(message.contains("Steps taken:\n  1. snapshot \(instanceId): done (requested 3 snapshots of \(instanceId): snap-1, snap-2, snap-3)"))
+    }
+
+    /// `isolate: {security_group}` moves the interfaces to that group, and creates no quarantine group.
+    @Test func isolateUsesTheStepsSecurityGroup() throws {
+        let group = try moto.ec2.createSecurityGroup(name: "incident-response", description: "chosen", vpcId: vpcId)
+        let outcome = try runner().run(action(.isolate, payload: #"{"securityGroup":"\#(group)"}"#), mode: .enforce,
+                                       instance: try resolved())
+        #expect(outcome.status == .done)
+        #expect(try described().networkInterfaces.first?.groups.map(\.groupId) == [group])
+        #expect(try quarantineGroups().isEmpty)
+    }
+
+    /// `snapshot: {description}` is the snapshots' description; the payload's tags are added to the evidence tags.
+    @Test func snapshotUsesTheStepsDescriptionAndTags() throws {
+        let payload = #"{"description":"Evidence for {finding_id}","tags":{"team":"ir","firebreak:finding-id":"forged"}}"#
+        let outcome = try runner().run(action(.snapshot, payload: payload), mode: .enforce, instance: try resolved())
+        #expect(outcome.status == .done)
+        let taken = try snapshots(finding: "f-1")
+        #expect(taken.count == 3)
+        #expect(taken.allSatisfy { $0.tags["team"] == "ir" && $0.tags["firebreak:finding-id"] == "f-1" })
+        var request = EC2Client.request("DescribeSnapshots")
+        request.add("SnapshotId.1", taken[0].id)
+        #expect(try moto.ec2.call(request).items("snapshotSet").first?.string("description") == "Evidence for f-1")
+    }
 }

@@ -15,7 +15,7 @@ extension AWSClient {
         }
         let response = try post(
             headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(targetPrefix).\(operation)")],
-            body: Array(body), decodeError: JSONErrorDecoder.decode)
+            body: Array(body), changesAccount: !Self.isReadOnly(operation), decodeError: JSONErrorDecoder.decode)
         let data = response.body.isEmpty ? Data("{}".utf8) : Data(response.body)
         do {
             return try JSONDecoder().decode(Output.self, from: data)
@@ -25,5 +25,12 @@ extension AWSClient {
                                + " its output shape",
                            requestID: response.header("x-amzn-RequestId"), status: response.status)
         }
+    }
+}
+
+extension AWSClient {
+    /// Operations that only read (`Describe*`, `Get*`, `List*`): retried on any retryable failure.
+    public static func isReadOnly(_ operation: String) -> Bool {
+        operation.hasPrefix("Describe") || operation.hasPrefix("Get") || operation.hasPrefix("List")
     }
 }

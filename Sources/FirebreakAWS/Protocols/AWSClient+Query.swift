@@ -4,7 +4,7 @@ extension AWSClient {
     public func query(_ request: QueryRequest) throws(AWSError) -> AWSXMLElement {
         let response = try post(
             headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-            body: Array(request.body.utf8), decodeError: QueryErrorDecoder.decode)
+            body: Array(request.body.utf8), changesAccount: request.changesAccount, decodeError: QueryErrorDecoder.decode)
         guard let root = AWSXMLParser.parse(response.body) else {
             throw AWSError(.server, code: "MalformedResponse",
                            message: "\(request.action) answered HTTP \(response.status) with a body that is not XML"

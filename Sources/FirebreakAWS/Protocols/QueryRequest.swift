@@ -52,6 +52,12 @@ public struct QueryRequest: Sendable, Equatable {
         }
     }
 
+    /// Whether the call may change the account: every action but `Describe*`, `Get*` and `List*`, unless it carries
+    /// its own deduplication (an SNS FIFO `Publish` with `MessageDeduplicationId`). Decides what the client retries.
+    public var changesAccount: Bool {
+        !AWSClient.isReadOnly(action) && value("MessageDeduplicationId") == nil
+    }
+
     /// The form-encoded body, as botocore writes it (RFC 3986 with spaces as `+`, see `FormEncoding`).
     public var body: String { FormEncoding.encode(parameters) }
 }

@@ -15,11 +15,13 @@ public struct SNSClient: QueryServiceClient {
 
     /// Publish to a topic; returns the message id. Checked before sending (`.invalidParameter`): the subject
     /// (≤ 100 printable ASCII characters, no line breaks, not starting with a space) and the size
-    /// (message plus attributes ≤ 262,144 bytes).
+    /// (message plus attributes ≤ 262,144 bytes). On a FIFO topic (`isFIFO(topicArn)`) `fifo` is required: SNS
+    /// then delivers a message with the same deduplication id once within its 5-minute window, so the call may
+    /// be retried safely; on a standard topic `fifo` must be nil.
     public func publish(topicArn: String, subject: String? = nil, message: String,
-                        attributes: [String: SNSMessageAttribute] = [:]) throws(AWSError) -> String {
+                        attributes: [String: SNSMessageAttribute] = [:], fifo: FIFOMessage? = nil) throws(AWSError) -> String {
         let request = try Self.publishRequest(topicArn: topicArn, subject: subject, message: message,
-                                              attributes: attributes)
+                                              attributes: attributes, fifo: fifo)
         let root = try call(request)
         guard let id = root.string("PublishResult", "MessageId") else {
             throw AWSError(.server, code: "MalformedResponse", message: "Publish answered without a MessageId",
@@ -31,8 +33,18 @@ public struct SNSClient: QueryServiceClient {
     /// The Publish request; attributes in name order (`MessageAttributes.entry.N.Name`, `.Value.DataType`,
     /// `.Value.StringValue` or `.Value.BinaryValue`).
     static func publishRequest(topicArn: String, subject: String?, message: String,
-                               attributes: [String: SNSMessageAttribute]) throws(AWSError) -> QueryRequest {
+                               attributes: [String: SNSMessageAttribute], fifo: FIFOMessage? = nil) throws(AWSError) -> QueryRequest {
         if let subject { try validate(subject: subject) }
+        switch (isFIFO(topicArn), fifo) {
+        case (true, nil):
+            throw AWSError(.invalidParameter, message: "\(topicArn) is a FIFO topic: a message group and deduplication id are required")
+        case (false, .some):
+            throw AWSError(.invalidParameter, message: "\(topicArn) is a standard topic: it takes no message group or deduplication id")
+        case (true, .some(let fifo)):
+            try fifo.validate()
+        case (false, nil):
+            break
+        }
         guard !message.isEmpty else { throw AWSError(.invalidParameter, message: "the message is empty") }
         let size = message.utf8.count
             + attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.dataType.utf8.count + $1.value.value.utf8.count }
@@ -44,6 +56,10 @@ public struct SNSClient: QueryServiceClient {
         request.add("TopicArn", topicArn)
         request.addIfPresent("Subject", subject)
         request.add("Message", message)
+        if let fifo {
+            request.add("MessageGroupId", fifo.groupID)
+            request.add("MessageDeduplicationId", fifo.deduplicationID)
+        }
         let sorted = attributes.sorted { $0.key < $1.key }
         request.addList("MessageAttributes.entry", sorted) { query, prefix, entry in
             query.add("\(prefix).Name", entry.key)
@@ -53,6 +69,9 @@ public struct SNSClient: QueryServiceClient {
         }
         return request
     }
+
+    /// True for a FIFO topic's ARN (its name ends in `.fifo`).
+    public static func isFIFO(_ topicArn: String) -> Bool { topicArn.hasSuffix(".fifo") }
 
     static func validate(subject: String) throws(AWSError) {
         guard !subject.isEmpty, subject.unicodeScalars.count <= maxSubjectLength else {

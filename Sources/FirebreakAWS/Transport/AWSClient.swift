@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Each attempt fetches the current credentials from the provider, signs with SigV4 (region and signing
 /// name as configured, whatever the endpoint URL), and sends through the transport. Throttling (429 too),
-/// 5xx and transport failures are retried per the `RetryPolicy`; other errors are thrown at once.
+/// 5xx and transport failures are retried per the `RetryPolicy` (for a call that changes the account, only when
+/// AWS certainly did not carry it out); other errors are thrown at once.
 /// Every attempt's time limit is cut to what remains of the call's deadline. Blocking and thread-safe.
 public struct AWSClient: Sendable {
     public let endpoint: URL
@@ -36,14 +37,15 @@ public struct AWSClient: Sendable {
 
     /// POSTs `body` to the endpoint's path with `headers` and returns the 2xx response; a non-2xx response
     /// becomes the error `decodeError` makes of it.
-    public func post(headers: [(name: String, value: String)], body: [UInt8],
+    public func post(headers: [(name: String, value: String)], body: [UInt8], changesAccount: Bool = false,
                      decodeError: (AWSHTTPResponse) -> AWSError) throws(AWSError) -> AWSHTTPResponse {
         let request = AWSHTTPRequest(method: "POST", url: endpoint, headers: headers, body: body)
-        return try send(request, decodeError: decodeError)
+        return try send(request, changesAccount: changesAccount, decodeError: decodeError)
     }
 
-    /// Signs and sends `request` (unsigned), retrying per the policy; returns the 2xx response.
-    public func send(_ request: AWSHTTPRequest,
+    /// Signs and sends `request` (unsigned), retrying per the policy; returns the 2xx response. A call that
+    /// `changesAccount` is retried only when AWS certainly did not carry it out (`AWSError.isRetryable(changesAccount:)`).
+    public func send(_ request: AWSHTTPRequest, changesAccount: Bool = false,
                      decodeError: (AWSHTTPResponse) -> AWSError) throws(AWSError) -> AWSHTTPResponse {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: retryPolicy.deadline)
@@ -55,7 +57,7 @@ public struct AWSClient: Sendable {
             } catch let failure {
                 error = failure
             }
-            guard error.isRetryable, attempt < retryPolicy.maxAttempts else { throw error }
+            guard error.isRetryable(changesAccount: changesAccount), attempt < retryPolicy.maxAttempts else { throw error }
             let pause = retryPolicy.delay(retry: attempt)
             // Never sleep past the deadline, nor into a last attempt with no time left.
             guard clock.now.advanced(by: pause) < deadline else { throw error }

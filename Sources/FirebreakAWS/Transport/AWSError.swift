@@ -29,6 +29,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var requestID: String?
     /// The HTTP status, when a response arrived.
     public var status: Int?
+    /// A transport failure before any byte of the request was sent (no connection, name not resolved, TLS
+    /// handshake failed): AWS certainly did not see the call.
+    public var requestNotSent = false
 
     public init(_ kind: Kind, code: String? = nil, message: String, requestID: String? = nil, status: Int? = nil) {
         self.kind = kind
@@ -40,6 +43,14 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Whether a retry may succeed.
     public var isRetryable: Bool { kind == .throttled || kind == .server || kind == .transport }
+
+    /// Whether the client may send the call again by itself. A call that changes the account is repeated only
+    /// when AWS certainly did not carry it out: throttling answered by AWS, or a request never sent. After a
+    /// 5xx or a broken connection it may have been carried out: the caller re-checks the state instead.
+    public func isRetryable(changesAccount: Bool) -> Bool {
+        guard changesAccount else { return isRetryable }
+        return kind == .throttled || (kind == .transport && requestNotSent)
+    }
 
     public var description: String {
         var text = "AWS \(kind.rawValue)"

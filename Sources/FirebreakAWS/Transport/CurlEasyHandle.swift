@@ -96,7 +96,12 @@ final class CurlEasyHandle: @unchecked Sendable {
             if code == CURLE_OPERATION_TIMEDOUT {
                 message += " [connect timeout \(timeouts.connect), total timeout \(timeouts.total)]"
             }
-            throw AWSError(.transport, message: message + " — \(method) \(target)")
+            var error = AWSError(.transport, message: message + " — \(method) \(target)")
+            // Nothing of the request left this host: no connection, or the request line was never written.
+            var sentBytes = 0
+            _ = ccurl_getinfo_long(curl, CURLINFO_REQUEST_SIZE, &sentBytes)
+            error.requestNotSent = sentBytes == 0
+            throw error
         }
         var status = 0
         _ = ccurl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)

@@ -16,6 +16,8 @@ public final class ActionExecutor: Sendable {
     let responseGuard: ResponseGuard
     let mode: ResponseMode
     let pollInterval: Duration
+    /// How long a claimed action is this executor's; past it another executor may take it over.
+    let lease: TimeInterval
     private let running = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
@@ -30,7 +32,8 @@ public final class ActionExecutor: Sendable {
     }
 
     public init(store: ResponseStore, runner: StepRunner, resolver: ResourceResolver?, playbooks: PlaybookSet,
-                mode: ResponseMode, pollInterval: Duration = .milliseconds(500)) {
+                mode: ResponseMode, pollInterval: Duration = .milliseconds(500), lease: TimeInterval = 300) {
+        self.lease = lease
         self.store = store
         self.runner = runner
         self.resolver = resolver
@@ -72,8 +75,17 @@ public final class ActionExecutor: Sendable {
     /// Claims and carries out what is ready now; returns how many actions were handled.
     @discardableResult
     public func runOnce(limit: Int = 16) throws(StoreError) -> Int {
-        let batch = try store.claim(limit: limit, now: Date())
-        for record in batch { try handle(record) }
+        let batch = try store.claim(limit: limit, now: Date(), lease: lease)
+        for (index, record) in batch.enumerated() {
+            do {
+                try handle(record)
+            } catch {
+                // A store error: give back what this round claimed and did not finish (the failing action
+                // included: its step is safe to repeat), so nothing stays `running` until a restart.
+                try? store.release(actionIDs: batch[index...].map(\.action.id), now: Date())
+                throw error
+            }
+        }
         return batch.count
     }
 
@@ -98,20 +110,20 @@ public final class ActionExecutor: Sendable {
             guard action.step.kind == .alert, !error.isRetryable else { return try retryOrFail(record, error: error) }
         }
         let window = TimeInterval(responseGuard.playbooks.blastRadius.windowSeconds)
-        let recent = try store.countActions(kinds: Set(StepKind.allCases.filter(\.isDestructive)), states: [.done, .running],
+        // Destructive steps that actually ran in the window (claimed ones not yet run do not count).
+        let recent = try store.countActions(kinds: Set(StepKind.allCases.filter(\.isDestructive)), states: [.done],
                                             since: now.addingTimeInterval(-window))
-        // The action itself is counted as running: leave it out of the count.
-        let others = max(0, recent - (action.step.kind.isDestructive ? 1 : 0))
-        switch responseGuard.evaluate(action: action, facts: facts, recentDestructiveCount: others, mode: mode) {
+        switch responseGuard.evaluate(action: action, facts: facts, recentDestructiveCount: recent, mode: mode) {
         case .skip(let reason):
             try finish(record, .skipped, reason: reason)
         case .hold(let reason):
             try finish(record, .held, reason: reason)
             alertHold(record.action, reason: reason, window: window)
         case .proceed:
+            let context = action.step.kind == .alert ? try alertContext(action, facts: facts) : AlertContext()
             let outcome: StepOutcome
             do throws(AWSError) {
-                outcome = try runner.run(action, mode: mode, instance: instance)
+                outcome = try runner.run(action, mode: mode, instance: instance, context: context)
             } catch {
                 return try retryOrFail(record, error: error)
             }
@@ -147,6 +159,14 @@ public final class ActionExecutor: Sendable {
         _ = try? runner.run(alert, mode: mode, instance: nil)
     }
 
+    /// The instance, account and region of an alert's resource, and the earlier steps of its plan as stored.
+    private func alertContext(_ action: PlannedAction, facts: ResourceFacts) throws(StoreError) -> AlertContext {
+        let plan = try store.finding(id: action.findingID)?.1.map(\.action) ?? []
+        let earlier = plan.filter { $0.playbook == action.playbook && $0.sequence < action.sequence }
+            .sorted { $0.sequence < $1.sequence }
+        return AlertContext(instanceID: facts.instanceID, accountID: facts.accountID, region: facts.region, steps: earlier)
+    }
+
     private func resolveFacts(_ action: PlannedAction) throws(AWSError) -> (ResourceFacts, ResolvedInstance?) {
         var facts = ResourceFacts()
         switch action.resourceType {
@@ -168,6 +188,17 @@ public final class ActionExecutor: Sendable {
             return (facts, resolved)
         case "security-group":
             facts.securityGroupIDs = [action.resourceID]
+            // Described right before acting, so that a `firebreak:protected` tag on the group is seen. A group
+            // that is gone has nothing to protect (the step finds it gone too).
+            do {
+                if let group = try runner.ec2.describeSecurityGroups(ids: [action.resourceID]).first {
+                    facts.vpcID = group.vpcId
+                    facts.accountID = group.ownerId
+                    for tag in group.tags { facts.tags[tag.key] = tag.value }
+                }
+            } catch where error.kind == .notFound || error.code == "InvalidGroup.NotFound" {
+                return (facts, nil)
+            }
             return (facts, nil)
         default:
             return (facts, nil)

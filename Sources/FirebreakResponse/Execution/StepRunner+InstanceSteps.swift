@@ -44,11 +44,18 @@ extension StepRunner {
                                   created: existing.map(\.snapshotId))
             }
         }
-        let tags = [EC2Tag(key: Self.findingTagKey, value: action.findingID),
-                    EC2Tag(key: Self.ruleTagKey, value: action.ruleID),
-                    EC2Tag(key: "firebreak:instance-id", value: instance.instanceId)]
-        let description = String("Firebreak evidence: finding \(action.findingID), rule \(action.ruleID), "
-                                 + "instance \(instance.instanceId)".prefix(255))
+        let payload = try action.decodePayload(SnapshotPayload.self)
+        let evidence = [EC2Tag(key: Self.findingTagKey, value: action.findingID),
+                        EC2Tag(key: Self.ruleTagKey, value: action.ruleID),
+                        EC2Tag(key: "firebreak:instance-id", value: instance.instanceId),
+                        EC2Tag(key: Self.actionTagKey, value: action.id)]
+        let reserved = Set(evidence.map(\.key))
+        let extra = (payload.tags ?? [:]).filter { !reserved.contains($0.key) && !$0.key.hasPrefix("aws:") }
+            .sorted { $0.key < $1.key }.map { EC2Tag(key: $0.key, value: $0.value) }
+        let tags = evidence + extra
+        let text = payload.description.map { Self.fill($0, from: action) }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? "Firebreak evidence: finding \(action.findingID), rule \(action.ruleID), instance \(instance.instanceId)"
+        let description = String(text.prefix(255))
         let snapshots = try send(&calls) { (dryRun) throws(AWSError) in
             try ec2.createSnapshots(instanceId: instance.instanceId, description: description, tags: tags,
                                     dryRun: dryRun)

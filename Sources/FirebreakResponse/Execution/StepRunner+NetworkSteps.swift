@@ -24,9 +24,16 @@ extension StepRunner {
         guard !instance.networkInterfaces.isEmpty else {
             return calls.skipped("\(instance.instanceId) has no network interface")
         }
-        let group = try quarantine.ensure(vpcId: vpcId, findingID: action.findingID, dryRun: calls.dryRun)
-        for requestID in group.requestIDs { calls.note(requestID) }
         let interfaces = instance.networkInterfaces.map(\.networkInterfaceId)
+        // The step's own group (option `security_group`), else the VPC's quarantine group, created when missing.
+        let chosen = try action.decodePayload(IsolatePayload.self).securityGroup.flatMap { $0.isEmpty ? nil : $0 }
+        let group: QuarantineGroup.Result
+        if let chosen {
+            group = QuarantineGroup.Result(groupId: chosen, created: false, requestIDs: [])
+        } else {
+            group = try quarantine.ensure(vpcId: vpcId, findingID: action.findingID, dryRun: calls.dryRun)
+        }
+        for requestID in group.requestIDs { calls.note(requestID) }
         guard let groupId = group.groupId else {
             // Dry run and no group yet: CreateSecurityGroup was dry-run; the move cannot be without a group id.
             return calls.done("create \(quarantine.name) in \(vpcId), then move \(interfaces.joined(separator: ", "))")
@@ -43,7 +50,7 @@ extension StepRunner {
         if moved.isEmpty {
             return calls.done("\(instance.instanceId) already isolated in \(groupId)", created: created)
         }
-        return calls.done("moved \(moved.joined(separator: ", ")) of \(instance.instanceId) to \(quarantine.name) "
+        return calls.done("moved \(moved.joined(separator: ", ")) of \(instance.instanceId) to \(chosen == nil ? quarantine.name : "security group") "
                           + "\(groupId)" + (group.created ? " (created)" : ""), created: created)
     }
 

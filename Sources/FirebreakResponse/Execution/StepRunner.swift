@@ -41,12 +41,13 @@ public final class StepRunner: Sendable {
     /// Tag keys the runner writes on snapshots (and reads back for the `requireSnapshot` check of `terminate`).
     public static let findingTagKey = "firebreak:finding-id"
     public static let ruleTagKey = "firebreak:rule-id"
+    public static let actionTagKey = "firebreak:action-id"
 
     /// Runs `action` in `mode`. `instance` is the action's instance when the caller has resolved it; when nil and
     /// the step needs one, it is resolved from `action.resourceID` (an instance id, or an `eni-` id) through the
     /// resolver, or a DescribeInstances call without one.
-    public func run(_ action: PlannedAction, mode: ResponseMode, instance: ResolvedInstance?) throws(AWSError)
-        -> StepOutcome {
+    public func run(_ action: PlannedAction, mode: ResponseMode, instance: ResolvedInstance?,
+                    context: AlertContext = AlertContext()) throws(AWSError) -> StepOutcome {
         let kind = action.step.kind
         if mode == .observe, kind.changesAccount {
             return .skipped("observe mode: \(kind.rawValue) changes the account and is not run")
@@ -54,7 +55,7 @@ public final class StepRunner: Sendable {
         let dryRun = mode == .dryRun
         switch kind {
         case .alert:
-            return try alert(action)
+            return try alert(action, context: context)
         case .startLogging:
             return try startLogging(action, dryRun: dryRun)
         case .revokeIngress:

@@ -12,9 +12,12 @@ public struct AlertPayload: Codable, Sendable, Hashable {
     public var level: String?
     public var ruleId: String?
     public var finding: PayloadJSON?
+    /// The step's `topic` option: this topic instead of `alerts.sns_topic_arn`.
+    public var topic: String?
 
     public init(subject: String? = nil, message: String? = nil, level: String? = nil, ruleId: String? = nil,
-                finding: PayloadJSON? = nil) {
+                finding: PayloadJSON? = nil, topic: String? = nil) {
+        self.topic = topic
         self.subject = subject
         self.message = message
         self.level = level

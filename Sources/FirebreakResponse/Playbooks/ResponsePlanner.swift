@@ -173,7 +173,14 @@ public struct ResponsePlanner: Sendable {
             payload.append("message", .string(message(finding, playbook: playbook)))
             payload.append("level", .string(finding.level.rawValue))
             payload.append("finding", finding.jsonValue())
-        case .protectEvidence, .stop, .terminate:
+        case .terminate:
+            // Evidence before containment, checked again by the runner: a plan that snapshots before it
+            // terminates must find the snapshots when the terminate runs.
+            if let position = playbook.steps.firstIndex(where: { $0 == step }),
+               playbook.steps[..<position].contains(where: { $0.kind == .snapshot }) {
+                payload.append("requireSnapshot", .bool(true))
+            }
+        case .protectEvidence, .stop:
             break
         }
         return PlannedAction(id: "", findingID: finding.id, ruleID: finding.ruleID, playbook: playbook.name, sequence: 0,

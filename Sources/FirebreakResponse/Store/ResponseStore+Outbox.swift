@@ -18,33 +18,50 @@ extension ResponseStore {
     /// Reason given to actions skipped because an earlier step of their plan is held.
     public static let earlierStepHeld = "an earlier step is held"
 
-    /// Atomically moves up to `limit` claimable actions from `pending` to `running` (attempts + 1) and
-    /// returns them, oldest first. Two callers (threads, stores, processes on one file) never get the same
-    /// action. Claimable: `pending`, `notBefore` ≤ `now`, every earlier step of its plan final.
-    public func claim(limit: Int, now: Date) throws(StoreError) -> [ActionRecord] {
+    /// Atomically moves up to `limit` claimable actions from `pending` to `running` (attempts + 1) with a lease
+    /// until `now + lease`, and returns them, oldest first. Two callers (threads, stores, processes on one file)
+    /// never get the same action while its lease runs. Claimable: `pending` with `notBefore` ≤ `now`, or
+    /// `running` whose lease has expired (its executor died or wedged), and every earlier step of its plan final.
+    public func claim(limit: Int, now: Date, lease: TimeInterval = 300) throws(StoreError) -> [ActionRecord] {
         guard limit > 0 else { return [] }
+        let leaseUntil = now.addingTimeInterval(max(1, lease))
         return try withConnection { db throws(StoreError) in
             try db.transaction("claim actions") { () throws(StoreError) -> [ActionRecord] in
                 try Self.skipAfterFailedOrHeld(now: now, in: db)
                 let ids = try db.query("""
                     SELECT a.id FROM actions a
-                    WHERE a.state = 'pending' AND a.not_before <= ?
+                    WHERE ((a.state = 'pending' AND a.not_before <= ?) OR (a.state = 'running' AND a.lease_until <= ?))
                       AND NOT EXISTS (
                         SELECT 1 FROM actions p
                         WHERE p.finding_id = a.finding_id AND p.playbook = a.playbook
                           AND p.sequence < a.sequence AND p.state IN ('pending', 'running'))
                     ORDER BY a.created_at, a.sequence, a.id
                     LIMIT ?
-                    """, [.millis(now), .int(limit)], operation: "find claimable actions") { row throws(StoreError) in
-                    row.text(0)
+                    """, [.millis(now), .millis(now), .int(limit)], operation: "find claimable actions") {
+                    row throws(StoreError) in row.text(0)
                 }
                 for id in ids {
                     try db.execute("""
-                        UPDATE actions SET state = 'running', attempts = attempts + 1, updated_at = ?
-                        WHERE id = ? AND state = 'pending'
-                        """, [.millis(now), .text(id)], operation: "claim action \(id)")
+                        UPDATE actions SET state = 'running', attempts = attempts + 1, lease_until = ?, updated_at = ?,
+                            last_error = CASE WHEN state = 'running' THEN 'lease expired: taken over' ELSE last_error END
+                        WHERE id = ? AND (state = 'pending' OR (state = 'running' AND lease_until <= ?))
+                        """, [.millis(leaseUntil), .millis(now), .text(id), .millis(now)], operation: "claim action \(id)")
                 }
                 return try ActionRow.fetch(ids, in: db)
+            }
+        }
+    }
+
+    /// Gives claimed actions back (`running` → `pending`, lease cleared) when the executor cannot finish them,
+    /// e.g. after a store error; they are claimed again on a later round. Actions in another state are left.
+    public func release(actionIDs: [String], now: Date) throws(StoreError) {
+        guard !actionIDs.isEmpty else { return }
+        _ = try withConnection { db throws(StoreError) in
+            try db.transaction("release actions") { () throws(StoreError) -> Int in
+                try db.execute("""
+                    UPDATE actions SET state = 'pending', lease_until = 0, updated_at = ?
+                    WHERE state = 'running' AND id IN (\(SQLiteValue.placeholders(actionIDs.count)))
+                    """, [.millis(now)] + actionIDs.map { .text($0) }, operation: "release claimed actions")
             }
         }
     }
@@ -120,7 +137,7 @@ extension ResponseStore {
     }
 
     /// Actions of these steps in these states whose last change is at or after `since`: for the
-    /// blast-radius limit, e.g. destructive steps `running` or `done` in the last hour.
+    /// blast-radius limit, the destructive steps `done` (actually carried out) in the last hour.
     public func countActions(kinds: Set<StepKind>, states: Set<ActionState>, since: Date) throws(StoreError) -> Int {
         guard !kinds.isEmpty, !states.isEmpty else { return 0 }
         let kindValues = kinds.map { SQLiteValue.text($0.rawValue) }

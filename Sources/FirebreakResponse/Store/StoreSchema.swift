@@ -65,6 +65,11 @@ enum StoreSchema {
             checked_at INTEGER NOT NULL
         );
         """,
+        // 3: a claimed (`running`) action's lease: past it, another executor (or this one) takes it over.
+        """
+        ALTER TABLE actions ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX actions_by_lease ON actions(state, lease_until);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -185,9 +185,6 @@ public final class FirebreakService: Sendable {
 
     public var boundAddresses: [HTTPListenAddress] { server.boundAddresses }
 
-    /// The admin listener's addresses (empty when it is off).
-    public var adminAddresses: [HTTPListenAddress] { adminServer?.boundAddresses ?? [] }
-
     /// Stops accepting, lets in-flight deliveries finish for up to the drain time, then calls `completion`.
     public func shutdown(completion: @escaping @Sendable (_ drained: Bool) -> Void) {
         accepting.close()

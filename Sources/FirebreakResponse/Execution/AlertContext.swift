@@ -1,0 +1,16 @@
+/// What an alert tells a responder besides the finding: the instance behind the resource (resolved from an ENI),
+/// its account and region, and the earlier steps of the same plan with their outcome (snapshot ids included).
+public struct AlertContext: Sendable, Hashable {
+    public var instanceID: String?
+    public var accountID: String?
+    public var region: String?
+    /// The plan's earlier actions, in order.
+    public var steps: [PlannedAction]
+
+    public init(instanceID: String? = nil, accountID: String? = nil, region: String? = nil, steps: [PlannedAction] = []) {
+        self.instanceID = instanceID
+        self.accountID = accountID
+        self.region = region
+        self.steps = steps
+    }
+}
