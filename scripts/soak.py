@@ -2,7 +2,8 @@
 """Soak: steady Firehose deliveries to a release `firebreak serve` on loopback, its resident memory sampled.
 
 Starts the service on a free 127.0.0.1 port with a store of its own, posts real-format deliveries (base64 of
-gzip'd CloudWatch Logs batches of flow-log lines, some REJECTed so that findings are committed) from two
+gzip'd CloudWatch Logs batches of flow-log lines from a VPC of 500 interfaces, 2 % REJECTed so that findings are
+committed) from two
 connections for --seconds, samples VmRSS every --interval seconds and prints a table. Exit status 1 when the
 resident size at the end is more than --tolerance above the size after the first minute, or a delivery was not
 answered 200; 0 otherwise. Traffic goes to 127.0.0.1 only, and the run stops by itself.
@@ -36,8 +37,10 @@ def free_port():
 
 
 def flow_line(rng, reject):
-    eni = "eni-0a1b2c3d4e5f6%04d" % rng.randrange(500)
-    src = "10.0.%d.%d" % (rng.randrange(250), rng.randrange(250))
+    # A VPC of 500 ENIs: each interface has its own address, as in a real VPC's flow logs.
+    n = rng.randrange(500)
+    eni = "eni-0a1b2c3d4e5f6%04d" % n
+    src = "10.0.%d.%d" % (n // 250, n % 250 + 1)
     dst = "198.51.100.%d" % rng.randrange(250)
     port = rng.choice([443, 443, 443, 80, 53, 22, 6667])
     start = int(time.time()) - 60
