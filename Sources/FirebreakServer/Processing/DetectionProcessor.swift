@@ -31,6 +31,11 @@ public struct DetectionProcessor: BatchProcessor {
     }
 
     public func process(_ batch: DecodedBatch) throws {
+        // One evaluation per request id at a time: a concurrent redelivery is answered 503 and comes back later.
+        if let response {
+            try response.begin(batch.requestID)
+        }
+        defer { response?.finish(batch.requestID) }
         // A redelivery of a committed batch is acknowledged without being evaluated again.
         if let response, try response.isKnown(batch.requestID) {
             logger.info("redelivery of a committed delivery: not evaluated again", metadata: ["requestId": .string(batch.requestID)])

@@ -2,6 +2,7 @@ import FirebreakDetection
 import FirebreakResponse
 import Foundation
 import Logging
+import Synchronization
 
 /// Between detection and the executor: plans each finding's response and commits the delivery, its
 /// findings and their actions in one transaction before the delivery is acknowledged.
@@ -9,11 +10,25 @@ public final class ResponseCoordinator: Sendable {
     public let store: ResponseStore
     let planner: ResponsePlanner
     public let executor: ActionExecutor?
+    /// Request ids being evaluated and committed now: a concurrent redelivery of one of them waits for Firehose's
+    /// next try instead of being evaluated twice (which would count its matches twice in correlation windows).
+    private let inFlight = Mutex<Set<String>>([])
 
     public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?) {
         self.store = store
         self.planner = planner
         self.executor = executor
+    }
+
+    /// Marks `requestID` as being processed; throws when it already is (the caller answers 503, Firehose retries,
+    /// and by then the first commit has landed). Pair with `finish(_:)`.
+    public func begin(_ requestID: String) throws(BatchRetryLater) {
+        let first = inFlight.withLock { $0.insert(requestID).inserted }
+        if !first { throw BatchRetryLater(reason: "delivery \(requestID) is being processed by another request") }
+    }
+
+    public func finish(_ requestID: String) {
+        _ = inFlight.withLock { $0.remove(requestID) }
     }
 
     /// True when this request id was committed before (a Firehose redelivery).
