@@ -12,7 +12,8 @@ import Glibc
 /// (`Content-Length`, chunked, or to the end of the connection). The answer goes back with its own bytes and
 /// headers except `Connection`/`Keep-Alive`: the proxy keeps the client's connection open (HTTP/1.1 without
 /// `Connection: close`) as AWS does, even though moto closes each one. An upstream that cannot be reached or
-/// breaks off is answered `502`.
+/// breaks off is answered `502`. The body is read before forwarding, so `Expect: 100-continue` is not answered
+/// (the project's transport never sends it), and interim 1xx answers are not relayed.
 ///
 /// An armed `FaultRule` picks one request: it is forwarded, its answer read and recorded, the rule's callback
 /// run, and the client's connection closed without a byte of the answer. Beware that libcurl resends a request
@@ -123,6 +124,7 @@ public final class FaultProxy: Sendable {
             guard client >= 0, proxy.register(client) else {
                 if client >= 0 { close(client) }
                 if proxy.state.withLock({ $0.stopped }) { return }
+                usleep(10_000)   // out of descriptors, or the like: no busy loop
                 continue
             }
             LoopbackSocket.setTimeouts(client, seconds: 30)
