@@ -5,8 +5,8 @@ import Testing
 @testable import FirebreakAWS
 
 /// EC2, SNS and CloudTrail through the real signer and libcurl transport against `moto_server` with signature
-/// and IAM checking on: every test resets moto, creates an IAM user with an admin policy, then switches
-/// checking on and calls with that user's keys.
+/// and IAM checking on: every test resets moto (which creates an IAM user with an admin policy and switches
+/// checking on) and calls with that user's keys.
 @Suite(.serialized, .motoServer)
 struct MotoIntegrationTests {
     let moto: MotoServer
@@ -15,11 +15,9 @@ struct MotoIntegrationTests {
 
     init() throws {
         moto = try #require(MotoServer.current, "the suite runs with .motoServer")
-        try moto.authenticate(afterUnauthenticatedCalls: "inf")
         try moto.reset()
-        keys = try moto.createAdminUser("firebreak")
-        try moto.createBucket(Self.bucket)
-        try moto.authenticate(afterUnauthenticatedCalls: "0")
+        keys = moto.credentials
+        try moto.withoutAuthentication { try moto.createBucket(Self.bucket) }
     }
 
     var ec2: EC2Client { EC2Client(client: moto.client(signingName: "ec2", credentials: keys)) }

@@ -61,7 +61,8 @@ extension MotoServer {
             privateIP: try required(instance.string("privateIpAddress"), "RunInstances: privateIpAddress"))
     }
 
-    private func required<Value>(_ value: Value?, _ what: String) throws -> Value {
+    /// `value`, or an `Unavailable` error naming what moto left out.
+    func required<Value>(_ value: Value?, _ what: String) throws -> Value {
         guard let value else { throw Unavailable(description: "moto answered without \(what)") }
         return value
     }

@@ -7,7 +7,8 @@ import Synchronization
 /// Started from `moto_server` on PATH, else `python3 -m moto.server`, on a free loopback port; its output goes
 /// to a temporary log whose tail is in the error when it does not start. Stopped by process id with SIGKILL
 /// (SIGTERM is blocked in threads Swift Testing spawns children from, swift-corelibs-foundation#4772), in
-/// `stop()` or at the latest in `deinit`. Signature and IAM checking are off until `authenticate` turns them on.
+/// `stop()` or at the latest in `deinit`. Signature and IAM checking are off until `reset()` (which the
+/// `.motoServer` trait calls once, and suites call per test) turns them on with an admin user's `credentials`.
 /// When moto is not installed, `start()` throws `Unavailable` with the command that installs it.
 ///
 /// This module does not import Testing (the benchmark uses it); the suite trait is in `FirebreakTestTraits`.
@@ -18,9 +19,10 @@ public final class MotoServer: Sendable {
     public let port: UInt16
     public let endpoint: URL
     public let region = "us-east-1"
-    /// Every client of `client(signingName:credentials:)` goes through it; `raw` does not.
+    /// Every client of `client(signingName:credentials:endpoint:)` goes through it; `raw` does not.
     public let transport = CountingTransport(CurlTransport())
     private let process: Mutex<Process?>
+    private let adminKeys = Mutex<AWSCredentials?>(nil)
     private let pid: Int32
     private let log: URL
 
@@ -104,9 +106,26 @@ public final class MotoServer: Sendable {
         return try transport.inner.send(request, timeouts: AWSTimeouts(connect: .seconds(1), total: .seconds(10)))
     }
 
-    /// Clears every backend (`POST /moto-api/reset`).
+    /// Clears every backend (`POST /moto-api/reset`), creates the IAM user `firebreak` with an allow-everything
+    /// policy, and turns signature and IAM checking on: from then on every AWS call must be signed with
+    /// `credentials` (the clients of `client(signingName:)` are; so must a service's `AWS_ACCESS_KEY_ID`).
     public func reset() throws {
+        try authenticate(afterUnauthenticatedCalls: "inf")
         try expectOK(raw("POST", "/moto-api/reset"), "reset")
+        let keys = try createAdminUser("firebreak")
+        adminKeys.withLock { $0 = keys }
+        try authenticate(afterUnauthenticatedCalls: "0")
+    }
+
+    /// The keys moto checks signatures against: the admin user of the last `reset()`, else `testCredentials`.
+    public var credentials: AWSCredentials { adminKeys.withLock { $0 } ?? Self.testCredentials }
+
+    /// Runs `body` with signature checking off (unsigned set-up such as `createBucket`), then turns it back on.
+    public func withoutAuthentication<Value>(_ body: () throws -> Value) throws -> Value {
+        try authenticate(afterUnauthenticatedCalls: "inf")
+        let value = try body()
+        try authenticate(afterUnauthenticatedCalls: "0")
+        return value
     }
 
     /// Signature and IAM checking: on after `count` more unauthenticated calls (`"0"`: now), off with `"inf"`.
@@ -128,20 +147,22 @@ public final class MotoServer: Sendable {
         return topic?["sent_notifications"] as? [[Any]] ?? []
     }
 
-    /// An S3 bucket, created while authentication is off (moto routes unsigned requests to S3).
+    /// An S3 bucket, created while authentication is off (moto routes unsigned requests to S3; see
+    /// `withoutAuthentication`).
     public func createBucket(_ name: String) throws {
         try expectOK(raw("PUT", "/\(name)"), "create bucket")
     }
 
     // MARK: Clients
 
-    /// Keys for moto while signature checking is off.
+    /// Keys for moto while signature checking is off (before the first `reset()`).
     public static let testCredentials = AWSCredentials(accessKeyID: "AKIDTEST", secretAccessKey: "test")
 
-    /// An AWS client for a service of this moto, through `transport`, with quick retries.
-    public func client(signingName: String, credentials: AWSCredentials = MotoServer.testCredentials) -> AWSClient {
-        AWSClient(endpoint: endpoint, region: region, signingName: signingName,
-                  credentials: StaticCredentialProvider(credentials), transport: transport,
+    /// An AWS client for a service of this moto, through `transport`, with quick retries. `credentials` nil:
+    /// the current `credentials`; `endpoint` nil: moto itself (give a `FaultProxy`'s to go through it).
+    public func client(signingName: String, credentials: AWSCredentials? = nil, endpoint: URL? = nil) -> AWSClient {
+        AWSClient(endpoint: endpoint ?? self.endpoint, region: region, signingName: signingName,
+                  credentials: StaticCredentialProvider(credentials ?? self.credentials), transport: transport,
                   retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10), deadline: .seconds(20)))
     }
 
@@ -150,7 +171,8 @@ public final class MotoServer: Sendable {
     public var cloudTrail: CloudTrailClient { CloudTrailClient(client: client(signingName: "cloudtrail")) }
 
     /// Creates an IAM user in moto with an access key and an inline allow-everything policy, through IAM
-    /// Query calls (`Version=2010-05-08`, signing name `iam`). Call while authentication is off.
+    /// Query calls (`Version=2010-05-08`, signing name `iam`). Call while authentication is off (`reset()`
+    /// creates one named `firebreak`).
     public func createAdminUser(_ name: String) throws -> AWSCredentials {
         let iam = client(signingName: "iam", credentials: AWSCredentials(accessKeyID: "AKIDBOOTSTRAP",
                                                                          secretAccessKey: "bootstrap"))

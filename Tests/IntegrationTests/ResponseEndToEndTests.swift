@@ -45,7 +45,9 @@ struct ResponseEndToEndTests {
             "FIREBREAK_MODE": mode,
             "FIREBREAK_SNS_TOPIC_ARN": topicArn,
             "AWS_ENDPOINT_URL": moto.endpoint.absoluteString,
-            "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": moto.region,
+            // moto checks signatures (`.motoServer`): the admin keys of this test's reset.
+            "AWS_ACCESS_KEY_ID": moto.credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": moto.credentials.secretAccessKey,
+            "AWS_REGION": moto.region,
             "AWS_EC2_METADATA_DISABLED": "true",
         ]) { a, _ in a })
     }
