@@ -74,8 +74,12 @@ import Testing
         #expect(guard_.evaluate(action: plan[1], facts: honeypot, recentDestructiveCount: 0, mode: .observe)
                 == .skip("observe mode: terminate would change the account"))
         #expect(guard_.evaluate(action: plan[2], facts: honeypot, recentDestructiveCount: 0, mode: .observe) == .proceed)
-        #expect(guard_.evaluate(action: plan[1], facts: facts(tags: ["Honeypot": "true"], state: "terminated"),
+        // A terminated instance: nothing to snapshot; a terminate proceeds, and the runner records it done without a
+        // call (after a crash between TerminateInstances and its answer, it was done).
+        #expect(guard_.evaluate(action: plan[0], facts: facts(tags: ["Honeypot": "true"], state: "terminated"),
                                 recentDestructiveCount: 0, mode: .enforce) == .skip("instance i-0123456789abcdef0 is already terminated"))
+        #expect(guard_.evaluate(action: plan[1], facts: facts(tags: ["Honeypot": "true"], state: "terminated"),
+                                recentDestructiveCount: 0, mode: .enforce) == .proceed)
         let skipped = try egressPlan(mode: .observe)[0]
         #expect(guard_.evaluate(action: skipped, facts: honeypot, recentDestructiveCount: 0, mode: .enforce)
                 == .skip("observe mode: snapshot would change the account"))

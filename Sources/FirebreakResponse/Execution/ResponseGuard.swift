@@ -35,7 +35,11 @@ public struct ResponseGuard: Sendable {
             if let tag = playbooks.protected.protectingTag(facts.tags) {
                 return .skip("protected resource \(action.resourceID) (tag \(tag)): not changed")
             }
-            if Self.instanceSteps.contains(kind), let state = facts.state, state == "terminated" || state == "shutting-down" {
+            // Nothing left to snapshot, protect or isolate on a terminated instance. A terminate or stop proceeds:
+            // the runner records it done without a call, which after a crash between TerminateInstances and its
+            // answer is the truth (and the blast radius counts it).
+            if Self.instanceSteps.contains(kind), kind != .terminate, kind != .stop,
+               let state = facts.state, state == "terminated" || state == "shutting-down" {
                 return .skip("instance \(facts.instanceID ?? action.resourceID) is already \(state)")
             }
         }
