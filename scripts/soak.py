@@ -50,11 +50,11 @@ def flow_line(rng, reject):
         start, start + 60, action)
 
 
-def delivery(rng, request_id, records=20, lines=200):
+def delivery(rng, request_id, records=20, lines=200, reject=0.02):
     data = []
     for r in range(records):
         events = [{"id": "%056d" % (r * lines + i), "timestamp": int(time.time() * 1000),
-                   "message": flow_line(rng, rng.random() < 0.02)} for i in range(lines)]
+                   "message": flow_line(rng, rng.random() < reject)} for i in range(lines)]
         payload = {"messageType": "DATA_MESSAGE", "owner": "123456789012", "logGroup": "/vpc/flow-logs",
                    "logStream": "eni-all", "subscriptionFilters": ["to-firehose"], "logEvents": events}
         data.append({"data": base64.b64encode(gzip.compress(json.dumps(payload).encode(), 1)).decode()})
@@ -74,6 +74,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=600)
     parser.add_argument("--interval", type=int, default=10)
     parser.add_argument("--tolerance", type=float, default=0.10)
+    parser.add_argument("--reject", type=float, default=0.02, help="share of REJECTed lines (findings)")
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/firebreak"))
     args = parser.parse_args()
 
@@ -106,7 +107,7 @@ def main():
 
     def client(seed):
         rng = random.Random(seed)
-        bodies = [delivery(rng, "soak-%d-%d" % (seed, i)) for i in range(4)]
+        bodies = [delivery(rng, "soak-%d-%d" % (seed, i), reject=args.reject) for i in range(4)]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         n = 0
         while not stop.is_set():

@@ -33,14 +33,16 @@ struct FaultProxyMotoTests {
         let ec2 = EC2Client(client: viaProxy("ec2", transport))
         let sns = SNSClient(client: viaProxy("sns", transport))
         _ = try ec2.describeInstances()
+        _ = try ec2.describeInstances()
         var create = SNSClient.request("CreateTopic")
         create.add("Name", "via-proxy")
         let topicArn = try #require(try sns.call(create).string("CreateTopicResult", "TopicArn"))
         let messageId = try sns.publish(topicArn: topicArn, message: "through the proxy",
                                         attributes: ["firebreak.action_id": .string("a-1")])
         #expect(try moto.sentNotifications(topicArn: topicArn).first?[0] as? String == messageId)
-        #expect(proxy.actions == ["DescribeInstances", "CreateTopic", "Publish"])
-        #expect(proxy.connectionsAccepted == 1, "libcurl reused its connection to the proxy")
+        #expect(proxy.actions == ["DescribeInstances", "DescribeInstances", "CreateTopic", "Publish"])
+        // The reads share one kept-alive connection; each call that changes the account takes a fresh one.
+        #expect(proxy.connectionsAccepted == 3, "\(proxy.connectionsAccepted) connections")
         // moto checked the signature over the Host the client signed, which the proxy passed on unchanged.
         let forwarded = String(decoding: try #require(proxy.exchanges.first).request, as: UTF8.self)
         #expect(forwarded.contains("\r\nHost: 127.0.0.1:\(proxy.port)\r\n") || forwarded.contains("\r\nhost: 127.0.0.1:\(proxy.port)\r\n"))
@@ -99,6 +101,18 @@ struct FaultProxyMotoTests {
         #expect(proxy.cuts.count == 1)
         #expect(proxy.actions == ["DescribeInstances", "DescribeInstances", "DescribeInstances"])
         #expect(proxy.connectionsAccepted == 2)
+    }
+
+    /// A call that changes the account goes on a fresh connection: cut after moto carried it out, it is not sent
+    /// again behind the caller's back.
+    @Test func aCutCallThatChangesTheAccountIsNotResent() throws {
+        let network = try moto.createNetwork(vpcCidr: "10.40.0.0/16", subnetCidr: "10.40.1.0/24")
+        let ec2 = EC2Client(client: viaProxy("ec2", CurlTransport()))
+        _ = try ec2.describeInstances()          // a kept-alive connection is there to be reused
+        proxy.arm(FaultRule(action: "CreateSecurityGroup"))
+        #expect(throws: AWSError.self) { _ = try ec2.createSecurityGroup(name: "once", description: "d", vpcId: network.vpcId) }
+        #expect(proxy.cuts.count == 1)
+        #expect(proxy.actions.filter { $0 == "CreateSecurityGroup" }.count == 1, "\(proxy.actions)")
     }
 
     @Test func aJSONProtocolCallIsMatchedByItsTarget() throws {

@@ -39,7 +39,8 @@ public struct AWSClient: Sendable {
     /// becomes the error `decodeError` makes of it.
     public func post(headers: [(name: String, value: String)], body: [UInt8], changesAccount: Bool = false,
                      decodeError: (AWSHTTPResponse) -> AWSError) throws(AWSError) -> AWSHTTPResponse {
-        let request = AWSHTTPRequest(method: "POST", url: endpoint, headers: headers, body: body)
+        var request = AWSHTTPRequest(method: "POST", url: endpoint, headers: headers, body: body)
+        request.freshConnection = changesAccount
         return try send(request, changesAccount: changesAccount, decodeError: decodeError)
     }
 

@@ -8,6 +8,9 @@ public struct AWSHTTPRequest: Sendable {
     /// token, `X-Amz-Security-Token`.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Send on a new connection, never a kept-alive one: libcurl silently sends a request again when a reused
+    /// connection closes before any answer byte, which for a call that changes the account could do it twice.
+    public var freshConnection = false
 
     public init(method: String, url: URL, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.method = method

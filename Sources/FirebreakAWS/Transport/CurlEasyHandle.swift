@@ -42,6 +42,7 @@ final class CurlEasyHandle: @unchecked Sendable {
                     func set(_ result: CURLcode) { if result != CURLE_OK { ok = false } }
                     set(ccurl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBytes.baseAddress))
                     set(ccurl_setopt_string(curl, CURLOPT_URL, request.url.absoluteString))
+                    if request.freshConnection { set(ccurl_setopt_long(curl, CURLOPT_FRESH_CONNECT, 1)) }
                     set(ccurl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "http,https"))
                     set(ccurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1))
                     set(ccurl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0))
