@@ -15,7 +15,7 @@ build: deps
 
 # Builds and runs the service on its embedded default (127.0.0.1:8080) with the development key.
 run: build
-	FIREBREAK_ACCESS_KEY=$${FIREBREAK_ACCESS_KEY:-$(DEV_ACCESS_KEY)} .build/release/firebreak serve
+	FIREBREAK_ACCESS_KEY=$${FIREBREAK_ACCESS_KEY:-$(DEV_ACCESS_KEY)} MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} .build/release/firebreak serve
 
 # Installs what the tests need and runs every test, then docker/verify.sh; the exit code is non-zero
 # when either fails. `make test VERIFY_DOCKER=0` leaves the container checks out (CI runs them).

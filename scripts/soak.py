@@ -75,6 +75,8 @@ def main():
     parser.add_argument("--interval", type=int, default=10)
     parser.add_argument("--tolerance", type=float, default=0.10)
     parser.add_argument("--reject", type=float, default=0.02, help="share of REJECTed lines (findings)")
+    parser.add_argument("--arena-max", type=int, default=2,
+                        help="MALLOC_ARENA_MAX for the service, as the image and the systemd unit set it; 0 leaves glibc's default")
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/firebreak"))
     args = parser.parse_args()
 
@@ -88,6 +90,8 @@ def main():
         "FIREBREAK_PLAYBOOKS": os.path.join(ROOT, "config/playbooks.yaml"), "FIREBREAK_INTERNAL_CIDRS": "10.0.0.0/16",
         "FIREBREAK_LOG_LEVEL": "warning",
     })
+    if args.arena_max > 0:
+        env["MALLOC_ARENA_MAX"] = str(args.arena_max)
     log = open(os.path.join(workdir, "service.log"), "w")
     service = subprocess.Popen([args.binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 20
