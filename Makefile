@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEV_ACCESS_KEY ?= firebreak-dev-key
 
-.PHONY: run test build bench embed-config deps test-deps verify-docker
+.PHONY: run test build bench embed-config deps test-deps verify-docker fuzz fuzz-build fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
@@ -38,3 +38,20 @@ bench: deps
 # Regenerates the embedded copy of config/firebreak.yaml after it was edited.
 embed-config:
 	python3 scripts/embed-config.py
+
+# libFuzzer targets (Fuzz/): builds the fuzzer binary, seeds the corpora, runs every target for FUZZ_SECONDS
+# (FUZZ_TARGETS to pick some). Fails, naming the input, when a target crashes, hangs or runs out of memory.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+
+fuzz-build: deps
+	$(SWIFT) build --product firebreak-fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address \
+		-Xswiftc -DFIREBREAK_FUZZING --scratch-path .build-fuzz
+
+fuzz: fuzz-build
+	python3 Fuzz/seed.py .build-fuzz/corpus
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh $(FUZZ_TARGETS)
+
+# The CI smoke: every target for 30 s.
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=30
