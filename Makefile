@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEV_ACCESS_KEY ?= firebreak-dev-key
 
-.PHONY: run test build bench embed-config deps test-deps verify-docker soak
+.PHONY: run test build bench embed-config deps test-deps verify-docker soak fuzz fuzz-build fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
@@ -17,12 +17,15 @@ build: deps
 run: build
 	FIREBREAK_ACCESS_KEY=$${FIREBREAK_ACCESS_KEY:-$(DEV_ACCESS_KEY)} MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} .build/release/firebreak serve
 
-# Installs what the tests need and runs every test, then docker/verify.sh; the exit code is non-zero
-# when either fails. `make test VERIFY_DOCKER=0` leaves the container checks out (CI runs them).
+# Installs what the tests need and runs every test, then the fuzz smoke (every libFuzzer target for 30 s) and
+# docker/verify.sh; the exit code is non-zero when any fails. `make test VERIFY_DOCKER=0 FUZZ_SMOKE=0` leaves
+# the container checks and the fuzz smoke out locally (CI runs them).
 VERIFY_DOCKER ?= 1
+FUZZ_SMOKE ?= 1
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@if [ "$(FUZZ_SMOKE)" = 1 ]; then $(MAKE) fuzz-smoke; else echo "fuzz smoke skipped (FUZZ_SMOKE=0)"; fi
 	@if [ "$(VERIFY_DOCKER)" = 1 ]; then bash docker/verify.sh; else echo "docker/verify.sh skipped (VERIFY_DOCKER=0)"; fi
 
 # Proves docker/ (Dockerfile, ECS task definition, systemd unit) without a container engine: builds the
@@ -43,3 +46,20 @@ embed-config:
 SOAK_SECONDS ?= 600
 soak:
 	bash scripts/soak.sh --seconds $(SOAK_SECONDS)
+
+# libFuzzer targets (Fuzz/): builds the fuzzer binary, seeds the corpora, runs every target for FUZZ_SECONDS
+# (FUZZ_TARGETS to pick some). Fails, naming the input, when a target crashes, hangs or runs out of memory.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+
+fuzz-build: deps
+	$(SWIFT) build --product firebreak-fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address \
+		-Xswiftc -DFIREBREAK_FUZZING --scratch-path .build-fuzz
+
+fuzz: fuzz-build
+	python3 Fuzz/seed.py .build-fuzz/corpus
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh $(FUZZ_TARGETS)
+
+# The CI smoke: every target for 30 s.
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=30

@@ -57,6 +57,12 @@ let package = Package(
                                                                   "FirebreakTemplates", "CZlib", "FirebreakTestSupport"],
                           path: "Benchmarks/firebreak-bench"),
 
+        // libFuzzer targets, one per parser, in no product (see Fuzz/README-section.md): `make fuzz` builds this with
+        // `--sanitize=fuzzer`; a normal build (`swift build --build-tests`) makes it a corpus replayer.
+        .executableTarget(name: "firebreak-fuzz", dependencies: ["FirebreakHTTP", "FirebreakLogs", "FirebreakDetection",
+                                                                 "FirebreakTemplates", "FirebreakResponse", "FirebreakServer"],
+                          path: "Fuzz/firebreak-fuzz"),
+
         // Test support, in no product: `TestPaths` (the package root and ../shared/testdata), `MotoServer` (a
         // moto_server child) and its VPC/subnet/instance fixture, without Testing so that the benchmark can use
         // it; the `.motoServer` suite trait on top.
