@@ -20,9 +20,9 @@ enum CloudTrailTarget {
         for inCloudWatchLogs in [false, true] {
             guard let decoded = CloudTrailDecoder.decode(document, inCloudWatchLogs: inCloudWatchLogs) else { continue }
             for record in decoded.records {
-                _ = (record.eventVersion, record.eventName, record.eventSource, record.eventTime, record.eventID)
-                _ = (record.eventType, record.awsRegion, record.recipientAccountId, record.sourceIPAddress)
-                _ = (record.userAgent, record.errorCode, record.errorMessage, record.readOnly)
+                _ = (record.eventName, record.eventSource, record.eventTime, record.eventID)
+                _ = (record.awsRegion, record.recipientAccountId, record.sourceIPAddress)
+                _ = (record.errorCode, record.readOnly)
                 _ = (record.userIdentityType, record.userIdentityARN, record.userIdentityAccountId)
                 _ = record.values(at: "requestParameters.ipPermissions.items.ipRanges.items.cidrIp")
                 _ = record.value(at: "userIdentity.sessionContext.sessionIssuer.arn")
