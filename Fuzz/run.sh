@@ -7,8 +7,9 @@
 #   FUZZ_EXTRA=                        more libFuzzer flags
 #
 # Corpora live in .build-fuzz/corpus/<target> (seeded by Fuzz/seed.py, grown by the fuzzer), crash, timeout
-# and out-of-memory inputs go to .build-fuzz/artifacts/, each run's output to .build-fuzz/logs/<target>.log.
-# The exit code is non-zero when any target found something; each finding's file is printed.
+# out-of-memory and leak inputs go to .build-fuzz/artifacts/, each run's output to .build-fuzz/logs/<target>.log.
+# Fuzz/lsan.supp holds the leaks that are not Firebreak's (Foundation's). The exit code is non-zero when any
+# target found something; each finding's file is printed.
 set -u
 cd "$(dirname "$0")/.."
 FUZZ=.build-fuzz
@@ -48,6 +49,7 @@ for target in $TARGETS; do
     [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
     echo "== $target: ${SECONDS_PER_TARGET}s (log: $log)"
     # shellcheck disable=SC2086
+    LSAN_OPTIONS=suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS} \
     SWIFT_BACKTRACE=enable=no FIREBREAK_FUZZ_TARGET=$target "$BIN" "$corpus" \
         -max_total_time="$SECONDS_PER_TARGET" "${runs[@]}" -max_len="$(max_len "$target")" -dict="$(dict "$target")" \
         -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix="$FUZZ/artifacts/$target-" \
