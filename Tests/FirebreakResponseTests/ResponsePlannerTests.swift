@@ -122,7 +122,7 @@ import Testing
         let payload = try Fixtures.payload(revoke)
         #expect(payload["groupId"]?.stringValue == "sg-0a1b2c3d4e5f60718")
         #expect(payload["securityGroupRuleIds"] == .array([.string("sgr-1"), .string("sgr-2")]))
-        #expect(ResponsePlanner.ingressPermissions(payload: revoke.payload) == [
+        #expect(try Fixtures.permissions(revoke) == [
             EC2IpPermission(ipProtocol: "tcp", fromPort: 22, toPort: 22, ipv4Ranges: [EC2IpRange("0.0.0.0/0", description: "ssh")],
                             ipv6Ranges: [EC2IpRange("::/0")]),
             EC2IpPermission(ipProtocol: "tcp", fromPort: 8080, toPort: 8081, groupIds: ["sg-0fedcba9876543210"],
@@ -134,7 +134,7 @@ import Testing
         let json = Fixtures.cloudTrail(eventSource: "ec2.amazonaws.com", eventName: "AuthorizeSecurityGroupIngress",
                                        requestParameters: #"{"groupId":"sg-0a1b2c3d4e5f60718","ipProtocol":"tcp","fromPort":3389,"toPort":3389,"cidrIp":"0.0.0.0/0"}"#)
         let plan = enforce.plan(try Fixtures.finding(Fixtures.worldOpen, cloudTrail: json))
-        #expect(ResponsePlanner.ingressPermissions(payload: plan[0].payload) == [
+        #expect(try Fixtures.permissions(plan[0]) == [
             EC2IpPermission(ipProtocol: "tcp", fromPort: 3389, toPort: 3389, ipv4Ranges: [EC2IpRange("0.0.0.0/0")]),
         ])
     }

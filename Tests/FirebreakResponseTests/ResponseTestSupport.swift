@@ -1,3 +1,4 @@
+import FirebreakAWS
 import FirebreakDetection
 import FirebreakLogs
 import Foundation
@@ -79,6 +80,11 @@ enum Fixtures {
 
     static func payload(_ action: PlannedAction) throws -> JSONValue {
         try JSONParser().parse(action.payload)
+    }
+
+    /// The permissions a `revoke-ingress` action's payload names, as the runner reads them.
+    static func permissions(_ action: PlannedAction) throws -> [EC2IpPermission] {
+        try JSONDecoder().decode(RevokeIngressPayload.self, from: Data(action.payload.utf8)).permissions.map(\.ec2Permission)
     }
 }
 

@@ -133,8 +133,9 @@ struct StepRunnerMotoTests {
 
     // MARK: Steps
 
-    @Test func tagFillsPlaceholders() throws {
-        let outcome = try runner().run(action(.tag, options: ["key": "firebreak:status", "value": "{rule_id}/{finding_id}"]),
+    /// The payload's tag (placeholders are filled when planned: ResponsePlannerTests); a repeat is done.
+    @Test func tagSetsThePayloadsTag() throws {
+        let outcome = try runner().run(action(.tag, payload: #"{"key":"firebreak:status","value":"rule-ssh-scan/f-1"}"#),
                                        mode: .enforce, instance: resolved())
         #expect(outcome.status == .done)
         #expect(try described().tags[key: "firebreak:status"] == "rule-ssh-scan/f-1")
@@ -308,7 +309,7 @@ struct StepRunnerMotoTests {
         let https = EC2IpPermission(ipProtocol: "tcp", fromPort: 443, toPort: 443, ipv4Ranges: [EC2IpRange("0.0.0.0/0")])
         try ec2.authorizeSecurityGroupIngress(groupId: groupId, permissions: [ssh, https])
         let payload = RevokeIngressPayload(groupId: groupId, permissions: [
-            .init(ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: ["0.0.0.0/0"], ipv6Ranges: ["::/0"]),
+            .init(ipProtocol: "tcp", fromPort: 22, toPort: 22, ipv4Ranges: [.init("0.0.0.0/0")], ipv6Ranges: [.init("::/0")]),
         ])
         let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
         let revoke = action(.revokeIngress, resourceType: "security-group", resource: groupId, payload: json)
@@ -414,7 +415,7 @@ struct StepRunnerMotoTests {
         let attributes = try #require(sent[0][3] as? [String: [String: String]])
         #expect(attributes["firebreak.action_id"]?["Value"] == alert.id)
         #expect(attributes["firebreak.finding_id"]?["Value"] == alert.findingID)
-        #expect(StepRunner.deduplicationID(String(repeating: "x", count: 200)).count <= 128)
+        #expect(AlertStep.deduplicationID(String(repeating: "x", count: 200)).count <= 128)
     }
 
     /// The step's topic option wins over the configured topic; the text names the instance behind an ENI, the
@@ -422,9 +423,11 @@ struct StepRunnerMotoTests {
     @Test func alertUsesTheStepsTopicAndNamesWhatWasDone() throws {
         let configured = try createTopic()
         let own = try createTopic(fifo: false)
-        var snapshot = action(.snapshot)
-        snapshot.state = .done
-        snapshot.reason = "requested 3 snapshots of \(instanceId): snap-1, snap-2, snap-3"
+        var planned = action(.snapshot)
+        planned.state = .done
+        planned.reason = "requested 3 snapshots of \(instanceId)"
+        let snapshot = ActionRecord(action: planned, attempts: 1, lastError: nil, awsRequestIDs: [], createdAt: Date(),
+                                    updatedAt: Date(), notBefore: Date(), createdIDs: ["snap-1", "snap-2", "snap-3"])
         let context = AlertContext(instanceID: instanceId, accountID: "123456789012", region: "us-east-1", steps: [snapshot])
         let alert = action(.alert, resourceType: "network-interface", resource: interfaceId,
                            payload: #"{"subject":"s","topic":"\#(own)"}"#)
@@ -436,7 +439,7 @@ struct StepRunnerMotoTests {
         let message = try #require(sent[0][1] as? String)
         #expect(message.contains("Resource: network-interface \(interfaceId) (instance \(instanceId))"))
         #expect(message.contains("Account: 123456789012, region: us-east-1"))
-        #expect(message.contains("Steps taken:\n  1. snapshot \(instanceId): done (requested 3 snapshots of \(instanceId): snap-1, snap-2, snap-3)"))
+        #expect(message.contains("Steps taken:\n  1. snapshot \(instanceId): done, created snap-1, snap-2, snap-3 (requested 3 snapshots of \(instanceId))"))
     }
 
     /// `isolate: {security_group}` moves the interfaces to that group, and creates no quarantine group.
@@ -451,7 +454,7 @@ struct StepRunnerMotoTests {
 
     /// `snapshot: {description}` is the snapshots' description; the payload's tags are added to the evidence tags.
     @Test func snapshotUsesTheStepsDescriptionAndTags() throws {
-        let payload = #"{"description":"Evidence for {finding_id}","tags":{"team":"ir","firebreak:finding-id":"forged"}}"#
+        let payload = #"{"description":"Evidence for f-1","tags":{"team":"ir","firebreak:finding-id":"forged"}}"#
         let outcome = try runner().run(action(.snapshot, payload: payload), mode: .enforce, instance: try resolved())
         #expect(outcome.status == .done)
         let taken = try snapshots(finding: "f-1")

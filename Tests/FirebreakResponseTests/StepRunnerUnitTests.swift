@@ -27,13 +27,6 @@ import Testing
         #expect(cache.value(for: "k4", now: start) == 9_999)
     }
 
-    @Test func placeholdersAreFilledFromTheAction() {
-        let action = PlannedAction(id: "a", findingID: "f-9", ruleID: "r-1", playbook: "pb", sequence: 0,
-                                   step: PlaybookStep(.tag), resourceType: "instance", resourceID: "i-1",
-                                   idempotencyKey: "k")
-        #expect(StepRunner.fill("{finding_id}:{rule_id}:{playbook}:{resource_id}", from: action) == "f-9:r-1:pb:i-1")
-    }
-
     @Test func payloadsDecodeTheDocumentedShapes() throws {
         var action = PlannedAction(id: "a", findingID: "f", ruleID: "r", playbook: "p", sequence: 0,
                                    step: PlaybookStep(.revokeIngress), resourceType: "security-group",
@@ -46,10 +39,10 @@ import Testing
                             ipv6Ranges: [EC2IpRange("::/0")]),
         ])
         action.payload = ""
-        #expect(try action.decodePayload(StartLoggingPayload.self).trail == nil)
+        #expect(try action.decodePayload(StartLoggingStep.Payload.self).trail == nil)
         action.payload = "{not json"
         var caught: AWSError?
-        do { _ = try action.decodePayload(TerminatePayload.self) } catch { caught = error }
+        do { _ = try action.decodePayload(TerminateStep.Payload.self) } catch { caught = error }
         #expect(caught?.kind == .invalidParameter)
         #expect(caught?.code == "InvalidPayload")
         #expect(caught?.isRetryable == false)
@@ -61,9 +54,9 @@ import Testing
     }
 
     @Test func snsSubjectsAreMadeAcceptable() {
-        #expect(StepRunner.snsSubject("  Firebreak: é\nnext") == "Firebreak: ? next")
-        #expect(StepRunner.snsSubject(String(repeating: "x", count: 300)).count == 100)
-        #expect(StepRunner.snsSubject("\n") == "Firebreak finding")
+        #expect(AlertStep.snsSubject("  Firebreak: é\nnext") == "Firebreak: ? next")
+        #expect(AlertStep.snsSubject(String(repeating: "x", count: 300)).count == 100)
+        #expect(AlertStep.snsSubject("\n") == "Firebreak finding")
     }
 
     @Test func alertTextCutsAnOversizedFinding() {
@@ -71,15 +64,15 @@ import Testing
                                    step: PlaybookStep(.alert), resourceType: "instance", resourceID: "i-1",
                                    idempotencyKey: "k")
         let payload = AlertPayload(message: "hello", finding: .string(String(repeating: "z", count: 400_000)))
-        let text = StepRunner.alertText(action, payload: payload, level: "low", ruleId: "r-1")
+        let text = AlertStep.text(action, payload: payload, level: "low", ruleId: "r-1")
         #expect(text.hasPrefix("hello\n\nFirebreak finding f-1\nRule: r-1\nLevel: low\nResource: instance i-1\nPlaybook: p"))
         #expect(text.utf8.count < SNSClient.maxMessageBytes)
         #expect(text.hasSuffix("…(truncated)"))
     }
 
     @Test func permissionsAreDescribedShortly() {
-        #expect(StepRunner.describe(EC2IpPermission(ipProtocol: "-1", ipv4Ranges: [EC2IpRange("10.0.0.0/8")])) == "all 10.0.0.0/8")
-        #expect(StepRunner.describe(EC2IpPermission(ipProtocol: "udp", fromPort: 1000, toPort: 2000, groupIds: ["sg-2"]))
+        #expect(IngressPermissions.describe(EC2IpPermission(ipProtocol: "-1", ipv4Ranges: [EC2IpRange("10.0.0.0/8")])) == "all 10.0.0.0/8")
+        #expect(IngressPermissions.describe(EC2IpPermission(ipProtocol: "udp", fromPort: 1000, toPort: 2000, groupIds: ["sg-2"]))
             == "udp 1000-2000 sg-2")
     }
 

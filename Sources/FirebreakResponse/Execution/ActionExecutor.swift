@@ -132,7 +132,8 @@ public final class ActionExecutor: Sendable {
                 c.firstCallMillis.append(millis)
                 if c.firstCallMillis.count > 1000 { c.firstCallMillis.removeFirst() }
             }
-            try finish(record, outcome.status == .done ? .done : .skipped, reason: outcome.message, requestIDs: outcome.requestIDs)
+            try finish(record, outcome.status == .done ? .done : .skipped, reason: outcome.message, requestIDs: outcome.requestIDs,
+                       createdIDs: outcome.createdIDs)
         }
     }
 
@@ -151,17 +152,17 @@ public final class ActionExecutor: Sendable {
                 + "(finding \(held.findingID), rule \(held.ruleID)): \(reason). Further destructive steps in this window "
                 + "are held too and recorded in the store; this alert is sent once per window.",
             level: "high", ruleId: "firebreak-blast-radius")
-        guard let data = try? JSONEncoder().encode(payload) else { return }
         let alert = PlannedAction(id: "blast-radius-\(Int(now.timeIntervalSince1970))", findingID: held.findingID,
                                   ruleID: "firebreak-blast-radius", playbook: "blast-radius", sequence: 0,
                                   step: PlaybookStep(.alert), resourceType: held.resourceType, resourceID: held.resourceID,
-                                  idempotencyKey: "alert|blast-radius", payload: String(decoding: data, as: UTF8.self))
+                                  idempotencyKey: "alert|blast-radius",
+                                  payload: ActionPayload(step: payload, unlessClaimedBy: nil).jsonText)
         _ = try? runner.run(alert, mode: mode, instance: nil)
     }
 
     /// The instance, account and region of an alert's resource, and the earlier steps of its plan as stored.
     private func alertContext(_ action: PlannedAction, facts: ResourceFacts) throws(StoreError) -> AlertContext {
-        let plan = try store.finding(id: action.findingID)?.1.map(\.action) ?? []
+        let plan = try store.finding(id: action.findingID)?.1 ?? []
         let earlier = plan.filter { $0.playbook == action.playbook && $0.sequence < action.sequence }
             .sorted { $0.sequence < $1.sequence }
         return AlertContext(instanceID: facts.instanceID, accountID: facts.accountID, region: facts.region, steps: earlier)
@@ -176,6 +177,15 @@ public final class ActionExecutor: Sendable {
                 ? try resolver.instance(id: action.resourceID)
                 : try resolver.instance(forNetworkInterface: action.resourceID)
             if action.resourceType == "network-interface" { facts.interfaceID = action.resourceID }
+            // The interfaces the step changes (isolate moves all of them) or was planned on are described too, so
+            // that a `firebreak:protected` tag on an interface is seen.
+            if action.step.kind.changesAccount {
+                var interfaces = Set(action.resourceType == "network-interface" ? [action.resourceID] : [])
+                if let resolved, StepRegistry.step(action.step.kind).changesInterfaces {
+                    interfaces.formUnion(resolved.networkInterfaces.map(\.networkInterfaceId))
+                }
+                try describeInterfaces(interfaces.sorted(), into: &facts)
+            }
             guard let resolved else { return (facts, nil) }
             facts.instanceID = resolved.instanceId
             facts.vpcID = resolved.vpcId
@@ -200,8 +210,33 @@ public final class ActionExecutor: Sendable {
                 return (facts, nil)
             }
             return (facts, nil)
+        case "trail":
+            // A trail's tags (CloudTrail ListTags by its ARN), so that `firebreak:protected` on a trail is seen.
+            guard action.step.kind.changesAccount, let cloudTrail = runner.cloudTrail else { return (facts, nil) }
+            do {
+                facts.tags = try cloudTrail.tags(trailARN: try cloudTrail.trailARN(name: action.resourceID))
+            } catch where error.kind == .notFound || error.code == "TrailNotFoundException" {
+                return (facts, nil)
+            }
+            return (facts, nil)
         default:
             return (facts, nil)
+        }
+    }
+
+    /// Tags of network interfaces into `facts.relatedTags`; an interface that is gone has nothing to protect.
+    private func describeInterfaces(_ ids: [String], into facts: inout ResourceFacts) throws(AWSError) {
+        guard !ids.isEmpty else { return }
+        let found: [EC2NetworkInterface]
+        do {
+            found = try runner.ec2.describeNetworkInterfaces(ids: ids)
+        } catch where error.kind == .notFound || error.code == "InvalidNetworkInterfaceID.NotFound" {
+            return
+        }
+        for interface in found {
+            var tags: [String: String] = [:]
+            for tag in interface.tags { tags[tag.key] = tag.value }
+            facts.relatedTags[interface.networkInterfaceId] = tags
         }
     }
 
@@ -219,8 +254,9 @@ public final class ActionExecutor: Sendable {
     }
 
     private func finish(_ record: ActionRecord, _ state: ActionState, reason: String?, error: String? = nil,
-                        requestIDs: [String] = []) throws(StoreError) {
-        try store.finish(actionID: record.action.id, state: state, reason: reason, error: error, awsRequestIDs: requestIDs, now: Date())
+                        requestIDs: [String] = [], createdIDs: [String] = []) throws(StoreError) {
+        try store.finish(actionID: record.action.id, state: state, reason: reason, error: error, awsRequestIDs: requestIDs,
+                         createdIDs: createdIDs, now: Date())
         count(state.rawValue)
     }
 

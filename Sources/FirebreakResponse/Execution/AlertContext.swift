@@ -1,13 +1,13 @@
 /// What an alert tells a responder besides the finding: the instance behind the resource (resolved from an ENI),
-/// its account and region, and the earlier steps of the same plan with their outcome (snapshot ids included).
+/// its account and region, and the earlier steps of the same plan as stored (outcome and created ids: snapshot ids).
 public struct AlertContext: Sendable, Hashable {
     public var instanceID: String?
     public var accountID: String?
     public var region: String?
     /// The plan's earlier actions, in order.
-    public var steps: [PlannedAction]
+    public var steps: [ActionRecord]
 
-    public init(instanceID: String? = nil, accountID: String? = nil, region: String? = nil, steps: [PlannedAction] = []) {
+    public init(instanceID: String? = nil, accountID: String? = nil, region: String? = nil, steps: [ActionRecord] = []) {
         self.instanceID = instanceID
         self.accountID = accountID
         self.region = region

@@ -9,6 +9,9 @@ public struct ResourceFacts: Sendable, Hashable {
     public var vpcID: String?
     public var subnetID: String?
     public var tags: [String: String]
+    /// Tags of the other resources the step changes, by id: the network interfaces `isolate` moves, the interface
+    /// an instance step was planned on. Each is checked for protection like the resource itself.
+    public var relatedTags: [String: [String: String]] = [:]
     /// EC2 instance state name (`pending`, `running`, `stopping`, `stopped`, `shutting-down`, `terminated`).
     public var state: String?
 
@@ -27,5 +30,7 @@ public struct ResourceFacts: Sendable, Hashable {
     }
 
     /// Every id the resource is known by (for the protected-id list).
-    public var ids: [String] { [instanceID, interfaceID, vpcID, subnetID].compactMap { $0 } + securityGroupIDs }
+    public var ids: [String] {
+        [instanceID, interfaceID, vpcID, subnetID].compactMap { $0 } + securityGroupIDs + relatedTags.keys.sorted()
+    }
 }

@@ -35,6 +35,11 @@ public struct ResponseGuard: Sendable {
             if let tag = playbooks.protected.protectingTag(facts.tags) {
                 return .skip("protected resource \(action.resourceID) (tag \(tag)): not changed")
             }
+            for (id, tags) in facts.relatedTags.sorted(by: { $0.key < $1.key }) {
+                if let tag = playbooks.protected.protectingTag(tags) {
+                    return .skip("protected resource \(id) (tag \(tag)): \(kind.rawValue) of \(action.resourceID) not carried out")
+                }
+            }
             // Nothing left to snapshot, protect or isolate on a terminated instance. A terminate or stop proceeds:
             // the runner records it done without a call, which after a crash between TerminateInstances and its
             // answer is the truth (and the blast radius counts it).

@@ -43,46 +43,21 @@ public final class StepRunner: Sendable {
     public static let ruleTagKey = "firebreak:rule-id"
     public static let actionTagKey = "firebreak:action-id"
 
-    /// Runs `action` in `mode`. `instance` is the action's instance when the caller has resolved it; when nil and
-    /// the step needs one, it is resolved from `action.resourceID` (an instance id, or an `eni-` id) through the
-    /// resolver, or a DescribeInstances call without one.
+    /// Runs `action` in `mode` through its step's declaration (`StepRegistry`). `instance` is the action's instance
+    /// when the caller has resolved it; when nil and the step needs one, it is resolved from `action.resourceID` (an
+    /// instance id, or an `eni-` id) through the resolver, or a DescribeInstances call without one.
     public func run(_ action: PlannedAction, mode: ResponseMode, instance: ResolvedInstance?,
                     context: AlertContext = AlertContext()) throws(AWSError) -> StepOutcome {
         let kind = action.step.kind
         if mode == .observe, kind.changesAccount {
             return .skipped("observe mode: \(kind.rawValue) changes the account and is not run")
         }
-        let dryRun = mode == .dryRun
-        switch kind {
-        case .alert:
-            return try alert(action, context: context)
-        case .startLogging:
-            return try startLogging(action, dryRun: dryRun)
-        case .revokeIngress:
-            return try revokeIngress(action, dryRun: dryRun)
-        case .tag, .snapshot, .protectEvidence, .isolate, .stop, .terminate:
-            guard let target = try resolve(action, given: instance) else {
-                if kind == .stop || kind == .terminate {
-                    return .done("instance \(action.resourceID) no longer exists", dryRun: dryRun)
-                }
-                return .skipped("instance \(action.resourceID) not found", dryRun: dryRun)
-            }
-            defer { if !dryRun { resolver?.invalidate(target.instanceId) } }
-            var calls = Calls(dryRun: dryRun)
-            switch kind {
-            case .tag: return try tag(action, target, &calls)
-            case .snapshot: return try snapshot(action, target, &calls)
-            case .protectEvidence: return try protectEvidence(target, &calls)
-            case .isolate: return try isolate(action, target, &calls)
-            case .stop: return try stop(target, &calls)
-            default: return try terminate(action, target, &calls)
-            }
-        }
+        return try StepRegistry.step(kind).perform(action, runner: self, mode: mode, instance: instance, context: context)
     }
 
     /// `given`, else the instance `action.resourceID` names (an instance id or an `eni-` id), through the resolver or a
     /// one-off one.
-    private func resolve(_ action: PlannedAction, given: ResolvedInstance?) throws(AWSError) -> ResolvedInstance? {
+    func resolve(_ action: PlannedAction, given: ResolvedInstance?) throws(AWSError) -> ResolvedInstance? {
         if let given { return given }
         let id = action.resourceID
         if let resolver {
@@ -92,35 +67,12 @@ public final class StepRunner: Sendable {
         return id.hasPrefix("eni-") ? try temporary.instance(forNetworkInterface: id) : try temporary.instance(id: id)
     }
 
-    // MARK: Dry runs and request ids
+    /// Message attributes by which a subscriber of a standard topic drops a repeated alert.
+    public static let actionIDAttribute = "firebreak.action_id"
+    public static let findingIDAttribute = "firebreak.finding_id"
 
-    /// The calls of one step: whether they are dry runs, and the request ids that came back.
-    struct Calls {
-        let dryRun: Bool
-        var requestIDs: [String] = []
-
-        mutating func note(_ requestID: String?) {
-            if let requestID, !requestID.isEmpty { requestIDs.append(requestID) }
-        }
-
-        func done(_ message: String, created: [String] = []) -> StepOutcome {
-            .done(dryRun ? "dry run: would have succeeded (\(message))" : message, requestIDs: requestIDs,
-                  createdIDs: created, dryRun: dryRun)
-        }
-
-        func skipped(_ message: String) -> StepOutcome {
-            .skipped(message, requestIDs: requestIDs, dryRun: dryRun)
-        }
-    }
-
-    /// Sends one EC2 call with `DryRun` set as the step's mode says. In a dry run, EC2's DryRunOperation is the
-    /// success: its request id is noted and nil returned.
-    func send<T>(_ calls: inout Calls, _ body: (_ dryRun: Bool) throws(AWSError) -> T) throws(AWSError) -> T? {
-        do {
-            return try body(calls.dryRun)
-        } catch where calls.dryRun && error.kind == .dryRunSucceeded {
-            calls.note(error.requestID)
-            return nil
-        }
+    /// The instance does not exist any more, or is in a state where stopping/terminating it has no meaning.
+    static func isGone(_ error: AWSError) -> Bool {
+        error.kind == .notFound || error.code == "IncorrectInstanceState" || error.code == "InvalidInstanceID.NotFound"
     }
 }

@@ -24,19 +24,6 @@ extension PlaybookSet {
 struct PlaybookParser {
     var source: String
 
-    /// Options each step accepts; `required` ones must be given.
-    static let stepOptions: [StepKind: (allowed: Set<String>, required: Set<String>)] = [
-        .tag: (["key", "value"], ["key", "value"]),
-        .snapshot: (["description"], []),
-        .protectEvidence: ([], []),
-        .isolate: (["security_group"], []),
-        .stop: ([], []),
-        .terminate: ([], []),
-        .revokeIngress: ([], []),
-        .startLogging: ([], []),
-        .alert: (["subject", "topic"], []),
-    ]
-
     func fail(_ message: String, _ node: Node? = nil, playbook: String? = nil) -> PlaybookError {
         PlaybookError(source: source, playbook: playbook, line: node?.mark.map { $0.line }, message: message)
     }
@@ -261,12 +248,12 @@ struct PlaybookParser {
             guard let kind = StepKind(rawValue: name) else {
                 throw fail("unknown step '\(name)' (expected one of \(known))", item, playbook: playbook)
             }
-            let rules = Self.stepOptions[kind]!
-            for key in options.keys.sorted() where !rules.allowed.contains(key) {
-                let expected = rules.allowed.isEmpty ? "none" : rules.allowed.sorted().joined(separator: ", ")
+            let declaration = StepRegistry.step(kind)
+            for key in options.keys.sorted() where !declaration.allowedOptions.contains(key) {
+                let expected = declaration.allowedOptions.isEmpty ? "none" : declaration.allowedOptions.sorted().joined(separator: ", ")
                 throw fail("unknown option '\(key)' of step \(name) (expected \(expected))", optionsNode ?? item, playbook: playbook)
             }
-            for key in rules.required.sorted() where options[key] == nil {
+            for key in declaration.requiredOptions.sorted() where options[key] == nil {
                 throw fail("step \(name) needs option '\(key)'", item, playbook: playbook)
             }
             result.append(PlaybookStep(kind, options: options))

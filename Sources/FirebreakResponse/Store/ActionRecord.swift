@@ -15,9 +15,12 @@ public struct ActionRecord: Sendable, Hashable {
     public var updatedAt: Date
     /// Not claimable before this time (set by `retryLater`).
     public var notBefore: Date
+    /// What the action created, once done: snapshot ids, a quarantine group id, an SNS message id.
+    public var createdIDs: [String]
 
     public init(action: PlannedAction, attempts: Int, lastError: String?, awsRequestIDs: [String],
-                createdAt: Date, updatedAt: Date, notBefore: Date) {
+                createdAt: Date, updatedAt: Date, notBefore: Date, createdIDs: [String] = []) {
+        self.createdIDs = createdIDs
         self.action = action
         self.attempts = attempts
         self.lastError = lastError

@@ -6,7 +6,7 @@ enum ActionRow {
     static let columns = """
         id, finding_id, rule_id, playbook, sequence, step, options_json, resource_type, resource_id, \
         idempotency_key, state, reason, payload, attempts, last_error, aws_request_ids, created_at, \
-        updated_at, not_before
+        updated_at, not_before, created_ids
         """
 
     static func read(_ row: SQLiteRow) throws(StoreError) -> ActionRecord {
@@ -28,7 +28,8 @@ enum ActionRow {
             action: action, attempts: row.int(13), lastError: row.optionalText(14),
             awsRequestIDs: try StoreJSON.decodeList(row.text(15), column: "aws_request_ids", actionID: id),
             createdAt: Date(storeMillis: row.int64(16)), updatedAt: Date(storeMillis: row.int64(17)),
-            notBefore: Date(storeMillis: row.int64(18)))
+            notBefore: Date(storeMillis: row.int64(18)),
+            createdIDs: try StoreJSON.decodeList(row.text(19), column: "created_ids", actionID: id))
     }
 
     /// The actions with these ids, in the order of `ids`.

@@ -72,7 +72,7 @@ extension ResponseStore {
     /// `invalidTransition`. `awsRequestIDs` are appended to those of earlier attempts; `error`, when
     /// given, becomes `lastError`.
     public func finish(actionID: String, state: ActionState, reason: String? = nil, error: String? = nil,
-                       awsRequestIDs: [String] = [], now: Date) throws(StoreError) {
+                       awsRequestIDs: [String] = [], createdIDs: [String] = [], now: Date) throws(StoreError) {
         try withConnection { db throws(StoreError) in
             try db.transaction("finish action \(actionID)") { () throws(StoreError) in
                 let current = try Self.record(actionID, in: db)
@@ -85,11 +85,12 @@ extension ResponseStore {
                 }
                 try db.execute("""
                     UPDATE actions SET state = ?, reason = COALESCE(?, reason), last_error = COALESCE(?, last_error),
-                        aws_request_ids = ?, updated_at = ?
+                        aws_request_ids = ?, created_ids = ?, updated_at = ?
                     WHERE id = ?
                     """,
                     [.text(state.rawValue), .optionalText(reason), .optionalText(error),
-                     .text(StoreJSON.encode(current.awsRequestIDs + awsRequestIDs)), .millis(now), .text(actionID)],
+                     .text(StoreJSON.encode(current.awsRequestIDs + awsRequestIDs)),
+                     .text(StoreJSON.encode(current.createdIDs + createdIDs)), .millis(now), .text(actionID)],
                     operation: "finish action \(actionID) as \(state.rawValue)")
                 if state == .failed || state == .held {
                     try Self.skipAfterFailedOrHeld(now: now, in: db)

@@ -70,6 +70,11 @@ enum StoreSchema {
         ALTER TABLE actions ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX actions_by_lease ON actions(state, lease_until);
         """,
+        // 4: what a finished action created (snapshot ids, a quarantine group, an SNS message id), for alerts and
+        // `/findings`.
+        """
+        ALTER TABLE actions ADD COLUMN created_ids TEXT NOT NULL DEFAULT '[]';
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -1,0 +1,38 @@
+import Foundation
+
+/// The JSON an action stores as its payload: the step's own payload (`ResponseStep.Payload`) with, for a fallback
+/// action planned to run only when no other playbook claims the resource, `unlessClaimedBy`. Written by the
+/// planner with `JSONEncoder`, read by the runner with `JSONDecoder`; unknown keys are ignored, so payloads stored
+/// by earlier versions still decode.
+struct ActionPayload<Step: Codable & Sendable>: Codable, Sendable {
+    var step: Step
+    var unlessClaimedBy: [String]?
+
+    private enum Keys: String, CodingKey { case unlessClaimedBy }
+
+    init(step: Step, unlessClaimedBy: [String]?) {
+        self.step = step
+        self.unlessClaimedBy = unlessClaimedBy
+    }
+
+    init(from decoder: any Decoder) throws {
+        step = try Step(from: decoder)
+        unlessClaimedBy = try decoder.container(keyedBy: Keys.self).decodeIfPresent([String].self, forKey: .unlessClaimedBy)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try step.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encodeIfPresent(unlessClaimedBy, forKey: .unlessClaimedBy)
+    }
+
+    /// Compact JSON with sorted keys.
+    var jsonText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// A step with nothing to carry beyond its resource.
+struct NoPayload: Codable, Sendable, Hashable {}
