@@ -31,11 +31,17 @@ struct ActionExecutorMotoTests {
           - name: world-open
             match: {rules: [rule-2]}
             steps: [revoke-ingress]
+          - name: quarantine
+            match: {rules: [rule-3]}
+            steps: [isolate]
+          - name: trail
+            match: {rules: [rule-4]}
+            steps: [start-logging]
         """
 
     func executor(_ store: ResponseStore, resolver: ResourceResolver) throws -> ActionExecutor {
         let playbooks = try PlaybookSet.parse(yaml: Self.playbooks, source: "test")
-        let runner = StepRunner(ec2: moto.ec2, sns: moto.sns, resolver: resolver)
+        let runner = StepRunner(ec2: moto.ec2, sns: moto.sns, cloudTrail: moto.cloudTrail, resolver: resolver)
         return ActionExecutor(store: store, runner: runner, resolver: resolver, playbooks: playbooks, mode: .enforce)
     }
 
@@ -95,5 +101,67 @@ struct ActionExecutorMotoTests {
         let after = try moto.ec2.describeSecurityGroups(ids: [groups["true"]!, groups["false"]!])
         #expect(after.first { $0.groupId == groups["true"] }?.ingress.isEmpty == false, "the protected rule was revoked")
         #expect(after.first { $0.groupId == groups["false"] }?.ingress.isEmpty == true)
+    }
+
+    /// `isolate` moves every interface of the instance: an interface tagged `firebreak:protected` stops it, though
+    /// the instance itself is not protected. The same step on an instance with unprotected interfaces runs.
+    @Test func aProtectedInterfaceIsNotMoved() throws {
+        let network = try moto.createNetwork(vpcCidr: "10.32.0.0/16", subnetCidr: "10.32.1.0/24")
+        let store = try ResponseStore(path: ":memory:")
+        var interfaces: [Bool: (instance: String, eni: String, groups: [String])] = [:]
+        for protected in [true, false] {
+            let instance = try moto.launchInstance(in: network, volumes: [("/dev/sda1", 8)], deleteOnTermination: true, tags: [("Name", "web-\(protected)")])
+            let described = try #require(try moto.ec2.describeInstances(ids: [instance.instanceId]).first)
+            let eni = try #require(described.networkInterfaces.first)
+            if protected {
+                try moto.ec2.createTags(resourceIds: [eni.networkInterfaceId], tags: [EC2Tag(key: "firebreak:protected", value: "true")])
+            }
+            interfaces[protected] = (instance.instanceId, eni.networkInterfaceId, eni.groups.map(\.groupId))
+            let action = PlannedAction(id: "i-\(protected)", findingID: "f-\(protected)", ruleID: "rule-3", playbook: "quarantine",
+                                       sequence: 1, step: PlaybookStep(.isolate), resourceType: "instance",
+                                       resourceID: instance.instanceId, idempotencyKey: "isolate|\(instance.instanceId)")
+            try commit(store, [action], finding: "f-\(protected)")
+        }
+        let resolver = ResourceResolver(ec2: moto.ec2, ttl: .zero, capacity: 16)
+        _ = try executor(store, resolver: resolver).runOnce()
+        let held = try #require(try store.action(id: "i-true"))
+        let protectedENI = try #require(interfaces[true]).eni
+        #expect(held.state == .skipped)
+        #expect(held.reason?.contains("protected resource \(protectedENI)") == true, "\(held.reason ?? "")")
+        #expect(try store.action(id: "i-false")?.state == .done)
+        let after = try moto.ec2.describeNetworkInterfaces(ids: [protectedENI, try #require(interfaces[false]).eni])
+        #expect(after.first { $0.networkInterfaceId == protectedENI }?.groups.map(\.groupId) == interfaces[true]?.groups)
+        #expect(after.first { $0.networkInterfaceId == interfaces[false]?.eni }?.groups.map(\.groupId) != interfaces[false]?.groups)
+    }
+
+    /// `start-logging` describes the trail (GetTrail, then ListTags by ARN): a trail tagged `firebreak:protected`
+    /// stays as it is; an untagged one is started.
+    @Test func aProtectedTrailIsNotChanged() throws {
+        struct CreateTrail: Encodable {
+            struct Tag: Encodable { var Key: String; var Value: String }
+            var Name: String
+            var S3BucketName: String
+            var TagsList: [Tag]
+        }
+        struct Trail: Decodable { var TrailARN: String }
+        try moto.withoutAuthentication { try moto.createBucket("firebreak-protected-trails") }
+        let store = try ResponseStore(path: ":memory:")
+        for protected in [true, false] {
+            let tags = protected ? [CreateTrail.Tag(Key: "firebreak:protected", Value: "true")] : []
+            _ = try moto.cloudTrail.call("CreateTrail", CreateTrail(Name: "trail-\(protected)", S3BucketName: "firebreak-protected-trails",
+                                                                    TagsList: tags), as: Trail.self)
+            let action = PlannedAction(id: "s-\(protected)", findingID: "f-\(protected)", ruleID: "rule-4", playbook: "trail",
+                                       sequence: 1, step: PlaybookStep(.startLogging), resourceType: "trail",
+                                       resourceID: "trail-\(protected)", idempotencyKey: "start-logging|trail-\(protected)")
+            try commit(store, [action], finding: "f-\(protected)")
+        }
+        let resolver = ResourceResolver(ec2: moto.ec2, ttl: .zero, capacity: 16)
+        _ = try executor(store, resolver: resolver).runOnce()
+        let held = try #require(try store.action(id: "s-true"))
+        #expect(held.state == .skipped)
+        #expect(held.reason?.contains("protected resource trail-true (tag firebreak:protected") == true, "\(held.reason ?? "")")
+        #expect(try store.action(id: "s-false")?.state == .done)
+        #expect(try moto.cloudTrail.getTrailStatus(name: "trail-true").isLogging == false)
+        #expect(try moto.cloudTrail.getTrailStatus(name: "trail-false").isLogging)
     }
 }
