@@ -21,6 +21,8 @@ extension CorrelationEngine {
         var expirations = 0
         /// Newest event time seen by any group.
         var clock = Int64.min
+        /// The undo log of the open transaction (see `CorrelationEngine+Journal`); nil outside one.
+        var journal: CorrelationEngine.Journal?
     }
 }
 
@@ -43,15 +45,19 @@ extension CorrelationEngine.State {
                 evictions += 1
             }
             if let reused = free.popLast() {
+                saveFree(.freePopped(reused))
+                save(reused)
                 slots[reused] = CorrelationEngine.Group(id: arrival.group)
                 slot = reused
             } else {
                 slots.append(CorrelationEngine.Group(id: arrival.group))
                 slot = slots.count - 1
             }
+            saveIndex(arrival.group)
             index[arrival.group] = slot
             linkAtFront(slot)
         }
+        save(slot)
         return slots[slot].add(time: time, tag: arrival.tag, eventKey: eventKey,
                                plan: plans[arrival.group.correlation])
     }
@@ -71,9 +77,12 @@ extension CorrelationEngine.State {
 
     private mutating func remove(_ slot: Int) {
         unlink(slot)
+        saveIndex(slots[slot].id)
         index.removeValue(forKey: slots[slot].id)
+        save(slot)
         slots[slot] = CorrelationEngine.Group(id: CorrelationEngine.GroupID(correlation: -1, values: []))
         free.append(slot)
+        saveFree(.freePushed)
     }
 
     private mutating func moveToFront(_ slot: Int) {
@@ -84,6 +93,9 @@ extension CorrelationEngine.State {
 
     private mutating func unlink(_ slot: Int) {
         let previous = slots[slot].previous, next = slots[slot].next
+        save(slot)
+        save(previous)
+        save(next)
         if previous >= 0 { slots[previous].next = next } else { head = next }
         if next >= 0 { slots[next].previous = previous } else { tail = previous }
         slots[slot].previous = -1
@@ -91,6 +103,8 @@ extension CorrelationEngine.State {
     }
 
     private mutating func linkAtFront(_ slot: Int) {
+        save(slot)
+        save(head)
         slots[slot].previous = -1
         slots[slot].next = head
         if head >= 0 { slots[head].previous = slot }

@@ -31,6 +31,12 @@ import Synchronization
 /// 40 × 24 + 10 × 150 ≈ 2.5 KB (100,000 such groups ≈ 250 MB); the ceiling, for thresholds of 64 and
 /// more, is 256 × 24 + 20 × 150 ≈ 9 KB a group. Typical groups hold a few samples.
 ///
+/// **Transactions.** `observe` keeps what it records at once. A Firehose delivery is recorded as one
+/// transaction instead (`transaction(_:keepIf:)`): its matches are prepared without a lock (`prepare`), then
+/// recorded and handed to a decision (the store commit) under a lock that admits one transaction at a time;
+/// when the decision throws or says no, every update of the transaction is undone from its undo log, so a
+/// delivery that is not committed leaves the windows as they were and its redelivery counts as a first time.
+///
 /// `lt`/`lte` conditions are refused by `CorrelationRule.parse` (see there).
 public final class CorrelationEngine: Sendable {
     /// Event keys kept per group and reported per hit.
@@ -46,6 +52,8 @@ public final class CorrelationEngine: Sendable {
     /// Referenced rule id or name → the correlations (and the position in their `rules`) that use it.
     private let references: [String: [Reference]]
     private let state: Mutex<State>
+    /// Held by one `observe` or one transaction at a time, so a transaction's undo log sees no other update.
+    private let transactions = Mutex<Void>(())
 
     /// - Parameters:
     ///   - maxOpenGroups: groups kept across all rules before the least recently touched is evicted.
@@ -77,26 +85,19 @@ public final class CorrelationEngine: Sendable {
     /// correlations that fired because of it. Cheap (two dictionary lookups, no lock) when no
     /// correlation references the rule.
     public func observe(ruleID: String, ruleName: String?, event: DetectionEvent) -> [CorrelationHit] {
-        observe(ruleID: ruleID, ruleName: ruleName, event: event, depth: 0)
+        guard let match = prepare(ruleID: ruleID, ruleName: ruleName, event: event) else { return [] }
+        return transactions.withLock { _ in record(match, depth: 0) }
     }
 
-    /// Groups currently held, across all rules (for `/metrics`).
-    public var openGroups: Int { state.withLock { $0.index.count } }
-    /// Groups dropped because `maxOpenGroups` was reached (for `/metrics`).
-    public var evictions: Int { state.withLock { $0.evictions } }
-    /// Groups retired because their newest match fell out of the window and lateness horizon.
-    public var expirations: Int { state.withLock { $0.expirations } }
-
-    // MARK: - Observing
-
-    private func observe(ruleID: String, ruleName: String?, event: DetectionEvent, depth: Int) -> [CorrelationHit] {
+    /// Reads from `event` what the correlations that count a match of `ruleID` (or `ruleName`) need, without a
+    /// lock; nil when none counts it. Record it later with `transaction(_:keepIf:)`.
+    public func prepare(ruleID: String, ruleName: String?, event: DetectionEvent) -> CorrelationMatch? {
         var refs = references[ruleID] ?? []
         if let ruleName, ruleName != ruleID, let more = references[ruleName] {
             for ref in more where !refs.contains(where: { $0.correlation == ref.correlation }) { refs.append(ref) }
         }
-        guard !refs.isEmpty else { return [] }
+        guard !refs.isEmpty else { return nil }
 
-        // Everything read from the event is read before taking the lock.
         var arrivals: [Arrival] = []
         arrivals.reserveCapacity(refs.count)
         for ref in refs {
@@ -118,9 +119,47 @@ public final class CorrelationEngine: Sendable {
             }
             arrivals.append(Arrival(group: GroupID(correlation: ref.correlation, values: key), tag: tag))
         }
-        guard !arrivals.isEmpty else { return [] }
+        guard !arrivals.isEmpty else { return nil }
+        return CorrelationMatch(arrivals: arrivals, eventKey: event.eventKey, event: event)
+    }
+
+    /// Records `matches` in order and passes their hits (one list per match) to `decide`, as one transaction:
+    /// when `decide` throws or returns false, every update the matches made is undone. Transactions (and
+    /// `observe`) run one at a time; `decide` must not use this engine.
+    public func transaction<E: Error>(_ matches: [CorrelationMatch],
+                                      keepIf decide: ([[CorrelationHit]]) throws(E) -> Bool) throws(E) -> [[CorrelationHit]] {
+        try transactions.withLock { _ throws(E) -> [[CorrelationHit]] in
+            state.withLock { $0.beginJournal() }
+            var hits: [[CorrelationHit]] = []
+            hits.reserveCapacity(matches.count)
+            for match in matches { hits.append(record(match, depth: 0)) }
+            let keep: Bool
+            do throws(E) {
+                keep = try decide(hits)
+            } catch {
+                state.withLock { $0.rollBack() }
+                throw error
+            }
+            state.withLock { keep ? $0.keepJournal() : $0.rollBack() }
+            return hits
+        }
+    }
+
+    /// Groups currently held, across all rules (for `/metrics`).
+    public var openGroups: Int { state.withLock { $0.index.count } }
+    /// Groups dropped because `maxOpenGroups` was reached (for `/metrics`).
+    public var evictions: Int { state.withLock { $0.evictions } }
+    /// Groups retired because their newest match fell out of the window and lateness horizon.
+    public var expirations: Int { state.withLock { $0.expirations } }
+
+    // MARK: - Observing
+
+    /// Records one prepared match (and the chains its hits complete); the caller holds `transactions`.
+    private func record(_ match: CorrelationMatch, depth: Int) -> [CorrelationHit] {
+        let arrivals = match.arrivals
+        let event = match.event
         let time = event.timeMillis
-        let eventKey = event.eventKey
+        let eventKey = match.eventKey
 
         let fired: [(Int, [String], Window, [String])] = state.withLock { state in
             var fired: [(Int, [String], Window, [String])] = []
@@ -141,8 +180,9 @@ public final class CorrelationEngine: Sendable {
             let hit = CorrelationHit(rule: rule, groupKey: groupKey, count: window.count,
                                      firstMillis: window.first, lastMillis: window.last, eventKeys: keys)
             hits.append(hit)
-            if depth < Self.maxChainDepth, rule.id != nil || rule.name != nil {
-                hits += observe(ruleID: rule.id ?? rule.name ?? "", ruleName: rule.name, event: event, depth: depth + 1)
+            if depth < Self.maxChainDepth, rule.id != nil || rule.name != nil,
+               let chained = prepare(ruleID: rule.id ?? rule.name ?? "", ruleName: rule.name, event: event) {
+                hits += record(chained, depth: depth + 1)
             }
         }
         return hits

@@ -49,6 +49,18 @@ public final class DetectionEngine: Sendable {
         return findings
     }
 
+    /// Evaluates decoded events with the set in force, leaving their correlation updates to `DeliveryEvaluation.commit(_:)`.
+    public func prepare(_ events: [DecodedEvent], receivedMillis: Int64) -> DeliveryEvaluation {
+        let set = ruleSet
+        var findings: [Finding] = []
+        var pending: [RuleSet.PendingMatch]? = []
+        for decoded in events {
+            set.evaluate(DetectionEvent(decoded, network: sources.network, receivedMillis: receivedMillis),
+                         into: &findings, deferring: &pending)
+        }
+        return DeliveryEvaluation(ruleSet: set, ruleFindings: findings, pending: pending ?? [])
+    }
+
     /// Loads rules and lists again; swaps them in only when everything loaded.
     @discardableResult
     public func reload() -> LoadReport {

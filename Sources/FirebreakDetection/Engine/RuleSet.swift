@@ -95,23 +95,44 @@ public struct RuleSet: Sendable {
 
     /// Evaluates one event; appends the findings it produces.
     public func evaluate(_ event: DetectionEvent, into findings: inout [Finding]) {
+        var recordNow: [PendingMatch]? = nil
+        evaluate(event, into: &findings, deferring: &recordNow)
+    }
+
+    /// Evaluates a delivery's events without touching the correlation windows: their matches are recorded by
+    /// `DeliveryEvaluation.commit(_:)`, kept only when the delivery is.
+    public func prepare(_ events: [DetectionEvent]) -> DeliveryEvaluation {
+        var findings: [Finding] = []
+        var pending: [PendingMatch]? = []
+        for event in events { evaluate(event, into: &findings, deferring: &pending) }
+        return DeliveryEvaluation(ruleSet: self, ruleFindings: findings, pending: pending ?? [])
+    }
+
+    /// A match that feeds a correlation, and where its correlation findings go among the rule findings.
+    struct PendingMatch: Sendable {
+        var position: Int
+        var match: CorrelationMatch
+    }
+
+    /// Evaluates one event; with `pending` nil, correlation matches are recorded at once, else appended to it.
+    func evaluate(_ event: DetectionEvent, into findings: inout [Finding], deferring pending: inout [PendingMatch]?) {
         // The event is unwrapped once for every rule of its log source, and each match is handled as
         // it is found. (No closures here: one capturing `self` copied the whole set per event.)
         switch event.storage.kind {
         case .vpcFlow:
             guard case .flow(let flow) = event.storage.decoded.event else {
-                return evaluateGeneric(flowCompiled, flowRules, event, &findings)
+                return evaluateGeneric(flowCompiled, flowRules, event, &findings, &pending)
             }
             var i = 0
             while i < flowCompiled.count {
                 if Unmanaged.passUnretained(flowCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
-                    handle(flowRules[i], event, &findings)
+                    handle(flowRules[i], event, &findings, &pending)
                 }
                 i += 1
             }
         case .cloudTrail:
             guard case .cloudTrail(let record) = event.storage.decoded.event else {
-                return evaluateGeneric(cloudTrailCompiled, cloudTrailRules, event, &findings)
+                return evaluateGeneric(cloudTrailCompiled, cloudTrailRules, event, &findings, &pending)
             }
             let root = record.record
             // Only the rules whose `eventName` prefilter admits the event (and those without one), when that decides.
@@ -120,7 +141,7 @@ public struct RuleSet: Sendable {
                 while k < positions.count {
                     let i = positions[k]
                     if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
-                        handle(cloudTrailRules[i], event, &findings)
+                        handle(cloudTrailRules[i], event, &findings, &pending)
                     }
                     k += 1
                 }
@@ -129,25 +150,33 @@ public struct RuleSet: Sendable {
             var i = 0
             while i < cloudTrailCompiled.count {
                 if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
-                    handle(cloudTrailRules[i], event, &findings)
+                    handle(cloudTrailRules[i], event, &findings, &pending)
                 }
                 i += 1
             }
         default:
-            evaluateGeneric(otherCompiled, otherRules, event, &findings)
+            evaluateGeneric(otherCompiled, otherRules, event, &findings, &pending)
         }
     }
 
     /// `rules` (positions `indices` in `self.rules`) on an event of any shape.
-    private func evaluateGeneric(_ rules: [CompiledRule], _ indices: [Int], _ event: DetectionEvent, _ findings: inout [Finding]) {
-        for match in CompiledRule.matchingIndices(rules, event) { handle(indices[match], event, &findings) }
+    private func evaluateGeneric(_ rules: [CompiledRule], _ indices: [Int], _ event: DetectionEvent, _ findings: inout [Finding],
+                                 _ pending: inout [PendingMatch]?) {
+        for match in CompiledRule.matchingIndices(rules, event) { handle(indices[match], event, &findings, &pending) }
     }
 
     /// The findings of rule `index` matching `event`: its own (unless silent) and any correlation it completes.
-    private func handle(_ index: Int, _ event: DetectionEvent, _ findings: inout [Finding]) {
+    /// With `pending` non-nil the correlation part is deferred to it.
+    private func handle(_ index: Int, _ event: DetectionEvent, _ findings: inout [Finding], _ pending: inout [PendingMatch]?) {
         if !silent[index] || reportsConsumedMatches { findings.append(Finding(rule: rules[index], event: event)) }
         if correlated[index], let engine = correlationEngine {
             let rule = rules[index].rule
+            if pending != nil {
+                if let match = engine.prepare(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
+                    pending?.append(PendingMatch(position: findings.count, match: match))
+                }
+                return
+            }
             for hit in engine.observe(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
                 findings.append(finding(hit, event))
             }
@@ -160,7 +189,8 @@ public struct RuleSet: Sendable {
         return findings
     }
 
-    private func finding(_ hit: CorrelationHit, _ last: DetectionEvent) -> Finding {
+    /// The finding of a correlation hit completed by `last`.
+    func finding(_ hit: CorrelationHit, _ last: DetectionEvent) -> Finding {
         let rule = hit.rule
         let ruleID = rule.id ?? rule.title
         let group = hit.groupKey.keys.sorted().map { "\($0)=\(hit.groupKey[$0]!)" }.joined(separator: ",")

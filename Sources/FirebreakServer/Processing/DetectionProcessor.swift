@@ -5,6 +5,10 @@ import Logging
 
 /// Runs every delivery through the rule engine: each finding becomes a JSON log line and is counted
 /// in `/metrics` by rule and level. (Storing and acting on findings is the response layer's job.)
+///
+/// With a response layer, a delivery's correlation updates and its commit are one step
+/// (`DeliveryEvaluation.commit(_:)`): a delivery that is not committed leaves the correlation windows as they
+/// were, and its findings are reported only once committed.
 public struct DetectionProcessor: BatchProcessor {
     let engine: DetectionEngine
     let metrics: ServiceMetrics
@@ -31,18 +35,37 @@ public struct DetectionProcessor: BatchProcessor {
     }
 
     public func process(_ batch: DecodedBatch) throws {
-        // One evaluation per request id at a time: a concurrent redelivery is answered 503 and comes back later.
-        if let response {
-            try response.begin(batch.requestID)
+        let received = Int64(Date().timeIntervalSince1970 * 1000)
+        guard let response else {
+            report(engine.evaluate(batch.events, receivedMillis: received), of: batch)
+            return
         }
-        defer { response?.finish(batch.requestID) }
+        // One evaluation per request id at a time: a concurrent redelivery is answered 503 and comes back later.
+        try response.begin(batch.requestID)
+        defer { response.finish(batch.requestID) }
         // A redelivery of a committed batch is acknowledged without being evaluated again.
-        if let response, try response.isKnown(batch.requestID) {
+        if try response.isKnown(batch.requestID) {
             logger.info("redelivery of a committed delivery: not evaluated again", metadata: ["requestId": .string(batch.requestID)])
             return
         }
-        let received = Int64(Date().timeIntervalSince1970 * 1000)
-        let findings = engine.evaluate(batch.events, receivedMillis: received)
+        // Rules match in parallel with other deliveries; the correlation windows are updated and the delivery
+        // committed as one step, and the updates are undone when the commit fails (Firehose redelivers the batch).
+        let evaluation = engine.prepare(batch.events, receivedMillis: received)
+        var committed = false
+        let findings = try evaluation.commit { (findings: [Finding]) throws(BatchRetryLater) -> Bool in
+            committed = try response.commit(batch, findings: findings)
+            return committed
+        }
+        guard committed else {
+            logger.info("delivery committed meanwhile by another writer: not counted again",
+                        metadata: ["requestId": .string(batch.requestID)])
+            return
+        }
+        report(findings, of: batch)
+    }
+
+    /// Logs each finding and counts it by rule and level.
+    private func report(_ findings: [Finding], of batch: DecodedBatch) {
         for finding in findings {
             metrics.registry.increment(ServiceMetrics.findings, ["rule": finding.ruleID, "level": finding.level.rawValue])
             logger.notice("finding", metadata: [
@@ -50,7 +73,6 @@ public struct DetectionProcessor: BatchProcessor {
                 "finding": Self.metadata(finding.jsonValue()),
             ])
         }
-        try response?.commit(batch, findings: findings)
     }
 
     static func metadata(_ value: JSONValue) -> Logger.Metadata.Value {

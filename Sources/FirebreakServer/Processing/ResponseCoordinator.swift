@@ -40,8 +40,10 @@ public final class ResponseCoordinator: Sendable {
         }
     }
 
-    /// Commits the delivery with its findings and planned actions; throws when the store cannot commit.
-    public func commit(_ batch: DecodedBatch, findings: [Finding]) throws(BatchRetryLater) {
+    /// Commits the delivery with its findings and planned actions; false when its request id was committed before
+    /// (checked in the same transaction: nothing is written). Throws when the store cannot commit.
+    @discardableResult
+    public func commit(_ batch: DecodedBatch, findings: [Finding]) throws(BatchRetryLater) -> Bool {
         var stored: [StoredFinding] = []
         var actions: [PlannedAction] = []
         for finding in findings {
@@ -54,12 +56,15 @@ public final class ResponseCoordinator: Sendable {
         }
         let delivery = DeliveryRecord(requestID: batch.requestID, receivedAt: Date(), records: batch.recordCount,
                                       events: batch.events.count, findings: findings.count)
+        let outcome: CommitOutcome
         do {
-            _ = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date())
+            outcome = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date())
         } catch {
             throw BatchRetryLater(reason: "the store cannot commit: \(error)")
         }
+        guard case .committed = outcome else { return false }
         if !actions.isEmpty { executor?.nudge() }
+        return true
     }
 }
 
