@@ -247,4 +247,41 @@ import Testing
         #expect(plan.map(\.playbook) == ["kill", "evidence", "kill", "evidence"])
         #expect(try Fixtures.payload(plan[0])["value"]?.stringValue == finding.id)
     }
+
+    /// Every option a step declares changes the payload it is planned with, placeholders filled: an option that
+    /// reached no payload would be accepted by the parser and silently ignored. (What the runner does with each
+    /// payload field: StepRunnerMotoTests — tag, snapshot description and tags, isolate's group, the alert's
+    /// topic; the subject below.)
+    @Test func everyDeclaredOptionReachesThePayload() throws {
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        var checked: [String] = []
+        for kind in StepKind.allCases {
+            let declaration = StepRegistry.step(kind)
+            for option in declaration.allowedOptions.sorted() {
+                var base: [String: String] = [:]
+                for required in declaration.requiredOptions { base[required] = "base" }
+                var with = base
+                with[option] = "set {finding_id}"
+                if base[option] == nil { base[option] = nil }
+                func payload(_ options: [String: String]) throws -> JSONValue {
+                    let options = options.map { "\($0.key): \"\($0.value)\"" }.sorted().joined(separator: ", ")
+                    let step = options.isEmpty ? kind.rawValue : "{\(kind.rawValue): {\(options)}}"
+                    let yaml = "playbooks:\n  - name: p\n    match: {rules: [\(Fixtures.egressRejected)]}\n    steps: [\(step)]\n"
+                    let set = try PlaybookSet.parse(yaml: yaml, source: "options.yaml")
+                    let action = try #require(ResponsePlanner(playbooks: set, mode: .enforce).plan(finding).first)
+                    return try Fixtures.payload(action)
+                }
+                let planned = try payload(with)
+                #expect(planned != (try payload(base)), "\(kind.rawValue): option \(option) changes nothing")
+                // Text options get placeholders filled; ids (a topic ARN, a security group) are taken as they are.
+                let expected = ["alert.topic", "isolate.security_group"].contains("\(kind.rawValue).\(option)")
+                    ? "set {finding_id}" : "set \(finding.id)"
+                #expect(planned.serialized().contains(expected), "\(kind.rawValue): option \(option): \(planned.serialized())")
+                checked.append("\(kind.rawValue).\(option)")
+            }
+        }
+        #expect(checked.sorted() == ["alert.subject", "alert.topic", "isolate.security_group", "snapshot.description",
+                                     "tag.key", "tag.value"])
+    }
 }

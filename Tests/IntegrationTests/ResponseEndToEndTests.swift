@@ -125,6 +125,12 @@ struct ResponseEndToEndTests {
         #expect(try eventually { try moto.sentNotifications(topicArn: topicArn).count == 1 })
         let message = try moto.sentNotifications(topicArn: topicArn).first
         #expect((message?[1] as? String)?.contains(findingId) == true)
+        // What the snapshot step created is stored with it (`createdIds` in /findings) and named in the alert.
+        let created = try #require(byStep["snapshot"]?["createdIds"] as? [String])
+        #expect(Set(created) == Set(try snapshots(finding: findingId)))
+        for snapshot in created {
+            #expect((message?[1] as? String)?.contains(snapshot) == true, "the alert does not name \(snapshot)")
+        }
 
         // Redelivery: 200, nothing evaluated again, nothing new done.
         let again = try FirehoseIntakeTests.post(try service.client(), requestID: "e2e-1", body: rejectedEgress(requestID: "e2e-1"))

@@ -79,6 +79,7 @@ struct FindingsAPI: Sendable {
         object.append("attempts", .int(Int64(record.attempts)))
         if let error = record.lastError { object.append("lastError", .string(error)) }
         if !record.awsRequestIDs.isEmpty { object.append("awsRequestIds", .array(record.awsRequestIDs.map { .string($0) })) }
+        if !record.createdIDs.isEmpty { object.append("createdIds", .array(record.createdIDs.map { .string($0) })) }
         object.append("updatedAt", .string(ISO8601DateFormatter().string(from: record.updatedAt)))
         return .object(object)
     }
