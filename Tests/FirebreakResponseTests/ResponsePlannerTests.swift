@@ -51,7 +51,7 @@ import Testing
         // The honeypot tag is only known to EC2: the fallback alert is planned too, conditional on the claim.
         let fallback = plan.filter { $0.playbook == "unclaimed-high-alert" }
         #expect(fallback.map(\.step.kind) == [.alert])
-        #expect(ResponsePlanner.unlessClaimedBy(fallback[0]) == ["honeypot-egress-contain"])
+        #expect(fallback[0].unlessClaimedBy == ["honeypot-egress-contain"])
         #expect(fallback[0].idempotencyKey.hasSuffix("|unclaimed"))
     }
 
@@ -168,7 +168,7 @@ import Testing
         let plan = enforce.plan(finding)
         #expect(plan.map(\.step.kind) == [.alert])
         #expect(plan[0].playbook == "unclaimed-high-alert")
-        #expect(ResponsePlanner.unlessClaimedBy(plan[0]).isEmpty)
+        #expect(plan[0].unlessClaimedBy.isEmpty)
         #expect(!plan[0].idempotencyKey.hasSuffix("|unclaimed"))
         #expect(try Fixtures.payload(plan[0])["subject"]?.stringValue == "Firebreak high: \(finding.ruleTitle)")
     }

@@ -94,7 +94,7 @@ public final class ActionExecutor: Sendable {
         let now = Date()
         // Decided without asking AWS: observe mode never changes the account, and an alert needs a topic.
         if mode == .observe && action.step.kind.changesAccount {
-            return try finish(record, .skipped, reason: ResponsePlanner.observeReason(action.step.kind))
+            return try finish(record, .skipped, reason: action.step.kind.observeReason)
         }
         if action.step.kind == .alert && runner.alertTopicArn == nil {
             return try finish(record, .skipped, reason: "no alerts.sns_topic_arn configured")

@@ -26,12 +26,8 @@ public struct ResponseGuard: Sendable {
             return .skip(action.reason ?? "action is \(action.state.rawValue)")
         }
         let kind = action.step.kind
+        if let reason = knownNow(kind, ids: facts.ids + [action.resourceID], mode: mode) { return .skip(reason) }
         if kind.changesAccount {
-            if mode == .observe { return .skip(ResponsePlanner.observeReason(kind)) }
-            let ids = Set(facts.ids + [action.resourceID])
-            if let id = ids.sorted().first(where: { playbooks.protected.ids.contains($0) }) {
-                return .skip("protected resource \(id) (listed in protected.ids): not changed")
-            }
             if let tag = playbooks.protected.protectingTag(facts.tags) {
                 return .skip("protected resource \(action.resourceID) (tag \(tag)): not changed")
             }
@@ -56,7 +52,7 @@ public struct ResponseGuard: Sendable {
             // Planned under playbooks since reloaded without it: its scope cannot be checked, so do not act.
             return .skip("playbook \(action.playbook) is no longer configured")
         }
-        for name in ResponsePlanner.unlessClaimedBy(action) {
+        for name in action.unlessClaimedBy {
             if let claimant = playbooks.playbook(named: name), claimant.scope.evaluate(facts, tagsKnown: true, strict: true) == .inScope {
                 return .skip("claimed by playbook \(name)")
             }
@@ -70,6 +66,17 @@ public struct ResponseGuard: Sendable {
             }
         }
         return .proceed
+    }
+
+    /// Why a step will not run, from what is known without AWS: observe mode, or an id in `protected.ids`. The
+    /// planner marks such actions skipped when it plans them; `evaluate` asks again right before acting.
+    func knownNow(_ kind: StepKind, ids: [String], mode: ResponseMode) -> String? {
+        guard kind.changesAccount else { return nil }
+        if let id = Set(ids).sorted().first(where: { playbooks.protected.ids.contains($0) }) {
+            return "protected resource \(id) (listed in protected.ids): not changed"
+        }
+        if mode == .observe { return kind.observeReason }
+        return nil
     }
 
     static let instanceSteps: Set<StepKind> = [.snapshot, .protectEvidence, .isolate, .stop, .terminate]

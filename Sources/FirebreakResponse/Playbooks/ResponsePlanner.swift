@@ -81,37 +81,16 @@ public struct ResponsePlanner: Sendable {
         let plan = StepPlan(step: step, finding: finding, playbook: playbook, mode: mode, protectedIDs: playbooks.protected.ids)
         let draft = StepRegistry.step(kind).draft(plan, unlessClaimedBy: unlessClaimedBy)
         var state = ActionState.pending
-        var reason: String?
-        if let problem = draft.target.problem {
-            state = .skipped
-            reason = problem
-        } else if kind.changesAccount, let id = protectedID(finding, draft.target.id) {
-            state = .skipped
-            reason = "protected resource \(id) (listed in protected.ids): not changed"
-        } else if kind.changesAccount, mode == .observe {
-            state = .skipped
-            reason = Self.observeReason(kind)
+        var reason = draft.target.problem
+        if reason == nil {
+            let resource = finding.resource
+            let ids = [draft.target.id, resource.id, resource.instanceID, resource.interfaceID, resource.securityGroupID]
+            reason = ResponseGuard(playbooks: playbooks).knownNow(kind, ids: ids.compactMap { $0 }, mode: mode)
         }
+        if reason != nil { state = .skipped }
         return PlannedAction(id: "", findingID: finding.id, ruleID: finding.ruleID, playbook: playbook.name, sequence: 0,
                              step: step, resourceType: draft.target.type, resourceID: draft.target.id,
                              idempotencyKey: draft.idempotencyKey, state: state, reason: reason, payload: draft.payload)
-    }
-
-    /// A protected id among the step's target and the ids the finding carries.
-    func protectedID(_ finding: Finding, _ targetID: String) -> String? {
-        let resource = finding.resource
-        let ids = [targetID, resource.id, resource.instanceID, resource.interfaceID, resource.securityGroupID].compactMap { $0 }
-        return ids.first { playbooks.protected.ids.contains($0) }
-    }
-
-    static func observeReason(_ kind: StepKind) -> String {
-        "observe mode: \(kind.rawValue) would change the account"
-    }
-
-    /// The claiming playbooks named by a conditional fallback action (empty for every other action).
-    public static func unlessClaimedBy(_ action: PlannedAction) -> [String] {
-        guard action.payload.contains("unlessClaimedBy") else { return [] }
-        return (try? action.decodePayload(ActionPayload<NoPayload>.self))?.unlessClaimedBy ?? []
     }
 
     // MARK: Ordering

@@ -20,4 +20,7 @@ public enum StepKind: String, Sendable, Hashable, CaseIterable {
         default: return false
         }
     }
+
+    /// Why the step is skipped in `observe` mode.
+    public var observeReason: String { "observe mode: \(rawValue) would change the account" }
 }

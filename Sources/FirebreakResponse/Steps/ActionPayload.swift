@@ -36,3 +36,11 @@ struct ActionPayload<Step: Codable & Sendable>: Codable, Sendable {
 
 /// A step with nothing to carry beyond its resource.
 struct NoPayload: Codable, Sendable, Hashable {}
+
+extension PlannedAction {
+    /// The claiming playbooks named by a conditional fallback action (empty for every other action).
+    public var unlessClaimedBy: [String] {
+        guard payload.contains("unlessClaimedBy") else { return [] }
+        return (try? decodePayload(ActionPayload<NoPayload>.self))?.unlessClaimedBy ?? []
+    }
+}
