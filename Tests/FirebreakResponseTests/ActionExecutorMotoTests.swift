@@ -39,9 +39,10 @@ struct ActionExecutorMotoTests {
             steps: [start-logging]
         """
 
-    func executor(_ store: ResponseStore, resolver: ResourceResolver) throws -> ActionExecutor {
+    func executor(_ store: ResponseStore, resolver: ResourceResolver, topicArn: String? = nil) throws -> ActionExecutor {
         let playbooks = try PlaybookSet.parse(yaml: Self.playbooks, source: "test")
-        let runner = StepRunner(ec2: moto.ec2, sns: moto.sns, cloudTrail: moto.cloudTrail, resolver: resolver)
+        let runner = StepRunner(ec2: moto.ec2, sns: moto.sns, cloudTrail: moto.cloudTrail, resolver: resolver,
+                                alertTopicArn: topicArn)
         return ActionExecutor(store: store, runner: runner, resolver: resolver, playbooks: playbooks, mode: .enforce)
     }
 
@@ -51,8 +52,10 @@ struct ActionExecutorMotoTests {
         _ = try store.commit(delivery: Fixture.delivery("req-\(finding)", at: Date()), findings: [stored], actions: actions, now: Date())
     }
 
-    /// Six terminations claimed in one batch with a limit of five: five run, the sixth is held.
+    /// Six terminations claimed in one batch with a limit of five: five run, the sixth is held, and exactly one
+    /// limit alert goes out (read back through an SQS queue subscribed to the topic).
     @Test func theBlastRadiusCountsStepsThatRan() throws {
+        let (topicArn, queue) = try moto.topicWithQueue("blast-radius")
         let network = try moto.createNetwork(vpcCidr: "10.30.0.0/16", subnetCidr: "10.30.1.0/24")
         let store = try ResponseStore(path: ":memory:")
         var instances: [String] = []
@@ -66,12 +69,16 @@ struct ActionExecutorMotoTests {
             try commit(store, [action], finding: "f-\(i)")
         }
         let resolver = ResourceResolver(ec2: moto.ec2, ttl: .zero, capacity: 16)
-        #expect(try executor(store, resolver: resolver).runOnce(limit: 16) == 6)
+        #expect(try executor(store, resolver: resolver, topicArn: topicArn).runOnce(limit: 16) == 6)
         let states = try (0..<6).map { try #require(try store.action(id: "t-\($0)")).state }
         #expect(states.filter { $0 == .done }.count == 5, "\(states)")
         #expect(states.filter { $0 == .held }.count == 1, "\(states)")
         let terminated = try moto.ec2.describeInstances(ids: instances).filter { ["terminated", "shutting-down"].contains($0.state.name) }
         #expect(terminated.count == 5)
+        let alerts = try queue.collect(atLeast: 2, timeout: .seconds(3), settle: .seconds(1))
+        #expect(alerts.count == 1, "\(alerts.map(\.sns.subject))")
+        #expect(alerts.first?.sns.subject?.contains("blast-radius limit") == true)
+        #expect(alerts.first?.sns.message.contains(instances[5]) == true)
     }
 
     /// A world-open rule on a group tagged `firebreak:protected` is not revoked: the executor describes the group
