@@ -94,4 +94,37 @@ struct CrashWindowTests {
         withExtendedLifetime(service) {}
     }
 
+    /// A world-open SSH rule reported by CloudTrail: moto revokes it, the service dies before the answer; the
+    /// restarted service revokes again, finds nothing left ("already revoked"), and the alert goes out once.
+    @Test func afterRevokeSecurityGroupIngressTheRuleIsGoneTheOthersStayAndOneAlert() throws {
+        let (topicArn, queue) = try moto.topicWithQueue("alerts-revoke", fifo: true)
+        // Besides the world-open SSH rule: HTTPS from anywhere and SSH from inside, which must both stay.
+        let (groupId, ruleId) = try world.worldOpenSSHGroup("web", others: [
+            EC2IpPermission(ipProtocol: "tcp", fromPort: 443, toPort: 443, ipv4Ranges: [EC2IpRange("0.0.0.0/0")]),
+            EC2IpPermission(ipProtocol: "tcp", fromPort: 22, toPort: 22, ipv4Ranges: [EC2IpRange("10.0.0.0/16")]),
+        ])
+        let kept: Set = ["tcp 443 0.0.0.0/0", "tcp 22 10.0.0.0/16"]
+        #expect(try world.ingress(groupId) == kept.union(["tcp 22 0.0.0.0/0"]))
+        let store = world.file("revoke.sqlite")
+        let first = try world.service(store: store, topicArn: topicArn)
+        let record = FirehoseFixture.authorizeIngressRecord(groupId: groupId, ruleId: ruleId)
+        let cut = try world.killWhenMotoHasDone("RevokeSecurityGroupIngress", service: first, requestID: "ct-window-1",
+                                                body: FirehoseFixture.cloudTrailDelivery(requestID: "ct-window-1", records: [record]))
+        #expect(String(decoding: cut.request, as: UTF8.self).contains(groupId))
+        #expect(try world.ingress(groupId) == kept, "moto revoked before the kill")
+
+        let second = try world.service(store: store, topicArn: topicArn)
+        let plan = try #require(try world.finishedPlan(second, playbook: "world-open-ingress-revoke", count: 2),
+                                "the restarted service did not finish the plan: \(second.output.suffix(3000))")
+        #expect(plan.map { $0["step"] as? String } == ["revoke-ingress", "alert"])
+        #expect(plan.map { $0["state"] as? String } == ["done", "done"], "\(plan)")
+        let reason = plan.first?["reason"] as? String ?? ""
+        #expect(reason.contains("already revoked") && reason.contains(groupId), "\(reason)")
+        #expect(proxy.actions.filter { $0 == "RevokeSecurityGroupIngress" }.count == 2, "\(proxy.actions)")
+        #expect(try world.ingress(groupId) == kept)
+        let messages = try queue.collect(atLeast: 1, timeout: .seconds(10), settle: .seconds(2))
+        #expect(messages.count == 1, "\(messages.map(\.body))")
+        #expect(messages.first?.sns.message.contains(groupId) == true)
+        withExtendedLifetime(second) {}
+    }
 }

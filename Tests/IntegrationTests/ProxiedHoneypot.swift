@@ -52,6 +52,29 @@ final class ProxiedHoneypot: Sendable {
         return FirehoseFixture.body(requestID: requestID, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: [line]))])
     }
 
+    /// A security group in the honeypot's VPC with 22/tcp open to 0.0.0.0/0 (what a CloudTrail event will report)
+    /// and `others` besides; its id and the id EC2 gave the world-open rule.
+    func worldOpenSSHGroup(_ name: String, others: [EC2IpPermission]) throws -> (groupId: String, ruleId: String) {
+        var create = EC2Client.request("CreateSecurityGroup")
+        create.add("GroupName", name)
+        create.add("GroupDescription", name)
+        create.add("VpcId", network.vpcId)
+        let groupId = try #require(moto.ec2.call(create).string("groupId"))
+        let ruleIds = try moto.ec2.authorizeSecurityGroupIngress(groupId: groupId, permissions: [
+            EC2IpPermission(ipProtocol: "tcp", fromPort: 22, toPort: 22, ipv4Ranges: [EC2IpRange("0.0.0.0/0")]),
+        ])
+        if !others.isEmpty { _ = try moto.ec2.authorizeSecurityGroupIngress(groupId: groupId, permissions: others) }
+        return (groupId, ruleIds.first ?? "sgr-0\(UInt32.random(in: 1...UInt32.max))")
+    }
+
+    /// A group's ingress in moto, one `tcp 22 0.0.0.0/0` line per protocol, port range and IPv4 source.
+    func ingress(_ groupId: String) throws -> Set<String> {
+        let group = try #require(try moto.ec2.describeSecurityGroups(ids: [groupId]).first, "no group \(groupId)")
+        return Set(group.ingress.flatMap { permission in
+            permission.ipv4Ranges.map { "\(permission.ipProtocol) \(permission.fromPort ?? -1) \($0.cidr)" }
+        })
+    }
+
     /// Arms the proxy to SIGKILL `service` once moto has carried out `action`, posts `body` (expecting the 200
     /// that acknowledges its commit) and waits for the cut and for the service's death. Returns the cut exchange.
     func killWhenMotoHasDone(_ action: String, service: ServiceProcess, requestID: String, body: [UInt8],
