@@ -1,0 +1,160 @@
+import FirebreakAWS
+import FirebreakTestSupport
+import FirebreakTestTraits
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A crash while a delivery is being committed: the service is SIGKILLed at spread-out moments after a delivery
+/// was sent (before it is read, while it is evaluated or committed, between the commit and the answer, after the
+/// answer), restarted on the same store each time, and sent the same request id again as Firehose would. Then
+/// the store is checked (it opens, passes `PRAGMA integrity_check`, holds each delivery, finding and planned
+/// action once), and so are the effects in moto (each world-open rule revoked, the others kept, one alert each).
+@Suite(.serialized, .motoServer)
+struct StoreCommitCrashTests {
+    let world: ProxiedHoneypot
+
+    init() throws {
+        world = try ProxiedHoneypot()
+    }
+
+    /// What became of one try.
+    struct Try {
+        var delay: Duration
+        /// The answer read before the connection died (nil: none).
+        var answer: Int?
+        /// The redelivery after the restart found the delivery committed.
+        var wasCommitted: Bool
+    }
+
+    /// config/playbooks.yaml with a blast radius that lets every try's revoke run (the default holds the sixth).
+    func playbooks() throws -> String {
+        let text = try String(contentsOf: FirehoseFixture.packageRoot.appendingPathComponent("config/playbooks.yaml"), encoding: .utf8)
+        let raised = text.replacingOccurrences(of: "max_destructive: 5", with: "max_destructive: 1000")
+        try #require(raised != text, "config/playbooks.yaml no longer says max_destructive: 5")
+        let path = world.file("playbooks.yaml")
+        try raised.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Sends `body` on a new connection, SIGKILLs the service `delay` after its last byte went out, and returns
+    /// the status of the answer that arrived before the connection died (nil: none did).
+    func post(_ body: [UInt8], requestID: String, to service: ServiceProcess, killAfter delay: Duration) throws -> Int? {
+        let client = try service.client(timeout: 30)
+        let pid = service.process.processIdentifier
+        let killed = DispatchSemaphore(value: 0)
+        try client.send(RawHTTPClient.request(path: "/firehose", headers: FirehoseFixture.headers(requestID: requestID, accessKey: "test-key", gzipBody: false),
+                                              body: body))
+        Thread.detachNewThread {
+            if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds)) }
+            ProcessKiller.kill(pid)
+            killed.signal()
+        }
+        let answer = try? client.readResponse()
+        killed.wait()
+        return answer?.status
+    }
+
+    /// Runs read-only queries on the store with Python's sqlite3 (`mode=ro`): one line per row, values joined by `|`.
+    func query(_ store: String, _ statements: [String]) throws -> [String] {
+        let script = """
+            import sqlite3, sys
+            db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+            for statement in sys.argv[2:]:
+                for row in db.execute(statement):
+                    print("|".join(str(value) for value in row))
+            """
+        let result = try ChildProcess.run("python3", ["-c", script, store] + statements, timeout: 60)
+        try #require(result.status == 0, "python3 sqlite3: \(result.stderr)")
+        return result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    @Test func killedAroundTheCommitEveryDeliveryIsCommittedOnceAndActedOnOnce() throws {
+        let tries = 24
+        let (topicArn, queue) = try world.moto.topicWithQueue("alerts-commit", fifo: true)
+        let groups = try (0..<tries).map { try world.worldOpenSSHGroup("commit-\($0)", others: [
+            EC2IpPermission(ipProtocol: "tcp", fromPort: 443, toPort: 443, ipv4Ranges: [EC2IpRange("0.0.0.0/0")]),
+        ]) }
+        let deliveries = groups.enumerated().map { index, group in
+            FirehoseFixture.cloudTrailDelivery(requestID: "commit-\(index)", records: [FirehoseFixture.authorizeIngressRecord(
+                groupId: group.groupId, ruleId: group.ruleId, eventID: String(format: "3f1e8a52-7c4d-4b9e-a0f1-6d2c5b8e%04d", index))])
+        }
+        let store = world.file("commit.sqlite")
+        let extra = ["FIREBREAK_PLAYBOOKS": try playbooks()]
+        var service = try world.service(store: store, topicArn: topicArn, extra: extra)
+
+        // How long one such delivery takes here, from its last byte to its answer (a delivery that finds nothing).
+        let calibration = FirehoseFixture.cloudTrailDelivery(requestID: "calibrate", records: [FirehoseFixture.authorizeIngressRecord(
+            groupId: groups[0].groupId, ruleId: groups[0].ruleId, cidr: "10.0.0.0/16")])
+        let started = ContinuousClock.now
+        FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: "calibrate", body: calibration),
+                                           status: 200, requestID: "calibrate")
+        let roundTrip = max(ContinuousClock.now - started, .milliseconds(2))
+
+        // Kill delays spread from 0 to one and a half times that round trip.
+        var outcomes: [Try] = []
+        for (index, body) in deliveries.enumerated() {
+            let requestID = "commit-\(index)"
+            let delay = roundTrip * 3 * index / (2 * (tries - 1))
+            let answer = try post(body, requestID: requestID, to: service, killAfter: delay)
+            #expect(service.waitForExit(timeout: 10) != nil, "try \(index): the service outlived SIGKILL")
+            #expect(answer == nil || answer == 200, "try \(index): answered \(answer ?? 0)")
+
+            // The store opens and can commit: the service starts on it and is healthy.
+            service = try world.service(store: store, topicArn: topicArn, extra: extra)
+            #expect(try service.adminClient().roundTrip(method: "GET", path: "/healthz").status == 200, "try \(index)")
+            // Firehose sends the request id again when it saw no 200; it is sent in every case here, so that an
+            // acknowledged delivery shows it was committed.
+            FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: requestID, body: body),
+                                               status: 200, requestID: requestID)
+            _ = service.deliveryLog(requestID: requestID)   // logged after the redelivery line, if any
+            let committed = service.logLines.contains { $0.contains("redelivery of a committed delivery") && $0.contains("\"\(requestID)\"") }
+            if answer == 200 {
+                #expect(committed, "try \(index): acknowledged but not in the store after the restart")
+            }
+            outcomes.append(Try(delay: delay, answer: answer, wasCommitted: committed))
+        }
+
+        // Every plan finishes: one finding per group, its revoke and its alert, each done.
+        let deadline = Date().addingTimeInterval(120)
+        var actions: [[String: Any]] = []
+        repeat {
+            actions = try world.findingIDs(service).flatMap { try world.actions(service, finding: $0) }
+            if actions.count >= 2 * tries && actions.allSatisfy({ $0["state"] as? String == "done" }) { break }
+            usleep(200_000)
+        } while Date() < deadline
+        #expect(actions.count == 2 * tries && actions.allSatisfy { $0["state"] as? String == "done" },
+                "\(actions.map { "\($0["step"] ?? "") \($0["state"] ?? "") \($0["reason"] ?? "")" })\n\(service.output.suffix(3000))")
+
+        // The store, read-only: intact, each delivery once, each finding once (from its own delivery), each
+        // action planned once.
+        let rows = try query(store, [
+            "PRAGMA integrity_check",
+            "SELECT COUNT(*), COUNT(DISTINCT request_id) FROM deliveries WHERE request_id LIKE 'commit-%'",
+            "SELECT COUNT(*), COUNT(DISTINCT resource_id) FROM findings",
+            "SELECT COUNT(*) FROM findings f JOIN deliveries d ON d.request_id = f.first_request_id WHERE d.request_id LIKE 'commit-%'",
+            "SELECT COUNT(*), COUNT(DISTINCT idempotency_key) FROM actions",
+            "SELECT step, COUNT(*) FROM actions GROUP BY step ORDER BY step",
+        ])
+        #expect(rows == ["ok", "\(tries)|\(tries)", "\(tries)|\(tries)", "\(tries)", "\(2 * tries)|\(2 * tries)",
+                         "alert|\(tries)", "revoke-ingress|\(tries)"], "\(rows)")
+
+        // moto: every world-open rule revoked, every other rule kept, one alert per finding (FIFO: deduplicated
+        // by action id, so a publish repeated after a kill shows once; a second plan would show twice).
+        for group in groups {
+            #expect(try world.ingress(group.groupId) == ["tcp 443 0.0.0.0/0"], "\(group.groupId)")
+        }
+        let messages = try queue.collect(atLeast: tries, timeout: .seconds(30), settle: .seconds(2))
+        let alerted = messages.compactMap { $0.sns.attributes["firebreak.action_id"] }
+        #expect(messages.count == tries && Set(alerted).count == tries, "\(messages.count) messages, \(Set(alerted).count) actions")
+
+        let acknowledged = outcomes.filter { $0.answer == 200 }.count
+        let committedUnanswered = outcomes.filter { $0.answer == nil && $0.wasCommitted }.count
+        print("store-commit crash: round trip \(roundTrip); of \(tries) kills, \(acknowledged) after the 200, "
+              + "\(committedUnanswered) after the commit and before the 200, "
+              + "\(tries - acknowledged - committedUnanswered) before the commit")
+        withExtendedLifetime(service) {}
+    }
+}
