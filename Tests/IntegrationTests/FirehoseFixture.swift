@@ -36,6 +36,55 @@ enum FirehoseFixture {
         #"{"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::123456789012:assumed-role/Deploy/s","accountId":"123456789012"},"eventTime":"2026-01-01T10:05:00Z","eventSource":"ec2.amazonaws.com","eventName":""# + eventName + #"","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","requestParameters":{"groupId":"sg-0abc","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":22,"toPort":22,"ipRanges":{"items":[{"cidrIp":""# + cidr + #""}]}}]}},"eventID":"6f1c2a43-0d1e-4b8a-9a51-3b0f3c2d1e00","readOnly":false,"eventType":"AwsApiCall","recipientAccountId":"123456789012"}"#
     }
 
+    /// An `AuthorizeSecurityGroupIngress` event in CloudTrail's record format (record contents: `eventVersion`,
+    /// `userIdentity`, `eventTime`, `eventSource`, `eventName`, ..., `requestParameters` with the request's
+    /// permissions as `ipPermissions.items[]` and each permission's sources as `ipRanges.items[]`,
+    /// `responseElements` with EC2's answer: `_return` and the rules created as `securityGroupRuleSet.items[]`):
+    /// `port`/tcp opened to `cidr` on `groupId`, the rule EC2 created being `ruleId`.
+    static func authorizeIngressRecord(groupId: String, ruleId: String, port: Int = 22, cidr: String = "0.0.0.0/0",
+                                       eventID: String = "3f1e8a52-7c4d-4b9e-a0f1-6d2c5b8e9a01") -> String {
+        let record: [String: Any] = [
+            "eventVersion": "1.09",
+            "userIdentity": [
+                "type": "AssumedRole", "principalId": "AROAEXAMPLEID:deploy",
+                "arn": "arn:aws:sts::123456789012:assumed-role/Deploy/deploy", "accountId": "123456789012",
+                "accessKeyId": "ASIAEXAMPLE",
+                "sessionContext": [
+                    "sessionIssuer": ["type": "Role", "principalId": "AROAEXAMPLEID", "arn": "arn:aws:iam::123456789012:role/Deploy",
+                                      "accountId": "123456789012", "userName": "Deploy"],
+                    "attributes": ["creationDate": "2026-01-01T10:00:00Z", "mfaAuthenticated": "false"],
+                ] as [String: Any],
+            ] as [String: Any],
+            "eventTime": "2026-01-01T10:05:00Z", "eventSource": "ec2.amazonaws.com",
+            "eventName": "AuthorizeSecurityGroupIngress", "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.23",
+            "userAgent": "aws-cli/2.15.0",
+            "requestParameters": [
+                "groupId": groupId,
+                "ipPermissions": ["items": [[
+                    "ipProtocol": "tcp", "fromPort": port, "toPort": port, "groups": [String: Any](),
+                    "ipRanges": ["items": [["cidrIp": cidr]]], "ipv6Ranges": [String: Any](), "prefixListIds": [String: Any](),
+                ] as [String: Any]]],
+            ] as [String: Any],
+            "responseElements": [
+                "requestId": "c1f4c6a0-1b2d-4e3f-8a9b-5d6e7f8a9b0c", "_return": true,
+                "securityGroupRuleSet": ["items": [[
+                    "groupOwnerId": "123456789012", "groupId": groupId, "securityGroupRuleId": ruleId, "isEgress": false,
+                    "ipProtocol": "tcp", "fromPort": port, "toPort": port, "cidrIpv4": cidr,
+                ] as [String: Any]]],
+            ] as [String: Any],
+            "requestID": "c1f4c6a0-1b2d-4e3f-8a9b-5d6e7f8a9b0c", "eventID": eventID, "readOnly": false,
+            "eventType": "AwsApiCall", "managementEvent": true, "recipientAccountId": "123456789012",
+            "eventCategory": "Management",
+        ]
+        return String(decoding: try! JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// A delivery of CloudTrail `records` as a trail's CloudWatch Logs subscription sends them (one gzip'd record).
+    static func cloudTrailDelivery(requestID: String, records: [String]) -> [UInt8] {
+        body(requestID: requestID, records: [Gzip.compress(cloudWatchPayload(
+            logGroup: "aws-cloudtrail-logs-123456789012", logStream: "123456789012_CloudTrail_us-east-1", messages: records))])
+    }
+
     /// The JSON body Firehose POSTs: `{requestID, timestamp (ms), records:[{data}]}`.
     static func body(requestID: String, records: [[UInt8]], timestamp: Int64 = 1_700_000_200_123) -> [UInt8] {
         let data = records.map { #"{"data":""# + Data($0).base64EncodedString() + #""}"# }

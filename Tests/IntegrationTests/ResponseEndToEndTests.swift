@@ -198,8 +198,7 @@ struct ResponseEndToEndTests {
         ])
         let service = try service(mode: "enforce")
         let record = FirehoseFixture.cloudTrailRecord().replacingOccurrences(of: "sg-0abc", with: groupId)
-        let body = FirehoseFixture.body(requestID: "ct-1", records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(
-            logGroup: "aws-cloudtrail-logs-123456789012", logStream: "123456789012_CloudTrail_us-east-1", messages: [record]))])
+        let body = FirehoseFixture.cloudTrailDelivery(requestID: "ct-1", records: [record])
         FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try service.client(), requestID: "ct-1", body: body), status: 200, requestID: "ct-1")
         func ports() throws -> [Int] {
             try moto.ec2.describeSecurityGroups(ids: [groupId]).first?.ingress.compactMap(\.fromPort).sorted() ?? []
