@@ -69,6 +69,12 @@ public struct UTCTime: Sendable, Equatable {
         return Int64((days * 86_400 + hour * 3_600 + minute * 60 + second) * 1000 + millisecond)
     }
 
+    /// `2026-01-01T10:05:00.000Z`.
+    public var iso8601: String {
+        let pad = Self.pad
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millisecond, 3))Z"
+    }
+
     /// `value` in decimal, left-padded with zeros to `width` digits.
     public static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)

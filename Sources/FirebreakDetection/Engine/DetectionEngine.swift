@@ -89,7 +89,8 @@ public final class DetectionEngine: Sendable {
         var problems: [RuleError] = []
         let intel = IntelRegistry.load(sources.intel, problems: &problems)
         let loaded = RuleFileLoader.load(paths: sources.rulePaths)
-        let set = RuleSet(loaded: loaded, placeholders: intel.registry, maxOpenGroups: sources.maxOpenGroups)
+        let set = RuleSet(loaded: loaded, placeholders: intel.registry, maxOpenGroups: sources.maxOpenGroups,
+                          dedup: sources.dedup)
         problems += set.problems
         problems += duplicateIDs(loaded)
         let report = LoadReport(applied: false, rules: set.rules.count, correlations: set.correlations.count,

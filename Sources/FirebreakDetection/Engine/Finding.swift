@@ -9,6 +9,9 @@ public struct Finding: Sendable {
     public var ruleTitle: String
     public var level: RuleLevel
     public var tags: [String]
+    /// Stable across redeliveries: the rule, the dedup key and the window of a rule's match (`FindingDedup`), or the
+    /// correlation group and the start of its window.
+    public let id: String
     /// Event time of the matched event (or of the last event of a correlated group), ms since the epoch.
     public var timeMillis: Int64
     public var correlation: Correlation?
@@ -31,10 +34,12 @@ public struct Finding: Sendable {
         public var eventKeys: [String]
     }
 
-    /// A finding of a detection rule on one event.
-    init(rule compiled: CompiledRule, event: DetectionEvent) {
+    /// A finding of a detection rule on one event; its id merges it with the rule's other matches on the same dedup
+    /// key in the same window.
+    init(rule compiled: CompiledRule, event: DetectionEvent, dedup: FindingDedup) {
         let rule = compiled.rule
         ruleID = rule.id ?? rule.title
+        id = dedup.findingID(ruleID: ruleID, event: event, resource: FindingResource(event: event))
         ruleTitle = rule.title
         level = rule.level ?? .medium
         tags = rule.tags
@@ -47,21 +52,13 @@ public struct Finding: Sendable {
     init(ruleID: String, ruleTitle: String, level: RuleLevel, tags: [String], id: String, resource: FindingResource,
          matchedFields: [String: [FieldValue]], last: DetectionEvent, correlation: Correlation) {
         self.ruleID = ruleID
+        self.id = id
         self.ruleTitle = ruleTitle
         self.level = level
         self.tags = tags
         self.timeMillis = correlation.lastMillis
         self.correlation = correlation
         self.origin = .group(id: id, resource: resource, fields: matchedFields, last: last)
-    }
-
-    /// Stable across redeliveries: derived from the rule id and the event's key (or the correlation
-    /// group and the start of its window).
-    public var id: String {
-        switch origin {
-        case .event(let event, _): return Self.stableID(ruleID, event.eventKey)
-        case .group(let id, _, _, _): return id
-        }
     }
 
     /// What the finding concerns (the instance, ENI, security group, trail, bucket, ...).

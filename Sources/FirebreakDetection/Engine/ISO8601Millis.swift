@@ -49,8 +49,6 @@ enum ISO8601Millis {
 extension ISO8601Millis {
     /// `2026-01-01T10:05:00.000Z` for milliseconds since the epoch (clamped to years 0000–9999).
     static func format(_ millis: Int64) -> String {
-        let t = UTCTime(clampingMillis: millis)
-        let pad = UTCTime.pad
-        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2)).\(pad(t.millisecond, 3))Z"
+        UTCTime(clampingMillis: millis).iso8601
     }
 }

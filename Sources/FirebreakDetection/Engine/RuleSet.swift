@@ -25,9 +25,12 @@ public struct RuleSet: Sendable {
     private let correlated: [Bool]
     /// Rules whose own matches are not reported (`generate: false` correlations consume them).
     private let silent: [Bool]
+    /// How each rule's repeated matches merge into one finding.
+    private let dedups: [FindingDedup]
 
     /// Compiles `loaded` with `placeholders`; problems are collected, never thrown.
-    public init(loaded: LoadedRules, placeholders: any PlaceholderResolver, maxOpenGroups: Int = 100_000) {
+    public init(loaded: LoadedRules, placeholders: any PlaceholderResolver, maxOpenGroups: Int = 100_000,
+                dedup: FindingDedup = FindingDedup()) {
         let compiler = RuleCompiler(placeholders: placeholders)
         var problems = loaded.problems
         var compiled: [CompiledRule] = []
@@ -69,6 +72,7 @@ public struct RuleSet: Sendable {
         self.files = loaded.files
         self.correlated = compiled.map { refers($0, referenced) }
         self.silent = compiled.map { refers($0, consumed) }
+        self.dedups = compiled.map { FindingDedup(rule: $0.rule.dedup, defaults: dedup) }
         self.correlationEngine = correlations.isEmpty ? nil : CorrelationEngine(rules: correlations, maxOpenGroups: maxOpenGroups)
         var flow: [Int] = [], trail: [Int] = [], other: [Int] = []
         for (index, rule) in compiled.enumerated() {
@@ -168,7 +172,7 @@ public struct RuleSet: Sendable {
     /// The findings of rule `index` matching `event`: its own (unless silent) and any correlation it completes.
     /// With `pending` non-nil the correlation part is deferred to it.
     private func handle(_ index: Int, _ event: DetectionEvent, _ findings: inout [Finding], _ pending: inout [PendingMatch]?) {
-        if !silent[index] || reportsConsumedMatches { findings.append(Finding(rule: rules[index], event: event)) }
+        if !silent[index] || reportsConsumedMatches { findings.append(Finding(rule: rules[index], event: event, dedup: dedups[index])) }
         if correlated[index], let engine = correlationEngine {
             let rule = rules[index].rule
             if pending != nil {

@@ -21,6 +21,20 @@ public struct SigmaRule: Sendable {
     public var fields: [String]
     /// The file the rule came from (for messages).
     public var source: String
+    /// Firebreak's `firebreak: {dedup: {fields: [...], window: 10m}}` block: how repeated matches merge into one
+    /// finding (`FindingDedup`); nil: by resource, in `findings.dedup_window`.
+    public var dedup: Dedup?
+
+    /// A rule's own dedup settings; what it leaves out comes from the configuration.
+    public struct Dedup: Sendable, Hashable {
+        public var fields: [String]?
+        public var windowMillis: Int64?
+
+        public init(fields: [String]? = nil, windowMillis: Int64? = nil) {
+            self.fields = fields
+            self.windowMillis = windowMillis
+        }
+    }
 
     public init(title: String, id: String? = nil, name: String? = nil, status: String? = nil, level: RuleLevel? = nil,
                 description: String? = nil, author: String? = nil, date: String? = nil, modified: String? = nil,

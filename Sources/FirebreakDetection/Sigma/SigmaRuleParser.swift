@@ -80,11 +80,52 @@ struct SigmaRuleParser {
         }
         let detection = try parseDetection(detectionNode, rule: ruleSource)
 
-        return SigmaRule(title: title, id: id, name: try text("name"), status: try text("status"), level: level,
-                         description: try text("description"), author: try text("author"), date: try text("date"),
-                         modified: try text("modified"), references: try list("references"), tags: try list("tags"),
-                         logsource: logsource, detection: detection, falsepositives: try list("falsepositives"),
-                         fields: try list("fields"), source: source)
+        var rule = SigmaRule(title: title, id: id, name: try text("name"), status: try text("status"), level: level,
+                             description: try text("description"), author: try text("author"), date: try text("date"),
+                             modified: try text("modified"), references: try list("references"), tags: try list("tags"),
+                             logsource: logsource, detection: detection, falsepositives: try list("falsepositives"),
+                             fields: try list("fields"), source: source)
+        if let node = members["firebreak"] { rule.dedup = try parseFirebreak(node, rule: ruleSource) }
+        return rule
+    }
+
+    /// `firebreak: {dedup: {fields: [a, b], window: 10m}}`; nothing else is defined under `firebreak`.
+    private func parseFirebreak(_ node: Node, rule: String) throws(RuleError) -> SigmaRule.Dedup? {
+        guard case .mapping(let mapping) = node else {
+            throw RuleError(.invalidRule, source: rule, "'firebreak' must be a mapping (`firebreak: {dedup: {...}}`)")
+        }
+        var dedup: SigmaRule.Dedup?
+        for (key, value) in mapping {
+            guard key.scalar?.string == "dedup" else {
+                throw RuleError(.invalidRule, source: rule, "unknown key 'firebreak.\(key.scalar?.string ?? "?")' (expected dedup)")
+            }
+            guard case .mapping(let settings) = value else {
+                throw RuleError(.invalidRule, source: rule, "'firebreak.dedup' must be a mapping of fields and window")
+            }
+            var parsed = SigmaRule.Dedup()
+            for (name, setting) in settings {
+                switch name.scalar?.string {
+                case "fields":
+                    guard case .sequence(let list) = setting, !list.isEmpty else {
+                        throw RuleError(.invalidRule, source: rule, "'firebreak.dedup.fields' must be a non-empty list of field names")
+                    }
+                    var fields: [String] = []
+                    for element in list { fields.append(try string(element, key: "firebreak.dedup.fields", rule: rule)) }
+                    parsed.fields = fields
+                case "window":
+                    let text = try string(setting, key: "firebreak.dedup.window", rule: rule)
+                    guard let millis = CorrelationRule.parseTimespan(text) else {
+                        throw RuleError(.invalidRule, source: rule, "'firebreak.dedup.window: \(text)' is not a duration like 30s, 10m, 1h or 1d")
+                    }
+                    parsed.windowMillis = millis
+                default:
+                    throw RuleError(.invalidRule, source: rule,
+                                    "unknown key 'firebreak.dedup.\(name.scalar?.string ?? "?")' (expected fields, window)")
+                }
+            }
+            dedup = parsed
+        }
+        return dedup
     }
 
     private func parseDetection(_ node: Node, rule: String) throws(RuleError) -> SigmaDetection {

@@ -4,7 +4,9 @@ extension ResponseStore {
     /// Commits one Firehose delivery with its findings and planned actions, in one transaction.
     ///
     /// - A request id already committed → `.duplicate`, and nothing is written (Firehose redelivery).
-    /// - A finding id already stored (the same detection in another delivery) is left as it is.
+    /// - A finding id already stored (another match of its rule on its dedup key in its window, from an earlier
+    ///   delivery) is counted (`match_count`, first and last seen, samples up to `maxSamples`), and its actions
+    ///   are not planned again.
     /// - An action whose idempotency key already has an action created within `idempotencyWindow` of
     ///   `now` is not inserted (counted in `duplicateActions`).
     /// - An action whose id is taken by an older action of the same key (a key outside the window,
@@ -13,7 +15,7 @@ extension ResponseStore {
     /// Any failure (constraint, disk full, lock past the busy timeout) rolls everything back and throws:
     /// do not acknowledge the delivery. An action must belong to one of `findings` or to a stored finding.
     public func commit(delivery: DeliveryRecord, findings: [StoredFinding], actions: [PlannedAction],
-                       now: Date) throws(StoreError) -> CommitOutcome {
+                       now: Date, maxSamples: Int = 5) throws(StoreError) -> CommitOutcome {
         let windowStart = now.storeMillis - Int64((idempotencyWindow * 1000).rounded())
         return try acknowledgingWrite { () throws(StoreError) -> CommitOutcome in try withConnection { db throws(StoreError) in
             try db.transaction("commit delivery \(delivery.requestID)") { () throws(StoreError) -> CommitOutcome in
@@ -29,24 +31,49 @@ extension ResponseStore {
                     operation: "insert delivery \(delivery.requestID)")
 
                 var summary = CommitSummary()
+                var seenBefore = Set<String>()
                 for finding in findings {
+                    let samples = "[" + finding.samples.joined(separator: ",") + "]"
                     let inserted = try db.execute("""
                         INSERT OR IGNORE INTO findings (id, rule_id, title, level, time_ms, resource_type,
-                            resource_id, json, first_request_id, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            resource_id, json, first_request_id, created_at, match_count, first_seen_ms, last_seen_ms, samples)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [.text(finding.id), .text(finding.ruleID), .text(finding.title), .text(finding.level),
                          .integer(finding.timeMillis), .text(finding.resourceType), .text(finding.resourceID),
-                         .text(finding.json), .text(delivery.requestID), .millis(now)],
+                         .text(finding.json), .text(delivery.requestID), .millis(now), .int(finding.count),
+                         .integer(finding.firstSeenMillis), .integer(finding.lastSeenMillis), .text(samples)],
                         operation: "insert finding \(finding.id)")
                     if inserted > 0 {
                         summary.insertedFindingIDs.append(finding.id)
-                    } else {
-                        summary.knownFindings += 1
+                        continue
                     }
+                    // The same finding from an earlier delivery (another match in its window): counted, not
+                    // stored again; samples are added while there are fewer than `maxSamples`.
+                    summary.knownFindings += 1
+                    seenBefore.insert(finding.id)
+                    try db.execute("""
+                        UPDATE findings SET match_count = match_count + ?, first_seen_ms = MIN(first_seen_ms, ?),
+                            last_seen_ms = MAX(last_seen_ms, ?),
+                            samples = CASE WHEN json_array_length(samples) >= ? THEN samples ELSE (
+                                SELECT json_group_array(json(value)) FROM (
+                                    SELECT value FROM (
+                                        SELECT value, 0 AS part, key FROM json_each(findings.samples)
+                                        UNION ALL SELECT value, 1 AS part, key FROM json_each(?))
+                                    ORDER BY part, key LIMIT ?)) END
+                        WHERE id = ?
+                        """,
+                        [.int(finding.count), .integer(finding.firstSeenMillis), .integer(finding.lastSeenMillis),
+                         .int(maxSamples), .text(samples), .int(maxSamples), .text(finding.id)],
+                        operation: "count finding \(finding.id)")
                 }
 
                 for action in actions {
+                    // A finding seen before had its response planned then: no new actions, no new alert.
+                    if seenBefore.contains(action.findingID) {
+                        summary.duplicateActions += 1
+                        continue
+                    }
                     let recent = try db.scalar("""
                         SELECT COUNT(*) FROM actions WHERE idempotency_key = ? AND created_at > ?
                         """, [.text(action.idempotencyKey), .integer(windowStart)],

@@ -25,7 +25,7 @@ extension ResponseStore {
         parameters.append(.int(max(0, limit)))
         return try withReader { db throws(StoreError) in
             try db.query("""
-                SELECT id, rule_id, title, level, time_ms, resource_type, resource_id, json FROM findings
+                SELECT \(Self.findingColumns) FROM findings
                 \(filter) ORDER BY time_ms DESC, id LIMIT ?
                 """, parameters, operation: "list findings", row: Self.readFinding)
         }
@@ -35,7 +35,7 @@ extension ResponseStore {
     public func finding(id: String) throws(StoreError) -> (StoredFinding, [ActionRecord])? {
         try withReader { db throws(StoreError) -> (StoredFinding, [ActionRecord])? in
             guard let finding = try db.query("""
-                SELECT id, rule_id, title, level, time_ms, resource_type, resource_id, json FROM findings
+                SELECT \(Self.findingColumns) FROM findings
                 WHERE id = ?
                 """, [.text(id)], operation: "read finding \(id)", row: Self.readFinding).first
             else { return nil }
@@ -75,8 +75,15 @@ extension ResponseStore {
         }
     }
 
+    private static let findingColumns = """
+        id, rule_id, title, level, time_ms, resource_type, resource_id, json, match_count, first_seen_ms, last_seen_ms, \
+        samples
+        """
+
     private static func readFinding(_ row: SQLiteRow) throws(StoreError) -> StoredFinding {
-        StoredFinding(id: row.text(0), ruleID: row.text(1), title: row.text(2), level: row.text(3),
-                      timeMillis: row.int64(4), resourceType: row.text(5), resourceID: row.text(6), json: row.text(7))
+        let samples = try StoreJSON.decodeRawList(row.text(11), column: "samples", findingID: row.text(0))
+        return StoredFinding(id: row.text(0), ruleID: row.text(1), title: row.text(2), level: row.text(3),
+                             timeMillis: row.int64(4), resourceType: row.text(5), resourceID: row.text(6), json: row.text(7),
+                             count: row.int(8), firstSeenMillis: row.int64(9), lastSeenMillis: row.int64(10), samples: samples)
     }
 }

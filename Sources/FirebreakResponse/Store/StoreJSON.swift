@@ -1,3 +1,4 @@
+import FirebreakLogs
 import Foundation
 
 /// The JSON text of the store's list and map columns (`options_json`, `aws_request_ids`).
@@ -16,6 +17,14 @@ enum StoreJSON {
 
     static func decodeList(_ text: String, column: String, actionID: String) throws(StoreError) -> [String] {
         try decodeValue(text, column: column, actionID: actionID)
+    }
+
+    /// The elements of a JSON array column (a finding's `samples`), each as its own JSON text.
+    static func decodeRawList(_ text: String, column: String, findingID: String) throws(StoreError) -> [String] {
+        guard let items = (try? JSONParser().parse(text))?.arrayValue else {
+            throw .corruptRow(table: "findings", id: findingID, reason: "\(column) is not a JSON array: \(text.prefix(200))")
+        }
+        return items.map { $0.serialized() }
     }
 
     private static func encodeValue<T: Encodable>(_ value: T, fallback: String) -> String {

@@ -75,6 +75,15 @@ enum StoreSchema {
         """
         ALTER TABLE actions ADD COLUMN created_ids TEXT NOT NULL DEFAULT '[]';
         """,
+        // 5: a finding merges the repeated matches of its rule on one dedup key in one window: how many, first and
+        // last seen, a few sample events (JSON array).
+        """
+        ALTER TABLE findings ADD COLUMN match_count INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE findings ADD COLUMN first_seen_ms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE findings ADD COLUMN last_seen_ms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE findings ADD COLUMN samples TEXT NOT NULL DEFAULT '[]';
+        UPDATE findings SET first_seen_ms = time_ms, last_seen_ms = time_ms;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

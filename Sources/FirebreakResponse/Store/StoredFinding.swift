@@ -12,9 +12,20 @@ public struct StoredFinding: Sendable, Hashable {
     public var resourceID: String
     /// The finding's JSON text, returned as stored.
     public var json: String
+    /// Matches merged into this finding (its rule, dedup key and window), first and last event time.
+    public var count: Int
+    public var firstSeenMillis: Int64
+    public var lastSeenMillis: Int64
+    /// The first few matched events as JSON texts (the first match's included).
+    public var samples: [String]
 
     public init(id: String, ruleID: String, title: String, level: String, timeMillis: Int64,
-                resourceType: String, resourceID: String, json: String) {
+                resourceType: String, resourceID: String, json: String, count: Int = 1, firstSeenMillis: Int64? = nil,
+                lastSeenMillis: Int64? = nil, samples: [String] = []) {
+        self.count = count
+        self.firstSeenMillis = firstSeenMillis ?? timeMillis
+        self.lastSeenMillis = lastSeenMillis ?? timeMillis
+        self.samples = samples
         self.id = id
         self.ruleID = ruleID
         self.title = title

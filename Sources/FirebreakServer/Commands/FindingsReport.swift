@@ -1,4 +1,5 @@
 import FirebreakResponse
+import FirebreakTime
 import Foundation
 
 /// `firebreak findings`: the findings in the store, with their actions, as a table or JSON lines.
@@ -66,10 +67,11 @@ public struct FindingsReport: Sendable {
     private func printOne(id: String, from db: ResponseStore, path: String) throws {
         guard let (finding, actions) = try db.finding(id: id) else { throw CommandError(.usage, "no finding \(id) in \(path)") }
         if json {
-            print(finding.json)
+            print(FindingsAPI.findingJSON(finding).serialized())
             return
         }
-        print("\(finding.id)  \(finding.level)  \(finding.title)  \(finding.resourceType) \(finding.resourceID)")
+        print("\(finding.id)  \(finding.level)  \(finding.title)  \(finding.resourceType) \(finding.resourceID)  "
+              + Self.seen(finding))
         for record in actions {
             let action = record.action
             print("  \(action.sequence). \(action.step.kind.rawValue) \(action.resourceType) \(action.resourceID): "
@@ -81,12 +83,19 @@ public struct FindingsReport: Sendable {
     private func printList(from db: ResponseStore, since: Date?) throws {
         for finding in try db.findings(since: since, level: level, rule: rule, limit: limit) {
             if json {
-                print(finding.json)
+                print(FindingsAPI.findingJSON(finding).serialized())
             } else {
-                let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(finding.timeMillis) / 1000))
-                print([finding.id, time, finding.level, finding.resourceType + " " + finding.resourceID, finding.title]
-                    .joined(separator: "  "))
+                let time = UTCTime(clampingMillis: finding.timeMillis).iso8601
+                print([finding.id, time, finding.level, finding.resourceType + " " + finding.resourceID, finding.title,
+                       Self.seen(finding)].joined(separator: "  "))
             }
         }
+    }
+
+    /// `1 match` or `1000 matches, 2026-12-03T10:00:00.000Z to 2026-12-03T10:59:58.120Z`.
+    static func seen(_ finding: StoredFinding) -> String {
+        guard finding.count > 1 else { return "1 match" }
+        return "\(finding.count) matches, \(UTCTime(clampingMillis: finding.firstSeenMillis).iso8601) to "
+            + UTCTime(clampingMillis: finding.lastSeenMillis).iso8601
     }
 }

@@ -102,6 +102,9 @@ rules:
 correlation:
   max_open_groups: 100000           # open correlation windows; beyond it the oldest is evicted (counted)
 
+findings:
+  dedup_window: 1h                  # a rule's matches on one resource (or its dedup fields) within this are one finding
+  samples: 5                        # matched events kept per finding; later matches are only counted
 intel:
   # Every *.txt here is an IP/CIDR list named after the file: known_bad_ips.txt is %known_bad_ips%.
   # values.yaml here holds value lists (expected_egress_ports: [53, 80, 123, 443]).

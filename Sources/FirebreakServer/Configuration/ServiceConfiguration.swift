@@ -43,6 +43,8 @@ public struct ServiceConfiguration: Sendable {
     /// Rules, lists and network facts for the detection engine.
     public var detection: DetectionSources
     public var reloadCheckSeconds: Int
+    /// `findings.samples`: matched events kept per finding.
+    public var findingSamples: Int
 
     /// The response layer: mode, playbooks, store, alerts, AWS.
     public var mode: ResponseMode
@@ -207,9 +209,16 @@ public struct ServiceConfiguration: Sendable {
             throw .invalidValue(key: "network.internal_cidrs", source: c.source(of: "network.internal_cidrs"),
                                 expected: "comma-separated CIDRs (\(error))")
         }
+        let windowText = try c.string("findings.dedup_window")
+        guard let dedupWindow = CorrelationRule.parseTimespan(windowText.trimmingCharacters(in: .whitespaces)) else {
+            throw .invalidValue(key: "findings.dedup_window", source: c.source(of: "findings.dedup_window"),
+                                expected: "a duration like 30s, 10m, 1h or 1d (got '\(windowText)')")
+        }
+        findingSamples = try c.int("findings.samples", min: 1, max: 100)
         detection = DetectionSources(rulePaths: try c.stringList("rules.paths"), intel: intel,
                                      network: NetworkContext(internalNetworks: internalNetworks),
-                                     maxOpenGroups: try c.int("correlation.max_open_groups", min: 1, max: 100_000_000))
+                                     maxOpenGroups: try c.int("correlation.max_open_groups", min: 1, max: 100_000_000),
+                                     dedup: FindingDedup(windowMillis: dedupWindow))
         reloadCheckSeconds = try c.int("rules.reload_check_seconds", min: 0, max: 86_400)
 
         guard let mode = ResponseMode(rawValue: try c.string("mode")) else {
@@ -304,6 +313,8 @@ extension ServiceConfiguration {
             rules.paths: \(detection.rulePaths.joined(separator: ", "))
             rules.reload_check_seconds: \(reloadCheckSeconds)
             correlation.max_open_groups: \(detection.maxOpenGroups)
+            findings.dedup_window: \(detection.dedup.windowMillis / 1000)s
+            findings.samples: \(findingSamples)
             intel.folder: \(detection.intel.folder ?? "")
             intel.lists: \(detection.intel.lists.keys.sorted().map { "\($0)=\(detection.intel.lists[$0]!)" }.joined(separator: ", "))
             network.internal_cidrs: \(detection.network.internalNetworks.rangeCount) range(s)

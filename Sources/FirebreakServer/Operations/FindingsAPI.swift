@@ -54,6 +54,7 @@ struct FindingsAPI: Sendable {
                 return Self.json(404, .object(JSONObject([("error", .string("no finding \(id)"))])))
             }
             guard case .object(var object) = Self.findingJSON(finding) else { return Self.json(500, .null) }
+            object.append("samples", .array(finding.samples.compactMap { try? JSONParser().parse($0) }))
             object.append("actions", .array(actions.map(Self.actionJSON)))
             return Self.json(200, .object(object))
         } catch {
@@ -61,8 +62,15 @@ struct FindingsAPI: Sendable {
         }
     }
 
+    /// The finding as stored (its first match), with how many matches it merges and when they were seen.
     static func findingJSON(_ finding: StoredFinding) -> JSONValue {
-        (try? JSONParser().parse(finding.json)) ?? .object(JSONObject([("findingId", .string(finding.id))]))
+        guard case .object(var object)? = try? JSONParser().parse(finding.json) else {
+            return .object(JSONObject([("findingId", .string(finding.id))]))
+        }
+        object.append("count", .int(Int64(finding.count)))
+        object.append("firstSeen", .string(UTCTime(clampingMillis: finding.firstSeenMillis).iso8601))
+        object.append("lastSeen", .string(UTCTime(clampingMillis: finding.lastSeenMillis).iso8601))
+        return .object(object)
     }
 
     static func actionJSON(_ record: ActionRecord) -> JSONValue {

@@ -20,6 +20,7 @@ public struct ServiceMetrics: Sendable {
     public static let idleConnectionsClosed = "firebreak_http_idle_connections_closed_total"
     public static let connectionsRefused = "firebreak_http_connections_refused_total"
     public static let findings = "firebreak_findings_total"
+    public static let matches = "firebreak_matches_total"
     public static let rulesLoaded = "firebreak_rules_loaded"
     public static let ruleReloads = "firebreak_rule_reloads_total"
     public static let correlationGroups = "firebreak_correlation_open_groups"

@@ -1,10 +1,14 @@
 import FirebreakDetection
+import FirebreakResponse
 import FirebreakLogs
 import Foundation
 import Logging
 
-/// Runs every delivery through the rule engine: each finding becomes a JSON log line and is counted
-/// in `/metrics` by rule and level. (Storing and acting on findings is the response layer's job.)
+/// Runs every delivery through the rule engine. A rule's matches on one dedup key in one window are one finding
+/// (`FindingDedup`, `FindingAggregate`): `/metrics` counts matches (`firebreak_matches_total`) and findings
+/// (`firebreak_findings_total`: new ones; with a store, those not seen in an earlier delivery) by rule and level,
+/// and each finding of a delivery is one JSON log line with its count. (Storing and acting on findings is the
+/// response layer's job.)
 ///
 /// With a response layer, a delivery's correlation updates and its commit are one step
 /// (`DeliveryEvaluation.commit(_:)`): a delivery that is not committed leaves the correlation windows as they
@@ -20,7 +24,8 @@ public struct DetectionProcessor: BatchProcessor {
         self.metrics = metrics
         self.logger = logger
         self.response = response
-        metrics.registry.declareCounter(ServiceMetrics.findings, help: "Findings by rule and level.")
+        metrics.registry.declareCounter(ServiceMetrics.findings, help: "New findings (first match of a rule on a dedup key in a window) by rule and level.")
+        metrics.registry.declareCounter(ServiceMetrics.matches, help: "Rule matches by rule and level (a finding counts many).")
         metrics.registry.declareGauge(ServiceMetrics.rulesLoaded, help: "Detection and correlation rules in force.") {
             let set = engine.ruleSet
             return Double(set.rules.count + set.correlations.count)
@@ -37,7 +42,7 @@ public struct DetectionProcessor: BatchProcessor {
     public func process(_ batch: DecodedBatch) throws {
         let received = Int64(Date().timeIntervalSince1970 * 1000)
         guard let response else {
-            report(engine.evaluate(batch.events, receivedMillis: received), of: batch)
+            report(FindingAggregate.merge(engine.evaluate(batch.events, receivedMillis: received)), new: nil, of: batch)
             return
         }
         // One evaluation per request id at a time: a concurrent redelivery is answered 503 and comes back later.
@@ -51,25 +56,33 @@ public struct DetectionProcessor: BatchProcessor {
         // Rules match in parallel with other deliveries; the correlation windows are updated and the delivery
         // committed as one step, and the updates are undone when the commit fails (Firehose redelivers the batch).
         let evaluation = engine.prepare(batch.events, receivedMillis: received)
-        var committed = false
-        let findings = try evaluation.commit { (findings: [Finding]) throws(BatchRetryLater) -> Bool in
+        var committed: (summary: CommitSummary, findings: [FindingAggregate])?
+        _ = try evaluation.commit { (findings: [Finding]) throws(BatchRetryLater) -> Bool in
             committed = try response.commit(batch, findings: findings)
-            return committed
+            return committed != nil
         }
-        guard committed else {
+        guard let committed else {
             logger.info("delivery committed meanwhile by another writer: not counted again",
                         metadata: ["requestId": .string(batch.requestID)])
             return
         }
-        report(findings, of: batch)
+        report(committed.findings, new: Set(committed.summary.insertedFindingIDs), of: batch)
     }
 
-    /// Logs each finding and counts it by rule and level.
-    private func report(_ findings: [Finding], of batch: DecodedBatch) {
-        for finding in findings {
-            metrics.registry.increment(ServiceMetrics.findings, ["rule": finding.ruleID, "level": finding.level.rawValue])
-            logger.notice("finding", metadata: [
+    /// Counts matches and new findings by rule and level, and logs each finding of the delivery once, with how many
+    /// matches it had here and whether it is new (`new` nil: every finding is).
+    private func report(_ aggregates: [FindingAggregate], new: Set<String>?, of batch: DecodedBatch) {
+        for aggregate in aggregates {
+            let finding = aggregate.finding
+            let isNew = new?.contains(finding.id) ?? true
+            metrics.registry.increment(ServiceMetrics.matches, ["rule": finding.ruleID, "level": finding.level.rawValue],
+                                       by: Double(aggregate.count))
+            if isNew {
+                metrics.registry.increment(ServiceMetrics.findings, ["rule": finding.ruleID, "level": finding.level.rawValue])
+            }
+            logger.notice(isNew ? "finding" : "finding seen again", metadata: [
                 "requestId": .string(batch.requestID),
+                "matches": .stringConvertible(aggregate.count),
                 "finding": Self.metadata(finding.jsonValue()),
             ])
         }

@@ -14,7 +14,12 @@ public final class ResponseCoordinator: Sendable {
     /// next try instead of being evaluated twice (which would count its matches twice in correlation windows).
     private let inFlight = Mutex<Set<String>>([])
 
-    public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?) {
+    /// Sample events kept per finding (`findings.samples`).
+    let maxSamples: Int
+
+    public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?,
+                maxSamples: Int = FindingAggregate.defaultMaxSamples) {
+        self.maxSamples = maxSamples
         self.store = store
         self.planner = planner
         self.executor = executor
@@ -40,31 +45,40 @@ public final class ResponseCoordinator: Sendable {
         }
     }
 
-    /// Commits the delivery with its findings and planned actions; false when its request id was committed before
-    /// (checked in the same transaction: nothing is written). Throws when the store cannot commit.
-    @discardableResult
-    public func commit(_ batch: DecodedBatch, findings: [Finding]) throws(BatchRetryLater) -> Bool {
+    /// Commits the delivery with its findings, merged by id (`FindingAggregate`: one row per finding with its count,
+    /// first and last seen and samples), and the planned actions of each merged finding (planned once, from its first
+    /// match). Nil when its request id was committed before (checked in the same transaction: nothing is written).
+    /// Throws when the store cannot commit.
+    public func commit(_ batch: DecodedBatch, findings: [Finding]) throws(BatchRetryLater)
+        -> (summary: CommitSummary, findings: [FindingAggregate])? {
+        let aggregates = FindingAggregate.merge(findings, maxSamples: maxSamples)
         var stored: [StoredFinding] = []
         var actions: [PlannedAction] = []
-        for finding in findings {
+        stored.reserveCapacity(aggregates.count)
+        for aggregate in aggregates {
+            let finding = aggregate.finding
             let resource = finding.resource
+            let samples = aggregate.samples.compactMap { $0.event?.event.jsonValue().serialized() }
             stored.append(StoredFinding(id: finding.id, ruleID: finding.ruleID, title: finding.ruleTitle,
                                         level: finding.level.rawValue, timeMillis: finding.timeMillis,
                                         resourceType: resource.type ?? "", resourceID: resource.id ?? "",
-                                        json: finding.jsonValue().serialized()))
+                                        json: finding.jsonValue().serialized(), count: aggregate.count,
+                                        firstSeenMillis: aggregate.firstMillis, lastSeenMillis: aggregate.lastMillis,
+                                        samples: samples))
             actions += planner.plan(finding)
         }
         let delivery = DeliveryRecord(requestID: batch.requestID, receivedAt: Date(), records: batch.recordCount,
-                                      events: batch.events.count, findings: findings.count)
+                                      events: batch.events.count, findings: aggregates.count)
         let outcome: CommitOutcome
         do {
-            outcome = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date())
+            outcome = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date(),
+                                       maxSamples: maxSamples)
         } catch {
             throw BatchRetryLater(reason: "the store cannot commit: \(error)")
         }
-        guard case .committed = outcome else { return false }
-        if !actions.isEmpty { executor?.nudge() }
-        return true
+        guard case .committed(let summary) = outcome else { return nil }
+        if !summary.insertedActions.isEmpty { executor?.nudge() }
+        return (summary, aggregates)
     }
 }
 

@@ -57,7 +57,7 @@ public struct ResponseLayer: Sendable {
         executor = ActionExecutor(store: store, runner: runner, resolver: resources, playbooks: playbooks, mode: c.mode,
                                   pollInterval: pollInterval)
         coordinator = ResponseCoordinator(store: store, planner: ResponsePlanner(playbooks: playbooks, mode: c.mode),
-                                          executor: executor)
+                                          executor: executor, maxSamples: c.findingSamples)
         self.region = region
     }
 }

@@ -1,0 +1,45 @@
+/// The matches of one delivery that share a finding id (`FindingDedup`): the first match stands for them, with how
+/// many there were, the first and last event time, and the first few as samples.
+public struct FindingAggregate: Sendable {
+    /// The first match: its id, rule, resource and event are the finding's.
+    public var finding: Finding
+    public var count: Int
+    public var firstMillis: Int64
+    public var lastMillis: Int64
+    /// Up to `maxSamples` matches, the first included, in order.
+    public var samples: [Finding]
+
+    /// Samples kept per finding unless configured (`findings.samples`).
+    public static let defaultMaxSamples = 5
+
+    init(_ finding: Finding) {
+        self.finding = finding
+        count = 1
+        firstMillis = finding.timeMillis
+        lastMillis = finding.timeMillis
+        samples = [finding]
+    }
+
+    /// Merges `findings` by id, in order of first appearance; `maxSamples` matches of each are kept.
+    public static func merge(_ findings: [Finding], maxSamples: Int = defaultMaxSamples) -> [FindingAggregate] {
+        var aggregates: [FindingAggregate] = []
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(min(findings.count, 1024))
+        for finding in findings {
+            if let position = positions[finding.id] {
+                aggregates[position].add(finding, maxSamples: maxSamples)
+            } else {
+                positions[finding.id] = aggregates.count
+                aggregates.append(FindingAggregate(finding))
+            }
+        }
+        return aggregates
+    }
+
+    mutating func add(_ match: Finding, maxSamples: Int) {
+        count += 1
+        firstMillis = min(firstMillis, match.timeMillis)
+        lastMillis = max(lastMillis, match.timeMillis)
+        if samples.count < maxSamples { samples.append(match) }
+    }
+}

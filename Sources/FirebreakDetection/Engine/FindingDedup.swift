@@ -1,0 +1,43 @@
+import FirebreakLogs
+
+/// How repeated matches of one rule become one finding: matches with the same rule, dedup key and window share a
+/// finding id, and the store counts them (first and last seen, a few samples) instead of keeping one row each.
+///
+/// The key is the values of `fields` when the rule names some (`firebreak: {dedup: {fields: [...]}}`), else the
+/// finding's resource (instance, ENI, security group, trail, ...). A match whose rule names no fields and whose
+/// event names no resource keeps its own finding. The window is the event time divided by `windowMillis`, so a
+/// redelivered or replayed event falls in the same window and gets the same id.
+public struct FindingDedup: Sendable, Hashable {
+    public var fields: [FieldPath]
+    public var windowMillis: Int64
+
+    /// `findings.dedup_window`'s default: one hour.
+    public static let defaultWindowMillis: Int64 = 3_600_000
+
+    public init(fields: [FieldPath] = [], windowMillis: Int64 = defaultWindowMillis) {
+        self.fields = fields
+        self.windowMillis = max(1, windowMillis)
+    }
+
+    /// The rule's own `dedup` block over `defaults` (the configured window).
+    init(rule: SigmaRule.Dedup?, defaults: FindingDedup) {
+        self.init(fields: (rule?.fields ?? []).map { FieldPath($0) }, windowMillis: rule?.windowMillis ?? defaults.windowMillis)
+    }
+
+    /// The id of a match of `ruleID` on `event` about `resource`.
+    func findingID(ruleID: String, event: DetectionEvent, resource: FindingResource) -> String {
+        let window = String(event.timeMillis / windowMillis)
+        if !fields.isEmpty {
+            var key = ""
+            for path in fields {
+                let values = FieldMatcher.values(in: event, at: path)
+                key += path.raw + "=" + values.map(\.description).joined(separator: ",") + "\u{1f}"
+            }
+            return Finding.stableID(ruleID, "fields", key, window)
+        }
+        if let type = resource.type, let id = resource.id {
+            return Finding.stableID(ruleID, type, id, window)
+        }
+        return Finding.stableID(ruleID, event.eventKey)
+    }
+}
