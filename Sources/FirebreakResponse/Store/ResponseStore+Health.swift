@@ -24,8 +24,9 @@ extension ResponseStore {
         }
     }
 
-    /// Whether a delivery could be committed now. After a failed write (disk full, I/O error) it probes with
-    /// a one-row write at most once a second, so the answer turns `writable` when space returns.
+    /// Whether a delivery could be committed now. After a failed write (disk full, `maxBytes` reached, I/O error) it
+    /// probes with a one-row write and the size check at most once a second, so the answer turns `writable` when
+    /// space returns.
     public func health(now: Date = Date()) -> StoreHealth {
         do {
             try checkIdentity()
@@ -38,6 +39,7 @@ extension ResponseStore {
             _ = try acknowledgingWrite { () throws(StoreError) in
                 try withConnection { db throws(StoreError) in
                     try db.transaction("probe whether the store can write") { () throws(StoreError) in
+                        try checkRoom(db)
                         try db.execute("INSERT OR REPLACE INTO health_probe (id, checked_at) VALUES (1, ?)", [.millis(now)],
                                        operation: "write the health probe")
                     }

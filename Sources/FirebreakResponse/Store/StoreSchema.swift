@@ -75,6 +75,14 @@ enum StoreSchema {
         """
         ALTER TABLE actions ADD COLUMN created_ids TEXT NOT NULL DEFAULT '[]';
         """,
+        // 5: retention. The pruner removes findings oldest first and deliveries by age; a delivery is removed only
+        // once no finding names it as `first_request_id` (the foreign key stays, so a finding never points at a
+        // missing delivery), and that check, like the one SQLite makes on every delete, needs an index.
+        """
+        CREATE INDEX findings_by_created ON findings(created_at, id);
+        CREATE INDEX findings_by_request ON findings(first_request_id);
+        CREATE INDEX deliveries_by_time ON deliveries(received_at);
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
