@@ -48,6 +48,10 @@ public struct ServiceConfiguration: Sendable {
     public var mode: ResponseMode
     public var playbooksPath: String
     public var storePath: String
+    /// How long findings and delivery request ids are kept (`store.retention.*`).
+    public var storeRetention: RetentionPolicy
+    /// `store.max_bytes`: commits are refused at this size, the oldest closed findings pruned near it; 0: no limit.
+    public var storeMaxBytes: Int64
     /// Start an empty store where one was lost (`firebreak serve --init-store`); not a configuration key.
     public var replaceLostStore = false
     public var alertTopicArn: String?
@@ -218,6 +222,16 @@ public struct ServiceConfiguration: Sendable {
         self.mode = mode
         playbooksPath = try c.string("playbooks.path")
         storePath = try c.string("store.path")
+        // Firehose retries a delivery for up to 7,200 s: a request id forgotten sooner would be evaluated twice.
+        storeRetention = RetentionPolicy(
+            findings: TimeInterval(try c.duration("store.retention.findings", min: 3600, max: 3650 * 86400)),
+            deliveries: TimeInterval(try c.duration("store.retention.deliveries", min: 7200, max: 3650 * 86400)))
+        let maxBytes = try c.int("store.max_bytes", min: 0, max: 1 << 50)
+        guard maxBytes == 0 || maxBytes >= 1 << 20 else {
+            throw .invalidValue(key: "store.max_bytes", source: c.source(of: "store.max_bytes"),
+                                expected: "0 (no limit) or at least 1048576 (1 MiB), in bytes (got \(maxBytes))")
+        }
+        storeMaxBytes = Int64(maxBytes)
         let topic = try c.string("alerts.sns_topic_arn")
         alertTopicArn = topic.isEmpty ? nil : topic
         let region = try c.string("aws.region")
@@ -310,6 +324,8 @@ extension ServiceConfiguration {
             mode: \(mode.rawValue)
             playbooks.path: \(playbooksPath)
             store.path: \(storePath)
+            store.retention: findings \(DurationText.format(Int(storeRetention.findings))), deliveries \(DurationText.format(Int(storeRetention.deliveries)))
+            store.max_bytes: \(storeMaxBytes == 0 ? "0 (no limit)" : String(storeMaxBytes))
             alerts.sns_topic_arn: \(alertTopicArn ?? "")
             aws.region: \(awsRegion ?? "(from the environment)")
             logging.level: \(logLevel)

@@ -10,14 +10,17 @@ public final class ResponseCoordinator: Sendable {
     public let store: ResponseStore
     let planner: ResponsePlanner
     public let executor: ActionExecutor?
+    /// Keeps the store within its retention and `store.max_bytes`; asked for a pass when a commit is refused for size.
+    public let pruner: StorePruner?
     /// Request ids being evaluated and committed now: a concurrent redelivery of one of them waits for Firehose's
     /// next try instead of being evaluated twice (which would count its matches twice in correlation windows).
     private let inFlight = Mutex<Set<String>>([])
 
-    public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?) {
+    public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?, pruner: StorePruner? = nil) {
         self.store = store
         self.planner = planner
         self.executor = executor
+        self.pruner = pruner
     }
 
     /// Marks `requestID` as being processed; throws when it already is (the caller answers 503, Firehose retries,
@@ -60,6 +63,7 @@ public final class ResponseCoordinator: Sendable {
         do {
             outcome = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date())
         } catch {
+            if case .full = error { pruner?.nudge() }
             throw BatchRetryLater(reason: "the store cannot commit: \(error)")
         }
         guard case .committed = outcome else { return false }
@@ -68,7 +72,7 @@ public final class ResponseCoordinator: Sendable {
     }
 }
 
-/// The delivery cannot be made durable now (the store is locked, full or unwritable): Firehose gets
+/// The delivery cannot be made durable now (the store is locked, full, at `store.max_bytes` or unwritable): Firehose gets
 /// 503 and retries, and nothing is acknowledged that is not committed.
 public struct BatchRetryLater: Error, Sendable, CustomStringConvertible {
     public var reason: String
