@@ -17,7 +17,7 @@ extension ResponseStore {
     public func commit(delivery: DeliveryRecord, findings: [StoredFinding], actions: [PlannedAction],
                        now: Date) throws(StoreError) -> CommitOutcome {
         let windowStart = now.storeMillis - Int64((idempotencyWindow * 1000).rounded())
-        return try acknowledgingWrite { () throws(StoreError) -> CommitOutcome in try withConnection { db throws(StoreError) in
+        return try acknowledgingWrite(wrote: { $0 != .duplicate }) { () throws(StoreError) -> CommitOutcome in try withConnection { db throws(StoreError) in
             try db.transaction("commit delivery \(delivery.requestID)") { () throws(StoreError) -> CommitOutcome in
                 let known = try db.scalar("SELECT COUNT(*) FROM deliveries WHERE request_id = ?",
                                           [.text(delivery.requestID)], operation: "look up delivery")

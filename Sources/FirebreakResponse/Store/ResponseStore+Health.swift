@@ -9,12 +9,13 @@ extension ResponseStore {
     }
 
     /// Runs a write that acknowledges deliveries: first checks the file's identity, then remembers whether the
-    /// store can write (for `health()`).
-    func acknowledgingWrite<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    /// store can write (for `health()`). A result for which `wrote` is false (a redelivery answered without a
+    /// write) proves nothing and leaves an earlier failure in place.
+    func acknowledgingWrite<T>(wrote: (T) -> Bool = { _ in true }, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         do {
             try checkIdentity()
             let result = try body()
-            writeFailure.withLock { $0 = nil }
+            if wrote(result) { writeFailure.withLock { $0 = nil } }
             return result
         } catch {
             if StoreWriteFailure.stopsCommits(error) {
