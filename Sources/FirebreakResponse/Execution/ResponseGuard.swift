@@ -61,7 +61,7 @@ public struct ResponseGuard: Sendable {
             let limit = playbooks.blastRadius
             if recentDestructiveCount >= limit.maxDestructive {
                 return .hold("blast radius: \(recentDestructiveCount) destructive steps in the last "
-                             + "\(PlaybookParser.formatDuration(limit.windowSeconds)) (limit \(limit.maxDestructive)); "
+                             + "\(DurationText.format(limit.windowSeconds)) (limit \(limit.maxDestructive)); "
                              + "\(kind.rawValue) of \(action.resourceID) held")
             }
         }

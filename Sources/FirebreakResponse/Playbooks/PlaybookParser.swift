@@ -100,30 +100,10 @@ struct PlaybookParser {
 
     /// `90s`, `10m`, `1h`, `2d` or a number of seconds.
     func duration(_ node: Node, _ what: String) throws -> Int {
-        guard let text = node.scalar?.string, let seconds = Self.parseDuration(text), seconds > 0 else {
+        guard let text = node.scalar?.string, let seconds = DurationText.parse(text), seconds > 0 else {
             throw fail("\(what) must be a duration such as 10m, 1h or 3600 (seconds)", node)
         }
         return seconds
-    }
-
-    static func parseDuration(_ text: String) -> Int? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let n = Int(trimmed) { return n }
-        guard let unit = trimmed.last, let n = Int(trimmed.dropLast()) else { return nil }
-        switch unit {
-        case "s": return n
-        case "m": return n * 60
-        case "h": return n * 3600
-        case "d": return n * 86400
-        default: return nil
-        }
-    }
-
-    static func formatDuration(_ seconds: Int) -> String {
-        if seconds % 86400 == 0 { return "\(seconds / 86400)d" }
-        if seconds % 3600 == 0 { return "\(seconds / 3600)h" }
-        if seconds % 60 == 0 { return "\(seconds / 60)m" }
-        return "\(seconds)s"
     }
 
     // MARK: Playbooks

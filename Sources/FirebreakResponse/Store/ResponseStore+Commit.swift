@@ -12,16 +12,19 @@ extension ResponseStore {
     /// - An action whose id is taken by an older action of the same key (a key outside the window,
     ///   planned again) is stored as `<id>-<now in ms>`; `insertedActions` has the ids as stored.
     ///
+    /// - A store at `maxBytes` refuses a new delivery with `StoreError.full` (a redelivery is still `.duplicate`).
+    ///
     /// Any failure (constraint, disk full, lock past the busy timeout) rolls everything back and throws:
     /// do not acknowledge the delivery. An action must belong to one of `findings` or to a stored finding.
     public func commit(delivery: DeliveryRecord, findings: [StoredFinding], actions: [PlannedAction],
                        now: Date, maxSamples: Int = 5) throws(StoreError) -> CommitOutcome {
         let windowStart = now.storeMillis - Int64((idempotencyWindow * 1000).rounded())
-        return try acknowledgingWrite { () throws(StoreError) -> CommitOutcome in try withConnection { db throws(StoreError) in
+        return try acknowledgingWrite(wrote: { $0 != .duplicate }) { () throws(StoreError) -> CommitOutcome in try withConnection { db throws(StoreError) in
             try db.transaction("commit delivery \(delivery.requestID)") { () throws(StoreError) -> CommitOutcome in
                 let known = try db.scalar("SELECT COUNT(*) FROM deliveries WHERE request_id = ?",
                                           [.text(delivery.requestID)], operation: "look up delivery")
                 if known > 0 { return .duplicate }
+                try checkRoom(db)
                 try db.execute("""
                     INSERT INTO deliveries (request_id, received_at, records, events, findings)
                     VALUES (?, ?, ?, ?, ?)

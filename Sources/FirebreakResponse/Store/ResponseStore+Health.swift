@@ -9,12 +9,13 @@ extension ResponseStore {
     }
 
     /// Runs a write that acknowledges deliveries: first checks the file's identity, then remembers whether the
-    /// store can write (for `health()`).
-    func acknowledgingWrite<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    /// store can write (for `health()`). A result for which `wrote` is false (a redelivery answered without a
+    /// write) proves nothing and leaves an earlier failure in place.
+    func acknowledgingWrite<T>(wrote: (T) -> Bool = { _ in true }, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         do {
             try checkIdentity()
             let result = try body()
-            writeFailure.withLock { $0 = nil }
+            if wrote(result) { writeFailure.withLock { $0 = nil } }
             return result
         } catch {
             if StoreWriteFailure.stopsCommits(error) {
@@ -24,8 +25,9 @@ extension ResponseStore {
         }
     }
 
-    /// Whether a delivery could be committed now. After a failed write (disk full, I/O error) it probes with
-    /// a one-row write at most once a second, so the answer turns `writable` when space returns.
+    /// Whether a delivery could be committed now. After a failed write (disk full, `maxBytes` reached, I/O error) it
+    /// probes with a one-row write and the size check at most once a second, so the answer turns `writable` when
+    /// space returns.
     public func health(now: Date = Date()) -> StoreHealth {
         do {
             try checkIdentity()
@@ -38,6 +40,7 @@ extension ResponseStore {
             _ = try acknowledgingWrite { () throws(StoreError) in
                 try withConnection { db throws(StoreError) in
                     try db.transaction("probe whether the store can write") { () throws(StoreError) in
+                        try checkRoom(db)
                         try db.execute("INSERT OR REPLACE INTO health_probe (id, checked_at) VALUES (1, ?)", [.millis(now)],
                                        operation: "write the health probe")
                     }

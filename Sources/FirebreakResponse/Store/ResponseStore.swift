@@ -21,6 +21,8 @@ public final class ResponseStore: Sendable {
     public let path: String
     /// A second action with the same idempotency key inside this window is not inserted.
     public let idempotencyWindow: TimeInterval
+    /// A commit is refused (`StoreError.full`) while the pages in use hold this many bytes or more; 0: no limit.
+    public let maxBytes: Int64
     private let connection: Mutex<SQLiteConnection?>
     /// A read-only connection for queries (`/findings`), so that they never wait for or hold the lock that
     /// commits deliveries (WAL lets it read while the writer writes); nil in memory.
@@ -36,13 +38,16 @@ public final class ResponseStore: Sendable {
     ///   - path: the database file, or `":memory:"` (tests).
     ///   - idempotencyWindow: seconds during which an idempotency key blocks a new action; 1 hour by default.
     ///   - busyTimeout: seconds a write waits for another connection's lock; 5 by default.
+    ///   - maxBytes: refuse commits while the store's pages in use hold this many bytes or more (`size()`); 0, the
+    ///     default, for no limit. A commit that starts below it may pass it by its own size.
     ///   - replaceLost: create an empty store even where `<path>.created` shows that one existed and was lost
     ///     (`firebreak serve --init-store`); without it that case throws `StoreError.lost`.
     public init(path: String, idempotencyWindow: TimeInterval = 3600, busyTimeout: TimeInterval = 5,
-                replaceLost: Bool = false) throws(StoreError)
+                maxBytes: Int64 = 0, replaceLost: Bool = false) throws(StoreError)
     {
         self.path = path
         self.idempotencyWindow = idempotencyWindow
+        self.maxBytes = max(0, maxBytes)
         let inMemory = path == ":memory:" || path.isEmpty
         var created = false
         if !inMemory {

@@ -27,6 +27,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case lost(path: String, marker: String, note: String)
     /// The store file was deleted or replaced while the service had it open.
     case fileReplaced(path: String, reason: String)
+    /// The store holds `usedBytes` in its pages, at or past `store.max_bytes`: a delivery is not committed (503)
+    /// until pruning makes room or the limit is raised.
+    case full(path: String, usedBytes: Int64, maxBytes: Int64)
 
     public var description: String {
         switch self {
@@ -56,6 +59,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .fileReplaced(path, reason):
             return "response store \(path) \(reason) while in use: deliveries are refused (503) until the service "
                 + "restarts on a store it can keep; restore the file, or restart with --init-store."
+        case let .full(path, usedBytes, maxBytes):
+            return "response store \(path) is full: \(usedBytes) bytes in use, store.max_bytes is \(maxBytes). Deliveries "
+                + "are refused (503) and Firehose redelivers them once there is room. Findings are pruned oldest first once "
+                + "every action of theirs is done, failed or skipped; when none can be, let the executor finish the pending "
+                + "actions (or resolve the held ones), or raise store.max_bytes (FIREBREAK_STORE_MAX_BYTES) and restart."
         }
     }
 

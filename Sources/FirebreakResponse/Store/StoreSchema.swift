@@ -75,7 +75,15 @@ enum StoreSchema {
         """
         ALTER TABLE actions ADD COLUMN created_ids TEXT NOT NULL DEFAULT '[]';
         """,
-        // 5: a finding merges the repeated matches of its rule on one dedup key in one window: how many, first and
+        // 5: retention. The pruner removes findings oldest first and deliveries by age; a delivery is removed only
+        // once no finding names it as `first_request_id` (the foreign key stays, so a finding never points at a
+        // missing delivery), and that check, like the one SQLite makes on every delete, needs an index.
+        """
+        CREATE INDEX findings_by_created ON findings(created_at, id);
+        CREATE INDEX findings_by_request ON findings(first_request_id);
+        CREATE INDEX deliveries_by_time ON deliveries(received_at);
+        """,
+        // 6: a finding merges the repeated matches of its rule on one dedup key in one window: how many, first and
         // last seen, a few sample events (JSON array).
         """
         ALTER TABLE findings ADD COLUMN match_count INTEGER NOT NULL DEFAULT 1;

@@ -1,4 +1,5 @@
 import FirebreakDetection
+import FirebreakResponse
 import Foundation
 import Logging
 
@@ -36,6 +37,18 @@ public enum ServiceLauncher {
         do {
             response = try ResponseLayer(configuration: settings)
             try response.executor.start()
+            response.pruner.start { [logger] result in
+                switch result {
+                case .success(let removed):
+                    for (reason, count) in removed.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where count.rows > 0 {
+                        logger.info("store pruned", metadata: [
+                            "reason": .string(reason.rawValue), "findings": .stringConvertible(count.findings),
+                            "actions": .stringConvertible(count.actions), "deliveries": .stringConvertible(count.deliveries)])
+                    }
+                case .failure(let error):
+                    logger.error("store pruning failed; it is tried again later", metadata: ["error": .string(error.description)])
+                }
+            }
         } catch {
             logger.critical("cannot start the response layer", metadata: ["error": .string(String(describing: error))])
             InputFile.warn("\(error)")
@@ -45,6 +58,9 @@ public enum ServiceLauncher {
             "mode": .string(settings.mode.rawValue), "store": .string(settings.storePath),
             "playbooks": .string(settings.playbooksPath), "region": .string(response.region),
             "alerts": .string(settings.alertTopicArn ?? "none"),
+            "retention": .string("findings \(DurationText.format(Int(settings.storeRetention.findings))), "
+                + "deliveries \(DurationText.format(Int(settings.storeRetention.deliveries)))"),
+            "maxBytes": .stringConvertible(settings.storeMaxBytes),
         ])
         let service = FirebreakService(configuration: settings, detection: engine, response: response.coordinator, logger: logger)
         do {
@@ -57,6 +73,7 @@ public enum ServiceLauncher {
         let drained = service.runUntilSignalled()
         // What the executor has in hand finishes; what it has not claimed stays pending in the store.
         response.executor.stop()
+        response.pruner.stop()
         if !drained {
             logger.warning("drain time ran out; in-flight deliveries were cut and Firehose will redeliver them")
         }

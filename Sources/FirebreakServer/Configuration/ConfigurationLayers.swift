@@ -1,3 +1,4 @@
+import FirebreakResponse
 import Foundation
 import Yams
 
@@ -117,6 +118,17 @@ struct ConfigurationLayers {
             throw .invalidValue(key: key, source: entry.source, expected: "an integer from \(min) to \(max)")
         }
         return value
+    }
+
+    /// A duration written like the playbooks' windows (`90m`, `24h`, `30d`, `45s`) or a number of seconds, in seconds.
+    func duration(_ key: String, min: Int, max: Int) throws(ConfigurationError) -> Int {
+        let entry = try entry(key)
+        guard let text = entry.node.string, let seconds = DurationText.parse(text), seconds >= min, seconds <= max else {
+            throw .invalidValue(key: key, source: entry.source,
+                                expected: "a duration from \(DurationText.format(min)) to \(DurationText.format(max)), "
+                                    + "written like 90m, 24h, 30d or a number of seconds")
+        }
+        return seconds
     }
 
     /// A list given as a YAML sequence of strings or as one comma-separated string.

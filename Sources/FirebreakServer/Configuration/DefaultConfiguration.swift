@@ -124,6 +124,18 @@ store:
   # Findings, planned actions and delivery ids (SQLite, WAL); a delivery is acknowledged only once its
   # findings and actions are committed here (FIREBREAK_STORE).
   path: "var/firebreak.sqlite"
+  # What the store keeps, pruned in the background in batches of at most 500 rows per transaction. Durations
+  # are written like the playbooks' windows: 90m, 24h, 30d, or a number of seconds.
+  retention:
+    # Findings stored longer ago than this go, with their actions, once every action is done, failed or
+    # skipped; a finding with a pending, running or held action stays.
+    findings: 30d
+    # Delivery request ids (a redelivery is answered 200 without being evaluated again). At least 2h:
+    # Firehose retries a delivery for up to 2 hours. The first delivery of a kept finding stays with it.
+    deliveries: 24h
+  # Above 90% of this many bytes (SQLite pages in use) the oldest closed findings are pruned; at it, deliveries
+  # are refused with 503 until there is room again. 0 = no limit; otherwise at least 1048576 (1 MiB).
+  max_bytes: 0
 
 alerts:
   sns_topic_arn: ""                 # where `alert` steps publish (FIREBREAK_SNS_TOPIC_ARN); empty: no alerts

@@ -50,6 +50,10 @@ public struct ServiceConfiguration: Sendable {
     public var mode: ResponseMode
     public var playbooksPath: String
     public var storePath: String
+    /// How long findings and delivery request ids are kept (`store.retention.*`).
+    public var storeRetention: RetentionPolicy
+    /// `store.max_bytes`: commits are refused at this size, the oldest closed findings pruned near it; 0: no limit.
+    public var storeMaxBytes: Int64
     /// Start an empty store where one was lost (`firebreak serve --init-store`); not a configuration key.
     public var replaceLostStore = false
     public var alertTopicArn: String?
@@ -209,11 +213,7 @@ public struct ServiceConfiguration: Sendable {
             throw .invalidValue(key: "network.internal_cidrs", source: c.source(of: "network.internal_cidrs"),
                                 expected: "comma-separated CIDRs (\(error))")
         }
-        let windowText = try c.string("findings.dedup_window")
-        guard let dedupWindow = CorrelationRule.parseTimespan(windowText.trimmingCharacters(in: .whitespaces)) else {
-            throw .invalidValue(key: "findings.dedup_window", source: c.source(of: "findings.dedup_window"),
-                                expected: "a duration like 30s, 10m, 1h or 1d (got '\(windowText)')")
-        }
+        let dedupWindow = Int64(try c.duration("findings.dedup_window", min: 1, max: 30 * 86_400)) * 1000
         findingSamples = try c.int("findings.samples", min: 1, max: 100)
         detection = DetectionSources(rulePaths: try c.stringList("rules.paths"), intel: intel,
                                      network: NetworkContext(internalNetworks: internalNetworks),
@@ -227,6 +227,16 @@ public struct ServiceConfiguration: Sendable {
         self.mode = mode
         playbooksPath = try c.string("playbooks.path")
         storePath = try c.string("store.path")
+        // Firehose retries a delivery for up to 7,200 s: a request id forgotten sooner would be evaluated twice.
+        storeRetention = RetentionPolicy(
+            findings: TimeInterval(try c.duration("store.retention.findings", min: 3600, max: 3650 * 86400)),
+            deliveries: TimeInterval(try c.duration("store.retention.deliveries", min: 7200, max: 3650 * 86400)))
+        let maxBytes = try c.int("store.max_bytes", min: 0, max: 1 << 50)
+        guard maxBytes == 0 || maxBytes >= 1 << 20 else {
+            throw .invalidValue(key: "store.max_bytes", source: c.source(of: "store.max_bytes"),
+                                expected: "0 (no limit) or at least 1048576 (1 MiB), in bytes (got \(maxBytes))")
+        }
+        storeMaxBytes = Int64(maxBytes)
         let topic = try c.string("alerts.sns_topic_arn")
         alertTopicArn = topic.isEmpty ? nil : topic
         let region = try c.string("aws.region")
@@ -313,7 +323,7 @@ extension ServiceConfiguration {
             rules.paths: \(detection.rulePaths.joined(separator: ", "))
             rules.reload_check_seconds: \(reloadCheckSeconds)
             correlation.max_open_groups: \(detection.maxOpenGroups)
-            findings.dedup_window: \(detection.dedup.windowMillis / 1000)s
+            findings.dedup_window: \(DurationText.format(Int(detection.dedup.windowMillis / 1000)))
             findings.samples: \(findingSamples)
             intel.folder: \(detection.intel.folder ?? "")
             intel.lists: \(detection.intel.lists.keys.sorted().map { "\($0)=\(detection.intel.lists[$0]!)" }.joined(separator: ", "))
@@ -321,6 +331,8 @@ extension ServiceConfiguration {
             mode: \(mode.rawValue)
             playbooks.path: \(playbooksPath)
             store.path: \(storePath)
+            store.retention: findings \(DurationText.format(Int(storeRetention.findings))), deliveries \(DurationText.format(Int(storeRetention.deliveries)))
+            store.max_bytes: \(storeMaxBytes == 0 ? "0 (no limit)" : String(storeMaxBytes))
             alerts.sns_topic_arn: \(alertTopicArn ?? "")
             aws.region: \(awsRegion ?? "(from the environment)")
             logging.level: \(logLevel)

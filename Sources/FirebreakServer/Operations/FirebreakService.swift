@@ -66,6 +66,7 @@ public final class FirebreakService: Sendable {
         if let response {
             FindingsAPI(store: response.store).register(on: &admin)
             metrics.declareStoreGauges(response.store)
+            if let pruner = response.pruner { metrics.declarePruner(pruner) }
             if let executor = response.executor { metrics.declareExecutorGauges(executor) }
         }
 

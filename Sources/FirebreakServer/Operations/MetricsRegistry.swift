@@ -53,6 +53,12 @@ public final class MetricsRegistry: Sendable {
         families.withLock { $0[name] = Family(kind: .gauge, help: help, familyProvider: provider) }
     }
 
+    /// A labelled counter family whose samples are read when the metrics are rendered (kept elsewhere).
+    public func declareCounterFamily(_ name: String, help: String,
+                                     provider: @escaping @Sendable () -> [([String: String], Double)]) {
+        families.withLock { $0[name] = Family(kind: .counter, help: help, familyProvider: provider) }
+    }
+
     public func declareHistogram(_ name: String, help: String, buckets: [Double]) {
         families.withLock { $0[name] = $0[name] ?? Family(kind: .histogram, help: help, buckets: buckets.sorted()) }
     }

@@ -28,6 +28,10 @@ public struct ServiceMetrics: Sendable {
 
     public static let actions = "firebreak_actions"
     public static let executorQueue = "firebreak_executor_queue_depth"
+    public static let storeBytes = "firebreak_store_bytes"
+    public static let storeFreeBytes = "firebreak_store_free_bytes"
+    public static let storeMaxBytes = "firebreak_store_max_bytes"
+    public static let storePruned = "firebreak_store_pruned_total"
     public static let actionDelay = "firebreak_action_delay_seconds"
 
     public static let tlsCertificateExpiry = "firebreak_tls_certificate_expiry_timestamp_seconds"
@@ -91,6 +95,27 @@ public struct ServiceMetrics: Sendable {
         }
         registry.declareGauge(Self.executorQueue, help: "Actions waiting for the executor.") {
             Double((try? store.pendingCount()) ?? 0)
+        }
+        registry.declareGauge(Self.storeBytes, help: "The store's database size: page_count x page_size (free pages included).") {
+            Double((try? store.size().fileBytes) ?? 0)
+        }
+        registry.declareGauge(Self.storeFreeBytes, help: "Bytes of the store's free pages, reused before the file grows.") {
+            Double((try? store.size().freeBytes) ?? 0)
+        }
+        registry.declareGauge(Self.storeMaxBytes, help: "store.max_bytes: commits are refused when the pages in use reach it; 0 = no limit.") {
+            Double(store.maxBytes)
+        }
+    }
+
+    /// Rows the pruner removed since start, by table and reason (age: past retention; size: near store.max_bytes).
+    public func declarePruner(_ pruner: StorePruner) {
+        registry.declareCounterFamily(Self.storePruned, help: "Store rows pruned, by table and reason (age or size).") {
+            PruneReason.allCases.flatMap { reason -> [([String: String], Double)] in
+                let count = pruner.pruned(reason)
+                return [(["table": "findings", "reason": reason.rawValue], Double(count.findings)),
+                        (["table": "actions", "reason": reason.rawValue], Double(count.actions)),
+                        (["table": "deliveries", "reason": reason.rawValue], Double(count.deliveries))]
+            }
         }
     }
 

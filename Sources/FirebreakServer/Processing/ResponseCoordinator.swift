@@ -10,6 +10,8 @@ public final class ResponseCoordinator: Sendable {
     public let store: ResponseStore
     let planner: ResponsePlanner
     public let executor: ActionExecutor?
+    /// Keeps the store within its retention and `store.max_bytes`; asked for a pass when a commit is refused for size.
+    public let pruner: StorePruner?
     /// Request ids being evaluated and committed now: a concurrent redelivery of one of them waits for Firehose's
     /// next try instead of being evaluated twice (which would count its matches twice in correlation windows).
     private let inFlight = Mutex<Set<String>>([])
@@ -17,12 +19,13 @@ public final class ResponseCoordinator: Sendable {
     /// Sample events kept per finding (`findings.samples`).
     let maxSamples: Int
 
-    public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?,
+    public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?, pruner: StorePruner? = nil,
                 maxSamples: Int = FindingAggregate.defaultMaxSamples) {
         self.maxSamples = maxSamples
         self.store = store
         self.planner = planner
         self.executor = executor
+        self.pruner = pruner
     }
 
     /// Marks `requestID` as being processed; throws when it already is (the caller answers 503, Firehose retries,
@@ -74,6 +77,7 @@ public final class ResponseCoordinator: Sendable {
             outcome = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date(),
                                        maxSamples: maxSamples)
         } catch {
+            if case .full = error { pruner?.nudge() }
             throw BatchRetryLater(reason: "the store cannot commit: \(error)")
         }
         guard case .committed(let summary) = outcome else { return nil }
@@ -82,7 +86,7 @@ public final class ResponseCoordinator: Sendable {
     }
 }
 
-/// The delivery cannot be made durable now (the store is locked, full or unwritable): Firehose gets
+/// The delivery cannot be made durable now (the store is locked, full, at `store.max_bytes` or unwritable): Firehose gets
 /// 503 and retries, and nothing is acknowledged that is not committed.
 public struct BatchRetryLater: Error, Sendable, CustomStringConvertible {
     public var reason: String

@@ -4,10 +4,12 @@ import Foundation
 import Logging
 
 /// Builds the response layer from the configuration: playbooks, planner, store, AWS clients, the step
-/// runner and the executor. Nothing here talks to AWS until an action runs.
+/// runner, the executor and the store's pruner. Nothing here talks to AWS until an action runs.
 public struct ResponseLayer: Sendable {
     public let coordinator: ResponseCoordinator
     public let executor: ActionExecutor
+    /// Prunes the store on its own thread (`start()` it with the executor).
+    public let pruner: StorePruner
     public let region: String
 
     /// Why the response layer could not be built.
@@ -26,7 +28,7 @@ public struct ResponseLayer: Sendable {
         let store: ResponseStore
         do {
             store = try ResponseStore(path: c.storePath, idempotencyWindow: TimeInterval(playbooks.idempotencyWindowSeconds),
-                                      replaceLost: c.replaceLostStore)
+                                      maxBytes: c.storeMaxBytes, replaceLost: c.replaceLostStore)
         } catch {
             throw SetupError(description: "cannot open the store: \(error)")
         }
@@ -56,8 +58,12 @@ public struct ResponseLayer: Sendable {
                                 resolver: resources, alertTopicArn: c.alertTopicArn)
         executor = ActionExecutor(store: store, runner: runner, resolver: resources, playbooks: playbooks, mode: c.mode,
                                   pollInterval: pollInterval)
+        // Recent actions count for the idempotency window and the blast radius: their findings are kept that long.
+        let pruner = StorePruner(store: store, retention: c.storeRetention,
+                                 settle: TimeInterval(max(playbooks.idempotencyWindowSeconds, playbooks.blastRadius.windowSeconds)))
+        self.pruner = pruner
         coordinator = ResponseCoordinator(store: store, planner: ResponsePlanner(playbooks: playbooks, mode: c.mode),
-                                          executor: executor, maxSamples: c.findingSamples)
+                                          executor: executor, pruner: pruner, maxSamples: c.findingSamples)
         self.region = region
     }
 }
