@@ -216,7 +216,7 @@ import Testing
 
     @Test func migrationFiveAddsTheIndexesPruningUses() throws {
         let store = try ResponseStore(path: ":memory:")
-        #expect(try store.schemaVersion() == 5)
+        #expect(try store.schemaVersion() >= 5)
         let plan = try store.withConnection { db throws(StoreError) in
             try db.query("""
                 EXPLAIN QUERY PLAN SELECT request_id FROM deliveries d WHERE received_at < 1
