@@ -26,6 +26,11 @@ struct SQLiteRow {
 final class SQLiteConnection {
     let path: String
     private var handle: OpaquePointer?
+    /// Prepared statements by SQL text, reused (reset, bindings cleared) from one call to the next: the commit of a
+    /// delivery runs the same few statements once per finding and action. Bounded: past `maxCachedStatements`
+    /// (queries whose SQL varies, such as an `IN (?, ?, …)` list) the cache is emptied.
+    private var statements: [String: OpaquePointer] = [:]
+    private static let maxCachedStatements = 64
 
     /// Opens (creating if needed, unless `readOnly`) the file; `busyTimeoutMillis` is how long a write waits for another
     /// connection's lock before failing with `SQLITE_BUSY`.
@@ -46,6 +51,7 @@ final class SQLiteConnection {
     }
 
     deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
         sqlite3_close_v2(handle)
     }
 
@@ -54,26 +60,33 @@ final class SQLiteConnection {
 
     /// Runs SQL without parameters or results (pragmas, schema, transaction control). Several
     /// statements separated by `;` are allowed.
-    func execute(script sql: String, operation: String) throws(StoreError) {
+    func execute(script sql: String, operation: @autoclosure () -> String) throws(StoreError) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
-        guard rc == SQLITE_OK else { throw error(operation, rc) }
+        guard rc == SQLITE_OK else { throw error(operation(), rc) }
     }
 
     /// Runs one statement with parameters; returns the number of rows it changed.
     @discardableResult
-    func execute(_ sql: String, _ parameters: [SQLiteValue] = [], operation: String) throws(StoreError) -> Int {
-        try query(sql, parameters, operation: operation) { _ throws(StoreError) in () }
+    func execute(_ sql: String, _ parameters: [SQLiteValue] = [], operation: @autoclosure () -> String)
+        throws(StoreError) -> Int {
+        try query(sql, parameters, operation: operation()) { _ throws(StoreError) in () }
         return Int(sqlite3_changes(handle))
     }
 
     /// Runs one statement with parameters and maps each row.
     @discardableResult
-    func query<T>(_ sql: String, _ parameters: [SQLiteValue] = [], operation: String,
+    func query<T>(_ sql: String, _ parameters: [SQLiteValue] = [], operation: @autoclosure () -> String,
                   row: (SQLiteRow) throws(StoreError) -> T) throws(StoreError) -> [T] {
-        var statement: OpaquePointer?
-        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard prepared == SQLITE_OK, let statement else { throw error(operation, prepared) }
-        defer { sqlite3_finalize(statement) }
+        let statement = try prepared(sql, operation: operation())
+        let cached = statements[sql] == statement
+        defer {
+            if cached {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            } else {
+                sqlite3_finalize(statement)
+            }
+        }
         for (offset, value) in parameters.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
@@ -82,7 +95,7 @@ final class SQLiteConnection {
             case let .integer(number): rc = sqlite3_bind_int64(statement, index, number)
             case .null: rc = sqlite3_bind_null(statement, index)
             }
-            guard rc == SQLITE_OK else { throw error(operation, rc) }
+            guard rc == SQLITE_OK else { throw error(operation(), rc) }
         }
         var rows: [T] = []
         while true {
@@ -92,28 +105,45 @@ final class SQLiteConnection {
             } else if rc == SQLITE_DONE {
                 return rows
             } else {
-                throw error(operation, rc)
+                throw error(operation(), rc)
             }
         }
     }
 
+    /// The cached statement for `sql`, or a new one (cached when there is room; one already stepping, as in a query
+    /// run from a row callback of the same SQL, is not shared).
+    private func prepared(_ sql: String, operation: @autoclosure () -> String) throws(StoreError) -> OpaquePointer {
+        if let statement = statements[sql], sqlite3_stmt_busy(statement) == 0 { return statement }
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(operation(), rc) }
+        guard statements[sql] == nil else { return statement }
+        if statements.count >= Self.maxCachedStatements {
+            for cached in statements.values { sqlite3_finalize(cached) }
+            statements.removeAll(keepingCapacity: true)
+        }
+        statements[sql] = statement
+        return statement
+    }
+
     /// The first column of the first row as an integer, 0 when there is no row.
-    func scalar(_ sql: String, _ parameters: [SQLiteValue] = [], operation: String) throws(StoreError) -> Int64 {
-        try query(sql, parameters, operation: operation) { row throws(StoreError) in row.int64(0) }.first ?? 0
+    func scalar(_ sql: String, _ parameters: [SQLiteValue] = [], operation: @autoclosure () -> String)
+        throws(StoreError) -> Int64 {
+        try query(sql, parameters, operation: operation()) { row throws(StoreError) in row.int64(0) }.first ?? 0
     }
 
     /// The first column of the first row as text.
-    func text(_ sql: String, operation: String) throws(StoreError) -> String? {
-        try query(sql, operation: operation) { row throws(StoreError) in row.optionalText(0) }.first ?? nil
+    func text(_ sql: String, operation: @autoclosure () -> String) throws(StoreError) -> String? {
+        try query(sql, operation: operation()) { row throws(StoreError) in row.optionalText(0) }.first ?? nil
     }
 
     /// Runs `body` in `BEGIN IMMEDIATE … COMMIT` (the write lock is taken up front, so two writers
     /// never deadlock on a lock upgrade); rolls back on any error, including a failing `COMMIT`.
-    func transaction<T>(_ operation: String, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try execute(script: "BEGIN IMMEDIATE", operation: "\(operation) (begin)")
+    func transaction<T>(_ operation: @autoclosure () -> String, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute(script: "BEGIN IMMEDIATE", operation: "\(operation()) (begin)")
         do {
             let result = try body()
-            try execute(script: "COMMIT", operation: "\(operation) (commit)")
+            try execute(script: "COMMIT", operation: "\(operation()) (commit)")
             return result
         } catch {
             if sqlite3_get_autocommit(handle) == 0 {
