@@ -136,6 +136,11 @@ struct ResponseEndToEndTests {
         let again = try FirehoseIntakeTests.post(try service.client(), requestID: "e2e-1", body: rejectedEgress(requestID: "e2e-1"))
         FirehoseIntakeTests.expectContract(again, status: 200, requestID: "e2e-1")
         #expect(service.waitForLine(containing: "redelivery of a committed delivery", timeout: 5) != nil)
+        // The redelivery is recognised by its request id before its body is decoded: a body that would not even
+        // parse is acknowledged (Firehose sends the same body again, and only the key's holder can send at all).
+        let undecodable = try FirehoseIntakeTests.post(try service.client(), requestID: "e2e-1", body: Array("not a delivery".utf8))
+        FirehoseIntakeTests.expectContract(undecodable, status: 200, requestID: "e2e-1")
+        #expect(service.waitForLine(containing: "acknowledged without decoding", timeout: 5) != nil)
         // A second finding for the same instance (another port): no second snapshot or terminate.
         let second = try FirehoseIntakeTests.post(try service.client(), requestID: "e2e-2", body: rejectedEgress(requestID: "e2e-2", port: 6697))
         FirehoseIntakeTests.expectContract(second, status: 200, requestID: "e2e-2")

@@ -31,7 +31,8 @@ public struct FirehoseEndpoint: HTTPHandler {
     public func handle(_ request: HTTPRequest, respond: @escaping HTTPResponder) {
         let receivedAt = ContinuousClock.now
         let headerId = request.headers["X-Amz-Firehose-Request-Id"] ?? ""
-        let finish: @Sendable (Result<DecodedBatch, FirehoseRequestError>, String) -> Void = { result, requestID in
+        // A nil batch: a redelivery acknowledged before decoding.
+        let finish: @Sendable (Result<DecodedBatch?, FirehoseRequestError>, String) -> Void = { result, requestID in
             let response: HTTPResponse
             switch result {
             case .success:
@@ -54,6 +55,9 @@ public struct FirehoseEndpoint: HTTPHandler {
             sourceArn: request.headers["X-Amz-Firehose-Source-Arn"],
             commonAttributesHeader: request.headers["X-Amz-Firehose-Common-Attributes"], receivedAt: receivedAt)
         let queued = pool.submit {
+            // A redelivery of a committed request id (from the header; the body must carry the same one) is answered
+            // before any decoding: its findings and actions are in the store already.
+            if processor.isCommitted(headerId) { return finish(.success(nil), headerId) }
             let batch: DecodedBatch
             do throws(FirehoseRequestError) {
                 batch = try decoder.decode(input)
@@ -95,7 +99,7 @@ public struct FirehoseEndpoint: HTTPHandler {
     }
 
     /// Metrics and the delivery's log line.
-    private func record(_ result: Result<DecodedBatch, FirehoseRequestError>, requestID: String, status: Int,
+    private func record(_ result: Result<DecodedBatch?, FirehoseRequestError>, requestID: String, status: Int,
                         request: HTTPRequest, receivedAt: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - receivedAt
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -113,7 +117,9 @@ public struct FirehoseEndpoint: HTTPHandler {
         ]
         if let arn = request.headers["X-Amz-Firehose-Source-Arn"] { meta["sourceArn"] = .string(arn) }
         switch result {
-        case .success(let batch):
+        case .success(nil):
+            logger.info("redelivery of a committed delivery: acknowledged without decoding", metadata: meta)
+        case .success(let batch?):
             registry.increment(ServiceMetrics.records, by: Double(batch.recordCount))
             registry.increment(ServiceMetrics.decompressedBytes, by: Double(batch.decompressedBytes))
             var issueKinds: [String: Int] = [:]

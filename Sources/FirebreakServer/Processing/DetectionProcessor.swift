@@ -69,6 +69,13 @@ public struct DetectionProcessor: BatchProcessor {
         report(committed.findings, new: Set(committed.summary.insertedFindingIDs), of: batch)
     }
 
+    /// A request id the store holds as committed; a store that cannot be read says no (the delivery is then decoded
+    /// and its processing answers 503).
+    public func isCommitted(_ requestID: String) -> Bool {
+        guard let response, !requestID.isEmpty else { return false }
+        return (try? response.isKnown(requestID)) ?? false
+    }
+
     /// Counts matches and new findings by rule and level, and logs each finding of the delivery once, with how many
     /// matches it had here and whether it is new (`new` nil: every finding is).
     private func report(_ aggregates: [FindingAggregate], new: Set<String>?, of batch: DecodedBatch) {
