@@ -1,3 +1,5 @@
+import FirebreakLogs
+
 /// The matches of one delivery that share a finding id (`FindingDedup`): the first match stands for them, with how
 /// many there were, the first and last event time, and the first few as samples.
 public struct FindingAggregate: Sendable {
@@ -8,6 +10,8 @@ public struct FindingAggregate: Sendable {
     public var lastMillis: Int64
     /// Up to `maxSamples` matches, the first included, in order.
     public var samples: [Finding]
+    /// The finding as JSON, rendered once (`json()`) for the store, the plan and the log.
+    private var rendered: JSONValue?
 
     /// Samples kept per finding unless configured (`findings.samples`).
     public static let defaultMaxSamples = 5
@@ -34,6 +38,14 @@ public struct FindingAggregate: Sendable {
             }
         }
         return aggregates
+    }
+
+    /// The finding's JSON, rendered on first use and kept.
+    public mutating func json() -> JSONValue {
+        if let rendered { return rendered }
+        let json = finding.jsonValue()
+        rendered = json
+        return json
     }
 
     mutating func add(_ match: Finding, maxSamples: Int) {

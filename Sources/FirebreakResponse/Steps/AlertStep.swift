@@ -13,6 +13,7 @@ enum AlertStep: ResponseStep {
 
     static let kind = StepKind.alert
     static let allowedOptions: Set<String> = ["subject", "topic"]
+    static let needsFindingJSON = true
 
     static func target(of finding: Finding) -> StepTarget { StepTarget(finding) }
 
@@ -24,7 +25,7 @@ enum AlertStep: ResponseStep {
     static func payload(_ plan: StepPlan) -> Payload {
         let subject = plan.fill(plan.step.options["subject"] ?? "Firebreak {level}: {rule_title}")
         return AlertPayload(subject: String(subject.prefix(100)), message: message(plan), level: plan.finding.level.rawValue,
-                            ruleId: plan.finding.ruleID, finding: PayloadJSON(plan.finding.jsonValue()),
+                            ruleId: plan.finding.ruleID, finding: PayloadJSON(plan.findingJSON),
                             topic: plan.step.options["topic"])
     }
 
@@ -35,7 +36,7 @@ enum AlertStep: ResponseStep {
         var lines = ["\(finding.ruleTitle) (\(finding.level.rawValue))",
                      "Rule: \(finding.ruleID)",
                      "Finding: \(finding.id)"]
-        if case .string(let time)? = finding.jsonValue()["time"] { lines.append("Time: \(time)") }
+        if case .string(let time)? = plan.findingJSON["time"] { lines.append("Time: \(time)") }
         var location = "\(resource.type ?? "resource") \(resource.id ?? "unknown")"
         if let eni = resource.interfaceID, eni != resource.id { location += " (ENI \(eni))" }
         if let account = resource.accountID { location += ", account \(account)" }

@@ -19,6 +19,8 @@ protocol ResponseStep: Sendable {
     /// True when the step changes the instance's network interfaces too: each is described and checked for
     /// protection before the step runs.
     static var changesInterfaces: Bool { get }
+    /// True when the payload carries the finding as JSON (`StepPlan.findingJSON`).
+    static var needsFindingJSON: Bool { get }
 
     /// The resource the step acts on for this finding, or why it cannot act.
     static func target(of finding: Finding) -> StepTarget
@@ -34,6 +36,7 @@ extension ResponseStep {
     static var requiredOptions: Set<String> { [] }
     static var actsOnInstance: Bool { false }
     static var changesInterfaces: Bool { false }
+    static var needsFindingJSON: Bool { false }
 
     /// `step|type|id`; steps that act more than once per resource and window add to it (`StepTarget.keySuffix`).
     static func idempotencyKey(_ target: StepTarget, finding: Finding) -> String {

@@ -1,10 +1,13 @@
 import FirebreakDetection
+import FirebreakLogs
 
 /// What a step's payload is made from at plan time: the step with its options, the finding, the playbook and
 /// the response mode.
 struct StepPlan: Sendable {
     var step: PlaybookStep
     var finding: Finding
+    /// The finding as JSON (rendered once per finding; `.null` for steps that do not ask for it).
+    var findingJSON: JSONValue
     var playbook: Playbook
     var mode: ResponseMode
     /// `protected.ids`, for the alert text.

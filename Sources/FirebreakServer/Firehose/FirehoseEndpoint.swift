@@ -1,4 +1,5 @@
 import FirebreakHTTP
+import FirebreakResponse
 import FirebreakLogs
 import Foundation
 import Logging

@@ -58,7 +58,9 @@ public struct DetectionProcessor: BatchProcessor {
         let evaluation = engine.prepare(batch.events, receivedMillis: received)
         var committed: (summary: CommitSummary, findings: [FindingAggregate])?
         _ = try evaluation.commit { (findings: [Finding]) throws(BatchRetryLater) -> Bool in
-            committed = try response.commit(batch, findings: findings)
+            committed = try response.commit(DeliveryRecord(requestID: batch.requestID, receivedAt: Date(),
+                                                           records: batch.recordCount, events: batch.events.count,
+                                                           findings: findings.count), findings: findings)
             return committed != nil
         }
         guard let committed else {
@@ -79,7 +81,7 @@ public struct DetectionProcessor: BatchProcessor {
     /// Counts matches and new findings by rule and level, and logs each finding of the delivery once, with how many
     /// matches it had here and whether it is new (`new` nil: every finding is).
     private func report(_ aggregates: [FindingAggregate], new: Set<String>?, of batch: DecodedBatch) {
-        for aggregate in aggregates {
+        for var aggregate in aggregates {
             let finding = aggregate.finding
             let isNew = new?.contains(finding.id) ?? true
             metrics.registry.increment(ServiceMetrics.matches, ["rule": finding.ruleID, "level": finding.level.rawValue],
@@ -90,7 +92,7 @@ public struct DetectionProcessor: BatchProcessor {
             logger.notice(isNew ? "finding" : "finding seen again", metadata: [
                 "requestId": .string(batch.requestID),
                 "matches": .stringConvertible(aggregate.count),
-                "finding": Self.metadata(finding.jsonValue()),
+                "finding": Self.metadata(aggregate.json()),
             ])
         }
     }

@@ -1,7 +1,6 @@
 import FirebreakDetection
-import FirebreakResponse
+import FirebreakLogs
 import Foundation
-import Logging
 import Synchronization
 
 /// Between detection and the executor: plans each finding's response and commits the delivery, its
@@ -52,26 +51,31 @@ public final class ResponseCoordinator: Sendable {
     /// first and last seen and samples), and the planned actions of each merged finding (planned once, from its first
     /// match). Nil when its request id was committed before (checked in the same transaction: nothing is written).
     /// Throws when the store cannot commit.
-    public func commit(_ batch: DecodedBatch, findings: [Finding]) throws(BatchRetryLater)
+    public func commit(_ delivery: DeliveryRecord, findings: [Finding]) throws(BatchRetryLater)
         -> (summary: CommitSummary, findings: [FindingAggregate])? {
-        let aggregates = FindingAggregate.merge(findings, maxSamples: maxSamples)
+        var aggregates = FindingAggregate.merge(findings, maxSamples: maxSamples)
         var stored: [StoredFinding] = []
         var actions: [PlannedAction] = []
         stored.reserveCapacity(aggregates.count)
-        for aggregate in aggregates {
+        for index in aggregates.indices {
+            // Rendered once here: the stored row, the plan (alert payloads) and the caller's log line share it.
+            let json = aggregates[index].json()
+            let aggregate = aggregates[index]
             let finding = aggregate.finding
             let resource = finding.resource
-            let samples = aggregate.samples.compactMap { $0.event?.event.jsonValue().serialized() }
+            let samples = aggregate.samples.indices.compactMap { position -> String? in
+                position == 0 ? json["event"]?.serialized() : aggregate.samples[position].event?.event.jsonValue().serialized()
+            }
             stored.append(StoredFinding(id: finding.id, ruleID: finding.ruleID, title: finding.ruleTitle,
                                         level: finding.level.rawValue, timeMillis: finding.timeMillis,
                                         resourceType: resource.type ?? "", resourceID: resource.id ?? "",
-                                        json: finding.jsonValue().serialized(), count: aggregate.count,
+                                        json: json.serialized(), count: aggregate.count,
                                         firstSeenMillis: aggregate.firstMillis, lastSeenMillis: aggregate.lastMillis,
                                         samples: samples))
-            actions += planner.plan(finding)
+            actions += planner.plan(finding, json: json)
         }
-        let delivery = DeliveryRecord(requestID: batch.requestID, receivedAt: Date(), records: batch.recordCount,
-                                      events: batch.events.count, findings: aggregates.count)
+        var delivery = delivery
+        delivery.findings = aggregates.count
         let outcome: CommitOutcome
         do {
             outcome = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date(),
@@ -84,11 +88,4 @@ public final class ResponseCoordinator: Sendable {
         if !summary.insertedActions.isEmpty { executor?.nudge() }
         return (summary, aggregates)
     }
-}
-
-/// The delivery cannot be made durable now (the store is locked, full, at `store.max_bytes` or unwritable): Firehose gets
-/// 503 and retries, and nothing is acknowledged that is not committed.
-public struct BatchRetryLater: Error, Sendable, CustomStringConvertible {
-    public var reason: String
-    public var description: String { reason }
 }
