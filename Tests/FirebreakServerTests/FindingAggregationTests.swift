@@ -176,4 +176,34 @@ import Testing
             #expect(loaded.problems.contains { $0.description.contains(message) }, "\(block): \(loaded.problems)")
         }
     }
+
+    /// `findings.dedup_rules`: by rule id, or by tag, for rules without their own block; the rule's block wins.
+    @Test func dedupSettingsFromTheConfigurationByRuleAndTag() throws {
+        let configuration = try ServiceConfiguration.load(environment: [
+            "FIREBREAK_FINDINGS_DEDUP_WINDOW": "30m",
+            "FIREBREAK_FINDINGS_DEDUP_RULES": #"[{rule: \#(Self.ruleID), fields: "dstport, srcaddr", window: 5m}, {tag: attack.t1046, window: 2h}, {rule: \#(Self.portRuleID), window: 1d}]"#,
+        ])
+        #expect(configuration.detection.dedup.windowMillis == 30 * 60_000)
+        let set = RuleSet(loaded: RuleFileLoader.load(yaml: Self.rules + """
+
+            ---
+            title: Tagged
+            id: a0000000-0000-4000-8000-000000000003
+            tags: [attack.T1046]
+            logsource: {product: aws, service: vpcflowlogs}
+            detection: {selection: {action: REJECT}, condition: selection}
+            """, source: "inline.yml"), placeholders: StaticPlaceholders(),
+                          dedup: configuration.detection.dedup, dedupOverrides: configuration.detection.dedupOverrides)
+        let dedups = set.rules.map { set.dedup(of: $0.rule.id ?? "") }
+        #expect(dedups[0] == FindingDedup(fields: ["dstport", "srcaddr"], windowMillis: 5 * 60_000))
+        // The rule's own block (fields dstport, 10m) wins over the configuration's entry for its id.
+        #expect(dedups[1] == FindingDedup(fields: ["dstport"], windowMillis: 10 * 60_000))
+        #expect(dedups[2] == FindingDedup(fields: [], windowMillis: 2 * 3_600_000))
+        for bad in [#"[{fields: "srcaddr"}]"#, #"[{rule: x, tag: y, window: 1h}]"#, #"[{rule: x}]"#,
+                    #"[{rule: x, window: forever}]"#, #"[{rule: x, by: srcaddr}]"#] {
+            #expect(throws: ConfigurationError.self, "\(bad)") {
+                try ServiceConfiguration.load(environment: ["FIREBREAK_FINDINGS_DEDUP_RULES": bad])
+            }
+        }
+    }
 }

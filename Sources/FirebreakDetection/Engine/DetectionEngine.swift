@@ -90,7 +90,7 @@ public final class DetectionEngine: Sendable {
         let intel = IntelRegistry.load(sources.intel, problems: &problems)
         let loaded = RuleFileLoader.load(paths: sources.rulePaths)
         let set = RuleSet(loaded: loaded, placeholders: intel.registry, maxOpenGroups: sources.maxOpenGroups,
-                          dedup: sources.dedup)
+                          dedup: sources.dedup, dedupOverrides: sources.dedupOverrides)
         problems += set.problems
         problems += duplicateIDs(loaded)
         let report = LoadReport(applied: false, rules: set.rules.count, correlations: set.correlations.count,

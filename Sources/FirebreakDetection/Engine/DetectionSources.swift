@@ -6,10 +6,13 @@ public struct DetectionSources: Sendable {
     public var maxOpenGroups: Int
     /// `findings.dedup_window`: the window of rules that set none.
     public var dedup: FindingDedup
+    /// `findings.dedup_rules`: dedup settings by rule id or tag.
+    public var dedupOverrides: [FindingDedup.Override]
 
     public init(rulePaths: [String], intel: IntelConfiguration = IntelConfiguration(), network: NetworkContext = NetworkContext(),
-                maxOpenGroups: Int = 100_000, dedup: FindingDedup = FindingDedup()) {
+                maxOpenGroups: Int = 100_000, dedup: FindingDedup = FindingDedup(), dedupOverrides: [FindingDedup.Override] = []) {
         self.dedup = dedup
+        self.dedupOverrides = dedupOverrides
         self.rulePaths = rulePaths
         self.intel = intel
         self.network = network

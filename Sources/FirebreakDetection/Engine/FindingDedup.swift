@@ -19,9 +19,29 @@ public struct FindingDedup: Sendable, Hashable {
         self.windowMillis = max(1, windowMillis)
     }
 
-    /// The rule's own `dedup` block over `defaults` (the configured window).
-    init(rule: SigmaRule.Dedup?, defaults: FindingDedup) {
-        self.init(fields: (rule?.fields ?? []).map { FieldPath($0) }, windowMillis: rule?.windowMillis ?? defaults.windowMillis)
+    /// Dedup settings the configuration gives rules by id (or name) or by tag (`findings.dedup_rules`); a rule's
+    /// own `firebreak.dedup` block comes first, then its id, then its first tag that has an entry.
+    public struct Override: Sendable, Hashable {
+        public var rule: String?
+        public var tag: String?
+        public var settings: SigmaRule.Dedup
+
+        public init(rule: String? = nil, tag: String? = nil, settings: SigmaRule.Dedup) {
+            self.rule = rule
+            self.tag = tag
+            self.settings = settings
+        }
+    }
+
+    /// The rule's own `dedup` block, else the configuration's entry for its id or one of its tags, over `defaults`
+    /// (the configured window; the resource as key).
+    init(rule: SigmaRule, overrides: [Override], defaults: FindingDedup) {
+        let tags = Set(rule.tags.map { $0.lowercased() })
+        let settings = rule.dedup
+            ?? overrides.first { $0.rule != nil && ($0.rule == rule.id || $0.rule == rule.name) }?.settings
+            ?? overrides.first { $0.tag.map { tags.contains($0.lowercased()) } ?? false }?.settings
+        self.init(fields: (settings?.fields ?? []).map { FieldPath($0) },
+                  windowMillis: settings?.windowMillis ?? defaults.windowMillis)
     }
 
     /// The id of a match of `ruleID` on `event` about `resource`.

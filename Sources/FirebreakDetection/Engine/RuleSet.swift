@@ -30,7 +30,7 @@ public struct RuleSet: Sendable {
 
     /// Compiles `loaded` with `placeholders`; problems are collected, never thrown.
     public init(loaded: LoadedRules, placeholders: any PlaceholderResolver, maxOpenGroups: Int = 100_000,
-                dedup: FindingDedup = FindingDedup()) {
+                dedup: FindingDedup = FindingDedup(), dedupOverrides: [FindingDedup.Override] = []) {
         let compiler = RuleCompiler(placeholders: placeholders)
         var problems = loaded.problems
         var compiled: [CompiledRule] = []
@@ -72,7 +72,7 @@ public struct RuleSet: Sendable {
         self.files = loaded.files
         self.correlated = compiled.map { refers($0, referenced) }
         self.silent = compiled.map { refers($0, consumed) }
-        self.dedups = compiled.map { FindingDedup(rule: $0.rule.dedup, defaults: dedup) }
+        self.dedups = compiled.map { FindingDedup(rule: $0.rule, overrides: dedupOverrides, defaults: dedup) }
         self.correlationEngine = correlations.isEmpty ? nil : CorrelationEngine(rules: correlations, maxOpenGroups: maxOpenGroups)
         var flow: [Int] = [], trail: [Int] = [], other: [Int] = []
         for (index, rule) in compiled.enumerated() {
@@ -88,6 +88,11 @@ public struct RuleSet: Sendable {
         cloudTrailCompiled = trail.map { compiled[$0] }
         otherCompiled = other.map { compiled[$0] }
         cloudTrailDispatch = PrefilterDispatch(rules: cloudTrailCompiled, key: "eventName")
+    }
+
+    /// How matches of the rule with this id merge into findings (nil for an unknown id).
+    public func dedup(of ruleID: String) -> FindingDedup? {
+        rules.firstIndex { $0.rule.id == ruleID }.map { dedups[$0] }
     }
 
     /// An empty set (no rules), e.g. before the first load.

@@ -105,6 +105,10 @@ correlation:
 findings:
   dedup_window: 1h                  # a rule's matches on one resource (or its dedup fields) within this are one finding
   samples: 5                        # matched events kept per finding; later matches are only counted
+  # Dedup settings by rule id (or name) or by tag, for rules without their own `firebreak.dedup` block:
+  #   - {rule: 6769f0fa-30db-488e-bfc3-be3fd2df6c11, fields: "srcaddr", window: 10m}
+  #   - {tag: attack.t1110, fields: "srcaddr,dstaddr"}
+  dedup_rules: []
 intel:
   # Every *.txt here is an IP/CIDR list named after the file: known_bad_ips.txt is %known_bad_ips%.
   # values.yaml here holds value lists (expected_egress_ports: [53, 80, 123, 443]).

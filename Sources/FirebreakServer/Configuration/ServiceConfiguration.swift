@@ -215,10 +215,33 @@ public struct ServiceConfiguration: Sendable {
         }
         let dedupWindow = Int64(try c.duration("findings.dedup_window", min: 1, max: 30 * 86_400)) * 1000
         findingSamples = try c.int("findings.samples", min: 1, max: 100)
+        var dedupOverrides: [FindingDedup.Override] = []
+        for row in try c.mappingList("findings.dedup_rules") {
+            let source = c.source(of: "findings.dedup_rules")
+            let expected = "entries with rule (an id or name) or tag, and fields (comma-separated) and/or window (like 10m)"
+            guard (row["rule"] == nil) != (row["tag"] == nil), row["fields"] != nil || row["window"] != nil,
+                  Set(row.keys).isSubset(of: ["rule", "tag", "fields", "window"]) else {
+                throw .invalidValue(key: "findings.dedup_rules", source: source, expected: expected)
+            }
+            var settings = SigmaRule.Dedup()
+            if let fields = row["fields"] {
+                let names = fields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                guard !names.isEmpty else { throw .invalidValue(key: "findings.dedup_rules", source: source, expected: expected) }
+                settings.fields = names
+            }
+            if let window = row["window"] {
+                guard let seconds = DurationText.parse(window), seconds >= 1, seconds <= 30 * 86_400 else {
+                    throw .invalidValue(key: "findings.dedup_rules", source: source,
+                                        expected: "windows from 1s to 30d, written like 90m, 24h or seconds (got '\(window)')")
+                }
+                settings.windowMillis = Int64(seconds) * 1000
+            }
+            dedupOverrides.append(FindingDedup.Override(rule: row["rule"], tag: row["tag"], settings: settings))
+        }
         detection = DetectionSources(rulePaths: try c.stringList("rules.paths"), intel: intel,
                                      network: NetworkContext(internalNetworks: internalNetworks),
                                      maxOpenGroups: try c.int("correlation.max_open_groups", min: 1, max: 100_000_000),
-                                     dedup: FindingDedup(windowMillis: dedupWindow))
+                                     dedup: FindingDedup(windowMillis: dedupWindow), dedupOverrides: dedupOverrides)
         reloadCheckSeconds = try c.int("rules.reload_check_seconds", min: 0, max: 86_400)
 
         guard let mode = ResponseMode(rawValue: try c.string("mode")) else {
@@ -325,6 +348,7 @@ extension ServiceConfiguration {
             correlation.max_open_groups: \(detection.maxOpenGroups)
             findings.dedup_window: \(DurationText.format(Int(detection.dedup.windowMillis / 1000)))
             findings.samples: \(findingSamples)
+            findings.dedup_rules: \(detection.dedupOverrides.count) entr(ies)
             intel.folder: \(detection.intel.folder ?? "")
             intel.lists: \(detection.intel.lists.keys.sorted().map { "\($0)=\(detection.intel.lists[$0]!)" }.joined(separator: ", "))
             network.internal_cidrs: \(detection.network.internalNetworks.rangeCount) range(s)
