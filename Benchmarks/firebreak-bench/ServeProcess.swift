@@ -104,6 +104,8 @@ final class ServeProcess {
         }
     }
 
+    var walBytes: Int { (try? FileManager.default.attributesOfItem(atPath: storePath + "-wal")[.size] as? Int) ?? 0 }
+
     var logBytes: Int { (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0 }
 
     /// The samples of the admin listener's `/metrics` whose name starts with `prefix`.
