@@ -3,13 +3,13 @@ import Foundation
 import Synchronization
 
 /// End to end over loopback HTTP: Firehose deliveries of 100,000 flow records (200 CloudWatch Logs batches of 500
-/// lines, about 3.8 MiB as these ids and addresses compress) POSTed to the release
-/// `firebreak serve` (a child process, see `ServeProcess`) over two keep-alive connections, each delivery with a new
+/// lines, about 3.8 MiB as these ids and addresses compress) POSTed to the release `firebreak serve` (a child
+/// process, see `ServeProcess`) over two keep-alive connections, each delivery with a new
 /// `X-Amz-Firehose-Request-Id` and the access key, timed from the first byte sent to the last 200 received. Two data
 /// sets from one VPC of 500 ENIs: quiet (no rule matches) and the noisy day (half the flows on unexpected ports,
 /// 7 % REJECTed). Each is reported in records/s next to the zlib inflate baseline of the same gzip'd records,
-/// measured in this process in alternating rounds; and the store's growth (SQLite file + -wal) per million noisy
-/// records.
+/// measured in this process before and after every round; and the store's growth (SQLite file + -wal) per million
+/// noisy records.
 enum EndToEndBenchmark {
     struct SetFigures {
         var name: String
@@ -33,8 +33,6 @@ enum EndToEndBenchmark {
         var storeBytesPerMillionNoisy: Double
         /// The gzip'd records of a million noisy records: what keeping the deliveries themselves would take.
         var gzipBytesPerMillionNoisy: Double
-        var storeBytesAfterStop: Int
-        var logBytes: Int
     }
 
     static let interfaces = 500
@@ -80,15 +78,12 @@ enum EndToEndBenchmark {
         let walAfter = service.walBytes
         let actions = (try? service.metricLines("firebreak_actions{")) ?? []
         let status = service.stop()
-        let logBytes = service.logBytes
-        let storeAfterStop = service.storeBytes
         print("end-to-end: store \(storeBefore >> 10) KiB before the noisy set, \(storeAfter >> 10) KiB after it "
-              + "(\(walAfter >> 10) KiB of it the -wal; \(storeAfterStop >> 10) KiB once stopped, exit \(status)); service log \(logBytes >> 20) MiB; "
-              + "actions: \(actions.joined(separator: ", "))")
+              + "(\(walAfter >> 10) KiB of it the -wal; \(service.storeBytes >> 10) KiB once stopped, exit \(status)); "
+              + "service log \(service.logBytes >> 20) MiB; actions: \(actions.joined(separator: ", "))")
         let million = 1_000_000 / Double(noisy.recordsSent)
         return Figures(quiet: quiet, noisy: noisy, storeBytesPerMillionNoisy: Double(storeAfter - storeBefore) * million,
-                       gzipBytesPerMillionNoisy: noisy.gzipBytesPerRecord * 1_000_000,
-                       storeBytesAfterStop: storeAfterStop, logBytes: logBytes)
+                       gzipBytesPerMillionNoisy: noisy.gzipBytesPerRecord * 1_000_000)
     }
 
     /// A request body around its request id.
@@ -109,7 +104,7 @@ enum EndToEndBenchmark {
         let findingsBefore = try service.metric("firebreak_findings_total")
         let connections = [try KeepAliveConnection(port: service.port), try KeepAliveConnection(port: service.port)]
         var sent = 0
-        func send(_ chosen: [(prefix: [UInt8], suffix: [UInt8])]) throws -> Double {
+        func send(_ chosen: [Body]) throws -> Double {
             let requests = chosen.map { request($0, service: service) }
             sent += chosen.count * perDelivery
             return try post(requests, over: connections)
@@ -137,7 +132,8 @@ enum EndToEndBenchmark {
                   + "(inflate \(Stopwatch.format(baseTimes.suffix(2).reduce(0, +) * 500)) ms)")
         }
         let figures = SetFigures(name: name, deliveries: deliveries, recordsPerDelivery: perDelivery, bodyBytes: bodyBytes,
-                                 gzipBytesPerRecord: Double(gzipBytes) / Double(total * oursTimes.count), recordsPerSecond: Double(total) / Stopwatch.median(oursTimes),
+                                 gzipBytesPerRecord: Double(gzipBytes) / Double(total * oursTimes.count),
+                                 recordsPerSecond: Double(total) / Stopwatch.median(oursTimes),
                                  baselineRecordsPerSecond: Double(total) / Stopwatch.median(baseTimes),
                                  events: try service.metric(#"firebreak_events_total{type="vpcflow"}"#) - eventsBefore,
                                  findings: try service.metric("firebreak_findings_total") - findingsBefore, recordsSent: sent)
