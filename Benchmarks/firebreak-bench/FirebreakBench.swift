@@ -2,11 +2,12 @@ import FirebreakTestSupport
 import Foundation
 
 /// Firebreak's benchmarks, each in a file of its own: templates (`firebreak check` next to cfn-lint), decode, rule
-/// evaluation, intel lists and AWS calls. Figures are reported as ratios to a baseline measured in the same
+/// evaluation, intel lists, AWS calls and end to end (`firebreak serve` over loopback HTTP). Figures are reported as ratios to a baseline measured in the same
 /// process, because these machines are noisy.
 ///
-///   swift build -c release --product firebreak-bench
-///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--cfn-lint-files N] [--templates-only] [--detection-only]
+///   swift build -c release --product firebreak-bench && swift build -c release --product firebreak
+///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--e2e-rounds 5]
+///                                  [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only]
 @main
 enum FirebreakBench {
     static func main() throws {
@@ -16,6 +17,8 @@ enum FirebreakBench {
         var cfnLintFiles: Int?
         var templatesOnly = false
         var detectionOnly = false
+        var endToEndOnly = false
+        var endToEndRounds = 5
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let arg = args.next() {
             switch arg {
@@ -25,13 +28,19 @@ enum FirebreakBench {
             case "--cfn-lint-files": cfnLintFiles = Int(args.next() ?? "")
             case "--templates-only": templatesOnly = true
             case "--detection-only": detectionOnly = true
+            case "--e2e-only": endToEndOnly = true
+            case "--e2e-rounds": endToEndRounds = Int(args.next() ?? "") ?? endToEndRounds
             default:
-                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only]\n".utf8))
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only]\n".utf8))
                 exit(2)
             }
         }
 
         let packageRoot = TestPaths.packageRoot
+        if endToEndOnly {   // results.json holds every benchmark: it is not written for a part
+            printTable(try endToEnd(packageRoot: packageRoot, rounds: endToEndRounds))
+            return
+        }
         // `firebreak check` runs first, in a fresh process as in a pipeline: after the detection benchmarks the
         // heap holds their rule sets and lists and template loading measured about twice as slow.
         var templateResults: [BenchmarkResult] = []
@@ -93,19 +102,39 @@ enum FirebreakBench {
                 ]
             }
         }
+        if !detectionOnly { results += try endToEnd(packageRoot: packageRoot, rounds: endToEndRounds) }
         print("rules: \(detection.ruleCount) loaded in \(Stopwatch.format(detection.rulesLoadMillis)) ms (built-in pack + SigmaHQ AWS CloudTrail)")
         print("baseline (zlib inflate + newline count): median \(Stopwatch.format(base * 1000)) ms per round")
         print("firebreak decode (body JSON, base64, gunzip, CloudWatch Logs envelope, typed flow records): median \(Stopwatch.format(ours * 1000)) ms per round")
-        print("| benchmark | value | baseline | ratio |\n|---|---|---|---|")
-        for r in results {
-            print("| \(r.name) | \(Stopwatch.format(r.value)) \(r.unit) | \(Stopwatch.format(r.baseline)) | \(Stopwatch.format(r.ratio)) |")
-        }
+        printTable(results)
         if let output, !detectionOnly {   // results.json holds every benchmark: it is not written for a part
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(results).write(to: URL(fileURLWithPath: output))
             print("wrote \(output)")
         }
+    }
+
+    static func printTable(_ results: [BenchmarkResult]) {
+        print("| benchmark | value | baseline | ratio |\n|---|---|---|---|")
+        for r in results {
+            print("| \(r.name) | \(Stopwatch.format(r.value)) \(r.unit) | \(Stopwatch.format(r.baseline)) | \(Stopwatch.format(r.ratio)) |")
+        }
+    }
+
+    /// Quiet and noisy deliveries through `firebreak serve`, each next to inflating the same records; the store's
+    /// growth per million noisy records next to the size of those records gzip'd. Empty when `firebreak` is not built.
+    static func endToEnd(packageRoot: URL, rounds: Int) throws -> [BenchmarkResult] {
+        guard let e2e = try EndToEndBenchmark.run(packageRoot: packageRoot, rounds: rounds) else { return [] }
+        var results = [e2e.quiet, e2e.noisy].map { set in
+            BenchmarkResult(name: "e2e_\(set.name)_records_per_second", value: set.recordsPerSecond,
+                            unit: "records/s (firebreak serve, loopback HTTP, 2 connections; baseline: inflate of the same records)",
+                            baseline: set.baselineRecordsPerSecond, ratio: set.recordsPerSecond / set.baselineRecordsPerSecond)
+        }
+        results.append(BenchmarkResult(name: "e2e_noisy_store_bytes_per_million_records", value: e2e.storeBytesPerMillionNoisy,
+                                       unit: "bytes (SQLite file + -wal; baseline: the gzip'd records themselves)",
+                                       baseline: e2e.gzipBytesPerMillionNoisy, ratio: e2e.storeBytesPerMillionNoisy / e2e.gzipBytesPerMillionNoisy))
+        return results
     }
 
 }

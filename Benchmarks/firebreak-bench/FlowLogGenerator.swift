@@ -69,6 +69,62 @@ struct FlowLogGenerator {
         return Gzip.compress(Array(json.utf8))
     }
 
+    /// One VPC's traffic for the end-to-end benchmark: `interfaces` ENIs, each with its own address in 10.0.0.0/16,
+    /// opening connections to public addresses (from an ephemeral source port). `quiet`: accepted, to the expected
+    /// egress ports (443, 80, 53, 123), so no rule of the built-in pack matches. Otherwise the noisy day: half of the
+    /// flows go to a port outside the expected list (none of them a mining-pool port) and 7 % are REJECTed; an
+    /// accepted one is "Outbound Connection On An Unexpected Port", a rejected one "Instance Outbound Traffic
+    /// Rejected" (and the informational network-probe base rule that feeds the scan correlations). Destinations
+    /// stay clear of the example intel lists (192.0.2/24, 198.51.100/24, 203.0.113/24) and of private ranges.
+    struct VPC {
+        var interfaces: [(eni: String, address: String)]
+
+        init(interfaces count: Int) {
+            interfaces = (0..<count).map { i in
+                (String(format: "eni-0f1e2d3c4b5a%05d", i), "10.0.\(i / 250).\(1 + i % 250)")
+            }
+        }
+    }
+
+    mutating func vpcLine(_ interface: (eni: String, address: String), start: Int, quiet: Bool) -> String {
+        let unexpected = !quiet && below(2) == 0
+        let rejected = !quiet && below(100) < 7
+        let port = unexpected ? [22, 25, 587, 993, 1194, 3306, 5432, 6379, 8080, 8443, 9418, 27017][below(12)]
+                              : [443, 443, 443, 80, 53, 123][below(6)]
+        let proto = port == 53 || port == 123 ? 17 : 6
+        let remote = "\([3, 13, 18, 34, 35, 52, 54, 104, 142, 151][below(10)]).\(below(256)).\(below(256)).\(1 + below(254))"
+        let packets = 1 + below(200)
+        let bytes = packets * (40 + below(1400))
+        return "2 123456789012 \(interface.eni) \(interface.address) \(remote) \(32768 + below(28232)) \(port) \(proto) \(packets) \(bytes) \(start) \(start + below(60)) \(rejected ? "REJECT" : "ACCEPT") OK"
+    }
+
+    /// A CloudWatch Logs batch of one interface's log stream, gzip'd, with event ids as CloudWatch Logs makes them
+    /// (56 digits, consecutive within a batch).
+    mutating func vpcRecord(_ vpc: VPC, lines: Int, start: Int, quiet: Bool) -> [UInt8] {
+        let interface = vpc.interfaces[below(vpc.interfaces.count)]
+        let idPrefix = String(format: "%018llu%018llu", next() % 1_000_000_000_000_000_000, next() % 1_000_000_000_000_000_000)
+        var json = #"{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/aws/vpc/flow-logs","logStream":""#
+            + interface.eni + #"-all","subscriptionFilters":["firebreak"],"logEvents":["#
+        for i in 0..<lines {
+            if i > 0 { json += "," }
+            let lineStart = start + below(60)
+            json += #"{"id":""# + idPrefix + String(format: "%020llu", UInt64(i)) + #"","timestamp":"# + String(lineStart * 1000)
+                + #","message":""# + vpcLine(interface, start: lineStart, quiet: quiet) + #""}"#
+        }
+        json += "]}"
+        return Gzip.compress(Array(json.utf8))
+    }
+
+    /// A Firehose request body of `records` batches of `linesPerRecord` flow lines covering one minute from `start`,
+    /// split around its request id: `prefix + id + suffix` is the body, so each send can carry a new id.
+    mutating func vpcDelivery(_ vpc: VPC, records: Int, linesPerRecord: Int, start: Int, quiet: Bool) -> (prefix: [UInt8], suffix: [UInt8]) {
+        let parts = (0..<records).map { _ in
+            #"{"data":""# + Data(vpcRecord(vpc, lines: linesPerRecord, start: start, quiet: quiet)).base64EncodedString() + #""}"#
+        }
+        return (Array(#"{"requestId":""#.utf8),
+                Array((#"","timestamp":"# + String(start * 1000 + 60_000) + #","records":["# + parts.joined(separator: ",") + "]}").utf8))
+    }
+
     /// A JSON request body of about `targetBytes`.
     mutating func delivery(targetBytes: Int, eventsPerRecord: Int) -> [UInt8] {
         requestCounter += 1

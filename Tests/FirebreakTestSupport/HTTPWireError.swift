@@ -1,4 +1,4 @@
 /// A message that could not be read: the peer closed mid-message, a time limit passed, or the framing is broken.
-struct HTTPWireError: Error, CustomStringConvertible {
-    var description: String
+public struct HTTPWireError: Error, CustomStringConvertible {
+    public var description: String
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// One HTTP/1.1 message as it crossed the wire: the exact bytes of its head and body (chunk framing included),
 /// with the parsed start line, headers and de-chunked body for looking at it.
-struct HTTPWireMessage: Sendable {
+public struct HTTPWireMessage: Sendable {
     /// Start line and header lines through the blank line, as received.
     var rawHead: [UInt8]
     /// The body as received: Content-Length bytes, or the chunks with their size lines and trailers.
@@ -10,12 +10,12 @@ struct HTTPWireMessage: Sendable {
     var startLine: String
     var headers: [(name: String, value: String)]
     /// The body with any chunk framing removed.
-    var body: [UInt8]
+    public var body: [UInt8]
     /// The body ran to the end of the connection (a response with neither length nor chunking).
     var endsWithConnection = false
 
     /// The first value of a header, compared case-insensitively.
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
@@ -29,7 +29,7 @@ struct HTTPWireMessage: Sendable {
     var requestVersion: String { startLine.split(separator: " ").last.map(String.init) ?? "" }
 
     /// The status code of a response line (`HTTP/1.1 200 OK`); 0 when it has none.
-    var status: Int { Int(startLine.split(separator: " ").dropFirst().first ?? "") ?? 0 }
+    public var status: Int { Int(startLine.split(separator: " ").dropFirst().first ?? "") ?? 0 }
 
     /// Whether the header `name` lists `token` (comma-separated, case-insensitive), as `Connection: close`.
     func headerHasToken(_ name: String, _ token: String) -> Bool {

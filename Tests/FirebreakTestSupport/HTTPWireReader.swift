@@ -6,14 +6,14 @@ import Glibc
 /// Reads whole HTTP/1.1 messages from a blocking socket, keeping every byte as received so that they can be
 /// forwarded unchanged. Bodies: `Content-Length`, `chunked` (with trailers), or (responses only) to the end of
 /// the connection; none for HEAD answers and 1xx/204/304. Used by one thread at a time.
-final class HTTPWireReader {
+public final class HTTPWireReader {
     static let maxHeadBytes = 64 * 1024
     static let maxBodyBytes = 64 * 1024 * 1024
 
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(fd: Int32) {
+    public init(fd: Int32) {
         self.fd = fd
     }
 
@@ -29,7 +29,7 @@ final class HTTPWireReader {
     }
 
     /// The final response to a request made with `method`; interim 1xx responses are kept in its raw head.
-    func readResponse(to method: String) throws(HTTPWireError) -> HTTPWireMessage {
+    public func readResponse(to method: String) throws(HTTPWireError) -> HTTPWireMessage {
         var interim: [UInt8] = []
         while true {
             guard var message = try readHead() else {

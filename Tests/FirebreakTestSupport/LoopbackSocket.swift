@@ -2,11 +2,11 @@
 import Glibc
 #endif
 
-/// Blocking IPv4 TCP sockets on 127.0.0.1 for the fault proxy: listen, connect, send everything, time limits.
+/// Blocking IPv4 TCP sockets on 127.0.0.1 for the fault proxy and the end-to-end benchmark: listen, connect, send everything, time limits.
 /// Sends use `MSG_NOSIGNAL`, so a peer that went away is an error, never a SIGPIPE.
-enum LoopbackSocket {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum LoopbackSocket {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// A socket listening on 127.0.0.1 at a port the kernel picks; returns it and the port.
@@ -31,7 +31,7 @@ enum LoopbackSocket {
     }
 
     /// A connected socket to 127.0.0.1:`port`.
-    static func connect(port: UInt16) throws(Failure) -> Int32 {
+    public static func connect(port: UInt16) throws(Failure) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var address = loopback(port: port)
@@ -49,14 +49,14 @@ enum LoopbackSocket {
     }
 
     /// Receives and sends on `fd` fail after `seconds` without progress (`SO_RCVTIMEO`, `SO_SNDTIMEO`).
-    static func setTimeouts(_ fd: Int32, seconds: Int) {
+    public static func setTimeouts(_ fd: Int32, seconds: Int) {
         var limit = timeval(tv_sec: seconds, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Sends every byte; false when the peer is gone or the send timed out.
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    public static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { buffer in
