@@ -89,6 +89,19 @@ enum FirebreakBench {
             BenchmarkResult(name: "ipsum_list_resident_bytes", value: Double(detection.intelBytes), unit: "bytes",
                    baseline: Double(listBytes), ratio: Double(detection.intelBytes) / Double(listBytes)),
         ]
+        // Finding storms: a match after aggregation, rules to commit, next to inflating one record.
+        let storm = try FindingStormBenchmark.run(rounds: rounds)
+        let inflateMicros = 1e6 / baselineRecords
+        print("finding storms: \(Stopwatch.format(storm.repeatedMicros)) µs per repeated match, "
+              + "\(Stopwatch.format(storm.newMicros)) µs per new finding, \(Int(storm.storeBytesPerNewFinding)) store bytes per new finding")
+        results += [
+            BenchmarkResult(name: "repeated_match_micros", value: storm.repeatedMicros,
+                            unit: "µs per match of a known finding (rules, merge, commit); baseline: inflate of one record",
+                            baseline: inflateMicros, ratio: storm.repeatedMicros / inflateMicros),
+            BenchmarkResult(name: "new_finding_micros", value: storm.newMicros,
+                            unit: "µs per new finding (rules, merge, plan, commit); baseline: inflate of one record",
+                            baseline: inflateMicros, ratio: storm.newMicros / inflateMicros),
+        ]
         results += templateResults
         if !detectionOnly, let aws = try AWSBenchmark.run(rounds: rounds) {
             results.append(BenchmarkResult(name: "sigv4_signatures_per_second", value: aws.signaturesPerSecond, unit: "signatures/s",

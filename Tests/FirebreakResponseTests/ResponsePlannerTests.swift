@@ -45,7 +45,7 @@ import Testing
         #expect(alert["subject"]?.stringValue == "Firebreak: honeypot i-0123456789abcdef0 contained (Instance Outbound Traffic Rejected)")
         #expect(alert["level"]?.stringValue == "high")
         #expect(alert["ruleId"]?.stringValue == Fixtures.egressRejected)
-        #expect(alert["finding"] == finding.jsonValue())
+        #expect(alert["finding"] == nil, "the alert reads the finding from the store when it is sent")
         #expect(alert["message"]?.stringValue?.contains("Resource: instance i-0123456789abcdef0") == true)
 
         // The honeypot tag is only known to EC2: the fallback alert is planned too, conditional on the claim.

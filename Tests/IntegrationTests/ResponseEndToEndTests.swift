@@ -125,6 +125,8 @@ struct ResponseEndToEndTests {
         #expect(try eventually { try moto.sentNotifications(topicArn: topicArn).count == 1 })
         let message = try moto.sentNotifications(topicArn: topicArn).first
         #expect((message?[1] as? String)?.contains(findingId) == true)
+        // The finding as stored follows the text (the alert's payload does not copy it).
+        #expect((message?[1] as? String)?.contains("\"findingId\":\"\(findingId)\"") == true)
         // What the snapshot step created is stored with it (`createdIds` in /findings) and named in the alert.
         let created = try #require(byStep["snapshot"]?["createdIds"] as? [String])
         #expect(Set(created) == Set(try snapshots(finding: findingId)))

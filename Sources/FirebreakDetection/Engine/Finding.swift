@@ -39,7 +39,7 @@ public struct Finding: Sendable {
     init(rule compiled: CompiledRule, event: DetectionEvent, dedup: FindingDedup) {
         let rule = compiled.rule
         ruleID = rule.id ?? rule.title
-        id = dedup.findingID(ruleID: ruleID, event: event, resource: FindingResource(event: event))
+        id = dedup.findingID(ruleID: ruleID, event: event)
         ruleTitle = rule.title
         level = rule.level ?? .medium
         tags = rule.tags

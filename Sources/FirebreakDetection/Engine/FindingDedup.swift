@@ -44,8 +44,8 @@ public struct FindingDedup: Sendable, Hashable {
                   windowMillis: settings?.windowMillis ?? defaults.windowMillis)
     }
 
-    /// The id of a match of `ruleID` on `event` about `resource`.
-    func findingID(ruleID: String, event: DetectionEvent, resource: FindingResource) -> String {
+    /// The id of a match of `ruleID` on `event`.
+    func findingID(ruleID: String, event: DetectionEvent) -> String {
         let window = String(event.timeMillis / windowMillis)
         if !fields.isEmpty {
             var key = ""
@@ -55,6 +55,14 @@ public struct FindingDedup: Sendable, Hashable {
             }
             return Finding.stableID(ruleID, "fields", key, window)
         }
+        // A flow record's resource is its instance, else its ENI (as `FindingResource` reads it), read without
+        // building the whole resource: this runs for every match.
+        if case .flow(let flow) = event.storage.decoded.event {
+            if let instance = flow.instanceID { return Finding.stableID(ruleID, "instance", instance, window) }
+            if let eni = flow.interfaceID { return Finding.stableID(ruleID, "network-interface", eni, window) }
+            return Finding.stableID(ruleID, event.eventKey)
+        }
+        let resource = FindingResource(event: event)
         if let type = resource.type, let id = resource.id {
             return Finding.stableID(ruleID, type, id, window)
         }

@@ -162,10 +162,11 @@ public final class ActionExecutor: Sendable {
 
     /// The instance, account and region of an alert's resource, and the earlier steps of its plan as stored.
     private func alertContext(_ action: PlannedAction, facts: ResourceFacts) throws(StoreError) -> AlertContext {
-        let plan = try store.finding(id: action.findingID)?.1 ?? []
-        let earlier = plan.filter { $0.playbook == action.playbook && $0.sequence < action.sequence }
+        let stored = try store.finding(id: action.findingID)
+        let earlier = (stored?.1 ?? []).filter { $0.playbook == action.playbook && $0.sequence < action.sequence }
             .sorted { $0.sequence < $1.sequence }
-        return AlertContext(instanceID: facts.instanceID, accountID: facts.accountID, region: facts.region, steps: earlier)
+        return AlertContext(instanceID: facts.instanceID, accountID: facts.accountID, region: facts.region, steps: earlier,
+                            findingJSON: stored?.0.json)
     }
 
     private func resolveFacts(_ action: PlannedAction) throws(AWSError) -> (ResourceFacts, ResolvedInstance?) {

@@ -6,8 +6,12 @@ public struct AlertContext: Sendable, Hashable {
     public var region: String?
     /// The plan's earlier actions, in order.
     public var steps: [ActionRecord]
+    /// The finding as stored (JSON text), appended to the alert when the payload does not carry it.
+    public var findingJSON: String?
 
-    public init(instanceID: String? = nil, accountID: String? = nil, region: String? = nil, steps: [ActionRecord] = []) {
+    public init(instanceID: String? = nil, accountID: String? = nil, region: String? = nil, steps: [ActionRecord] = [],
+                findingJSON: String? = nil) {
+        self.findingJSON = findingJSON
         self.instanceID = instanceID
         self.accountID = accountID
         self.region = region

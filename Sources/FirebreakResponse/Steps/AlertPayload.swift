@@ -5,7 +5,8 @@
 ///  "ruleId": "rule-uuid", "finding": {"id": "...", "...": "..."}}
 /// ```
 /// Everything is optional: the subject defaults to `Firebreak <level> finding: <rule>`, the level to
-/// `unknown`, the rule id to the action's. `finding` is any JSON value, re-encoded (sorted keys) under the text.
+/// `unknown`, the rule id to the action's. `finding` is any JSON value, re-encoded (sorted keys) under the text;
+/// the planner leaves it out (the alert then shows the finding as stored), payloads from earlier versions have it.
 public struct AlertPayload: Codable, Sendable, Hashable {
     public var subject: String?
     public var message: String?

@@ -24,9 +24,10 @@ enum AlertStep: ResponseStep {
 
     static func payload(_ plan: StepPlan) -> Payload {
         let subject = plan.fill(plan.step.options["subject"] ?? "Firebreak {level}: {rule_title}")
+        // The finding itself is not copied into the payload: the alert reads it from the store when it is sent
+        // (`AlertContext.findingJSON`), so a new finding costs one JSON document, not two.
         return AlertPayload(subject: String(subject.prefix(100)), message: message(plan), level: plan.finding.level.rawValue,
-                            ruleId: plan.finding.ruleID, finding: PayloadJSON(plan.findingJSON),
-                            topic: plan.step.options["topic"])
+                            ruleId: plan.finding.ruleID, topic: plan.step.options["topic"])
     }
 
     /// The human-readable part of an alert, written when planned.
@@ -107,8 +108,8 @@ enum AlertStep: ResponseStep {
                 if let reason = step.reason, !reason.isEmpty { text += " (\(reason))" }
             }
         }
-        if let finding = payload.finding {
-            var json = finding.jsonText
+        if let json = payload.finding?.jsonText ?? context.findingJSON {
+            var json = json
             let room = SNSClient.maxMessageBytes - 4096 - text.utf8.count
             if json.utf8.count > room {
                 json = String(decoding: json.utf8.prefix(max(0, room)), as: UTF8.self) + " …(truncated)"
