@@ -47,10 +47,10 @@ import Testing
         let metrics = ServiceMetrics()
         let processor: DetectionProcessor
 
-        init(samples: Int = 5) throws {
+        init(samples: Int = 5, playbooks yaml: String = FindingAggregationTests.playbooks) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("fb-agg-\(UUID().uuidString)")
             store = try ResponseStore(path: folder.appendingPathComponent("store.db").path)
-            let playbooks = try PlaybookSet.parse(yaml: FindingAggregationTests.playbooks, source: "inline.yaml")
+            let playbooks = try PlaybookSet.parse(yaml: yaml, source: "inline.yaml")
             let coordinator = ResponseCoordinator(store: store, planner: ResponsePlanner(playbooks: playbooks, mode: .observe),
                                                   executor: nil, maxSamples: samples)
             let set = RuleSet(loaded: RuleFileLoader.load(yaml: FindingAggregationTests.rules, source: "inline.yml"),
@@ -204,6 +204,45 @@ import Testing
             #expect(throws: ConfigurationError.self, "\(bad)") {
                 try ServiceConfiguration.load(environment: ["FIREBREAK_FINDINGS_DEDUP_RULES": bad])
             }
+        }
+    }
+
+    /// `alert: {summary: true}`: once a finding's window has closed (and the grace for late matches passed) with more
+    /// than one match, one more alert is planned with the count; a finding with one match gets none.
+    @Test func aSummaryAlertWhenTheWindowClosesWithMoreThanOneMatch() throws {
+        let harness = try Harness(playbooks: """
+            playbooks:
+              - name: report
+                match: {rules: [\(Self.ruleID)]}
+                steps: [{alert: {summary: true}}]
+            """)
+        defer { harness.remove() }
+        try harness.processor.process(try Self.batch("req-1", seconds: [10, 20]))
+        try harness.processor.process(try Self.batch("req-2", seconds: [30], eni: "eni-0single"))
+        try harness.processor.process(try Self.batch("req-3", seconds: [40]))
+        // The alerts run (here: claimed and finished by hand, as the executor would).
+        for record in try harness.store.claim(limit: 10, now: Date()) {
+            try harness.store.finish(actionID: record.id, state: .done, now: Date())
+        }
+        let windowEnd = Date(timeIntervalSince1970: Double(Self.t0 + 3600))
+        // Inside the window's grace: nothing yet.
+        #expect(try SummaryAlerts.plan(in: harness.store, now: windowEnd.addingTimeInterval(SummaryAlerts.grace - 1)) == 0)
+        #expect(try SummaryAlerts.plan(in: harness.store, now: windowEnd.addingTimeInterval(SummaryAlerts.grace + 1)) == 1)
+        #expect(try SummaryAlerts.plan(in: harness.store, now: windowEnd.addingTimeInterval(SummaryAlerts.grace + 60)) == 0,
+                "planned once")
+        let counted = try #require(try harness.store.findings(rule: Self.ruleID).first { $0.count == 3 })
+        let actions = try #require(try harness.store.finding(id: counted.id)).1
+        #expect(actions.map(\.state) == [.done, .pending])
+        let summary = try #require(actions.last)
+        #expect(summary.id == actions[0].id + "-summary")
+        let payload = try JSONDecoder().decode(AlertPayload.self, from: Data(summary.action.payload.utf8))
+        #expect(payload.subject == "Firebreak summary: 3 matches of Rejected on eni-0a1b2c3d")
+        #expect(payload.message?.contains("matched 3 times") == true)
+        let single = try #require(try harness.store.findings(rule: Self.ruleID).first { $0.count == 1 })
+        #expect(try harness.store.finding(id: single.id)?.1.count == 1)
+        #expect(throws: PlaybookError.self) {
+            try PlaybookSet.parse(yaml: "playbooks:\n  - {name: p, match: {rules: [r]}, steps: [{alert: {summary: maybe}}]}\n",
+                                  source: "bad.yaml")
         }
     }
 }

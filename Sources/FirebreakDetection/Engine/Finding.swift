@@ -12,6 +12,8 @@ public struct Finding: Sendable {
     /// Stable across redeliveries: the rule, the dedup key and the window of a rule's match (`FindingDedup`), or the
     /// correlation group and the start of its window.
     public let id: String
+    /// When the dedup window of a rule's match ends (event time, ms since the epoch); nil for a correlation finding.
+    public let windowEndMillis: Int64?
     /// Event time of the matched event (or of the last event of a correlated group), ms since the epoch.
     public var timeMillis: Int64
     public var correlation: Correlation?
@@ -40,6 +42,7 @@ public struct Finding: Sendable {
         let rule = compiled.rule
         ruleID = rule.id ?? rule.title
         id = dedup.findingID(ruleID: ruleID, event: event)
+        windowEndMillis = dedup.windowEnd(event.timeMillis)
         ruleTitle = rule.title
         level = rule.level ?? .medium
         tags = rule.tags
@@ -53,6 +56,7 @@ public struct Finding: Sendable {
          matchedFields: [String: [FieldValue]], last: DetectionEvent, correlation: Correlation) {
         self.ruleID = ruleID
         self.id = id
+        self.windowEndMillis = nil
         self.ruleTitle = ruleTitle
         self.level = level
         self.tags = tags

@@ -44,6 +44,13 @@ public struct FindingDedup: Sendable, Hashable {
                   windowMillis: settings?.windowMillis ?? defaults.windowMillis)
     }
 
+    /// When the window holding `timeMillis` ends (ms since the epoch, clamped).
+    public func windowEnd(_ timeMillis: Int64) -> Int64 {
+        let start = timeMillis / windowMillis * windowMillis - (timeMillis < 0 && timeMillis % windowMillis != 0 ? windowMillis : 0)
+        let (end, overflow) = start.addingReportingOverflow(windowMillis)
+        return overflow ? Int64.max : end
+    }
+
     /// The id of a match of `ruleID` on `event`.
     func findingID(ruleID: String, event: DetectionEvent) -> String {
         let window = String(event.timeMillis / windowMillis)

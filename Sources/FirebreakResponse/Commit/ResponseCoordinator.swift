@@ -71,7 +71,7 @@ public final class ResponseCoordinator: Sendable {
                                         resourceType: resource.type ?? "", resourceID: resource.id ?? "",
                                         json: json.serialized(), count: aggregate.count,
                                         firstSeenMillis: aggregate.firstMillis, lastSeenMillis: aggregate.lastMillis,
-                                        samples: samples))
+                                        samples: samples, windowEndMillis: finding.windowEndMillis))
             actions += planner.plan(finding, json: json)
         }
         var delivery = delivery

@@ -24,6 +24,9 @@ public final class ActionExecutor: Sendable {
     private let counters = Mutex<Counters>(Counters())
     /// When the last blast-radius alert went out: one per window.
     private let lastHoldAlert = Mutex<Date?>(nil)
+    /// When summary alerts (`SummaryAlerts`) were last looked for; at most once per `summaryInterval`.
+    private let lastSummaryCheck = Mutex<Date?>(nil)
+    static let summaryInterval: TimeInterval = 30
 
     /// Outcomes since start, for `/metrics`.
     public struct Counters: Sendable {
@@ -75,6 +78,7 @@ public final class ActionExecutor: Sendable {
     /// Claims and carries out what is ready now; returns how many actions were handled.
     @discardableResult
     public func runOnce(limit: Int = 16) throws(StoreError) -> Int {
+        planSummariesIfDue(now: Date())
         let batch = try store.claim(limit: limit, now: Date(), lease: lease)
         for (index, record) in batch.enumerated() {
             do {
@@ -135,6 +139,17 @@ public final class ActionExecutor: Sendable {
             try finish(record, outcome.status == .done ? .done : .skipped, reason: outcome.message, requestIDs: outcome.requestIDs,
                        createdIDs: outcome.createdIDs)
         }
+    }
+
+    /// Plans the summary alerts whose windows have closed, at most once per `summaryInterval`; a store error leaves
+    /// them for the next time.
+    func planSummariesIfDue(now: Date) {
+        let due = lastSummaryCheck.withLock { last -> Bool in
+            guard last.map({ now.timeIntervalSince($0) >= Self.summaryInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due { _ = try? SummaryAlerts.plan(in: store, now: now) }
     }
 
     /// The blast-radius limit held a step: say so once per window, through the alert topic.

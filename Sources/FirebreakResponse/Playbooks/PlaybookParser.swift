@@ -233,6 +233,11 @@ struct PlaybookParser {
                 let expected = declaration.allowedOptions.isEmpty ? "none" : declaration.allowedOptions.sorted().joined(separator: ", ")
                 throw fail("unknown option '\(key)' of step \(name) (expected \(expected))", optionsNode ?? item, playbook: playbook)
             }
+            for (key, value) in options.sorted(by: { $0.key < $1.key }) {
+                if let problem = declaration.problem(option: key, value: value) {
+                    throw fail("step \(name): \(problem)", optionsNode ?? item, playbook: playbook)
+                }
+            }
             for key in declaration.requiredOptions.sorted() where options[key] == nil {
                 throw fail("step \(name) needs option '\(key)'", item, playbook: playbook)
             }

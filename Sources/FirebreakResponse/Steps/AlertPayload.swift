@@ -15,10 +15,14 @@ public struct AlertPayload: Codable, Sendable, Hashable {
     public var finding: PayloadJSON?
     /// The step's `topic` option: this topic instead of `alerts.sns_topic_arn`.
     public var topic: String?
+    /// The step's `summary: true`: when the finding's window closes with more than one match, a second alert says
+    /// how many there were (`SummaryAlerts`).
+    public var summary: Bool?
 
     public init(subject: String? = nil, message: String? = nil, level: String? = nil, ruleId: String? = nil,
-                finding: PayloadJSON? = nil, topic: String? = nil) {
+                finding: PayloadJSON? = nil, topic: String? = nil, summary: Bool? = nil) {
         self.topic = topic
+        self.summary = summary
         self.subject = subject
         self.message = message
         self.level = level

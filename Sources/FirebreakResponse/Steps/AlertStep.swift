@@ -12,8 +12,13 @@ enum AlertStep: ResponseStep {
     typealias Payload = AlertPayload
 
     static let kind = StepKind.alert
-    static let allowedOptions: Set<String> = ["subject", "topic"]
+    static let allowedOptions: Set<String> = ["subject", "topic", "summary"]
     static let needsFindingJSON = true
+
+    static func problem(option: String, value: String) -> String? {
+        guard option == "summary", !["true", "false", "yes", "no", "on", "off"].contains(value.lowercased()) else { return nil }
+        return "summary is true or false, not '\(value)'"
+    }
 
     static func target(of finding: Finding) -> StepTarget { StepTarget(finding) }
 
@@ -27,7 +32,8 @@ enum AlertStep: ResponseStep {
         // The finding itself is not copied into the payload: the alert reads it from the store when it is sent
         // (`AlertContext.findingJSON`), so a new finding costs one JSON document, not two.
         return AlertPayload(subject: String(subject.prefix(100)), message: message(plan), level: plan.finding.level.rawValue,
-                            ruleId: plan.finding.ruleID, topic: plan.step.options["topic"])
+                            ruleId: plan.finding.ruleID, topic: plan.step.options["topic"],
+                            summary: plan.step.options["summary"].map { ["true", "yes", "on"].contains($0.lowercased()) })
     }
 
     /// The human-readable part of an alert, written when planned.

@@ -22,6 +22,8 @@ protocol ResponseStep: Sendable {
     /// True when the payload carries the finding as JSON (`StepPlan.findingJSON`).
     static var needsFindingJSON: Bool { get }
 
+    /// Why an option's value cannot be used (nil when it can): the parser refuses the playbook with it.
+    static func problem(option: String, value: String) -> String?
     /// The resource the step acts on for this finding, or why it cannot act.
     static func target(of finding: Finding) -> StepTarget
     /// Actions with the same key within the idempotency window are planned once.
@@ -37,6 +39,7 @@ extension ResponseStep {
     static var actsOnInstance: Bool { false }
     static var changesInterfaces: Bool { false }
     static var needsFindingJSON: Bool { false }
+    static func problem(option: String, value: String) -> String? { nil }
 
     /// `step|type|id`; steps that act more than once per resource and window add to it (`StepTarget.keySuffix`).
     static func idempotencyKey(_ target: StepTarget, finding: Finding) -> String {

@@ -39,13 +39,15 @@ extension ResponseStore {
                     let samples = "[" + finding.samples.joined(separator: ",") + "]"
                     let inserted = try db.execute("""
                         INSERT OR IGNORE INTO findings (id, rule_id, title, level, time_ms, resource_type,
-                            resource_id, json, first_request_id, created_at, match_count, first_seen_ms, last_seen_ms, samples)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            resource_id, json, first_request_id, created_at, match_count, first_seen_ms, last_seen_ms, samples,
+                            window_end_ms)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [.text(finding.id), .text(finding.ruleID), .text(finding.title), .text(finding.level),
                          .integer(finding.timeMillis), .text(finding.resourceType), .text(finding.resourceID),
                          .text(finding.json), .text(delivery.requestID), .millis(now), .int(finding.count),
-                         .integer(finding.firstSeenMillis), .integer(finding.lastSeenMillis), .text(samples)],
+                         .integer(finding.firstSeenMillis), .integer(finding.lastSeenMillis), .text(samples),
+                         finding.windowEndMillis.map(SQLiteValue.integer) ?? .null],
                         operation: "insert finding \(finding.id)")
                     if inserted > 0 {
                         summary.insertedFindingIDs.append(finding.id)
@@ -115,7 +117,7 @@ extension ResponseStore {
         return candidate
     }
 
-    private static func insert(_ action: PlannedAction, now: Date, in db: SQLiteConnection) throws(StoreError) {
+    static func insert(_ action: PlannedAction, now: Date, in db: SQLiteConnection) throws(StoreError) {
         try db.execute("""
             INSERT INTO actions (id, finding_id, rule_id, playbook, sequence, step, options_json, resource_type,
                 resource_id, idempotency_key, state, reason, payload, attempts, last_error, aws_request_ids,

@@ -84,13 +84,15 @@ enum StoreSchema {
         CREATE INDEX deliveries_by_time ON deliveries(received_at);
         """,
         // 6: a finding merges the repeated matches of its rule on one dedup key in one window: how many, first and
-        // last seen, a few sample events (JSON array).
+        // last seen, a few sample events (JSON array), and when its window ends (for summary alerts).
         """
         ALTER TABLE findings ADD COLUMN match_count INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE findings ADD COLUMN first_seen_ms INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE findings ADD COLUMN last_seen_ms INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE findings ADD COLUMN samples TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE findings ADD COLUMN window_end_ms INTEGER;
         UPDATE findings SET first_seen_ms = time_ms, last_seen_ms = time_ms;
+        CREATE INDEX findings_by_window_end ON findings(window_end_ms) WHERE window_end_ms IS NOT NULL AND match_count > 1;
         """,
     ]
 

@@ -18,10 +18,13 @@ public struct StoredFinding: Sendable, Hashable {
     public var lastSeenMillis: Int64
     /// The first few matched events as JSON texts (the first match's included).
     public var samples: [String]
+    /// When the finding's dedup window ends (event time); nil for correlation findings.
+    public var windowEndMillis: Int64?
 
     public init(id: String, ruleID: String, title: String, level: String, timeMillis: Int64,
                 resourceType: String, resourceID: String, json: String, count: Int = 1, firstSeenMillis: Int64? = nil,
-                lastSeenMillis: Int64? = nil, samples: [String] = []) {
+                lastSeenMillis: Int64? = nil, samples: [String] = [], windowEndMillis: Int64? = nil) {
+        self.windowEndMillis = windowEndMillis
         self.count = count
         self.firstSeenMillis = firstSeenMillis ?? timeMillis
         self.lastSeenMillis = lastSeenMillis ?? timeMillis
