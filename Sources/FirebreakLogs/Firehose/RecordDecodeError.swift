@@ -4,11 +4,14 @@ public enum RecordDecodeError: Error, Sendable, Equatable, CustomStringConvertib
     case gzip(recordIndex: Int, GzipError)
     /// The file is a Firehose delivery body that is invalid.
     case delivery(FirehoseDeliveryError)
+    /// A delivery's records together inflate to more than the budget `decodeDelivery` was given.
+    case budgetExceeded(budget: Int)
 
     public var message: String {
         switch self {
         case .gzip(let index, let error): return "record \(index): \(error.message)"
         case .delivery(let error): return error.message
+        case .budgetExceeded(let budget): return "the records inflate to more than \(budget) bytes together"
         }
     }
 

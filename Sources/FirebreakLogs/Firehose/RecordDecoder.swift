@@ -39,11 +39,7 @@ public struct RecordDecoder: Sendable {
             } catch {
                 throw .delivery(error)
             }
-            var total = RecordDecodeResult()
-            for (index, record) in delivery.records.enumerated() {
-                total.merge(try decode(record: record, index: index))
-            }
-            return total
+            return try decodeRecords(of: delivery)
         }
         var session = DecodeSession(configuration: configuration, recordIndex: 0)
         session.result.decompressedBytes = storage.count

@@ -77,33 +77,19 @@ public struct DeliveryDecoder: Sendable {
             throw .requestIDMismatch(header: header, body: delivery.requestID)
         }
         if header.isEmpty && delivery.requestID.isEmpty { throw .missingRequestId }
-
-        var events: [DecodedEvent] = []
-        var issues: [DecodeIssue] = []
-        var controlMessages = 0
-        var decompressed = 0
-        for (index, record) in delivery.records.enumerated() {
-            let result: RecordDecodeResult
-            do {
-                result = try records.decode(record: record, index: index, maxDecompressedBytes: budget)
-            } catch {
-                if case .gzip(_, .outputLimitExceeded(let limit)) = error, limit == budget,
-                   budget < records.configuration.maxDecompressedBytes {
-                    throw .decompressedTooLarge(limit: maxDecompressedBytes)
-                }
-                throw .record(error)
-            }
-            budget -= result.decompressedBytes
-            events.append(contentsOf: result.events)
-            issues.append(contentsOf: result.issues)
-            controlMessages += result.controlMessages
-            decompressed += result.decompressedBytes
+        let decoded: RecordDecodeResult
+        do {
+            decoded = try records.decodeRecords(of: delivery, budget: budget)
+        } catch {
+            if case .budgetExceeded = error { throw .decompressedTooLarge(limit: maxDecompressedBytes) }
+            throw .record(error)
         }
         return DecodedBatch(requestID: delivery.requestID, timestampMillis: delivery.timestampMillis,
                             sourceArn: input.sourceArn, commonAttributes: attributes,
                             recordCount: delivery.records.count, bodyBytes: input.body.count,
-                            decompressedBytes: decompressed, events: events, issues: issues,
-                            controlMessages: controlMessages, receivedAt: input.receivedAt)
+                            decompressedBytes: decoded.decompressedBytes, events: decoded.events,
+                            issues: decoded.issues, controlMessages: decoded.controlMessages,
+                            receivedAt: input.receivedAt)
     }
 
     /// `{"commonAttributes":{"k":"v",...}}` → `["k": "v"]`; an absent header is an empty map.
