@@ -62,6 +62,23 @@ import Glibc
         #expect(Set(replayed.compactMap { $0["findingId"] as? String }) == served)
     }
 
+    /// `firebreak replay` merges a rule's matches on one resource in one window, like the service: one line, `count` 3.
+    @Test func replayMergesRepeatedMatches() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fb-storm-\(UUID().uuidString).log")
+        let lines = (0..<3).map { i in
+            "2 123456789012 eni-0a1b2c3d 10.0.1.5 203.0.113.9 4000\(i) 444\(i) 6 1 40 17000000\(i)0 17000000\(i)9 REJECT OK"
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let replay = try CommandResult.run(["replay", file.path])
+        #expect(replay.status == 1, "\(replay.stderr)")
+        let rejected = Self.findings(in: replay.stdout).filter { $0["ruleId"] as? String == "dfd8ecc8-bff6-4a46-9f3b-cd868b796a9f" }
+        try #require(rejected.count == 1, "\(replay.stdout)")
+        #expect(rejected[0]["count"] as? Int == 3)
+        #expect(rejected[0]["firstSeen"] as? String == "2023-11-14T22:13:29.000Z")
+        #expect(rejected[0]["lastSeen"] as? String == "2023-11-14T22:13:49.000Z")
+    }
+
     @Test func replayExitCodes() throws {
         let clean = FileManager.default.temporaryDirectory.appendingPathComponent("fb-clean-\(UUID().uuidString).log")
         try "2 123456789012 eni-1 10.0.1.5 10.0.2.9 40000 443 6 10 4000 1700000000 1700000060 ACCEPT OK\n".write(to: clean, atomically: true, encoding: .utf8)

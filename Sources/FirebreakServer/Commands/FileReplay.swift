@@ -1,8 +1,10 @@
 import FirebreakDetection
 import FirebreakLogs
+import FirebreakTime
 import Foundation
 
-/// `firebreak replay`: runs the rules on files offline and prints one JSON line per finding.
+/// `firebreak replay`: runs the rules on files offline and prints one JSON line per finding: a rule's matches on one
+/// dedup key in one window are one finding, as in the service, with `count`, `firstSeen` and `lastSeen` added.
 public enum FileReplay {
     /// Evaluates `files` in order (correlation windows span them) and returns the number of findings printed.
     /// Record-level decode problems are warnings on standard error; anything else stops the replay.
@@ -35,9 +37,15 @@ public enum FileReplay {
             for issue in result.issues {
                 InputFile.warn("\(path): record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "") + ": \(issue.message)")
             }
-            let findings = engine.evaluate(result.events, receivedMillis: now)
+            var findings = FindingAggregate.merge(engine.evaluate(result.events, receivedMillis: now), maxSamples: 1)
             var out = ""
-            for finding in findings { out += finding.jsonValue().serialized() + "\n" }
+            for index in findings.indices {
+                guard case .object(var object) = findings[index].json() else { continue }
+                object.append("count", .int(Int64(findings[index].count)))
+                object.append("firstSeen", .string(UTCTime(clampingMillis: findings[index].firstMillis).iso8601))
+                object.append("lastSeen", .string(UTCTime(clampingMillis: findings[index].lastMillis).iso8601))
+                out += JSONValue.object(object).serialized() + "\n"
+            }
             InputFile.write(out)
             total += findings.count
         }
