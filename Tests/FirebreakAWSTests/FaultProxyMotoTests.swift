@@ -111,6 +111,9 @@ struct FaultProxyMotoTests {
         _ = try ec2.describeInstances()          // a kept-alive connection is there to be reused
         proxy.arm(FaultRule(action: "CreateSecurityGroup"))
         #expect(throws: AWSError.self) { _ = try ec2.createSecurityGroup(name: "once", description: "d", vpcId: network.vpcId) }
+        // Under load moto may answer after the client's own timeout: the cut completes then, and nothing is resent
+        // meanwhile either way.
+        #expect(proxy.waitForCut(1, timeout: .seconds(60)) != nil)
         #expect(proxy.cuts.count == 1)
         #expect(proxy.actions.filter { $0 == "CreateSecurityGroup" }.count == 1, "\(proxy.actions)")
     }
