@@ -145,9 +145,11 @@ public final class FaultProxy: Sendable {
     private func serve(_ client: Int32) {
         var cut: FaultExchange?
         defer {
+            // The cut is recorded before the client sees its connection close, so a caller that reads `cuts` right
+            // after its call failed finds it.
+            if let cut { state.withLock { $0.cuts.append(cut) } }
             state.withLock { _ = $0.clients.remove(client) }
             close(client)
-            if let cut { state.withLock { $0.cuts.append(cut) } }
         }
         let reader = HTTPWireReader(fd: client)
         while true {
