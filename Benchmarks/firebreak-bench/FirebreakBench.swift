@@ -7,7 +7,7 @@ import Foundation
 ///
 ///   swift build -c release --product firebreak-bench && swift build -c release --product firebreak
 ///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--e2e-rounds 5]
-///                                  [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only]
+///                                  [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only]
 @main
 enum FirebreakBench {
     static func main() throws {
@@ -18,6 +18,7 @@ enum FirebreakBench {
         var templatesOnly = false
         var detectionOnly = false
         var endToEndOnly = false
+        var stormOnly = false
         var endToEndRounds = 5
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let arg = args.next() {
@@ -29,14 +30,21 @@ enum FirebreakBench {
             case "--templates-only": templatesOnly = true
             case "--detection-only": detectionOnly = true
             case "--e2e-only": endToEndOnly = true
+            case "--storm-only": stormOnly = true
             case "--e2e-rounds": endToEndRounds = Int(args.next() ?? "") ?? endToEndRounds
             default:
-                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only]\n".utf8))
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only]\n".utf8))
                 exit(2)
             }
         }
 
         let packageRoot = TestPaths.packageRoot
+        if stormOnly {   // a part: results.json is not written
+            let storm = try FindingStormBenchmark.run(rounds: rounds)
+            print("finding storms: \(Stopwatch.format(storm.repeatedMicros)) µs per repeated match, "
+                  + "\(Stopwatch.format(storm.newMicros)) µs per new finding, \(Int(storm.storeBytesPerNewFinding)) store bytes per new finding")
+            return
+        }
         if endToEndOnly {   // results.json holds every benchmark: it is not written for a part
             printTable(try endToEnd(packageRoot: packageRoot, rounds: endToEndRounds))
             return

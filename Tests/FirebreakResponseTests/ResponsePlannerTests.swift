@@ -286,4 +286,21 @@ import Testing
         #expect(checked.sorted() == ["alert.subject", "alert.summary", "alert.topic", "isolate.security_group", "snapshot.description",
                                      "tag.key", "tag.value"])
     }
+
+    /// Placeholders are filled in one pass: each known name once, unknown names and stray braces kept as written, and
+    /// a value that itself looks like a placeholder is not filled again.
+    @Test func placeholdersAreFilledOnceAndUnknownOnesKept() throws {
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        let set = try PlaybookSet.parse(yaml: "playbooks:\n  - name: \"{level}\"\n    match: {rules: [\(Fixtures.egressRejected)]}\n    steps: [alert]\n",
+                                        source: "fill.yaml")
+        let plan = StepPlan(step: set.playbooks[0].steps[0], finding: finding, findingJSON: .null, playbook: set.playbooks[0],
+                            mode: .observe, protectedIDs: [])
+        #expect(plan.fill("no braces") == "no braces")
+        #expect(plan.fill("{level}/{rule_id}/{level}") == "\(finding.level.rawValue)/\(finding.ruleID)/\(finding.level.rawValue)")
+        #expect(plan.fill("{ {level} {unknown} {") == "{ \(finding.level.rawValue) {unknown} {")
+        #expect(plan.fill("{resource_id}") == (finding.resource.id ?? ""))
+        #expect(plan.fill("p={playbook}") == "p={level}")   // the playbook's name is taken as it is
+        #expect(plan.fill("}{finding_id}{") == "}\(finding.id){")
+    }
 }

@@ -93,23 +93,11 @@ public struct Finding: Sendable {
         }
     }
 
-    /// A stable id: 128 bits of FNV-1a over the parts, in hex (not a security hash; an identity).
+    /// A stable id: 128 bits of FNV-1a over the parts, in hex (not a security hash; an identity; see `StableID`).
     public static func stableID(_ parts: String...) -> String {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325
-        var b: UInt64 = 0x84222325_cbf29ce4
-        for part in parts {
-            for byte in part.utf8 {
-                a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-                b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 ^ (a >> 29)
-            }
-            a = (a ^ 0x1f) &* 0x0000_0100_0000_01b3
-            b = (b ^ 0x1f) &* 0x0000_0100_0000_01b3
-        }
-        func hex(_ v: UInt64) -> String {
-            let s = String(v, radix: 16)
-            return String(repeating: "0", count: 16 - s.count) + s
-        }
-        return "fb-" + hex(a) + hex(b)
+        var id = StableID()
+        for part in parts { id.add(part) }
+        return id.text
     }
 
     /// The finding as a JSON object (for log lines, `replay` output and the store).

@@ -53,26 +53,48 @@ public struct FindingDedup: Sendable, Hashable {
 
     /// The id of a match of `ruleID` on `event`.
     func findingID(ruleID: String, event: DetectionEvent) -> String {
-        let window = String(event.timeMillis / windowMillis)
+        let window = event.timeMillis / windowMillis
+        var id = StableID()
+        id.add(ruleID)
         if !fields.isEmpty {
             var key = ""
             for path in fields {
                 let values = FieldMatcher.values(in: event, at: path)
                 key += path.raw + "=" + values.map(\.description).joined(separator: ",") + "\u{1f}"
             }
-            return Finding.stableID(ruleID, "fields", key, window)
+            id.add("fields")
+            id.add(key)
+            id.add(decimal: window)
+            return id.text
         }
-        // A flow record's resource is its instance, else its ENI (as `FindingResource` reads it), read without
-        // building the whole resource: this runs for every match.
+        // A flow record's resource is its instance, else its ENI (as `FindingResource` reads it), read in place
+        // without building the resource or a string: this runs for every match.
         if case .flow(let flow) = event.storage.decoded.event {
-            if let instance = flow.instanceID { return Finding.stableID(ruleID, "instance", instance, window) }
-            if let eni = flow.interfaceID { return Finding.stableID(ruleID, "network-interface", eni, window) }
-            return Finding.stableID(ruleID, event.eventKey)
+            var resource = id
+            if flow.withRawBytes(.instanceID, { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+                resource.add("instance")
+                resource.add(bytes: bytes)
+                return true
+            }) ?? flow.withRawBytes(.interfaceID, { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+                resource.add("network-interface")
+                resource.add(bytes: bytes)
+                return true
+            }) ?? false {
+                id = resource
+                id.add(decimal: window)
+                return id.text
+            }
+            id.add(event.eventKey)
+            return id.text
         }
         let resource = FindingResource(event: event)
-        if let type = resource.type, let id = resource.id {
-            return Finding.stableID(ruleID, type, id, window)
+        if let type = resource.type, let resourceID = resource.id {
+            id.add(type)
+            id.add(resourceID)
+            id.add(decimal: window)
+            return id.text
         }
-        return Finding.stableID(ruleID, event.eventKey)
+        id.add(event.eventKey)
+        return id.text
     }
 }

@@ -87,6 +87,15 @@ public struct FlowLogRecord: Sendable {
         return column >= 0 ? rawString(column: column) : nil
     }
 
+    /// Calls `body` with the raw bytes of a field (any kind) in place, without making a string; nil when the format
+    /// lacks it or the value is `-` (as `string(_:)`).
+    public func withRawBytes<Result>(_ field: FlowLogField, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        let column = format.layout.knownColumn[field.ordinal]
+        guard column >= 0, let (s, e) = tokenRange(column: column) else { return nil }
+        if e - s == 1 && storage.base[s] == UInt8(ascii: "-") { return nil }
+        return body(UnsafeBufferPointer(start: storage.base + s, count: e - s))
+    }
+
     /// The raw text of column `column`; nil for `-` or a missing column.
     public func rawString(column: Int) -> String? {
         guard let (s, e) = tokenRange(column: column) else { return nil }

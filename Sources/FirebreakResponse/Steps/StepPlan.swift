@@ -19,13 +19,38 @@ struct StepPlan: Sendable {
         step.options[name].map(fill)
     }
 
+    /// `text` with each known `{name}` replaced by its value in one pass (unknown names are kept as written); the
+    /// finding's resource is read only when `{resource_id}` is there.
     func fill(_ text: String) -> String {
-        guard text.contains("{") else { return text }
-        let values = ["finding_id": finding.id, "rule_id": finding.ruleID, "rule_title": finding.ruleTitle,
-                      "level": finding.level.rawValue, "playbook": playbook.name, "resource_id": finding.resource.id ?? ""]
-        var out = text
-        for (name, value) in values { out = out.replacingOccurrences(of: "{\(name)}", with: value) }
+        guard text.utf8.contains(UInt8(ascii: "{")) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 32)
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = rest[rest.index(after: open)..<close]
+            if let value = value(of: name) {
+                out += value
+                rest = rest[rest.index(after: close)...]
+            } else {   // not a placeholder: keep the brace and look again after it
+                out += "{"
+                rest = rest[rest.index(after: open)...]
+            }
+        }
+        out += rest
         return out
+    }
+
+    private func value(of name: Substring) -> String? {
+        switch name {
+        case "finding_id": return finding.id
+        case "rule_id": return finding.ruleID
+        case "rule_title": return finding.ruleTitle
+        case "level": return finding.level.rawValue
+        case "playbook": return playbook.name
+        case "resource_id": return finding.resource.id ?? ""
+        default: return nil
+        }
     }
 
     /// True when an earlier step of the same playbook is of `kind`.
