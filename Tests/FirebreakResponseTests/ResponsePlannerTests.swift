@@ -294,7 +294,7 @@ import Testing
                                            flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
         let set = try PlaybookSet.parse(yaml: "playbooks:\n  - name: \"{level}\"\n    match: {rules: [\(Fixtures.egressRejected)]}\n    steps: [alert]\n",
                                         source: "fill.yaml")
-        let plan = StepPlan(step: set.playbooks[0].steps[0], finding: finding, findingJSON: .null, playbook: set.playbooks[0],
+        let plan = StepPlan(step: set.playbooks[0].steps[0], finding: finding, playbook: set.playbooks[0],
                             mode: .observe, protectedIDs: [])
         #expect(plan.fill("no braces") == "no braces")
         #expect(plan.fill("{level}/{rule_id}/{level}") == "\(finding.level.rawValue)/\(finding.ruleID)/\(finding.level.rawValue)")

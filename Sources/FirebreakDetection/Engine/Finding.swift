@@ -20,6 +20,8 @@ public struct Finding: Sendable {
     /// Where the finding came from; what is derived from it (id, resource, matched fields, the event as
     /// JSON) is computed when asked for, so that evaluating stays cheap when findings are many.
     let origin: Origin
+    /// The resource, once derived (`resolveResource()`): a finding that many readers ask stays cheap.
+    private var resolvedResource: FindingResource?
 
     enum Origin: Sendable {
         case event(DetectionEvent, CompiledRule)
@@ -67,11 +69,20 @@ public struct Finding: Sendable {
 
     /// What the finding concerns (the instance, ENI, security group, trail, bucket, ...).
     public var resource: FindingResource {
+        if let resolvedResource { return resolvedResource }
         switch origin {
         case .event(let event, _): return FindingResource(event: event)
         case .group(_, let resource, _, _): return resource
         }
     }
+
+    /// Derives the resource now and keeps it, for a finding whose resource is read many times (planning).
+    public mutating func resolveResource() {
+        if resolvedResource == nil { resolvedResource = resource }
+    }
+
+    /// The event time as ISO 8601 with milliseconds (as in the finding's JSON).
+    public var timeText: String { ISO8601Millis.format(timeMillis) }
 
     /// Values of the fields the rule names, as read from the event (the group key for a correlation).
     public var matchedFields: [String: [FieldValue]] {
@@ -100,14 +111,15 @@ public struct Finding: Sendable {
         return id.text
     }
 
-    /// The finding as a JSON object (for log lines, `replay` output and the store).
-    public func jsonValue() -> JSONValue {
+    /// The finding as a JSON object (for log lines, `replay` output and the store); with `event: false`, without
+    /// the matched event (always the last member when present).
+    public func jsonValue(event includeEvent: Bool = true) -> JSONValue {
         var object = JSONObject()
         object.append("findingId", .string(id))
         object.append("ruleId", .string(ruleID))
         object.append("title", .string(ruleTitle))
         object.append("level", .string(level.rawValue))
-        object.append("time", .string(ISO8601Millis.format(timeMillis)))
+        object.append("time", .string(timeText))
         object.append("logsource", .string(logSource.service ?? logSource.description))
         if !tags.isEmpty { object.append("tags", .array(tags.map { .string($0) })) }
         object.append("resource", resource.jsonValue())
@@ -129,7 +141,7 @@ public struct Finding: Sendable {
             c.append("eventKeys", .array(correlation.eventKeys.map { .string($0) }))
             object.append("correlation", .object(c))
         }
-        if let event { object.append("event", event.event.jsonValue()) }
+        if includeEvent, let event { object.append("event", event.event.jsonValue()) }
         return .object(object)
     }
 

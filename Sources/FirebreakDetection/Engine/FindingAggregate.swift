@@ -12,6 +12,8 @@ public struct FindingAggregate: Sendable {
     public var samples: [Finding]
     /// The finding as JSON, rendered once (`json()`) for the store, the plan and the log.
     private var rendered: JSONValue?
+    /// The finding and its event as JSON text, rendered once (`text()`).
+    private var renderedText: (finding: String, event: String?)?
 
     /// Samples kept per finding unless configured (`findings.samples`).
     public static let defaultMaxSamples = 5
@@ -46,6 +48,17 @@ public struct FindingAggregate: Sendable {
         let json = finding.jsonValue()
         rendered = json
         return json
+    }
+
+    /// The finding's JSON as text (what `json()` serializes to) and its event's JSON as text (the first sample), each
+    /// rendered once: the event is written once and placed in the finding as its last member.
+    public mutating func text() -> (finding: String, event: String?) {
+        if let renderedText { return renderedText }
+        let head = finding.jsonValue(event: false).serialized()
+        let event = finding.event.map { $0.event.jsonValue().serialized() }
+        let text = event.map { head.dropLast() + ",\"event\":" + $0 + "}" } ?? head
+        renderedText = (text, event)
+        return (text, event)
     }
 
     mutating func add(_ match: Finding, maxSamples: Int) {

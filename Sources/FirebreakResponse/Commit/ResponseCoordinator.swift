@@ -58,21 +58,22 @@ public final class ResponseCoordinator: Sendable {
         var actions: [PlannedAction] = []
         stored.reserveCapacity(aggregates.count)
         for index in aggregates.indices {
-            // Rendered once here: the stored row, the plan (alert payloads) and the caller's log line share it.
-            let json = aggregates[index].json()
+            // Rendered once here: the stored row and the caller's log line share it.
+            let text = aggregates[index].text()
             let aggregate = aggregates[index]
-            let finding = aggregate.finding
+            var finding = aggregate.finding
+            finding.resolveResource()
             let resource = finding.resource
             let samples = aggregate.samples.indices.compactMap { position -> String? in
-                position == 0 ? json["event"]?.serialized() : aggregate.samples[position].event?.event.jsonValue().serialized()
+                position == 0 ? text.event : aggregate.samples[position].event?.event.jsonValue().serialized()
             }
             stored.append(StoredFinding(id: finding.id, ruleID: finding.ruleID, title: finding.ruleTitle,
                                         level: finding.level.rawValue, timeMillis: finding.timeMillis,
                                         resourceType: resource.type ?? "", resourceID: resource.id ?? "",
-                                        json: json.serialized(), count: aggregate.count,
+                                        json: text.finding, count: aggregate.count,
                                         firstSeenMillis: aggregate.firstMillis, lastSeenMillis: aggregate.lastMillis,
                                         samples: samples, windowEndMillis: finding.windowEndMillis))
-            actions += planner.plan(finding, json: json)
+            actions += planner.plan(finding)
         }
         var delivery = delivery
         delivery.findings = aggregates.count

@@ -28,9 +28,10 @@ public struct ResponsePlanner: Sendable {
         self.mode = mode
     }
 
-    /// The actions for `finding`; `json` is its JSON when the caller has rendered it (else rendered here, once).
-    public func plan(_ finding: Finding, json: JSONValue? = nil) -> [PlannedAction] {
-        var rendered = json
+    /// The actions for `finding`.
+    public func plan(_ finding: Finding) -> [PlannedAction] {
+        var finding = finding
+        finding.resolveResource()   // read by every step's target, key and payload: derived once
         let facts = Self.facts(of: finding)
         var claimants: [(Playbook, PlaybookScope.Verdict)] = []
         for playbook in playbooks.playbooks where !playbook.fallback && playbook.match.matches(finding) {
@@ -40,7 +41,7 @@ public struct ResponsePlanner: Sendable {
         }
         var drafts: [PlannedAction] = []
         for (playbook, _) in claimants {
-            drafts += playbook.steps.map { action($0, playbook: playbook, finding: finding, json: &rendered, unlessClaimedBy: []) }
+            drafts += playbook.steps.map { action($0, playbook: playbook, finding: finding, unlessClaimedBy: []) }
         }
         let definite = claimants.contains { if case .inScope = $0.1 { return true } else { return false } }
         if !definite {
@@ -48,7 +49,7 @@ public struct ResponsePlanner: Sendable {
             for playbook in playbooks.playbooks where playbook.fallback && playbook.match.matches(finding) {
                 if case .outOfScope = playbook.scope.evaluate(facts, tagsKnown: false, strict: false) { continue }
                 drafts += playbook.steps.map {
-                    action($0, playbook: playbook, finding: finding, json: &rendered, unlessClaimedBy: conditional)
+                    action($0, playbook: playbook, finding: finding, unlessClaimedBy: conditional)
                 }
             }
         }
@@ -80,11 +81,9 @@ public struct ResponsePlanner: Sendable {
 
     /// One step for one finding: its declaration (`StepRegistry`) gives the target, the key and the payload; the
     /// planner marks what is known now not to run (no target, a protected id, observe mode).
-    func action(_ step: PlaybookStep, playbook: Playbook, finding: Finding, json: inout JSONValue?,
-                unlessClaimedBy: [String]) -> PlannedAction {
+    func action(_ step: PlaybookStep, playbook: Playbook, finding: Finding, unlessClaimedBy: [String]) -> PlannedAction {
         let kind = step.kind
-        if json == nil, StepRegistry.step(kind).needsFindingJSON { json = finding.jsonValue() }
-        let plan = StepPlan(step: step, finding: finding, findingJSON: json ?? .null, playbook: playbook, mode: mode,
+        let plan = StepPlan(step: step, finding: finding, playbook: playbook, mode: mode,
                             protectedIDs: playbooks.protected.ids)
         let draft = StepRegistry.step(kind).draft(plan, unlessClaimedBy: unlessClaimedBy)
         var state = ActionState.pending

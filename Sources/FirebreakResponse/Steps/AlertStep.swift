@@ -13,7 +13,6 @@ enum AlertStep: ResponseStep {
 
     static let kind = StepKind.alert
     static let allowedOptions: Set<String> = ["subject", "topic", "summary"]
-    static let needsFindingJSON = true
 
     static func problem(option: String, value: String) -> String? {
         guard option == "summary", !["true", "false", "yes", "no", "on", "off"].contains(value.lowercased()) else { return nil }
@@ -43,7 +42,7 @@ enum AlertStep: ResponseStep {
         var lines = ["\(finding.ruleTitle) (\(finding.level.rawValue))",
                      "Rule: \(finding.ruleID)",
                      "Finding: \(finding.id)"]
-        if case .string(let time)? = plan.findingJSON["time"] { lines.append("Time: \(time)") }
+        lines.append("Time: \(finding.timeText)")
         var location = "\(resource.type ?? "resource") \(resource.id ?? "unknown")"
         if let eni = resource.interfaceID, eni != resource.id { location += " (ENI \(eni))" }
         if let account = resource.accountID { location += ", account \(account)" }

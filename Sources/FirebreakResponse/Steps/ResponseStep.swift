@@ -19,8 +19,6 @@ protocol ResponseStep: Sendable {
     /// True when the step changes the instance's network interfaces too: each is described and checked for
     /// protection before the step runs.
     static var changesInterfaces: Bool { get }
-    /// True when the payload carries the finding as JSON (`StepPlan.findingJSON`).
-    static var needsFindingJSON: Bool { get }
 
     /// Why an option's value cannot be used (nil when it can): the parser refuses the playbook with it.
     static func problem(option: String, value: String) -> String?
@@ -38,7 +36,6 @@ extension ResponseStep {
     static var requiredOptions: Set<String> { [] }
     static var actsOnInstance: Bool { false }
     static var changesInterfaces: Bool { false }
-    static var needsFindingJSON: Bool { false }
     static func problem(option: String, value: String) -> String? { nil }
 
     /// `step|type|id`; steps that act more than once per resource and window add to it (`StepTarget.keySuffix`).

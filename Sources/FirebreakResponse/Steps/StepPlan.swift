@@ -6,8 +6,6 @@ import FirebreakLogs
 struct StepPlan: Sendable {
     var step: PlaybookStep
     var finding: Finding
-    /// The finding as JSON (rendered once per finding; `.null` for steps that do not ask for it).
-    var findingJSON: JSONValue
     var playbook: Playbook
     var mode: ResponseMode
     /// `protected.ids`, for the alert text.

@@ -70,8 +70,10 @@ public final class ResponseStore: Sendable {
                               message: "the file can only be opened read-only")
         }
         _ = try db.text("PRAGMA journal_mode = WAL", operation: "set journal_mode=WAL")
-        try db.execute(script: "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
-                       operation: "set synchronous=FULL and foreign_keys=ON")
+        // 16 MiB of page cache (the default is 2 MiB): commits of a busy day touch the findings index all over, and
+        // pages read from the file again cost a system call each.
+        try db.execute(script: "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384",
+                       operation: "set synchronous=FULL, foreign_keys=ON and cache_size")
         try StoreSchema.migrate(db)
         connection = Mutex(db)
         if inMemory {

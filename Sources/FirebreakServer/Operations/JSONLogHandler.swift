@@ -41,6 +41,7 @@ public struct JSONLogHandler: LogHandler {
         switch value {
         case .string(let text): return quote(text)
         case .stringConvertible(let convertible):
+            if let raw = convertible as? RawJSON { return raw.description }
             if let number = convertible as? any BinaryInteger { return String(describing: number) }
             if let flag = convertible as? Bool { return flag ? "true" : "false" }
             if let number = convertible as? Double, number.isFinite { return String(number) }

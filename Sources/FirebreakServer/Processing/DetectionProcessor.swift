@@ -92,23 +92,8 @@ public struct DetectionProcessor: BatchProcessor {
             logger.notice(isNew ? "finding" : "finding seen again", metadata: [
                 "requestId": .string(batch.requestID),
                 "matches": .stringConvertible(aggregate.count),
-                "finding": Self.metadata(aggregate.json()),
+                "finding": .stringConvertible(RawJSON(aggregate.text().finding)),
             ])
-        }
-    }
-
-    static func metadata(_ value: JSONValue) -> Logger.Metadata.Value {
-        switch value {
-        case .null: return .string("null")
-        case .bool(let b): return .stringConvertible(b)
-        case .int(let i): return .stringConvertible(i)
-        case .double(let d): return .stringConvertible(d)
-        case .string(let s): return .string(s)
-        case .array(let items): return .array(items.map(metadata))
-        case .object(let object):
-            var out: [String: Logger.Metadata.Value] = [:]
-            for (key, item) in object { out[key] = metadata(item) }
-            return .dictionary(out)
         }
     }
 }
