@@ -5,23 +5,58 @@ import FirebreakLogs
 /// The id is derived from the rule id and the event's stable key (or the correlation group and its
 /// window), so a redelivered event yields the same finding id: downstream dedup is by id.
 public struct Finding: Sendable {
-    public var ruleID: String
-    public var ruleTitle: String
-    public var level: RuleLevel
-    public var tags: [String]
+    /// Everything in one object: a busy delivery copies a finding per match (into arrays, merges, samples), and a
+    /// copy is then one retain instead of one per string, list and event inside.
+    private var storage: Storage
+
+    /// Immutable once shared: the only mutation (`resolveResource()`) copies it first unless it is unique.
+    private final class Storage: @unchecked Sendable {
+        let ruleID: String
+        let ruleTitle: String
+        let level: RuleLevel
+        let tags: [String]
+        let id: String
+        let windowEndMillis: Int64?
+        let timeMillis: Int64
+        let correlation: Correlation?
+        let origin: Origin
+        var resolvedResource: FindingResource?
+
+        init(ruleID: String, ruleTitle: String, level: RuleLevel, tags: [String], id: String, windowEndMillis: Int64?,
+             timeMillis: Int64, correlation: Correlation?, origin: Origin, resolvedResource: FindingResource? = nil) {
+            self.ruleID = ruleID
+            self.ruleTitle = ruleTitle
+            self.level = level
+            self.tags = tags
+            self.id = id
+            self.windowEndMillis = windowEndMillis
+            self.timeMillis = timeMillis
+            self.correlation = correlation
+            self.origin = origin
+            self.resolvedResource = resolvedResource
+        }
+
+        func copy() -> Storage {
+            Storage(ruleID: ruleID, ruleTitle: ruleTitle, level: level, tags: tags, id: id, windowEndMillis: windowEndMillis,
+                    timeMillis: timeMillis, correlation: correlation, origin: origin, resolvedResource: resolvedResource)
+        }
+    }
+
+    public var ruleID: String { storage.ruleID }
+    public var ruleTitle: String { storage.ruleTitle }
+    public var level: RuleLevel { storage.level }
+    public var tags: [String] { storage.tags }
     /// Stable across redeliveries: the rule, the dedup key and the window of a rule's match (`FindingDedup`), or the
     /// correlation group and the start of its window.
-    public let id: String
+    public var id: String { storage.id }
     /// When the dedup window of a rule's match ends (event time, ms since the epoch); nil for a correlation finding.
-    public let windowEndMillis: Int64?
+    public var windowEndMillis: Int64? { storage.windowEndMillis }
     /// Event time of the matched event (or of the last event of a correlated group), ms since the epoch.
-    public var timeMillis: Int64
-    public var correlation: Correlation?
+    public var timeMillis: Int64 { storage.timeMillis }
+    public var correlation: Correlation? { storage.correlation }
     /// Where the finding came from; what is derived from it (id, resource, matched fields, the event as
     /// JSON) is computed when asked for, so that evaluating stays cheap when findings are many.
-    let origin: Origin
-    /// The resource, once derived (`resolveResource()`): a finding that many readers ask stays cheap.
-    private var resolvedResource: FindingResource?
+    var origin: Origin { storage.origin }
 
     enum Origin: Sendable {
         case event(DetectionEvent, CompiledRule)
@@ -42,34 +77,23 @@ public struct Finding: Sendable {
     /// key in the same window.
     init(rule compiled: CompiledRule, event: DetectionEvent, dedup: FindingDedup) {
         let rule = compiled.rule
-        ruleID = rule.id ?? rule.title
-        id = dedup.findingID(ruleID: ruleID, event: event)
-        windowEndMillis = dedup.windowEnd(event.timeMillis)
-        ruleTitle = rule.title
-        level = rule.level ?? .medium
-        tags = rule.tags
-        timeMillis = event.timeMillis
-        correlation = nil
-        origin = .event(event, compiled)
+        let ruleID = rule.id ?? rule.title
+        storage = Storage(ruleID: ruleID, ruleTitle: rule.title, level: rule.level ?? .medium, tags: rule.tags,
+                          id: dedup.findingID(ruleID: ruleID, event: event), windowEndMillis: dedup.windowEnd(event.timeMillis),
+                          timeMillis: event.timeMillis, correlation: nil, origin: .event(event, compiled))
     }
 
     /// A finding of a correlation rule on a group of events.
     init(ruleID: String, ruleTitle: String, level: RuleLevel, tags: [String], id: String, resource: FindingResource,
          matchedFields: [String: [FieldValue]], last: DetectionEvent, correlation: Correlation) {
-        self.ruleID = ruleID
-        self.id = id
-        self.windowEndMillis = nil
-        self.ruleTitle = ruleTitle
-        self.level = level
-        self.tags = tags
-        self.timeMillis = correlation.lastMillis
-        self.correlation = correlation
-        self.origin = .group(id: id, resource: resource, fields: matchedFields, last: last)
+        storage = Storage(ruleID: ruleID, ruleTitle: ruleTitle, level: level, tags: tags, id: id, windowEndMillis: nil,
+                          timeMillis: correlation.lastMillis, correlation: correlation,
+                          origin: .group(id: id, resource: resource, fields: matchedFields, last: last))
     }
 
     /// What the finding concerns (the instance, ENI, security group, trail, bucket, ...).
     public var resource: FindingResource {
-        if let resolvedResource { return resolvedResource }
+        if let resolved = storage.resolvedResource { return resolved }
         switch origin {
         case .event(let event, _): return FindingResource(event: event)
         case .group(_, let resource, _, _): return resource
@@ -78,7 +102,10 @@ public struct Finding: Sendable {
 
     /// Derives the resource now and keeps it, for a finding whose resource is read many times (planning).
     public mutating func resolveResource() {
-        if resolvedResource == nil { resolvedResource = resource }
+        guard storage.resolvedResource == nil else { return }
+        let resource = resource
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        storage.resolvedResource = resource
     }
 
     /// The event time as ISO 8601 with milliseconds (as in the finding's JSON).
