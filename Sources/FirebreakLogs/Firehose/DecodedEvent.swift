@@ -1,11 +1,32 @@
 /// An event with its context.
+///
+/// The event and its context live in one immutable object: a delivery's events are copied from decoding to the
+/// batch to the rules to findings, and a copy is then one retain instead of the record's bytes and references.
 public struct DecodedEvent: Sendable {
-    public var event: LogEvent
-    public var context: LogContext
+    private var storage: Storage
+
+    private final class Storage: Sendable {
+        let event: LogEvent
+        let context: LogContext
+
+        init(event: LogEvent, context: LogContext) {
+            self.event = event
+            self.context = context
+        }
+    }
+
+    public var event: LogEvent {
+        get { storage.event }
+        set { storage = Storage(event: newValue, context: storage.context) }
+    }
+
+    public var context: LogContext {
+        get { storage.context }
+        set { storage = Storage(event: storage.event, context: newValue) }
+    }
 
     public init(event: LogEvent, context: LogContext) {
-        self.event = event
-        self.context = context
+        storage = Storage(event: event, context: context)
     }
 
     /// One JSON line (no newline) as `firebreak decode` prints it:

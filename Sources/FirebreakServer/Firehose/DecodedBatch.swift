@@ -21,8 +21,20 @@ public struct DecodedBatch: Sendable {
 
     /// Events per kind (`vpcflow`, `cloudtrail`, `json`, `text`).
     public var eventCounts: [String: Int] {
+        // Counted by matching the case alone: no event (or its payload) is copied.
+        var flow = 0, cloudTrail = 0, json = 0, text = 0
+        for index in events.indices {
+            switch events[index].event {
+            case .flow: flow += 1
+            case .cloudTrail: cloudTrail += 1
+            case .json: json += 1
+            case .text: text += 1
+            }
+        }
         var counts: [String: Int] = [:]
-        for event in events { counts[event.event.kind.rawValue, default: 0] += 1 }
+        for (kind, count) in [(LogEventKind.vpcFlow, flow), (.cloudTrail, cloudTrail), (.json, json), (.text, text)] where count > 0 {
+            counts[kind.rawValue] = count
+        }
         return counts
     }
 }
