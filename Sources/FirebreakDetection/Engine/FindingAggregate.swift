@@ -54,9 +54,19 @@ public struct FindingAggregate: Sendable {
     /// rendered once: the event is written once and placed in the finding as its last member.
     public mutating func text() -> (finding: String, event: String?) {
         if let renderedText { return renderedText }
-        let head = finding.jsonValue(event: false).serialized()
-        let event = finding.event.map { $0.event.jsonValue().serialized() }
-        let text = event.map { head.dropLast() + ",\"event\":" + $0 + "}" } ?? head
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2048)
+        finding.jsonValue(event: false).write(into: &bytes)
+        var event: String?
+        if let decoded = finding.event {
+            bytes.removeLast()   // the closing brace: the event goes in as the last member
+            bytes.append(contentsOf: ",\"event\":".utf8)
+            let start = bytes.count
+            decoded.event.jsonValue().write(into: &bytes)
+            event = String(decoding: bytes[start...], as: UTF8.self)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
         renderedText = (text, event)
         return (text, event)
     }
