@@ -15,13 +15,14 @@ public struct DecodedEvent: Sendable {
         }
     }
 
+    // `_read` lends the value in place: a rule that switches over the event does not copy the record out.
     public var event: LogEvent {
-        get { storage.event }
+        _read { yield storage.event }
         set { storage = Storage(event: newValue, context: storage.context) }
     }
 
     public var context: LogContext {
-        get { storage.context }
+        _read { yield storage.context }
         set { storage = Storage(event: storage.event, context: newValue) }
     }
 
