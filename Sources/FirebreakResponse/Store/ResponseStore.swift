@@ -69,11 +69,17 @@ public final class ResponseStore: Sendable {
             throw .cannotOpen(path: path, code: SQLITE_READONLY,
                               message: "the file can only be opened read-only")
         }
+        // 16 KiB pages for a new file (an existing one keeps its size): a finding row is 1–2.5 KiB, and 4 KiB pages
+        // held one row each, half empty (the store took 30 % more disk for the same findings).
+        try db.execute(script: "PRAGMA page_size = 16384", operation: "set page_size")
         _ = try db.text("PRAGMA journal_mode = WAL", operation: "set journal_mode=WAL")
         // 16 MiB of page cache (the default is 2 MiB): commits of a busy day touch the findings index all over, and
         // pages read from the file again cost a system call each.
-        try db.execute(script: "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384",
-                       operation: "set synchronous=FULL, foreign_keys=ON and cache_size")
+        // The WAL is checkpointed at 4 MiB (256 pages of 16 KiB, as SQLite's default of 1000 pages of 4 KiB) and cut
+        // back to 8 MiB after a checkpoint, so a burst does not leave a large -wal file behind.
+        try db.execute(script: "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; "
+                            + "PRAGMA wal_autocheckpoint = 256; PRAGMA journal_size_limit = 8388608",
+                       operation: "set synchronous=FULL, foreign_keys=ON, cache_size and the WAL's checkpoint and size limit")
         try StoreSchema.migrate(db)
         connection = Mutex(db)
         if inMemory {
