@@ -1,4 +1,5 @@
 import FirebreakLogs
+import FirebreakResponse
 import Foundation
 import Synchronization
 
@@ -79,8 +80,10 @@ enum EndToEndBenchmark {
         let walAfter = service.walBytes
         let actions = (try? service.metricLines("firebreak_actions{")) ?? []
         let status = service.stop()
-        // What the store keeps: the file once the service stopped (its last connection checkpoints the -wal into it and
-        // removes it). The -wal of a running service is bounded (checkpointed at 4 MiB) and not growth.
+        // What the store keeps: the file once the service stopped and its -wal was checkpointed into it (opening and
+        // closing the store does that: the last connection to close checkpoints and removes the -wal). The -wal of a
+        // running service is bounded (checkpointed at 4 MiB) and is not growth.
+        try? ResponseStore(path: service.storePath).close()
         let storeStopped = service.storeBytes
         print("end-to-end: store \(storeBefore >> 10) KiB before the noisy set, \(storeAfter >> 10) KiB after it "
               + "(\(walAfter >> 10) KiB of it the -wal; \(storeStopped >> 10) KiB once stopped, exit \(status)); "
