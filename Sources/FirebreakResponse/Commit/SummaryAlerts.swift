@@ -33,6 +33,6 @@ public struct SummaryAlerts: Sendable {
             summary.payload = ActionPayload(step: payload, unlessClaimedBy: nil).jsonText
             actions.append(summary)
         }
-        return try store.add(actions, now: now)
+        return try store.addSummaries(actions, for: due.map(\.alert.action.id), now: now)
     }
 }

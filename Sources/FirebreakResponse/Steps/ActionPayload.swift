@@ -43,4 +43,11 @@ extension PlannedAction {
         guard payload.contains("unlessClaimedBy") else { return [] }
         return (try? decodePayload(ActionPayload<NoPayload>.self))?.unlessClaimedBy ?? []
     }
+
+    /// True for an alert that asks for a summary when its finding's window closes (`alert: {summary: true}`). The
+    /// payload is compact JSON written by `jsonText`: the member appears as `"summary":true` only as a key (inside a
+    /// string its quotes would be escaped).
+    var wantsSummary: Bool {
+        step.kind == .alert && payload.contains(#""summary":true"#)
+    }
 }

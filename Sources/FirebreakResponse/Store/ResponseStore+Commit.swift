@@ -121,14 +121,14 @@ extension ResponseStore {
         try db.execute("""
             INSERT INTO actions (id, finding_id, rule_id, playbook, sequence, step, options_json, resource_type,
                 resource_id, idempotency_key, state, reason, payload, attempts, last_error, aws_request_ids,
-                created_at, updated_at, not_before)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, '[]', ?, ?, 0)
+                created_at, updated_at, not_before, wants_summary)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, '[]', ?, ?, 0, ?)
             """,
             [.text(action.id), .text(action.findingID), .text(action.ruleID), .text(action.playbook),
              .int(action.sequence), .text(action.step.kind.rawValue), .text(StoreJSON.encode(action.step.options)),
              .text(action.resourceType), .text(action.resourceID), .text(action.idempotencyKey),
              .text(action.state.rawValue), .optionalText(action.reason), .text(action.payload),
-             .millis(now), .millis(now)],
+             .millis(now), .millis(now), .int(action.wantsSummary ? 1 : 0)],
             operation: "insert action \(action.id) (\(action.step.kind.rawValue) \(action.resourceID))")
     }
 }

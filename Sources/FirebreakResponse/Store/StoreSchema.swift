@@ -94,6 +94,16 @@ enum StoreSchema {
         UPDATE findings SET first_seen_ms = time_ms, last_seen_ms = time_ms;
         CREATE INDEX findings_by_window_end ON findings(window_end_ms) WHERE window_end_ms IS NOT NULL AND match_count > 1;
         """,
+        // 7: an alert that asks for a summary (`alert: {summary: true}`) says so in a column, cleared once its summary
+        // is planned or its window closed with one match: the executor's pass looks only at those (indexed), not at
+        // every alert of every closed window.
+        """
+        ALTER TABLE actions ADD COLUMN wants_summary INTEGER NOT NULL DEFAULT 0;
+        UPDATE actions SET wants_summary = 1
+          WHERE step = 'alert' AND payload LIKE '%"summary":true%'
+            AND NOT EXISTS (SELECT 1 FROM actions s WHERE s.id = actions.id || '-summary');
+        CREATE INDEX actions_wanting_summary ON actions(finding_id) WHERE wants_summary = 1;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
