@@ -48,11 +48,8 @@ public struct DetectionProcessor: BatchProcessor {
         // One evaluation per request id at a time: a concurrent redelivery is answered 503 and comes back later.
         try response.begin(batch.requestID)
         defer { response.finish(batch.requestID) }
-        // A redelivery of a committed batch is acknowledged without being evaluated again.
-        if try response.isKnown(batch.requestID) {
-            logger.info("redelivery of a committed delivery: not evaluated again", metadata: ["requestId": .string(batch.requestID)])
-            return
-        }
+        // A redelivery of a committed batch was answered before it was decoded (`isCommitted`); one committed meanwhile
+        // is found by the commit itself (same transaction), which then writes nothing and keeps no correlation update.
         // Rules match in parallel with other deliveries; the correlation windows are updated and the delivery
         // committed as one step, and the updates are undone when the commit fails (Firehose redelivers the batch).
         let evaluation = engine.prepare(batch.events, receivedMillis: received)
