@@ -32,9 +32,9 @@ let package = Package(
         // SigV4, credentials, libcurl transport, Query/JSON protocols, EC2, SNS and CloudTrail clients.
         .target(name: "FirebreakAWS", dependencies: ["CCurl", "COpenSSL", "FirebreakTime"]),
         // Playbooks, the planner, the SQLite store and outbox, the executor. FirebreakLogs for the JSON model that
-        // findings carry and playbook payloads are built from.
+        // findings carry and playbook payloads are built from; FirebreakTime for durations.
         .target(name: "FirebreakResponse", dependencies: [
-            "FirebreakDetection", "FirebreakLogs", "FirebreakAWS", "CSQLite",
+            "FirebreakDetection", "FirebreakLogs", "FirebreakAWS", "FirebreakTime", "CSQLite",
             .product(name: "Yams", package: "Yams"),
         ]),
         // CloudFormation templates: loader, checks, suppressions, reporters (`firebreak check`).

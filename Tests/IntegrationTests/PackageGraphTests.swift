@@ -14,7 +14,7 @@ import Testing
         "FirebreakLogs": ["CZlib"],
         "FirebreakDetection": ["FirebreakLogs", "FirebreakTime", "Yams"],
         "FirebreakAWS": ["CCurl", "COpenSSL", "FirebreakTime"],
-        "FirebreakResponse": ["FirebreakDetection", "FirebreakLogs", "FirebreakAWS", "CSQLite", "Yams"],
+        "FirebreakResponse": ["FirebreakDetection", "FirebreakLogs", "FirebreakAWS", "FirebreakTime", "CSQLite", "Yams"],
         "FirebreakTemplates": ["Yams"],
         "FirebreakServer": ["FirebreakHTTP", "FirebreakLogs", "FirebreakDetection", "FirebreakAWS", "FirebreakResponse",
                             "FirebreakTime", "Logging", "Yams"],

@@ -1,3 +1,4 @@
+import FirebreakTime
 import Yams
 
 /// A Sigma correlation rule (SigmaHQ "Correlation rules" specification 2.0): a meta-rule over the
@@ -285,19 +286,8 @@ public struct CorrelationRule: Sendable, Hashable {
 
     /// `30s`, `5m`, `1h`, `1d` → milliseconds; nil when malformed, zero or absurdly long (> 10 years).
     public static func parseTimespan(_ text: String) -> Int64? {
-        guard let unit = text.last, text.count >= 2 else { return nil }
-        let digits = text.dropLast()
-        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int64(digits), number > 0 else { return nil }
-        let unitMillis: Int64
-        switch unit {
-        case "s": unitMillis = 1000
-        case "m": unitMillis = 60_000
-        case "h": unitMillis = 3_600_000
-        case "d": unitMillis = 86_400_000
-        default: return nil
-        }
-        guard number <= 3650 * 86_400_000 / unitMillis else { return nil }
-        return number * unitMillis
+        guard let seconds = DurationText.parse(text, unitRequired: true), seconds > 0, seconds <= 3650 * 86_400 else { return nil }
+        return Int64(seconds) * 1000
     }
 
     private static var kindList: String { Kind.allCases.map(\.rawValue).joined(separator: ", ") }

@@ -1,3 +1,5 @@
+import FirebreakTime
+
 /// The executor's last check before it acts on a planned action: mode, protection (by tag and id), the
 /// playbook's scope against the resource's real facts, and the blast-radius limit. Pure: no AWS calls.
 public struct ResponseGuard: Sendable {

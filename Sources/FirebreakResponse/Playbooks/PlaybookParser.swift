@@ -1,4 +1,5 @@
 import FirebreakDetection
+import FirebreakTime
 import Foundation
 import Yams
 

@@ -1,5 +1,6 @@
 import FirebreakDetection
 import FirebreakResponse
+import FirebreakTime
 import Foundation
 import Logging
 

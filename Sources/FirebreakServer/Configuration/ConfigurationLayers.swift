@@ -1,4 +1,5 @@
 import FirebreakResponse
+import FirebreakTime
 import Foundation
 import Yams
 

@@ -2,6 +2,7 @@ import FirebreakDetection
 import FirebreakHTTP
 import FirebreakLogs
 import FirebreakResponse
+import FirebreakTime
 import Foundation
 
 /// Everything `firebreak serve` needs, typed and validated.
