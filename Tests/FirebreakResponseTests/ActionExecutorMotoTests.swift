@@ -52,6 +52,41 @@ struct ActionExecutorMotoTests {
         _ = try store.commit(delivery: Fixture.delivery("req-\(finding)", at: Date()), findings: [stored], actions: actions, now: Date())
     }
 
+    /// `alert: {summary: true}` end to end through the executor: the finding's first alert goes out, then (once its
+    /// window closed with three matches and the executor's periodic check ran) one summary, through SNS, read back
+    /// through an SQS queue subscribed to the topic; later checks plan nothing more.
+    @Test func aSummaryAlertGoesOutOnceThroughSNS() throws {
+        let (topicArn, queue) = try moto.topicWithQueue("summary")
+        let store = try ResponseStore(path: ":memory:")
+        let windowEnd = Date().addingTimeInterval(-3600)
+        var finding = Fixture.finding("f-sum", instance: "eni-0sum")
+        finding.resourceType = "network-interface"
+        finding.count = 3
+        finding.firstSeenMillis = Int64(windowEnd.timeIntervalSince1970 * 1000) - 1_800_000
+        finding.lastSeenMillis = Int64(windowEnd.timeIntervalSince1970 * 1000) - 60_000
+        finding.windowEndMillis = Int64(windowEnd.timeIntervalSince1970 * 1000)
+        let payload = AlertPayload(subject: "first alert", message: "Rejected egress", level: "high", ruleId: "rule-1", summary: true)
+        let alert = PlannedAction(id: "alert-sum", findingID: "f-sum", ruleID: "rule-1", playbook: "report", sequence: 0,
+                                  step: PlaybookStep(.alert, options: ["summary": "true"]), resourceType: "network-interface",
+                                  resourceID: "eni-0sum", idempotencyKey: "alert|rule-1|network-interface|eni-0sum",
+                                  payload: ActionPayload(step: payload, unlessClaimedBy: nil).jsonText)
+        _ = try store.commit(delivery: Fixture.delivery("req-sum", at: windowEnd), findings: [finding], actions: [alert], now: Date())
+        let resolver = ResourceResolver(ec2: moto.ec2, ttl: .zero, capacity: 16)
+        let executor = try executor(store, resolver: resolver, topicArn: topicArn)
+
+        #expect(try executor.runOnce() == 1, "the first alert")
+        executor.planSummariesIfDue(now: Date().addingTimeInterval(60))   // the executor's next check, a minute on
+        #expect(try executor.runOnce() == 1, "the summary")
+        executor.planSummariesIfDue(now: Date().addingTimeInterval(120))
+        #expect(try executor.runOnce() == 0, "planned once")
+
+        let messages = try queue.collect(atLeast: 3, timeout: .seconds(3), settle: .seconds(1))
+        #expect(messages.map(\.sns.subject) == ["first alert", "Firebreak summary: 3 matches of Title of rule-1 on eni-0sum"])
+        #expect(messages.last?.sns.message.contains("matched 3 times") == true)
+        #expect(messages.last?.sns.attributes[StepRunner.actionIDAttribute] == "alert-sum-summary")
+        #expect(try store.action(id: "alert-sum-summary")?.state == .done)
+    }
+
     /// Six terminations claimed in one batch with a limit of five: five run, the sixth is held, and exactly one
     /// limit alert goes out (read back through an SQS queue subscribed to the topic).
     @Test func theBlastRadiusCountsStepsThatRan() throws {
