@@ -1,10 +1,11 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import FirebreakResponse
 
 /// The store stays small: findings and delivery ids past their retention are pruned in batches, the oldest closed
 /// findings go first near `maxBytes`, and at `maxBytes` with nothing prunable a commit is refused until room returns.
-/// Every time is injected (`now:`); nothing sleeps.
+/// Every time is injected (`now:`); only the test of the pruner's own thread waits (for its passes, up to 10 s).
 @Suite struct StoreRetentionTests {
     static let t0 = Fixture.t0
     static let day: TimeInterval = 86400
@@ -135,6 +136,43 @@ import Testing
         try Fixture.commitPlan(store, request: "req-big", finding: "f-big", at: Self.t0)
         try Self.finish(store, "f-big", at: Self.t0)
         #expect(try store.pruneFindings(createdBefore: later, settledBefore: later, limit: 2) == PruneCount(findings: 1, actions: 3))
+    }
+
+    /// The pruner's own thread: a pass when it starts, another when nudged (as a commit refused for size does), none
+    /// after it stopped.
+    @Test func thePrunerThreadPassesAtStartWhenNudgedAndNotAfterStop() throws {
+        let store = try ResponseStore(path: ":memory:")
+        let old = Date().addingTimeInterval(-40 * Self.day)
+        _ = try Fixture.commitPlan(store, request: "req-a", finding: "f-a", instance: "i-a", at: old)
+        try Self.finish(store, "f-a", at: old)
+        let pruner = StorePruner(store: store, retention: RetentionPolicy(findings: 30 * Self.day, deliveries: Self.day),
+                                 interval: .seconds(3600))
+        let passes = Mutex<[Result<[PruneReason: PruneCount], StoreError>]>([])
+        func waitForPasses(_ count: Int) -> Bool {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                if passes.withLock({ $0.count }) >= count { return true }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            return false
+        }
+        pruner.start { result in passes.withLock { $0.append(result) } }
+        #expect(waitForPasses(1), "a pass when it starts")
+        #expect(try store.finding(id: "f-a") == nil)
+
+        _ = try Fixture.commitPlan(store, request: "req-b", finding: "f-b", instance: "i-b", at: old)
+        try Self.finish(store, "f-b", at: old)
+        pruner.nudge()
+        #expect(waitForPasses(2), "a pass when nudged, long before the hour")
+        #expect(try store.finding(id: "f-b") == nil)
+        #expect(pruner.pruned(.age).findings == 2)
+
+        pruner.stop()
+        let after = passes.withLock { $0.count }
+        pruner.nudge()
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(passes.withLock { $0.count } == after, "no pass after stop")
+        #expect(passes.withLock { $0 }.allSatisfy { if case .success = $0 { return true } else { return false } })
     }
 
     @Test func nearMaxBytesTheOldestClosedFindingsGoFirst() throws {
