@@ -31,7 +31,7 @@ enum IsolateStep: ResponseStep {
     }
 
     static func run(_ action: PlannedAction, _ payload: Payload, _ run: inout StepRun) throws(AWSError) -> StepOutcome {
-        let instance: ResolvedInstance = run.instance
+        guard let instance = run.instance else { return run.skipped("instance \(action.resourceID) was not resolved") }
         let ec2 = run.ec2
         let quarantine = run.runner.quarantine
         guard !instance.isTerminatedOrGoing else {

@@ -15,7 +15,7 @@ enum ProtectEvidenceStep: ResponseStep {
     static func payload(_ plan: StepPlan) -> Payload { Payload() }
 
     static func run(_ action: PlannedAction, _ payload: Payload, _ run: inout StepRun) throws(AWSError) -> StepOutcome {
-        let instance: ResolvedInstance = run.instance
+        guard let instance = run.instance else { return run.skipped("instance \(action.resourceID) was not resolved") }
         guard !instance.isTerminatedOrGoing else {
             return run.skipped("\(instance.instanceId) is \(instance.state.name): nothing left to protect")
         }

@@ -25,7 +25,7 @@ enum SnapshotStep: ResponseStep {
     }
 
     static func run(_ action: PlannedAction, _ payload: Payload, _ run: inout StepRun) throws(AWSError) -> StepOutcome {
-        let instance: ResolvedInstance = run.instance
+        guard let instance = run.instance else { return run.skipped("instance \(action.resourceID) was not resolved") }
         let ec2 = run.ec2
         let volumeIds = instance.volumes.compactMap(\.volumeId)
         guard !volumeIds.isEmpty else { return run.skipped("\(instance.instanceId) has no EBS volume") }

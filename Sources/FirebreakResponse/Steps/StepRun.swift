@@ -5,8 +5,8 @@ import FirebreakAWS
 struct StepRun {
     let runner: StepRunner
     let dryRun: Bool
-    /// Set by `ResponseStep.perform` for steps with `actsOnInstance`.
-    var instance: ResolvedInstance!
+    /// Set by `ResponseStep.perform` for steps with `actsOnInstance` (a step that finds none skips, naming it).
+    var instance: ResolvedInstance?
     var context: AlertContext
     var requestIDs: [String] = []
 

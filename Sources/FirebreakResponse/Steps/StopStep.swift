@@ -13,7 +13,7 @@ enum StopStep: ResponseStep {
     static func payload(_ plan: StepPlan) -> Payload { Payload() }
 
     static func run(_ action: PlannedAction, _ payload: Payload, _ run: inout StepRun) throws(AWSError) -> StepOutcome {
-        let instance: ResolvedInstance = run.instance
+        guard let instance = run.instance else { return run.skipped("instance \(action.resourceID) was not resolved") }
         let id = instance.instanceId
         if instance.isStoppedOrGoing { return run.done("\(id) already \(instance.state.name)") }
         let ec2 = run.ec2

@@ -23,7 +23,7 @@ enum TerminateStep: ResponseStep {
     }
 
     static func run(_ action: PlannedAction, _ payload: Payload, _ run: inout StepRun) throws(AWSError) -> StepOutcome {
-        let instance: ResolvedInstance = run.instance
+        guard let instance = run.instance else { return run.skipped("instance \(action.resourceID) was not resolved") }
         let id = instance.instanceId
         if instance.isTerminatedOrGoing { return run.done("\(id) already \(instance.state.name)") }
         if payload.requireSnapshot == true, !run.dryRun {
