@@ -23,7 +23,8 @@ public struct Finding: Sendable {
 
     enum Origin: Sendable {
         case event(DetectionEvent, CompiledRule)
-        case group(id: String, resource: FindingResource, fields: [String: [FieldValue]], last: DetectionEvent)
+        // Boxed: a rule's finding (the common case) stays small, so arrays of findings grow cheaply.
+        indirect case group(id: String, resource: FindingResource, fields: [String: [FieldValue]], last: DetectionEvent)
     }
 
     /// What a correlation finding aggregates.
@@ -39,13 +40,14 @@ public struct Finding: Sendable {
     /// A finding of a detection rule on one event; its id merges it with the rule's other matches on the same dedup
     /// key in the same window.
     init(rule compiled: CompiledRule, event: DetectionEvent, dedup: FindingDedup) {
-        let rule = compiled.rule
-        ruleID = rule.id ?? rule.title
+        // The rule's header is read from the compiled program (copying the whole `SigmaRule` costs a retain per field).
+        let program = compiled.program
+        ruleID = program.ruleID
         id = dedup.findingID(ruleID: ruleID, event: event)
         windowEndMillis = dedup.windowEnd(event.timeMillis)
-        ruleTitle = rule.title
-        level = rule.level ?? .medium
-        tags = rule.tags
+        ruleTitle = program.ruleTitle
+        level = program.level
+        tags = program.tags
         timeMillis = event.timeMillis
         correlation = nil
         origin = .event(event, compiled)
@@ -95,21 +97,9 @@ public struct Finding: Sendable {
 
     /// A stable id: 128 bits of FNV-1a over the parts, in hex (not a security hash; an identity).
     public static func stableID(_ parts: String...) -> String {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325
-        var b: UInt64 = 0x84222325_cbf29ce4
-        for part in parts {
-            for byte in part.utf8 {
-                a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-                b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 ^ (a >> 29)
-            }
-            a = (a ^ 0x1f) &* 0x0000_0100_0000_01b3
-            b = (b ^ 0x1f) &* 0x0000_0100_0000_01b3
-        }
-        func hex(_ v: UInt64) -> String {
-            let s = String(v, radix: 16)
-            return String(repeating: "0", count: 16 - s.count) + s
-        }
-        return "fb-" + hex(a) + hex(b)
+        var hasher = StableIDHasher()
+        for part in parts { hasher.add(part) }
+        return hasher.finish()
     }
 
     /// The finding as a JSON object (for log lines, `replay` output and the store).

@@ -53,26 +53,46 @@ public struct FindingDedup: Sendable, Hashable {
 
     /// The id of a match of `ruleID` on `event`.
     func findingID(ruleID: String, event: DetectionEvent) -> String {
-        let window = String(event.timeMillis / windowMillis)
+        // Parts hashed as `Finding.stableID(ruleID, kind, key, String(window))` would, without building them.
+        let window = event.timeMillis / windowMillis
+        var hasher = StableIDHasher()
+        hasher.add(ruleID)
         if !fields.isEmpty {
             var key = ""
             for path in fields {
                 let values = FieldMatcher.values(in: event, at: path)
                 key += path.raw + "=" + values.map(\.description).joined(separator: ",") + "\u{1f}"
             }
-            return Finding.stableID(ruleID, "fields", key, window)
+            hasher.add("fields")
+            hasher.add(key)
+            hasher.add(decimal: window)
+            return hasher.finish()
         }
         // A flow record's resource is its instance, else its ENI (as `FindingResource` reads it), read without
         // building the whole resource: this runs for every match.
         if case .flow(let flow) = event.storage.decoded.event {
-            if let instance = flow.instanceID { return Finding.stableID(ruleID, "instance", instance, window) }
-            if let eni = flow.interfaceID { return Finding.stableID(ruleID, "network-interface", eni, window) }
-            return Finding.stableID(ruleID, event.eventKey)
+            if let instance = flow.instanceID {
+                hasher.add("instance")
+                hasher.add(instance)
+                hasher.add(decimal: window)
+                return hasher.finish()
+            }
+            if let eni = flow.interfaceID {
+                hasher.add("network-interface")
+                hasher.add(eni)
+                hasher.add(decimal: window)
+                return hasher.finish()
+            }
+            hasher.add(event.eventKey)
+            return hasher.finish()
         }
-        let resource = FindingResource(event: event)
-        if let type = resource.type, let id = resource.id {
-            return Finding.stableID(ruleID, type, id, window)
+        if let (type, id) = FindingResource.target(of: event) {
+            hasher.add(type)
+            hasher.add(id)
+            hasher.add(decimal: window)
+            return hasher.finish()
         }
-        return Finding.stableID(ruleID, event.eventKey)
+        hasher.add(event.eventKey)
+        return hasher.finish()
     }
 }

@@ -76,6 +76,11 @@ public struct CompiledRule: Sendable {
 extension CompiledRule {
     final class Program: Sendable {
         let rule: SigmaRule
+        /// What every finding of the rule repeats, read once: its id (else title), title, level and tags.
+        let ruleID: String
+        let ruleTitle: String
+        let level: RuleLevel
+        let tags: [String]
         /// Every field the detection names, in order of first mention.
         let fieldPaths: [FieldPath]
         let root: MatchNode
@@ -85,6 +90,10 @@ extension CompiledRule {
 
         init(rule: SigmaRule, matcher: Matcher, prefilters: [FieldMatcher], fieldPaths: [FieldPath]) {
             self.rule = rule
+            ruleID = rule.id ?? rule.title
+            ruleTitle = rule.title
+            level = rule.level ?? .medium
+            tags = rule.tags
             self.fieldPaths = fieldPaths
             root = MatchNode(matcher)
             rootRef = Unmanaged.passUnretained(root)
