@@ -156,7 +156,7 @@ final class FieldMatcher: Sendable {
             if hint < count && Self.same(object.keys[hint], key) {
                 return object.values.withUnsafeBufferPointer { search($0[hint], depth + 1, probe, &saw) }
             }
-            if count <= 12 {
+            if count <= 32 {
                 // Small objects: scan (last duplicate wins, as in `JSONObject`).
                 var i = count - 1
                 while i >= 0 {
