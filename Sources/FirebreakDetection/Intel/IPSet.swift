@@ -96,35 +96,37 @@ public struct IPSet: Sendable, Equatable {
         }
 
         public func build() -> IPSet {
-            // Merge in the 128-bit space, then put the IPv4 ranges (and IPv4 parts) in the 32-bit table.
-            var merged: [(IPAddress, IPAddress)] = []
-            merged.reserveCapacity(ranges.count)
-            for (start, end) in ranges.sorted(by: { $0.0 < $1.0 }) {
-                if let last = merged.last?.1, !(last < start) || last.successor == start {
-                    if last < end { merged[merged.count - 1].1 = end }
-                } else {
-                    merged.append((start, end))
-                }
-            }
+            // Merge in the 128-bit space in one pass over the sorted ranges; each merged range goes to the IPv4 table
+            // (its IPv4 part, when it reaches past the IPv4-mapped block) or to the 128-bit ranges. No other copy is
+            // made: a large list's transient memory stays resident after loading.
             var starts: [IPAddress] = [], ends: [IPAddress] = []
-            var v4: [(UInt32, UInt32)] = []
-            v4.reserveCapacity(merged.count)
+            var v4: [UInt64] = []
             var shared = 0
-            for (start, end) in merged {
+            func emit(_ start: IPAddress, _ end: IPAddress) {
                 if IPSet.v4First <= start && end <= IPSet.v4Last {
-                    v4.append((UInt32(truncatingIfNeeded: start.low), UInt32(truncatingIfNeeded: end.low)))
-                    continue
+                    v4.append(IPv4RangeTable.pack(UInt32(truncatingIfNeeded: start.low), UInt32(truncatingIfNeeded: end.low)))
+                    return
                 }
                 starts.append(start)
                 ends.append(end)
                 if start <= IPSet.v4Last && IPSet.v4First <= end {
                     let first = max(start, IPSet.v4First), last = min(end, IPSet.v4Last)
-                    v4.append((UInt32(truncatingIfNeeded: first.low), UInt32(truncatingIfNeeded: last.low)))
+                    v4.append(IPv4RangeTable.pack(UInt32(truncatingIfNeeded: first.low), UInt32(truncatingIfNeeded: last.low)))
                     shared += 1
                 }
             }
+            var current: (IPAddress, IPAddress)?
+            for (start, end) in ranges.sorted(by: { $0.0 < $1.0 }) {
+                if let (first, last) = current, !(last < start) || last.successor == start {
+                    if last < end { current = (first, end) }
+                } else {
+                    if let (first, last) = current { emit(first, last) }
+                    current = (start, end)
+                }
+            }
+            if let (first, last) = current { emit(first, last) }
             if starts.isEmpty && v4.isEmpty { return IPSet() }
-            return IPSet(storage: Storage(starts: starts, ends: ends, v4: IPv4RangeTable(merging: v4), shared: shared))
+            return IPSet(storage: Storage(starts: starts, ends: ends, v4: IPv4RangeTable(ascending: v4), shared: shared))
         }
     }
 

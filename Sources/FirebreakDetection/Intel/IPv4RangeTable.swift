@@ -1,14 +1,16 @@
 /// Sorted, disjoint IPv4 ranges packed as 64-bit words (start in the high half, end in the low half), so that
-/// a lookup compares 32-bit values and reads one word per step; a large table also has an index by /16.
+/// a lookup compares 32-bit values and reads one word per step; a large table also has an index by prefix.
 struct IPv4RangeTable: Sendable, Equatable {
     /// `UInt64(start) << 32 | UInt64(end)`, ascending; ranges never overlap nor touch (they are merged).
     private(set) var ranges: [UInt64] = []
-    /// For large tables: `bounds[k]` is the number of ranges starting before `k << 16` (k in 0...65536), so a
-    /// lookup searches only the ranges starting in its /16. Empty for small tables.
+    /// For large tables: `bounds[k]` is the number of ranges starting before the address `k << shift`, so a lookup
+    /// searches only the ranges starting in its prefix (about 8 to 16). Empty for small tables. A prefix of at most
+    /// 16 bits keeps the index small enough to stay in cache (32 KiB for 100,000 ranges).
     private var bounds: [UInt32] = []
+    private var shift: UInt32 = 32
 
-    /// Tables with at least this many ranges get `bounds` (256 KiB).
-    static let indexThreshold = 4096
+    /// Tables with at least this many ranges get `bounds`.
+    static let indexThreshold = 64
 
     init() {}
 
@@ -27,8 +29,18 @@ struct IPv4RangeTable: Sendable, Equatable {
             }
         }
         if let (s, e) = current { packed.append(Self.pack(s, e)) }
+        self.init(ascending: packed)
+    }
+
+    /// A table of packed ranges (`pack`) already ascending and merged (no two overlap or touch).
+    init(ascending packed: [UInt64]) {
         self.ranges = packed
-        if packed.count >= Self.indexThreshold { bounds = Self.bounds(packed) }
+        if packed.count >= Self.indexThreshold {
+            var bits: UInt32 = 4
+            while bits < 16 && packed.count >> (bits + 1) >= 8 { bits += 1 }
+            shift = 32 - bits
+            bounds = Self.bounds(packed, bits: bits)
+        }
     }
 
     var count: Int { ranges.count }
@@ -47,7 +59,7 @@ struct IPv4RangeTable: Sendable, Equatable {
             let key = UInt64(address) << 32 | 0xFFFF_FFFF
             var lo = 0, hi = ranges.count
             if !bounds.isEmpty {
-                let k = Int(address >> 16)
+                let k = Int(address >> shift)
                 bounds.withUnsafeBufferPointer { bounds in
                     lo = Int(bounds[k])
                     hi = Int(bounds[k + 1])
@@ -61,15 +73,16 @@ struct IPv4RangeTable: Sendable, Equatable {
         }
     }
 
-    private static func bounds(_ ranges: [UInt64]) -> [UInt32] {
-        var bounds = [UInt32](repeating: 0, count: 65537)
+    private static func bounds(_ ranges: [UInt64], bits: UInt32) -> [UInt32] {
+        let buckets = 1 << Int(bits)
+        var bounds = [UInt32](repeating: 0, count: buckets + 1)
         var i = 0
-        for k in 0..<65536 {
-            let bound = UInt64(k) << 48   // start (k << 16) in the high half
+        for k in 0..<buckets {
+            let bound = UInt64(k) << (64 - UInt64(bits))   // the start `k << (32 - bits)`, in the high half
             while i < ranges.count && ranges[i] < bound { i += 1 }
             bounds[k] = UInt32(i)
         }
-        bounds[65536] = UInt32(ranges.count)
+        bounds[buckets] = UInt32(ranges.count)
         return bounds
     }
 
