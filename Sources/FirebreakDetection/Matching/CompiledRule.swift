@@ -83,6 +83,8 @@ extension CompiledRule {
         let tags: [String]
         /// Every field the detection names, in order of first mention.
         let fieldPaths: [FieldPath]
+        /// The detection as compiled (`root` runs it).
+        let matcher: Matcher
         let root: MatchNode
         private let rootRef: Unmanaged<MatchNode>
         private let equalityPrefilters: [EqualityPrefilter]
@@ -95,6 +97,7 @@ extension CompiledRule {
             level = rule.level ?? .medium
             tags = rule.tags
             self.fieldPaths = fieldPaths
+            self.matcher = matcher
             root = MatchNode(matcher)
             rootRef = Unmanaged.passUnretained(root)
             equalityPrefilters = prefilters.map { EqualityPrefilter($0, hint: FieldMatcher.cloudTrailOrder[$0.path.raw] ?? Int.max) }
