@@ -16,7 +16,18 @@ public struct Finding: Sendable {
     public let windowEndMillis: Int64?
     /// Event time of the matched event (or of the last event of a correlated group), ms since the epoch.
     public var timeMillis: Int64
-    public var correlation: Correlation?
+    /// What a correlation finding aggregates; nil for a rule's finding.
+    public var correlation: Correlation? {
+        get { correlationBox?.value }
+        set { correlationBox = newValue.map(CorrelationBox.init) }
+    }
+    /// Boxed, so that a rule's finding (the common case, no correlation) stays small.
+    private var correlationBox: CorrelationBox?
+
+    final class CorrelationBox: Sendable {
+        let value: Correlation
+        init(_ value: Correlation) { self.value = value }
+    }
     /// Where the finding came from; what is derived from it (id, resource, matched fields, the event as
     /// JSON) is computed when asked for, so that evaluating stays cheap when findings are many.
     let origin: Origin
@@ -49,7 +60,7 @@ public struct Finding: Sendable {
         level = program.level
         tags = program.tags
         timeMillis = event.timeMillis
-        correlation = nil
+        correlationBox = nil
         origin = .event(event, compiled)
     }
 
@@ -63,7 +74,7 @@ public struct Finding: Sendable {
         self.level = level
         self.tags = tags
         self.timeMillis = correlation.lastMillis
-        self.correlation = correlation
+        self.correlationBox = CorrelationBox(correlation)
         self.origin = .group(id: id, resource: resource, fields: matchedFields, last: last)
     }
 
