@@ -67,8 +67,8 @@ import FirebreakTestSupport
         func decide(_ f: FieldMatcher) -> Bool? { f.decision(choice: 1) }   // action: REJECT
         #expect(a.decision(choice: 0) == true && a.decision(choice: 1) == false && a.decision(choice: nil) == false)
         #expect(p.decision(choice: 0) == nil)
-        guard case .constant(false) = FlowDispatch.simplify(.and([.field(a), .field(p)]), decide) else { Issue.record("and"); return }
-        guard case .field(let kept) = FlowDispatch.simplify(.or([.field(a), .field(p)]), decide), kept === p else { Issue.record("or"); return }
-        guard case .constant(true) = FlowDispatch.simplify(.not(.and([.field(p), .field(a)])), decide) else { Issue.record("not"); return }
+        guard case .constant(false) = (.and([.field(a), .field(p)]) as Matcher).substituting(decide) else { Issue.record("and"); return }
+        guard case .field(let kept) = (.or([.field(a), .field(p)]) as Matcher).substituting(decide), kept === p else { Issue.record("or"); return }
+        guard case .constant(true) = (.not(.and([.field(p), .field(a)])) as Matcher).substituting(decide) else { Issue.record("not"); return }
     }
 }

@@ -83,8 +83,10 @@ extension CompiledRule {
         let tags: [String]
         /// Every field the detection names, in order of first mention.
         let fieldPaths: [FieldPath]
-        /// The detection as compiled (`root` runs it).
+        /// The detection as compiled.
         let matcher: Matcher
+        /// What runs after the prefilters passed: the detection with the very items the prefilters tested taken as
+        /// true (an `eventName` or `eventSource` item is not read twice).
         let root: MatchNode
         private let rootRef: Unmanaged<MatchNode>
         private let equalityPrefilters: [EqualityPrefilter]
@@ -98,7 +100,7 @@ extension CompiledRule {
             tags = rule.tags
             self.fieldPaths = fieldPaths
             self.matcher = matcher
-            root = MatchNode(matcher)
+            root = MatchNode(matcher.substituting { field in prefilters.contains { $0 === field } ? true : nil })
             rootRef = Unmanaged.passUnretained(root)
             equalityPrefilters = prefilters.map { EqualityPrefilter($0, hint: FieldMatcher.cloudTrailOrder[$0.path.raw] ?? Int.max) }
             prefilterRefs = equalityPrefilters.map { Unmanaged.passUnretained($0) }

@@ -62,7 +62,7 @@ final class FlowDispatch: Sendable {
             }
             var positions: [Int] = [], nodes: [MatchNode] = []
             for (position, rule) in rules.enumerated() {
-                let simplified = Self.simplify(rule.program.matcher) { field in
+                let simplified = rule.program.matcher.substituting { field in
                     guard let choice = choices[field.path.raw] else { return nil }
                     return field.decision(choice: choice)
                 }
@@ -93,41 +93,5 @@ final class FlowDispatch: Sendable {
             i += 1
         }
         return table[combination]
-    }
-
-    /// `matcher` with the fields `decide` settles replaced by their result, and constants folded.
-    static func simplify(_ matcher: Matcher, _ decide: (FieldMatcher) -> Bool?) -> Matcher {
-        switch matcher {
-        case .constant, .keywords:
-            return matcher
-        case .field(let field):
-            return decide(field).map(Matcher.constant) ?? matcher
-        case .not(let child):
-            let inner = simplify(child, decide)
-            if case .constant(let value) = inner { return .constant(!value) }
-            return .not(inner)
-        case .and(let children):
-            var kept: [Matcher] = []
-            for child in children {
-                let s = simplify(child, decide)
-                if case .constant(let value) = s {
-                    if !value { return .constant(false) }
-                    continue
-                }
-                kept.append(s)
-            }
-            return kept.isEmpty ? .constant(true) : kept.count == 1 ? kept[0] : .and(kept)
-        case .or(let children):
-            var kept: [Matcher] = []
-            for child in children {
-                let s = simplify(child, decide)
-                if case .constant(let value) = s {
-                    if value { return .constant(true) }
-                    continue
-                }
-                kept.append(s)
-            }
-            return kept.isEmpty ? .constant(false) : kept.count == 1 ? kept[0] : .or(kept)
-        }
     }
 }
