@@ -11,21 +11,12 @@ public struct DetectionEvent: Sendable {
         let kind: LogEventKind
         let timeMillis: Int64
         let flowDirection: FlowDirection?
-        /// A CloudTrail record's nested identity fields, found once (nil for other events).
-        let slots: CloudTrailSlots?
 
-        init(decoded: DecodedEvent, kind: LogEventKind, timeMillis: Int64, flowDirection: FlowDirection?, slots: CloudTrailSlots?) {
+        init(decoded: DecodedEvent, kind: LogEventKind, timeMillis: Int64, flowDirection: FlowDirection?) {
             self.decoded = decoded
             self.kind = kind
             self.timeMillis = timeMillis
             self.flowDirection = flowDirection
-            self.slots = slots
-        }
-
-        /// Slot `index` of a CloudTrail event's `CloudTrailSlots` (nil for other events).
-        @inline(__always)
-        func slot(_ index: Int) -> CloudTrailSlots.Slot? {
-            slots?.slots.withUnsafeBufferPointer { $0[index] }
         }
     }
 
@@ -41,7 +32,6 @@ public struct DetectionEvent: Sendable {
     public init(_ decoded: DecodedEvent, network: NetworkContext = NetworkContext(), receivedMillis: Int64 = 0) {
         let timeMillis: Int64
         let flowDirection: FlowDirection?
-        var slots: CloudTrailSlots?
         switch decoded.event {
         case .flow(let flow):
             let seconds = flow.end ?? flow.start
@@ -51,12 +41,11 @@ public struct DetectionEvent: Sendable {
         case .cloudTrail(let record):
             timeMillis = record.eventTime.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
-            slots = CloudTrailSlots(record.record)
         case .json, .text:
             timeMillis = decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
         }
-        storage = Storage(decoded: decoded, kind: decoded.event.kind, timeMillis: timeMillis, flowDirection: flowDirection, slots: slots)
+        storage = Storage(decoded: decoded, kind: decoded.event.kind, timeMillis: timeMillis, flowDirection: flowDirection)
     }
 
     /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, or firebreak/<kind>.

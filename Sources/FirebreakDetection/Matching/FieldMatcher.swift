@@ -31,8 +31,6 @@ final class FieldMatcher: Sendable {
     private let components: [String]
     /// Per path component: the member index to try first (CloudTrail's usual top-level order), or Int.max.
     private let hints: [Int]
-    /// The path's `CloudTrailSlots` slot, or -1.
-    private let slot: Int
 
     /// Where CloudTrail puts its first members (they come before the optional `errorCode`).
     static let cloudTrailOrder: [String: Int] = [
@@ -47,7 +45,6 @@ final class FieldMatcher: Sendable {
         self.flowReader = reader
         components = path.components
         hints = path.components.enumerated().map { $0.offset == 0 ? Self.cloudTrailOrder[$0.element] ?? Int.max : Int.max }
-        slot = CloudTrailSlots.index[path.raw] ?? -1
         switch mode {
         case .values(let predicates, let all, let orNull):
             kind = .values
@@ -105,33 +102,20 @@ final class FieldMatcher: Sendable {
             if all {
                 var i = 0
                 while i < predicates.count {
-                    if !search(root, event, i, &saw) { return false }
+                    if !search(root, 0, i, &saw) { return false }
                     i += 1
                 }
                 return true
             }
-            if search(root, event, Self.anyPredicate, &saw) { return true }
+            if search(root, 0, Self.anyPredicate, &saw) { return true }
             return orNull && !saw
         case .exists:
-            return search(root, event, Self.nonNull, &saw) == expected
+            return search(root, 0, Self.nonNull, &saw) == expected
         case .fieldref:
             guard case .fieldref(let others, let cased, let all) = mode else { return false }
             let own = jsonTexts(root, path)
             return Self.fieldref(own, others.map { jsonTexts(root, $0) }, cased: cased, all: all)
         }
-    }
-
-    /// `search` from the record's root, or from the value the event's `CloudTrailSlots` found at the path's end.
-    @inline(__always)
-    private func search(_ root: JSONValue, _ event: DetectionEvent, _ probe: Int, _ saw: inout Bool) -> Bool {
-        if slot >= 0, let found = event.storage.slot(slot) {
-            switch found {
-            case .absent: return false
-            case .value(let value): return search(value, components.count, probe, &saw)
-            case .walk: break
-            }
-        }
-        return search(root, 0, probe, &saw)
     }
 
     /// Walks the path from `value` (at component `depth`), visiting every element of lists on the
