@@ -61,7 +61,8 @@ public struct FindingResource: Sendable, Equatable {
     /// bucket, user, GuardDuty detector, snapshot, image, first found in that order); nil for none (the account).
     private static func cloudTrailTarget(_ record: CloudTrailRecord, _ parameters: JSONValue?) -> (type: String, id: String)? {
         guard let parameters else { return nil }
-        func string(_ key: String) -> String? { parameters[key]?.stringValue }
+        let object = parameters.objectValue   // unwrapped once for the lookups below
+        func string(_ key: String) -> String? { object?[key]?.stringValue }
         if let group = string("groupId") { return ("security-group", group) }
         if let instance = parameters.values(at: ["instancesSet", "items", "instanceId"]).first?.stringValue ?? string("instanceId") {
             return ("instance", instance)
