@@ -76,9 +76,10 @@ public struct Finding: Sendable {
     /// A finding of a detection rule on one event; its id merges it with the rule's other matches on the same dedup
     /// key in the same window.
     init(rule compiled: CompiledRule, event: DetectionEvent, dedup: FindingDedup) {
-        let rule = compiled.rule
-        let ruleID = rule.id ?? rule.title
-        storage = Storage(ruleID: ruleID, ruleTitle: rule.title, level: rule.level ?? .medium, tags: rule.tags,
+        // The rule's header is read from the compiled program (copying the whole `SigmaRule` costs a retain per field).
+        let program = compiled.program
+        let ruleID = program.ruleID
+        storage = Storage(ruleID: ruleID, ruleTitle: program.ruleTitle, level: program.level, tags: program.tags,
                           id: dedup.findingID(ruleID: ruleID, event: event), windowEndMillis: dedup.windowEnd(event.timeMillis),
                           timeMillis: event.timeMillis, correlation: nil, origin: .event(event, compiled))
     }

@@ -87,8 +87,7 @@ public struct FindingDedup: Sendable, Hashable {
             id.add(event.eventKey)
             return id.text
         }
-        let resource = FindingResource(event: event)
-        if let type = resource.type, let resourceID = resource.id {
+        if let (type, resourceID) = FindingResource.target(of: event) {
             id.add(type)
             id.add(resourceID)
             id.add(decimal: window)

@@ -27,33 +27,54 @@ public struct FindingResource: Sendable, Equatable {
         case .cloudTrail(let record):
             accountID = record.recipientAccountId ?? record.userIdentityAccountId
             region = record.awsRegion
-            let parameters = record.value(at: ["requestParameters"])
-            func string(_ key: String) -> String? { parameters?[key]?.stringValue }
-            if let group = string("groupId") {
-                type = "security-group"; id = group; securityGroupID = group
-            } else if let instance = parameters?.values(at: ["instancesSet", "items", "instanceId"]).first?.stringValue ?? string("instanceId") {
-                type = "instance"; id = instance; instanceID = instance
-            } else if let acl = string("networkAclId") {
-                type = "network-acl"; id = acl
-            } else if let trail = string("name"), record.eventSource == "cloudtrail.amazonaws.com" {
-                type = "trail"; id = trail
-            } else if let bucket = string("bucketName") {
-                type = "bucket"; id = bucket
-            } else if let user = string("userName") {
-                type = "user"; id = user
-            } else if let detector = string("detectorId") {
-                type = "guardduty-detector"; id = detector
-            } else if let snapshot = string("snapshotId") {
-                type = "snapshot"; id = snapshot
-            } else if let image = string("imageId") {
-                type = "image"; id = image
+            let parameters = record.record.value(at: Self.parametersPath)
+            if let (kind, name) = Self.cloudTrailTarget(record, parameters) {
+                type = kind; id = name
+                if kind == "security-group" { securityGroupID = name } else if kind == "instance" { instanceID = name }
             } else {
                 type = "account"; id = accountID
             }
-            if let vpc = string("vpcId") { vpcID = vpc }
+            if let vpc = parameters?["vpcId"]?.stringValue { vpcID = vpc }
         default:
             break
         }
+    }
+
+    /// The `type` and `id` that `init(event:)` reads, without the rest; nil when it finds no id.
+    static func target(of event: DetectionEvent) -> (type: String, id: String)? {
+        switch event.storage.decoded.event {
+        case .flow(let flow):
+            if let instance = flow.instanceID { return ("instance", instance) }
+            if let eni = flow.interfaceID { return ("network-interface", eni) }
+            return nil
+        case .cloudTrail(let record):
+            if let target = cloudTrailTarget(record, record.record.value(at: parametersPath)) { return target }
+            return (record.recipientAccountId ?? record.userIdentityAccountId).map { ("account", $0) }
+        default:
+            return nil
+        }
+    }
+
+    private static let parametersPath = ["requestParameters"]
+
+    /// The resource a CloudTrail record's request parameters name (security group, instance, network ACL, trail,
+    /// bucket, user, GuardDuty detector, snapshot, image, first found in that order); nil for none (the account).
+    private static func cloudTrailTarget(_ record: CloudTrailRecord, _ parameters: JSONValue?) -> (type: String, id: String)? {
+        guard let parameters else { return nil }
+        let object = parameters.objectValue   // unwrapped once for the lookups below
+        func string(_ key: String) -> String? { object?[key]?.stringValue }
+        if let group = string("groupId") { return ("security-group", group) }
+        if let instance = parameters.values(at: ["instancesSet", "items", "instanceId"]).first?.stringValue ?? string("instanceId") {
+            return ("instance", instance)
+        }
+        if let acl = string("networkAclId") { return ("network-acl", acl) }
+        if let trail = string("name"), record.eventSource == "cloudtrail.amazonaws.com" { return ("trail", trail) }
+        if let bucket = string("bucketName") { return ("bucket", bucket) }
+        if let user = string("userName") { return ("user", user) }
+        if let detector = string("detectorId") { return ("guardduty-detector", detector) }
+        if let snapshot = string("snapshotId") { return ("snapshot", snapshot) }
+        if let image = string("imageId") { return ("image", image) }
+        return nil
     }
 
     public func jsonValue() -> JSONValue {

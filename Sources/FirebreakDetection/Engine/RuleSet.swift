@@ -19,6 +19,8 @@ public struct RuleSet: Sendable {
     private let flowCompiled: [CompiledRule]
     private let cloudTrailCompiled: [CompiledRule]
     private let otherCompiled: [CompiledRule]
+    /// Flow rules by the values of the enumerated fields they test (`action`, `flow-direction`, ...).
+    private let flowDispatch: FlowDispatch?
     /// CloudTrail rules by the `eventName` values their prefilters accept.
     private let cloudTrailDispatch: PrefilterDispatch?
     /// Rules whose matches feed a correlation.
@@ -88,6 +90,7 @@ public struct RuleSet: Sendable {
         cloudTrailCompiled = trail.map { compiled[$0] }
         otherCompiled = other.map { compiled[$0] }
         cloudTrailDispatch = PrefilterDispatch(rules: cloudTrailCompiled, key: "eventName")
+        flowDispatch = FlowDispatch(rules: flowCompiled)
     }
 
     /// How matches of the rule with this id merge into findings (nil for an unknown id).
@@ -131,6 +134,18 @@ public struct RuleSet: Sendable {
         case .vpcFlow:
             guard case .flow(let flow) = event.storage.decoded.event else {
                 return evaluateGeneric(flowCompiled, flowRules, event, &findings, &pending)
+            }
+            // Only the rules the event's `action`, `flow-direction`, ... leave open, with what is left of their detection.
+            if let dispatch = flowDispatch {
+                let open = dispatch.open(flow, event)
+                var k = 0
+                while k < open.positions.count {
+                    if open.refs[k]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
+                        handle(flowRules[open.positions[k]], event, &findings, &pending)
+                    }
+                    k += 1
+                }
+                return
             }
             var i = 0
             while i < flowCompiled.count {

@@ -1,20 +1,39 @@
 import Foundation
 import FirebreakLogs
 
-/// A set of IPv4 and IPv6 addresses and networks, stored as sorted, merged ranges of the 128-bit
-/// address space (IPv4 as IPv4-mapped IPv6), so a lookup is one binary search and 100,000 networks
-/// take a few MiB.
+/// A set of IPv4 and IPv6 addresses and networks, stored as sorted, merged ranges: IPv4 as 32-bit values
+/// (`IPv4RangeTable`), the rest as ranges of the 128-bit address space (IPv4 being IPv4-mapped IPv6), so a
+/// lookup is one binary search and 100,000 networks take about a MiB.
 public struct IPSet: Sendable, Equatable {
-    private var starts: [IPAddress] = []
-    private var ends: [IPAddress] = []
-    /// For large sets: `v4Bounds[k]` is the number of ranges starting before the IPv4 address `k << 16`
-    /// (k in 0...65536), so an IPv4 lookup searches only the ranges of its /16. Empty for small sets.
-    private var v4Bounds: [UInt32] = []
+    /// Everything in one immutable object, so that copying a set (into a predicate, out of an enum) is one retain.
+    private let storage: Storage
 
-    /// Sets with at least this many ranges get `v4Bounds` (256 KiB).
-    private static let v4IndexThreshold = 4096
+    final class Storage: Sendable {
+        /// Ranges not wholly inside the IPv4-mapped block (IPv6, and any range reaching past the block), 128-bit.
+        let starts: [IPAddress]
+        let ends: [IPAddress]
+        /// The IPv4 addresses of the set: the wholly-IPv4 ranges, and the IPv4 part of the ranges above.
+        let v4: IPv4RangeTable
+        /// How many of `starts` also have their IPv4 part in `v4` (counted once by `rangeCount`).
+        let shared: Int
 
-    public init() {}
+        init(starts: [IPAddress] = [], ends: [IPAddress] = [], v4: IPv4RangeTable = IPv4RangeTable(), shared: Int = 0) {
+            self.starts = starts
+            self.ends = ends
+            self.v4 = v4
+            self.shared = shared
+        }
+
+        static let empty = Storage()
+    }
+
+    /// The IPv4-mapped block, `::ffff:0.0.0.0` to `::ffff:255.255.255.255`.
+    private static let v4First = IPAddress(high: 0, low: 0xFFFF_0000_0000)
+    private static let v4Last = IPAddress(high: 0, low: 0xFFFF_FFFF_FFFF)
+
+    public init() { storage = .empty }
+
+    private init(storage: Storage) { self.storage = storage }
 
     /// Builds a set from CIDR or single-address strings; throws on the first invalid entry.
     public init<S: Sequence>(parsing entries: S) throws(IPSetError) where S.Element == String {
@@ -24,29 +43,29 @@ public struct IPSet: Sendable, Equatable {
     }
 
     /// Number of merged ranges.
-    public var rangeCount: Int { starts.count }
-    public var isEmpty: Bool { starts.isEmpty }
+    public var rangeCount: Int { storage.starts.count + storage.v4.count - storage.shared }
+    public var isEmpty: Bool { storage.starts.isEmpty && storage.v4.count == 0 }
 
     public func contains(_ address: IPAddress) -> Bool {
-        // Last range whose start is <= address.
-        var lo = 0, hi = starts.count
-        if !v4Bounds.isEmpty && address.high == 0 && address.low >> 32 == 0xFFFF {
-            let k = Int(truncatingIfNeeded: (address.low >> 16) & 0xFFFF)
-            lo = Int(v4Bounds[k])
-            hi = Int(v4Bounds[k + 1])
+        let storage = self.storage
+        if address.high == 0 && address.low >> 32 == 0xFFFF {
+            return storage.v4.contains(UInt32(truncatingIfNeeded: address.low))
         }
+        // Last range whose start is <= address.
+        let starts = storage.starts
+        var lo = 0, hi = starts.count
         while lo < hi {
             let mid = (lo + hi) >> 1
             if starts[mid] <= address { lo = mid + 1 } else { hi = mid }
         }
-        return lo > 0 && address <= ends[lo - 1]
+        return lo > 0 && address <= storage.ends[lo - 1]
     }
 
     /// The union of two sets.
     public func union(_ other: IPSet) -> IPSet {
         var builder = Builder()
-        for i in starts.indices { builder.add(range: starts[i], ends[i]) }
-        for i in other.starts.indices { builder.add(range: other.starts[i], other.ends[i]) }
+        builder.add(self)
+        builder.add(other)
         return builder.build()
     }
 
@@ -70,37 +89,48 @@ public struct IPSet: Sendable, Equatable {
 
         public mutating func add(_ address: IPAddress) { ranges.append((address, address)) }
 
+        /// Adds every range of `set` (an IPv4 part of a wider range overlaps it, and merges back into it).
+        mutating func add(_ set: IPSet) {
+            for i in set.storage.starts.indices { ranges.append((set.storage.starts[i], set.storage.ends[i])) }
+            for (start, end) in set.storage.v4.pairs { ranges.append((IPAddress(ipv4: start), IPAddress(ipv4: end))) }
+        }
+
         public func build() -> IPSet {
-            var set = IPSet()
-            let sorted = ranges.sorted { $0.0 < $1.0 }
-            set.starts.reserveCapacity(sorted.count)
-            set.ends.reserveCapacity(sorted.count)
-            for (start, end) in sorted {
-                if let last = set.ends.last, !(last < start) || last.successor == start {
-                    if last < end { set.ends[set.ends.count - 1] = end }
-                } else {
-                    set.starts.append(start)
-                    set.ends.append(end)
+            // Merge in the 128-bit space in one pass over the sorted ranges; each merged range goes to the IPv4 table
+            // (its IPv4 part, when it reaches past the IPv4-mapped block) or to the 128-bit ranges. No other copy is
+            // made: a large list's transient memory stays resident after loading.
+            var starts: [IPAddress] = [], ends: [IPAddress] = []
+            var v4: [UInt64] = []
+            var shared = 0
+            func emit(_ start: IPAddress, _ end: IPAddress) {
+                if IPSet.v4First <= start && end <= IPSet.v4Last {
+                    v4.append(IPv4RangeTable.pack(UInt32(truncatingIfNeeded: start.low), UInt32(truncatingIfNeeded: end.low)))
+                    return
+                }
+                starts.append(start)
+                ends.append(end)
+                if start <= IPSet.v4Last && IPSet.v4First <= end {
+                    let first = max(start, IPSet.v4First), last = min(end, IPSet.v4Last)
+                    v4.append(IPv4RangeTable.pack(UInt32(truncatingIfNeeded: first.low), UInt32(truncatingIfNeeded: last.low)))
+                    shared += 1
                 }
             }
-            if set.starts.count >= IPSet.v4IndexThreshold { set.v4Bounds = IPSet.v4Bounds(set.starts) }
-            return set
+            var current: (IPAddress, IPAddress)?
+            for (start, end) in ranges.sorted(by: { $0.0 < $1.0 }) {
+                if let (first, last) = current, !(last < start) || last.successor == start {
+                    if last < end { current = (first, end) }
+                } else {
+                    if let (first, last) = current { emit(first, last) }
+                    current = (start, end)
+                }
+            }
+            if let (first, last) = current { emit(first, last) }
+            if starts.isEmpty && v4.isEmpty { return IPSet() }
+            return IPSet(storage: Storage(starts: starts, ends: ends, v4: IPv4RangeTable(ascending: v4), shared: shared))
         }
     }
 
     /// The first and last address of a CIDR or single address, nil when it is not one.
-    /// `v4Bounds` of sorted `starts`: entry k counts the starts below `::ffff:0.0.0.0 + (k << 16)`.
-    private static func v4Bounds(_ starts: [IPAddress]) -> [UInt32] {
-        var bounds = [UInt32](repeating: 0, count: 65537)
-        var i = 0
-        for k in 0...65536 {
-            let bound = IPAddress(high: 0, low: 0xFFFF_0000_0000 &+ (UInt64(k) << 16))
-            while i < starts.count && starts[i] < bound { i += 1 }
-            bounds[k] = UInt32(i)
-        }
-        return bounds
-    }
-
     public static func range(parsing text: String) -> (IPAddress, IPAddress)? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
@@ -135,5 +165,9 @@ extension IPAddress {
 }
 
 extension IPSet {
-    public static func == (lhs: IPSet, rhs: IPSet) -> Bool { lhs.starts == rhs.starts && lhs.ends == rhs.ends }
+    /// Equal when they hold the same addresses (merged ranges are one canonical form).
+    public static func == (lhs: IPSet, rhs: IPSet) -> Bool {
+        lhs.storage === rhs.storage
+            || lhs.storage.starts == rhs.storage.starts && lhs.storage.ends == rhs.storage.ends && lhs.storage.v4 == rhs.storage.v4
+    }
 }

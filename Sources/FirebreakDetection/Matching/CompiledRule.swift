@@ -76,8 +76,17 @@ public struct CompiledRule: Sendable {
 extension CompiledRule {
     final class Program: Sendable {
         let rule: SigmaRule
+        /// What every finding of the rule repeats, read once: its id (else title), title, level and tags.
+        let ruleID: String
+        let ruleTitle: String
+        let level: RuleLevel
+        let tags: [String]
         /// Every field the detection names, in order of first mention.
         let fieldPaths: [FieldPath]
+        /// The detection as compiled.
+        let matcher: Matcher
+        /// What runs after the prefilters passed: the detection with the very items the prefilters tested taken as
+        /// true (an `eventName` or `eventSource` item is not read twice).
         let root: MatchNode
         private let rootRef: Unmanaged<MatchNode>
         private let equalityPrefilters: [EqualityPrefilter]
@@ -85,8 +94,13 @@ extension CompiledRule {
 
         init(rule: SigmaRule, matcher: Matcher, prefilters: [FieldMatcher], fieldPaths: [FieldPath]) {
             self.rule = rule
+            ruleID = rule.id ?? rule.title
+            ruleTitle = rule.title
+            level = rule.level ?? .medium
+            tags = rule.tags
             self.fieldPaths = fieldPaths
-            root = MatchNode(matcher)
+            self.matcher = matcher
+            root = MatchNode(matcher.substituting { field in prefilters.contains { $0 === field } ? true : nil })
             rootRef = Unmanaged.passUnretained(root)
             equalityPrefilters = prefilters.map { EqualityPrefilter($0, hint: FieldMatcher.cloudTrailOrder[$0.path.raw] ?? Int.max) }
             prefilterRefs = equalityPrefilters.map { Unmanaged.passUnretained($0) }

@@ -156,7 +156,7 @@ final class FieldMatcher: Sendable {
             if hint < count && Self.same(object.keys[hint], key) {
                 return object.values.withUnsafeBufferPointer { search($0[hint], depth + 1, probe, &saw) }
             }
-            if count <= 12 {
+            if count <= 32 {
                 // Small objects: scan (last duplicate wins, as in `JSONObject`).
                 var i = count - 1
                 while i >= 0 {
@@ -199,26 +199,48 @@ final class FieldMatcher: Sendable {
         switch kind {
         case .values:
             guard let value = flowReader.read(flow, direction: event.storage.flowDirection) else { return orNull }
-            // The predicates are read in place (an `addresses` predicate holds arrays: a copy would retain them).
-            return flowPredicates.withUnsafeBufferPointer { predicates in
-                var i = 0
-                if all {
-                    while i < predicates.count {
-                        if !predicates[i].test(value, reader: flowReader) { return false }
-                        i += 1
-                    }
-                    return true
-                }
-                while i < predicates.count {
-                    if predicates[i].test(value, reader: flowReader) { return true }
-                    i += 1
-                }
-                return false
-            }
+            return test(flowValue: value)
         case .exists:
             return (flowReader.read(flow, direction: event.storage.flowDirection) != nil) == expected
         case .fieldref:
             return matches(generic: event)
+        }
+    }
+
+    /// The `values` test on a flow field's value (present).
+    @inline(__always)
+    private func test(flowValue value: FlowValue) -> Bool {
+        // The predicates are read in place (an `addresses` predicate holds a set: a copy would retain it).
+        flowPredicates.withUnsafeBufferPointer { predicates in
+            var i = 0
+            if all {
+                while i < predicates.count {
+                    if !predicates[i].test(value, reader: flowReader) { return false }
+                    i += 1
+                }
+                return true
+            }
+            while i < predicates.count {
+                if predicates[i].test(value, reader: flowReader) { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    /// The result of `matches(flow:_:)` on a record whose field, an enumerated one (`action`, `log-status`, `type`,
+    /// `flow-direction`), reads as choice `choice` (`FlowFieldReader.choices`; nil when absent). Nil when the field is
+    /// not enumerated, or for a `fieldref` (decided by other fields).
+    func decision(choice: Int?) -> Bool? {
+        guard flowReader.choices != nil else { return nil }
+        switch kind {
+        case .values:
+            guard let choice else { return orNull }
+            return test(flowValue: .choice(choice))
+        case .exists:
+            return (choice != nil) == expected
+        case .fieldref:
+            return nil
         }
     }
 

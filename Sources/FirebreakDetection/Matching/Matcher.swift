@@ -43,6 +43,43 @@ indirect enum Matcher: Sendable {
         }
     }
 
+    /// The detection with the fields `decide` settles replaced by their result, and constants folded (tests have no
+    /// side effects, so on an event where those fields give those results it decides as the whole detection does).
+    func substituting(_ decide: (FieldMatcher) -> Bool?) -> Matcher {
+        switch self {
+        case .constant, .keywords:
+            return self
+        case .field(let field):
+            return decide(field).map(Matcher.constant) ?? self
+        case .not(let child):
+            let inner = child.substituting(decide)
+            if case .constant(let value) = inner { return .constant(!value) }
+            return .not(inner)
+        case .and(let children):
+            var kept: [Matcher] = []
+            for child in children {
+                let s = child.substituting(decide)
+                if case .constant(let value) = s {
+                    if !value { return .constant(false) }
+                    continue
+                }
+                kept.append(s)
+            }
+            return kept.isEmpty ? .constant(true) : kept.count == 1 ? kept[0] : .and(kept)
+        case .or(let children):
+            var kept: [Matcher] = []
+            for child in children {
+                let s = child.substituting(decide)
+                if case .constant(let value) = s {
+                    if value { return .constant(true) }
+                    continue
+                }
+                kept.append(s)
+            }
+            return kept.isEmpty ? .constant(false) : kept.count == 1 ? kept[0] : .or(kept)
+        }
+    }
+
     private static func byCost(_ matchers: [Matcher]) -> [Matcher] {
         matchers.enumerated().sorted { a, b in
             let (ca, cb) = (a.element.cost, b.element.cost)

@@ -4,10 +4,11 @@
 public struct JSONObject: Sendable, Equatable, Sequence {
     public private(set) var keys: [String]
     public private(set) var values: [JSONValue]
-    /// Built only for larger objects; small ones are scanned linearly (faster than hashing).
+    /// Built only for large objects; smaller ones are scanned linearly (faster than hashing: a key of another
+    /// length is passed over without reading it, and a CloudTrail record has about 20 members).
     private var index: [String: Int]?
 
-    private static let indexThreshold = 8
+    private static let indexThreshold = 32
 
     public init() {
         keys = []
@@ -50,9 +51,10 @@ public struct JSONObject: Sendable, Equatable, Sequence {
 
     public subscript(key: String) -> JSONValue? {
         if let index { return index[key].map { values[$0] } }
+        let length = key.utf8.count
         var i = keys.count - 1
         while i >= 0 {
-            if keys[i] == key { return values[i] }
+            if keys[i].utf8.count == length && keys[i] == key { return values[i] }
             i -= 1
         }
         return nil
