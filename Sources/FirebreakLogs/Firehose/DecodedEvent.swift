@@ -1,33 +1,11 @@
 /// An event with its context.
-///
-/// The event and its context live in one immutable object: a delivery's events are copied from decoding to the
-/// batch to the rules to findings, and a copy is then one retain instead of the record's bytes and references.
 public struct DecodedEvent: Sendable {
-    private var storage: Storage
-
-    private final class Storage: Sendable {
-        let event: LogEvent
-        let context: LogContext
-
-        init(event: LogEvent, context: LogContext) {
-            self.event = event
-            self.context = context
-        }
-    }
-
-    // `_read` lends the value in place: a rule that switches over the event does not copy the record out.
-    public var event: LogEvent {
-        _read { yield storage.event }
-        set { storage = Storage(event: newValue, context: storage.context) }
-    }
-
-    public var context: LogContext {
-        _read { yield storage.context }
-        set { storage = Storage(event: storage.event, context: newValue) }
-    }
+    public var event: LogEvent
+    public var context: LogContext
 
     public init(event: LogEvent, context: LogContext) {
-        storage = Storage(event: event, context: context)
+        self.event = event
+        self.context = context
     }
 
     /// One JSON line (no newline) as `firebreak decode` prints it:
