@@ -52,6 +52,23 @@ struct ActionExecutorMotoTests {
         _ = try store.commit(delivery: Fixture.delivery("req-\(finding)", at: Date()), findings: [stored], actions: actions, now: Date())
     }
 
+    /// An alert step with its own `topic` goes out when `alerts.sns_topic_arn` is not set.
+    @Test func anAlertWithItsOwnTopicNeedsNoDefaultTopic() throws {
+        let (topicArn, queue) = try moto.topicWithQueue("own-topic")
+        let store = try ResponseStore(path: ":memory:")
+        let payload = AlertPayload(subject: "own topic", message: "text", level: "high", ruleId: "rule-1", topic: topicArn)
+        let alert = PlannedAction(id: "alert-own", findingID: "f-own", ruleID: "rule-1", playbook: "report", sequence: 0,
+                                  step: PlaybookStep(.alert, options: ["topic": topicArn]), resourceType: "instance",
+                                  resourceID: "i-own", idempotencyKey: "alert|rule-1|instance|i-own",
+                                  payload: ActionPayload(step: payload, unlessClaimedBy: nil).jsonText)
+        try commit(store, [alert], finding: "f-own")
+        let resolver = ResourceResolver(ec2: moto.ec2, ttl: .zero, capacity: 16)
+        #expect(try executor(store, resolver: resolver, topicArn: nil).runOnce() == 1)
+        #expect(try store.action(id: "alert-own")?.state == .done)
+        let messages = try queue.collect(atLeast: 1, timeout: .seconds(3))
+        #expect(messages.map(\.sns.subject) == ["own topic"])
+    }
+
     /// `alert: {summary: true}` end to end through the executor: the finding's first alert goes out, then (once its
     /// window closed with three matches and the executor's periodic check ran) one summary, through SNS, read back
     /// through an SQS queue subscribed to the topic; later checks plan nothing more.

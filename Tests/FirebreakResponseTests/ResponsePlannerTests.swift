@@ -303,4 +303,21 @@ import Testing
         #expect(plan.fill("p={playbook}") == "p={level}")   // the playbook's name is taken as it is
         #expect(plan.fill("}{finding_id}{") == "}\(finding.id){")
     }
+
+    /// Without `alerts.sns_topic_arn` an alert is planned skipped, saying why (the executor would only skip it, one
+    /// store write each); an alert step with its own topic is still planned to run.
+    @Test func withoutAnAlertTopicAlertsArePlannedSkipped() throws {
+        func set(_ step: String) throws -> PlaybookSet {
+            try PlaybookSet.parse(yaml: "playbooks:\n  - name: p\n    match: {rules: [\(Fixtures.egressRejected)]}\n    steps: [\(step)]\n",
+                                  source: "topics.yaml")
+        }
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        let plain = try set("{alert: {subject: s}}")
+        let ownTopic = try set(#"{alert: {topic: "arn:aws:sns:us-east-1:123456789012:own"}}"#)
+        let skipped = try #require(ResponsePlanner(playbooks: plain, mode: .enforce, alertTopicConfigured: false).plan(finding).first)
+        #expect(skipped.state == .skipped && skipped.reason == "no alerts.sns_topic_arn configured")
+        #expect(ResponsePlanner(playbooks: ownTopic, mode: .enforce, alertTopicConfigured: false).plan(finding).map(\.state) == [.pending])
+        #expect(ResponsePlanner(playbooks: plain, mode: .enforce).plan(finding).map(\.state) == [.pending])
+    }
 }

@@ -27,6 +27,8 @@ public final class ActionExecutor: Sendable {
     /// When summary alerts (`SummaryAlerts`) were last looked for; at most once per `summaryInterval`.
     private let lastSummaryCheck = Mutex<Date?>(nil)
     static let summaryInterval: TimeInterval = 30
+    /// Why an alert with neither its own `topic` nor `alerts.sns_topic_arn` is skipped (by the planner or here).
+    static let noAlertTopic = "no alerts.sns_topic_arn configured"
 
     /// Outcomes since start, for `/metrics`.
     public struct Counters: Sendable {
@@ -100,8 +102,8 @@ public final class ActionExecutor: Sendable {
         if mode == .observe && action.step.kind.changesAccount {
             return try finish(record, .skipped, reason: action.step.kind.observeReason)
         }
-        if action.step.kind == .alert && runner.alertTopicArn == nil {
-            return try finish(record, .skipped, reason: "no alerts.sns_topic_arn configured")
+        if action.step.kind == .alert && runner.alertTopicArn == nil && action.step.options["topic"] == nil {
+            return try finish(record, .skipped, reason: Self.noAlertTopic)
         }
         // What the resource is now: instance steps resolve the instance (by id, or by ENI for v2 records).
         var facts = ResourceFacts()

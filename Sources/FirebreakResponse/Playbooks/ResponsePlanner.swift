@@ -22,10 +22,14 @@ import Foundation
 public struct ResponsePlanner: Sendable {
     public var playbooks: PlaybookSet
     public var mode: ResponseMode
+    /// False when `alerts.sns_topic_arn` is not set: an alert step without its own `topic` is planned skipped (the
+    /// executor would skip it anyway, one store write per alert).
+    public var alertTopicConfigured: Bool
 
-    public init(playbooks: PlaybookSet, mode: ResponseMode) {
+    public init(playbooks: PlaybookSet, mode: ResponseMode, alertTopicConfigured: Bool = true) {
         self.playbooks = playbooks
         self.mode = mode
+        self.alertTopicConfigured = alertTopicConfigured
     }
 
     /// The actions for `finding`.
@@ -92,6 +96,9 @@ public struct ResponsePlanner: Sendable {
             let resource = finding.resource
             let ids = [draft.target.id, resource.id, resource.instanceID, resource.interfaceID, resource.securityGroupID]
             reason = ResponseGuard(playbooks: playbooks).knownNow(kind, ids: ids.compactMap { $0 }, mode: mode)
+        }
+        if reason == nil && kind == .alert && !alertTopicConfigured && step.options["topic"] == nil {
+            reason = ActionExecutor.noAlertTopic
         }
         if reason != nil { state = .skipped }
         return PlannedAction(id: "", findingID: finding.id, ruleID: finding.ruleID, playbook: playbook.name, sequence: 0,

@@ -63,7 +63,7 @@ enum AlertStep: ResponseStep {
     static func run(_ action: PlannedAction, _ payload: Payload, _ run: inout StepRun) throws(AWSError) -> StepOutcome {
         guard let sns = run.runner.sns else { return .skipped("no SNS client configured") }
         guard let topic = payload.topic ?? run.runner.alertTopicArn, !topic.isEmpty else {
-            return .skipped("no alerts.sns_topic_arn configured")
+            return .skipped(ActionExecutor.noAlertTopic)
         }
         let level = payload.level ?? "unknown"
         let ruleId = payload.ruleId ?? action.ruleID

@@ -62,8 +62,9 @@ public struct ResponseLayer: Sendable {
         let pruner = StorePruner(store: store, retention: c.storeRetention,
                                  settle: TimeInterval(max(playbooks.idempotencyWindowSeconds, playbooks.blastRadius.windowSeconds)))
         self.pruner = pruner
-        coordinator = ResponseCoordinator(store: store, planner: ResponsePlanner(playbooks: playbooks, mode: c.mode),
-                                          executor: executor, pruner: pruner, maxSamples: c.findingSamples)
+        let planner = ResponsePlanner(playbooks: playbooks, mode: c.mode, alertTopicConfigured: c.alertTopicArn != nil)
+        coordinator = ResponseCoordinator(store: store, planner: planner, executor: executor, pruner: pruner,
+                                          maxSamples: c.findingSamples)
         self.region = region
     }
 }
