@@ -228,6 +228,20 @@ import Testing
         #expect(result.issues.map(\.kind) == [.lineTooLong, .tooManyEvents])
         #expect(result.issues.first?.line == 1)
     }
+
+    /// A delivery's records decode into one result, each record within its own event limit and in record order.
+    @Test func eachRecordOfADeliveryHasItsOwnEventLimit() throws {
+        let line = "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n"
+        let delivery = FirehoseDelivery(requestID: "r", timestampMillis: 0,
+                                        records: [Array(String(repeating: line, count: 3).utf8), Array(String(repeating: line, count: 6).utf8),
+                                                  Array(line.utf8)])
+        let config = DecoderConfiguration(maxEventsPerRecord: 4)
+        let result = try RecordDecoder(configuration: config).decodeRecords(of: delivery)
+        #expect(result.events.map(\.context.recordIndex) == [0, 0, 0, 1, 1, 1, 1, 2])
+        #expect(result.issues.map(\.kind) == [.tooManyEvents])
+        #expect(result.issues.first?.recordIndex == 1)
+        #expect(result.decompressedBytes == 10 * line.utf8.count)
+    }
 }
 
 @Suite struct FlowNumberParsingTests {

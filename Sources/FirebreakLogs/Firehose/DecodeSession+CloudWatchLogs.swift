@@ -109,7 +109,9 @@ extension DecodeSession {
         // of large elements. Bounded by the event limit and the payload size.
         let estimate = max(0, min(configuration.maxEventsPerRecord, (s.end - s.pos) / 160 + 1))
         if result.events.capacity < result.events.count + estimate {
-            result.events.reserveCapacity(result.events.count + estimate)
+            // At least doubling: the records of a delivery share one array, and exact reservations would copy it
+            // once per record.
+            result.events.reserveCapacity(max(result.events.count + estimate, 2 * result.events.capacity))
         }
         var context = LogContext(recordIndex: recordIndex, origin: LogContext.Origin(
             logGroup: header.logGroup, logStream: header.logStream, owner: header.owner, payload: storage))

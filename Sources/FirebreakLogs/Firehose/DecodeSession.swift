@@ -9,6 +9,8 @@ struct DecodeSession {
     let configuration: DecoderConfiguration
     let recordIndex: Int
     var result = RecordDecodeResult()
+    /// Where this record's events start in `result.events` (a delivery's records decode into one result).
+    var firstEvent = 0
     /// Set once `maxEventsPerRecord` is reached: everything after is skipped.
     var stopped = false
     /// Format from an S3 flow-log header line, for the lines after it.
@@ -28,7 +30,7 @@ struct DecodeSession {
     @inline(__always)
     mutating func emit(_ event: consuming LogEvent, _ context: LogContext, line: Int?) -> Bool {
         if stopped { return false }
-        if result.events.count >= configuration.maxEventsPerRecord {
+        if result.events.count - firstEvent >= configuration.maxEventsPerRecord {
             stopped = true
             issue(.tooManyEvents, line: line, "more than \(configuration.maxEventsPerRecord) events in one record; the rest was skipped")
             return false

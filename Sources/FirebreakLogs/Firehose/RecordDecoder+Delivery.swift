@@ -8,17 +8,17 @@ extension RecordDecoder {
         var left = budget
         var total = RecordDecodeResult()
         for (index, record) in delivery.records.enumerated() {
-            let result: RecordDecodeResult
+            let inflated: Int
             do {
-                result = try decode(record: record, index: index, maxDecompressedBytes: left == .max ? nil : left)
+                inflated = try decode(record: record, index: index, maxDecompressedBytes: left == .max ? nil : left,
+                                      into: &total)
             } catch {
                 if case .gzip(_, .outputLimitExceeded(let limit)) = error, limit == left, left < configuration.maxDecompressedBytes {
                     throw .budgetExceeded(budget: budget)
                 }
                 throw error
             }
-            left -= result.decompressedBytes
-            total.merge(result)
+            left -= inflated
         }
         return total
     }

@@ -21,11 +21,24 @@ public struct RecordDecoder: Sendable {
     public func decode(record bytes: [UInt8], index: Int, maxDecompressedBytes: Int? = nil)
         throws(RecordDecodeError) -> RecordDecodeResult
     {
-        var session = DecodeSession(configuration: configuration, recordIndex: index)
+        var result = RecordDecodeResult()
+        _ = try decode(record: bytes, index: index, maxDecompressedBytes: maxDecompressedBytes, into: &result)
+        return result
+    }
+
+    /// Decodes one record, appending to `total` in place (a delivery's events go into one array, not one per record
+    /// then copied); returns the record's inflated size. `total` is unchanged when the record cannot be inflated.
+    func decode(record bytes: [UInt8], index: Int, maxDecompressedBytes: Int?, into total: inout RecordDecodeResult)
+        throws(RecordDecodeError) -> Int
+    {
         let storage = try inflatedIfGzip(bytes, recordIndex: index, maxOutput: maxDecompressedBytes)
-        session.result.decompressedBytes = storage.count
+        var session = DecodeSession(configuration: configuration, recordIndex: index)
+        swap(&session.result, &total)
+        session.firstEvent = session.result.events.count
+        session.result.decompressedBytes += storage.count
         session.decodePayload(storage)
-        return session.result
+        swap(&session.result, &total)
+        return storage.count
     }
 
     /// A file as `firebreak decode` reads it: a Firehose request body (JSON with requestId/records,
