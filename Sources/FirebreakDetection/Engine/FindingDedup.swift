@@ -67,29 +67,7 @@ public struct FindingDedup: Sendable, Hashable {
             id.add(decimal: window)
             return id.text
         }
-        // A flow record's resource is its instance, else its ENI (as `FindingResource` reads it), read in place
-        // without building the resource or a string: this runs for every match.
-        if case .flow(let flow) = event.storage.decoded.event {
-            var resource = id
-            if flow.withRawBytes(.instanceID, { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
-                resource.add("instance")
-                resource.add(bytes: bytes)
-                return true
-            }) ?? flow.withRawBytes(.interfaceID, { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
-                resource.add("network-interface")
-                resource.add(bytes: bytes)
-                return true
-            }) ?? false {
-                id = resource
-                id.add(decimal: window)
-                return id.text
-            }
-            id.add(event.eventKey)
-            return id.text
-        }
-        if let (type, resourceID) = FindingResource.target(of: event) {
-            id.add(type)
-            id.add(resourceID)
+        if FindingResource.addTarget(of: event, to: &id) {
             id.add(decimal: window)
             return id.text
         }

@@ -40,18 +40,28 @@ public struct FindingResource: Sendable, Equatable {
         }
     }
 
-    /// The `type` and `id` that `init(event:)` reads, without the rest; nil when it finds no id.
-    static func target(of event: DetectionEvent) -> (type: String, id: String)? {
+    /// Adds the `type` and `id` that `init(event:)` reads to `stableID`, without building the rest (a flow record's
+    /// id is hashed from its bytes in place: this runs for every rule match); false, adding nothing, when it finds no id.
+    static func addTarget(of event: DetectionEvent, to stableID: inout StableID) -> Bool {
         switch event.storage.decoded.event {
         case .flow(let flow):
-            if let instance = flow.instanceID { return ("instance", instance) }
-            if let eni = flow.interfaceID { return ("network-interface", eni) }
-            return nil
+            // As `init(event:)`: the instance, else the ENI.
+            func add(_ field: FlowLogField, as type: String) -> Bool {
+                flow.withRawBytes(field) { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+                    stableID.add(type)
+                    stableID.add(bytes: bytes)
+                    return true
+                } ?? false
+            }
+            return add(.instanceID, as: "instance") || add(.interfaceID, as: "network-interface")
         case .cloudTrail(let record):
-            if let target = cloudTrailTarget(record, record.record.value(at: parametersPath)) { return target }
-            return (record.recipientAccountId ?? record.userIdentityAccountId).map { ("account", $0) }
+            guard let (type, id) = cloudTrailTarget(record, record.record.value(at: parametersPath))
+                ?? (record.recipientAccountId ?? record.userIdentityAccountId).map({ ("account", $0) }) else { return false }
+            stableID.add(type)
+            stableID.add(id)
+            return true
         default:
-            return nil
+            return false
         }
     }
 

@@ -1,3 +1,4 @@
+import FirebreakTime
 import Foundation
 
 /// `alert: {summary: true}`: when a finding's dedup window has closed with more than one match, one more alert says
@@ -14,17 +15,17 @@ public struct SummaryAlerts: Sendable {
         var actions: [PlannedAction] = []
         for (finding, alert) in due {
             var payload = (try? alert.action.decodePayload(ActionPayload<AlertPayload>.self))?.step ?? AlertPayload()
-            let first = Date(timeIntervalSince1970: Double(finding.firstSeenMillis) / 1000)
-            let last = Date(timeIntervalSince1970: Double(finding.lastSeenMillis) / 1000)
-            let format = ISO8601DateFormatter()
+            let first = UTCTime(clampingMillis: finding.firstSeenMillis).iso8601
+            let last = UTCTime(clampingMillis: finding.lastSeenMillis).iso8601
             payload.subject = String("Firebreak summary: \(finding.count) matches of \(finding.title) on \(finding.resourceID)".prefix(100))
             payload.message = """
                 \(finding.title) (\(finding.level)) matched \(finding.count) times on \(finding.resourceType) \(finding.resourceID) \
-                between \(format.string(from: first)) and \(format.string(from: last)). The first match was alerted at \
+                between \(first) and \(last). The first match was alerted at \
                 once; the others were counted on finding \(finding.id).
                 """
             payload.summary = nil
             var summary = alert.action
+            summary.step.options["summary"] = nil   // a summary asks for no summary of its own
             summary.id = alert.action.id + "-summary"
             summary.idempotencyKey = "alert-summary|" + finding.id
             summary.sequence = alert.action.sequence + 1_000

@@ -102,7 +102,7 @@ public final class ActionExecutor: Sendable {
         if mode == .observe && action.step.kind.changesAccount {
             return try finish(record, .skipped, reason: action.step.kind.observeReason)
         }
-        if action.step.kind == .alert && runner.alertTopicArn == nil && action.step.options["topic"] == nil {
+        if action.step.kind == .alert && !AlertStep.hasTopic(action.step, defaultTopic: runner.alertTopicArn != nil) {
             return try finish(record, .skipped, reason: Self.noAlertTopic)
         }
         // What the resource is now: instance steps resolve the instance (by id, or by ENI for v2 records).

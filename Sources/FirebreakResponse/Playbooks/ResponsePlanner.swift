@@ -97,7 +97,7 @@ public struct ResponsePlanner: Sendable {
             let ids = [draft.target.id, resource.id, resource.instanceID, resource.interfaceID, resource.securityGroupID]
             reason = ResponseGuard(playbooks: playbooks).knownNow(kind, ids: ids.compactMap { $0 }, mode: mode)
         }
-        if reason == nil && kind == .alert && !alertTopicConfigured && step.options["topic"] == nil {
+        if reason == nil && kind == .alert && !AlertStep.hasTopic(step, defaultTopic: alertTopicConfigured) {
             reason = ActionExecutor.noAlertTopic
         }
         if reason != nil { state = .skipped }

@@ -44,20 +44,6 @@ extension PlannedAction {
         return (try? decodePayload(ActionPayload<NoPayload>.self))?.unlessClaimedBy ?? []
     }
 
-    /// True for an alert that asks for a summary when its finding's window closes (`alert: {summary: true}`). The
-    /// payload is compact JSON written by `jsonText`: the member appears as `"summary":true` only as a key (inside a
-    /// string its quotes would be escaped).
-    var wantsSummary: Bool {
-        guard step.kind == .alert else { return false }
-        // A byte search: Foundation's `contains` on strings took a fifth of planning a new finding.
-        let needle = Array(#""summary":true"#.utf8)
-        var text = payload
-        return text.withUTF8 { bytes in
-            guard bytes.count >= needle.count else { return false }
-            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
-                if needle.indices.allSatisfy({ bytes[start + $0] == needle[$0] }) { return true }
-            }
-            return false
-        }
-    }
+    /// True for an alert that asks for a summary when its finding's window closes (`alert: {summary: true}`).
+    var wantsSummary: Bool { AlertStep.wantsSummary(step) }
 }

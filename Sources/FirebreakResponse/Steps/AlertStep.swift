@@ -21,6 +21,16 @@ enum AlertStep: ResponseStep {
 
     static func target(of finding: Finding) -> StepTarget { StepTarget(finding) }
 
+    /// True when the step asks for a summary alert when its finding's window closes (`summary: true`).
+    static func wantsSummary(_ step: PlaybookStep) -> Bool {
+        step.kind == .alert && step.options["summary"].map { ["true", "yes", "on"].contains($0.lowercased()) } == true
+    }
+
+    /// True when the alert has somewhere to go: its own `topic`, or the configured default topic.
+    static func hasTopic(_ step: PlaybookStep, defaultTopic: Bool) -> Bool {
+        defaultTopic || step.options["topic"] != nil
+    }
+
     /// One alert per rule and resource per window, not one per flow record, and not one for all rules.
     static func idempotencyKey(_ target: StepTarget, finding: Finding) -> String {
         "alert|\(finding.ruleID)|\(target.type)|\(target.id)"
@@ -32,7 +42,7 @@ enum AlertStep: ResponseStep {
         // (`AlertContext.findingJSON`), so a new finding costs one JSON document, not two.
         return AlertPayload(subject: String(subject.prefix(100)), message: message(plan), level: plan.finding.level.rawValue,
                             ruleId: plan.finding.ruleID, topic: plan.step.options["topic"],
-                            summary: plan.step.options["summary"].map { ["true", "yes", "on"].contains($0.lowercased()) })
+                            summary: plan.step.options["summary"] == nil ? nil : wantsSummary(plan.step))
     }
 
     /// The human-readable part of an alert, written when planned.
