@@ -49,6 +49,30 @@ import Testing
         #expect(line == #"{"type":"text","recordIndex":1,"logGroup":"copy-cwl-lambda-invoke-input-1510254365531-LogGroup-17Q1WBYO69X0L","logStream":"copy-cwl-lambda-invoke-input-1510254365531-LogStream1-18OE12E2F8CE7","owner":"263868185958","cloudWatchEventId":"33679800144697422554415395414062324420037086717597843456","timestamp":1510254471089,"event":"8499846a-88c1-4fb3-bfca-117ec023c5c3"}"#)
     }
 
+    /// A delivery's events are kept as one array per record (the control message adds none): indexing across
+    /// records, iterating and the record order agree.
+    @Test func aDeliverysEventsAreOneChunkPerRecord() throws {
+        let body = try TestData.bytes("firehose/aws-sam-cli/derived_firehose_http_request.json")
+        let result = try RecordDecoder().decodeRecords(of: FirehoseDelivery.parse(body))
+        let events = result.events
+        #expect(events.chunks.map(\.count) == [3, 3, 3])
+        #expect(events.count == 9 && events.startIndex == 0 && events.endIndex == 9)
+        let iterated = Array(events)
+        let indexed = (0..<events.count).map { events[$0] }
+        #expect(iterated.map(\.context.cloudWatchEventID) == indexed.map(\.context.cloudWatchEventID))
+        #expect(iterated.map(\.context.cloudWatchEventID) == events.chunks.joined().map(\.context.cloudWatchEventID))
+        #expect(Set(indexed.compactMap(\.context.cloudWatchEventID)).count == 9)
+        #expect(indexed.map(\.context.recordIndex) == [1, 1, 1, 2, 2, 2, 3, 3, 3])
+
+        var both = events
+        both.append(contentsOf: events)
+        both.append(chunk: [])
+        #expect(both.chunks.count == 6 && both.count == 18)
+        #expect(both[12].context.cloudWatchEventID == events[3].context.cloudWatchEventID)
+        #expect(both.last?.context.cloudWatchEventID == events.last?.context.cloudWatchEventID)
+        #expect(DecodedEvents().isEmpty && Array(DecodedEvents()).isEmpty)
+    }
+
     static func payload(logGroup: String, messages: [String], messageType: String = "DATA_MESSAGE") -> [UInt8] {
         var events: [JSONValue] = []
         for (i, m) in messages.enumerated() {

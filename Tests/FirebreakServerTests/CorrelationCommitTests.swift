@@ -79,7 +79,7 @@ import Testing
             return DecodedEvent(event: .flow(try parser.parse(line)), context: LogContext(recordIndex: 0))
         }
         return DecodedBatch(requestID: id, timestampMillis: t0 * 1000, sourceArn: nil, commonAttributes: [:],
-                            recordCount: events.count, bodyBytes: 0, decompressedBytes: 0, events: events, issues: [],
+                            recordCount: events.count, bodyBytes: 0, decompressedBytes: 0, events: DecodedEvents(events), issues: [],
                             controlMessages: 0, receivedAt: .now)
     }
 

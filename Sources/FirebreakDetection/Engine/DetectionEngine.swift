@@ -40,25 +40,28 @@ public final class DetectionEngine: Sendable {
     public var ruleSet: RuleSet { current.withLock { $0 } }
 
     /// Evaluates decoded events with the set in force when called.
-    public func evaluate(_ events: [DecodedEvent], receivedMillis: Int64) -> [Finding] {
-        let set = ruleSet
+    public func evaluate(_ events: DecodedEvents, receivedMillis: Int64) -> [Finding] {
         var findings: [Finding] = []
-        for decoded in events {
-            set.evaluate(DetectionEvent(decoded, network: sources.network, receivedMillis: receivedMillis), into: &findings)
-        }
+        var recordNow: [RuleSet.PendingMatch]? = nil
+        ruleSet.evaluate(events, network: sources.network, receivedMillis: receivedMillis, into: &findings, deferring: &recordNow)
         return findings
     }
 
+    public func evaluate(_ events: [DecodedEvent], receivedMillis: Int64) -> [Finding] {
+        evaluate(DecodedEvents(events), receivedMillis: receivedMillis)
+    }
+
     /// Evaluates decoded events with the set in force, leaving their correlation updates to `DeliveryEvaluation.commit(_:)`.
-    public func prepare(_ events: [DecodedEvent], receivedMillis: Int64) -> DeliveryEvaluation {
+    public func prepare(_ events: DecodedEvents, receivedMillis: Int64) -> DeliveryEvaluation {
         let set = ruleSet
         var findings: [Finding] = []
         var pending: [RuleSet.PendingMatch]? = []
-        for decoded in events {
-            set.evaluate(DetectionEvent(decoded, network: sources.network, receivedMillis: receivedMillis),
-                         into: &findings, deferring: &pending)
-        }
+        set.evaluate(events, network: sources.network, receivedMillis: receivedMillis, into: &findings, deferring: &pending)
         return DeliveryEvaluation(ruleSet: set, ruleFindings: findings, pending: pending ?? [])
+    }
+
+    public func prepare(_ events: [DecodedEvent], receivedMillis: Int64) -> DeliveryEvaluation {
+        prepare(DecodedEvents(events), receivedMillis: receivedMillis)
     }
 
     /// Loads rules and lists again; swaps them in only when everything loaded.

@@ -34,10 +34,8 @@ public struct DetectionEvent: Sendable {
         let flowDirection: FlowDirection?
         switch decoded.event {
         case .flow(let flow):
-            let seconds = flow.end ?? flow.start
-            timeMillis = seconds.map { $0 &* 1000 } ?? decoded.context.timestampMillis ?? receivedMillis
-            flowDirection = flow.flowDirection ?? network.direction(source: flow.srcaddr, destination: flow.dstaddr,
-                                                                    interfaceAddress: nil)
+            timeMillis = Self.time(of: flow, context: decoded.context, receivedMillis: receivedMillis)
+            flowDirection = Self.direction(of: flow, network: network)
         case .cloudTrail(let record):
             timeMillis = record.eventTime.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
@@ -45,7 +43,24 @@ public struct DetectionEvent: Sendable {
             timeMillis = decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
         }
+        self.init(decoded, timeMillis: timeMillis, flowDirection: flowDirection)
+    }
+
+    init(_ decoded: DecodedEvent, timeMillis: Int64, flowDirection: FlowDirection?) {
         storage = Storage(decoded: decoded, kind: decoded.event.kind, timeMillis: timeMillis, flowDirection: flowDirection)
+    }
+
+    /// A flow's event time: its `end` (else `start`), else the CloudWatch Logs timestamp, else when it was received.
+    @inline(__always)
+    static func time(of flow: FlowLogRecord, context: LogContext, receivedMillis: Int64) -> Int64 {
+        let seconds = flow.end ?? flow.start
+        return seconds.map { $0 &* 1000 } ?? context.timestampMillis ?? receivedMillis
+    }
+
+    /// A flow's `flow-direction`, or the one `network.internal_cidrs` gives its addresses.
+    @inline(__always)
+    static func direction(of flow: FlowLogRecord, network: NetworkContext) -> FlowDirection? {
+        flow.flowDirection ?? network.direction(source: flow.srcaddr, destination: flow.dstaddr, interfaceAddress: nil)
     }
 
     /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, or firebreak/<kind>.

@@ -135,25 +135,8 @@ public struct RuleSet: Sendable {
             guard case .flow(let flow) = event.storage.decoded.event else {
                 return evaluateGeneric(flowCompiled, flowRules, event, &findings, &pending)
             }
-            // Only the rules the event's `action`, `flow-direction`, ... leave open, with what is left of their detection.
-            if let dispatch = flowDispatch {
-                let open = dispatch.open(flow, event)
-                var k = 0
-                while k < open.positions.count {
-                    if open.refs[k]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
-                        handle(flowRules[open.positions[k]], event, &findings, &pending)
-                    }
-                    k += 1
-                }
-                return
-            }
-            var i = 0
-            while i < flowCompiled.count {
-                if Unmanaged.passUnretained(flowCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
-                    handle(flowRules[i], event, &findings, &pending)
-                }
-                i += 1
-            }
+            var made: DetectionEvent? = event
+            evaluate(flow: flow, FlowSubject(event), made: &made, into: &findings, deferring: &pending)
         case .cloudTrail:
             guard case .cloudTrail(let record) = event.storage.decoded.event else {
                 return evaluateGeneric(cloudTrailCompiled, cloudTrailRules, event, &findings, &pending)
@@ -180,6 +163,58 @@ public struct RuleSet: Sendable {
             }
         default:
             evaluateGeneric(otherCompiled, otherRules, event, &findings, &pending)
+        }
+    }
+
+    /// Evaluates a delivery's decoded events in order (see `evaluate(_:into:deferring:)`). A flow record is read in
+    /// place, and its `DetectionEvent` made only when a rule matches it (or reads it generically).
+    func evaluate(_ events: DecodedEvents, network: NetworkContext, receivedMillis: Int64, into findings: inout [Finding],
+                  deferring pending: inout [PendingMatch]?) {
+        for chunk in events.chunks {
+            chunk.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                var i = 0
+                while i < buffer.count {
+                    let decoded = base + i
+                    if case .flow(let flow) = decoded.pointee.event {
+                        var made: DetectionEvent? = nil
+                        evaluate(flow: flow, FlowSubject(decoded: decoded, flow: flow, network: network, receivedMillis: receivedMillis),
+                                 made: &made, into: &findings, deferring: &pending)
+                    } else {
+                        evaluate(DetectionEvent(decoded.pointee, network: network, receivedMillis: receivedMillis),
+                                 into: &findings, deferring: &pending)
+                    }
+                    i += 1
+                }
+            }
+        }
+    }
+
+    /// The flow rules on one record; `made` is the subject's event once made (for every matching rule to share).
+    @inline(__always)
+    private func evaluate(flow: FlowLogRecord, _ subject: FlowSubject, made: inout DetectionEvent?,
+                          into findings: inout [Finding], deferring pending: inout [PendingMatch]?) {
+        // Only the rules the event's `action`, `flow-direction`, ... leave open, with what is left of their detection.
+        if let dispatch = flowDispatch {
+            dispatch.open(flow, direction: subject.direction)._withUnsafeGuaranteedRef { open in
+                var k = 0
+                while k < open.positions.count {
+                    if open.refs[k]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, subject) }) {
+                        if made == nil { made = subject.event }
+                        handle(flowRules[open.positions[k]], made.unsafelyUnwrapped, &findings, &pending)
+                    }
+                    k += 1
+                }
+            }
+            return
+        }
+        var i = 0
+        while i < flowCompiled.count {
+            if Unmanaged.passUnretained(flowCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, subject) }) {
+                if made == nil { made = subject.event }
+                handle(flowRules[i], made.unsafelyUnwrapped, &findings, &pending)
+            }
+            i += 1
         }
     }
 

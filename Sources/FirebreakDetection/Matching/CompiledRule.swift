@@ -40,7 +40,7 @@ public struct CompiledRule: Sendable {
         case .flow(let flow):
             var i = 0
             while i < rules.count {
-                if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) {
+                if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, FlowSubject(event)) }) {
                     body(i)
                 }
                 i += 1
@@ -115,19 +115,19 @@ extension CompiledRule {
             switch event.storage.decoded.event {
             case .cloudTrail(let record): return matches(json: record.record, event)
             case .json(let value): return matches(json: value, event)
-            case .flow(let flow): return matches(flow: flow, event)
+            case .flow(let flow): return matches(flow: flow, FlowSubject(copy event))
             case .text:
                 return equalityPrefilters.allSatisfy { $0.matches(generic: event) } && root.matches(generic: event)
             }
         }
 
-        func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
+        func matches(flow: FlowLogRecord, _ subject: FlowSubject) -> Bool {
             var i = 0
             while i < prefilterRefs.count {
-                if !prefilterRefs[i]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) { return false }
+                if !prefilterRefs[i]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, subject) }) { return false }
                 i += 1
             }
-            return rootRef._withUnsafeGuaranteedRef { $0.matches(flow: flow, event) }
+            return rootRef._withUnsafeGuaranteedRef { $0.matches(flow: flow, subject) }
         }
 
         func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {

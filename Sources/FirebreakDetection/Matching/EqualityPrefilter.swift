@@ -76,8 +76,8 @@ final class EqualityPrefilter: @unchecked Sendable {
         return result
     }
 
-    func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
-        fieldRef._withUnsafeGuaranteedRef { $0.matches(flow: flow, event) }
+    func matches(flow: FlowLogRecord, _ subject: FlowSubject) -> Bool {
+        fieldRef._withUnsafeGuaranteedRef { $0.matches(flow: flow, subject) }
     }
 
     func matches(generic event: DetectionEvent) -> Bool {

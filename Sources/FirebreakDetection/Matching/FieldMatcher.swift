@@ -195,15 +195,15 @@ final class FieldMatcher: Sendable {
         }
     }
 
-    func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
+    func matches(flow: FlowLogRecord, _ subject: FlowSubject) -> Bool {
         switch kind {
         case .values:
-            guard let value = flowReader.read(flow, direction: event.storage.flowDirection) else { return orNull }
+            guard let value = flowReader.read(flow, direction: subject.direction) else { return orNull }
             return test(flowValue: value)
         case .exists:
-            return (flowReader.read(flow, direction: event.storage.flowDirection) != nil) == expected
+            return (flowReader.read(flow, direction: subject.direction) != nil) == expected
         case .fieldref:
-            return matches(generic: event)
+            return matches(generic: subject.event)
         }
     }
 

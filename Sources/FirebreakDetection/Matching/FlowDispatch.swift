@@ -17,12 +17,20 @@ final class FlowDispatch: Sendable {
     private let states: [Int]
     /// Per combination (mixed radix over `fields`, state 0 = absent, i + 1 = choice i): the rules it leaves open.
     private let table: [Open]
+    /// `table`, unretained (reading an entry is no reference count).
+    private let tableRefs: [Unmanaged<Open>]
 
     /// The rules a combination leaves open: positions ascending, with each one's simplified detection.
-    struct Open: Sendable {
+    final class Open: Sendable {
         let positions: [Int]
         let nodes: [MatchNode]
         let refs: [Unmanaged<MatchNode>]
+
+        init(positions: [Int], nodes: [MatchNode], refs: [Unmanaged<MatchNode>]) {
+            self.positions = positions
+            self.nodes = nodes
+            self.refs = refs
+        }
     }
 
     /// At most this many combinations (all four fields give 3 × 4 × 4 × 3 = 144).
@@ -73,25 +81,26 @@ final class FlowDispatch: Sendable {
             table.append(Open(positions: positions, nodes: nodes, refs: nodes.map { Unmanaged.passUnretained($0) }))
         }
         self.table = table
+        tableRefs = table.map { Unmanaged.passUnretained($0) }
     }
 
     private static func combinations(of fields: [FlowFieldReader]) -> Int {
         fields.reduce(1) { $0 * (($1.choices?.count ?? 0) + 1) }
     }
 
-    /// The rules `flow` (of `event`) can match, with what is left of their detection to run.
+    /// The rules `flow` (whose direction is `direction`) can match, with what is left of their detection to run.
     @inline(__always)
-    func open(_ flow: FlowLogRecord, _ event: DetectionEvent) -> Open {
+    func open(_ flow: FlowLogRecord, direction: FlowDirection?) -> Unmanaged<Open> {
         var combination = 0
         var scale = 1
         var i = 0
         while i < fields.count {
             var state = 0
-            if case .choice(let choice)? = fields[i].read(flow, direction: event.storage.flowDirection) { state = choice + 1 }
+            if case .choice(let choice)? = fields[i].read(flow, direction: direction) { state = choice + 1 }
             combination += state * scale
             scale *= states[i]
             i += 1
         }
-        return table[combination]
+        return tableRefs[combination]
     }
 }

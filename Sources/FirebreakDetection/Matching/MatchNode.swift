@@ -60,25 +60,25 @@ final class MatchNode: Sendable {
     }
 
     /// Flow-log events.
-    func matches(flow: FlowLogRecord, _ event: DetectionEvent) -> Bool {
+    func matches(flow: FlowLogRecord, _ subject: FlowSubject) -> Bool {
         switch operation {
-        case .field: return fieldRef.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.matches(flow: flow, event) }
+        case .field: return fieldRef.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.matches(flow: flow, subject) }
         case .and:
             var i = 0
             while i < children.count {
-                if !childRefs[i]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) { return false }
+                if !childRefs[i]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, subject) }) { return false }
                 i += 1
             }
             return true
         case .or:
             var i = 0
             while i < children.count {
-                if childRefs[i]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, event) }) { return true }
+                if childRefs[i]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, subject) }) { return true }
                 i += 1
             }
             return false
-        case .not: return !childRefs[0]._withUnsafeGuaranteedRef { $0.matches(flow: flow, event) }
-        case .keywords: return keywords.unsafelyUnwrapped.matches(event)
+        case .not: return !childRefs[0]._withUnsafeGuaranteedRef { $0.matches(flow: flow, subject) }
+        case .keywords: return keywords.unsafelyUnwrapped.matches(subject.event)
         case .always: return true
         case .never: return false
         }

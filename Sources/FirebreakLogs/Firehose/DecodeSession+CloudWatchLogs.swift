@@ -107,11 +107,10 @@ extension DecodeSession {
         let ruleFormat = header.logGroup.flatMap { configuration.flowLogFormat(forLogGroup: $0) }
         // Events are ~100–300 bytes of JSON each; reserving avoids repeatedly regrowing an array
         // of large elements. Bounded by the event limit and the payload size.
-        let estimate = max(0, min(configuration.maxEventsPerRecord, (s.end - s.pos) / 160 + 1))
-        if result.events.capacity < result.events.count + estimate {
-            // At least doubling: the records of a delivery share one array, and exact reservations would copy it
-            // once per record.
-            result.events.reserveCapacity(max(result.events.count + estimate, 2 * result.events.capacity))
+        let estimate = max(0, min(configuration.maxEventsPerRecord - events.count, (s.end - s.pos) / 160 + 1))
+        if events.capacity < events.count + estimate {
+            // At least doubling: a record may hold several messages.
+            events.reserveCapacity(max(events.count + estimate, 2 * events.capacity))
         }
         var context = LogContext(recordIndex: recordIndex, origin: LogContext.Origin(
             logGroup: header.logGroup, logStream: header.logStream, owner: header.owner, payload: storage))

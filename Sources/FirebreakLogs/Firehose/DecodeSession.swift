@@ -9,8 +9,8 @@ struct DecodeSession {
     let configuration: DecoderConfiguration
     let recordIndex: Int
     var result = RecordDecodeResult()
-    /// Where this record's events start in `result.events` (a delivery's records decode into one result).
-    var firstEvent = 0
+    /// This record's events, added to `result.events` as one chunk by `finish()`.
+    var events: [DecodedEvent] = []
     /// Set once `maxEventsPerRecord` is reached: everything after is skipped.
     var stopped = false
     /// Format from an S3 flow-log header line, for the lines after it.
@@ -30,13 +30,19 @@ struct DecodeSession {
     @inline(__always)
     mutating func emit(_ event: consuming LogEvent, _ context: LogContext, line: Int?) -> Bool {
         if stopped { return false }
-        if result.events.count - firstEvent >= configuration.maxEventsPerRecord {
+        if events.count >= configuration.maxEventsPerRecord {
             stopped = true
             issue(.tooManyEvents, line: line, "more than \(configuration.maxEventsPerRecord) events in one record; the rest was skipped")
             return false
         }
-        result.events.append(DecodedEvent(event: event, context: context))
+        events.append(DecodedEvent(event: event, context: context))
         return true
+    }
+
+    /// Moves this record's events into `result`.
+    mutating func finish() {
+        result.events.append(chunk: events)
+        events = []
     }
 
     // MARK: Payload sniffing

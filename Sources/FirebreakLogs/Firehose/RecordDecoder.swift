@@ -26,17 +26,17 @@ public struct RecordDecoder: Sendable {
         return result
     }
 
-    /// Decodes one record, appending to `total` in place (a delivery's events go into one array, not one per record
-    /// then copied); returns the record's inflated size. `total` is unchanged when the record cannot be inflated.
+    /// Decodes one record, appending to `total` in place (its events as one chunk of `total.events`); returns the
+    /// record's inflated size. `total` is unchanged when the record cannot be inflated.
     func decode(record bytes: [UInt8], index: Int, maxDecompressedBytes: Int?, into total: inout RecordDecodeResult)
         throws(RecordDecodeError) -> Int
     {
         let storage = try inflatedIfGzip(bytes, recordIndex: index, maxOutput: maxDecompressedBytes)
         var session = DecodeSession(configuration: configuration, recordIndex: index)
         swap(&session.result, &total)
-        session.firstEvent = session.result.events.count
         session.result.decompressedBytes += storage.count
         session.decodePayload(storage)
+        session.finish()
         swap(&session.result, &total)
         return storage.count
     }
@@ -57,6 +57,7 @@ public struct RecordDecoder: Sendable {
         var session = DecodeSession(configuration: configuration, recordIndex: 0)
         session.result.decompressedBytes = storage.count
         session.decodePayload(storage)
+        session.finish()
         return session.result
     }
 

@@ -13,7 +13,7 @@ public struct DecodedBatch: Sendable {
     public var bodyBytes: Int
     /// Bytes of record payload after every gzip layer was undone.
     public var decompressedBytes: Int
-    public var events: [DecodedEvent]
+    public var events: DecodedEvents
     /// Problems inside records that did not fail the delivery (a malformed flow line, ...).
     public var issues: [DecodeIssue]
     public var controlMessages: Int
@@ -23,12 +23,14 @@ public struct DecodedBatch: Sendable {
     public var eventCounts: [String: Int] {
         // Counted by matching the case alone: no event (or its payload) is copied.
         var flow = 0, cloudTrail = 0, json = 0, text = 0
-        for index in events.indices {
-            switch events[index].event {
-            case .flow: flow += 1
-            case .cloudTrail: cloudTrail += 1
-            case .json: json += 1
-            case .text: text += 1
+        for chunk in events.chunks {
+            for index in chunk.indices {
+                switch chunk[index].event {
+                case .flow: flow += 1
+                case .cloudTrail: cloudTrail += 1
+                case .json: json += 1
+                case .text: text += 1
+                }
             }
         }
         var counts: [String: Int] = [:]
