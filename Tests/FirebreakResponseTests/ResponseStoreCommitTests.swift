@@ -133,3 +133,53 @@ import Testing
                                              ActionCount(step: .snapshot, state: .pending, count: 1)])
     }
 }
+
+/// A finding that counts what the store asks of it.
+private struct CountingFinding: CommitFinding {
+    var stored: StoredFinding
+    var rows = 0, sampleLimits: [Int] = [], plans = 0
+
+    var id: String { stored.id }
+    var count: Int { stored.count }
+    var firstSeenMillis: Int64 { stored.firstSeenMillis }
+    var lastSeenMillis: Int64 { stored.lastSeenMillis }
+    mutating func row() -> StoredFinding { rows += 1; return stored }
+    mutating func samples(limit: Int) -> [String] { sampleLimits.append(limit); return Array(stored.samples.prefix(limit)) }
+    mutating func plannedActions() -> [PlannedAction] { plans += 1; return Fixture.plan(finding: stored.id) }
+}
+
+@Suite struct ResponseStoreLazyCommitTests {
+    /// A finding the store has from an earlier delivery is counted without its row being rendered or its response
+    /// planned again; its samples are asked for only while the stored ones leave room.
+    @Test func aKnownFindingIsCountedNotRenderedNorPlanned() throws {
+        let store = try ResponseStore(path: ":memory:")
+        func finding(_ samples: [String], count: Int, at time: Int64) -> CountingFinding {
+            var stored = Fixture.finding("f-1", timeMillis: time)
+            stored.samples = samples
+            stored.count = count
+            return CountingFinding(stored: stored)
+        }
+        var first = [finding(["{\"n\":1}", "{\"n\":2}"], count: 2, at: 1_000)]
+        guard case .committed(let one) = try store.commit(delivery: Fixture.delivery("req-1"), findings: &first, now: Fixture.t0, maxSamples: 3) else {
+            Issue.record("duplicate"); return
+        }
+        #expect(first[0].rows == 1 && first[0].plans == 1 && first[0].sampleLimits.isEmpty)
+        #expect(one.insertedFindingIDs == ["f-1"] && one.insertedActions.count == 3)
+
+        var second = [finding(["{\"n\":3}", "{\"n\":4}"], count: 2, at: 5_000)]
+        guard case .committed(let two) = try store.commit(delivery: Fixture.delivery("req-2"), findings: &second, now: Fixture.t0, maxSamples: 3) else {
+            Issue.record("duplicate"); return
+        }
+        #expect(second[0].rows == 0 && second[0].plans == 0 && second[0].sampleLimits == [1])
+        #expect(two.insertedFindingIDs.isEmpty && two.knownFindings == 1 && two.insertedActions.isEmpty)
+
+        var third = [finding(["{\"n\":5}"], count: 1, at: 500)]
+        _ = try store.commit(delivery: Fixture.delivery("req-3"), findings: &third, now: Fixture.t0, maxSamples: 3)
+        #expect(third[0].rows == 0 && third[0].plans == 0 && third[0].sampleLimits.isEmpty)   // samples full
+
+        let (row, actions) = try #require(try store.finding(id: "f-1"))
+        #expect(row.count == 5 && row.firstSeenMillis == 500 && row.lastSeenMillis == 5_000)
+        #expect(row.samples == ["{\"n\":1}", "{\"n\":2}", "{\"n\":3}"])
+        #expect(actions.count == 3)
+    }
+}

@@ -71,6 +71,14 @@ public struct FindingAggregate: Sendable {
         return (text, event)
     }
 
+    /// The first `limit` sample events as JSON texts; the first is the one `text()` holds once that was rendered.
+    public func sampleTexts(limit: Int) -> [String] {
+        samples.prefix(limit).indices.compactMap { position -> String? in
+            if position == 0, let renderedText { return renderedText.event }
+            return samples[position].event?.event.jsonValue().serialized()
+        }
+    }
+
     mutating func add(_ match: Finding, maxSamples: Int) {
         count += 1
         firstMillis = min(firstMillis, match.timeMillis)

@@ -21,6 +21,8 @@ public struct RuleSet: Sendable {
     private let otherCompiled: [CompiledRule]
     /// Flow rules by the values of the enumerated fields they test (`action`, `flow-direction`, ...).
     private let flowDispatch: FlowDispatch?
+    /// `flowDispatch`, unretained (read once per flow record: no reference count).
+    private let flowDispatchRef: Unmanaged<FlowDispatch>?
     /// CloudTrail rules by the `eventName` values their prefilters accept.
     private let cloudTrailDispatch: PrefilterDispatch?
     /// Rules whose matches feed a correlation.
@@ -91,6 +93,7 @@ public struct RuleSet: Sendable {
         otherCompiled = other.map { compiled[$0] }
         cloudTrailDispatch = PrefilterDispatch(rules: cloudTrailCompiled, key: "eventName")
         flowDispatch = FlowDispatch(rules: flowCompiled)
+        flowDispatchRef = flowDispatch.map { Unmanaged.passUnretained($0) }
     }
 
     /// How matches of the rule with this id merge into findings (nil for an unknown id).
@@ -195,8 +198,8 @@ public struct RuleSet: Sendable {
     private func evaluate(flow: FlowLogRecord, _ subject: FlowSubject, made: inout DetectionEvent?,
                           into findings: inout [Finding], deferring pending: inout [PendingMatch]?) {
         // Only the rules the event's `action`, `flow-direction`, ... leave open, with what is left of their detection.
-        if let dispatch = flowDispatch {
-            dispatch.open(flow, direction: subject.direction)._withUnsafeGuaranteedRef { open in
+        if let dispatch = flowDispatchRef {
+            dispatch._withUnsafeGuaranteedRef { $0.open(flow, direction: subject.direction) }._withUnsafeGuaranteedRef { open in
                 var k = 0
                 while k < open.positions.count {
                     if open.refs[k]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, subject) }) {

@@ -48,45 +48,26 @@ public final class ResponseCoordinator: Sendable {
     }
 
     /// Commits the delivery with its findings, merged by id (`FindingAggregate`: one row per finding with its count,
-    /// first and last seen and samples), and the planned actions of each merged finding (planned once, from its first
-    /// match). Nil when its request id was committed before (checked in the same transaction: nothing is written).
-    /// Throws when the store cannot commit.
+    /// first and last seen and samples), and the planned actions of each new finding (planned once, from its first
+    /// match; a finding the store has from an earlier delivery is only counted, neither rendered nor planned again).
+    /// Nil when its request id was committed before (checked in the same transaction: nothing is written). Throws
+    /// when the store cannot commit. The findings returned have their JSON text rendered when they were new.
     public func commit(_ delivery: DeliveryRecord, findings: [Finding]) throws(BatchRetryLater)
         -> (summary: CommitSummary, findings: [FindingAggregate])? {
-        var aggregates = FindingAggregate.merge(findings, maxSamples: maxSamples)
-        var stored: [StoredFinding] = []
-        var actions: [PlannedAction] = []
-        stored.reserveCapacity(aggregates.count)
-        for index in aggregates.indices {
-            // Rendered once here: the stored row and the caller's log line share it.
-            let text = aggregates[index].text()
-            let aggregate = aggregates[index]
-            var finding = aggregate.finding
-            finding.resolveResource()
-            let resource = finding.resource
-            let samples = aggregate.samples.indices.compactMap { position -> String? in
-                position == 0 ? text.event : aggregate.samples[position].event?.event.jsonValue().serialized()
-            }
-            stored.append(StoredFinding(id: finding.id, ruleID: finding.ruleID, title: finding.ruleTitle,
-                                        level: finding.level.rawValue, timeMillis: finding.timeMillis,
-                                        resourceType: resource.type ?? "", resourceID: resource.id ?? "",
-                                        json: text.finding, count: aggregate.count,
-                                        firstSeenMillis: aggregate.firstMillis, lastSeenMillis: aggregate.lastMillis,
-                                        samples: samples, windowEndMillis: finding.windowEndMillis))
-            actions += planner.plan(finding)
+        var pending = FindingAggregate.merge(findings, maxSamples: maxSamples).map {
+            AggregateCommit(aggregate: $0, planner: planner)
         }
         var delivery = delivery
-        delivery.findings = aggregates.count
+        delivery.findings = pending.count
         let outcome: CommitOutcome
         do {
-            outcome = try store.commit(delivery: delivery, findings: stored, actions: actions, now: Date(),
-                                       maxSamples: maxSamples)
+            outcome = try store.commit(delivery: delivery, findings: &pending, now: Date(), maxSamples: maxSamples)
         } catch {
             if case .full = error { pruner?.nudge() }
             throw BatchRetryLater(reason: "the store cannot commit: \(error)")
         }
         guard case .committed(let summary) = outcome else { return nil }
         if !summary.insertedActions.isEmpty { executor?.nudge() }
-        return (summary, aggregates)
+        return (summary, pending.map(\.aggregate))
     }
 }

@@ -18,6 +18,15 @@ extension ResponseStore {
     /// do not acknowledge the delivery. An action must belong to one of `findings` or to a stored finding.
     public func commit(delivery: DeliveryRecord, findings: [StoredFinding], actions: [PlannedAction],
                        now: Date, maxSamples: Int = 5) throws(StoreError) -> CommitOutcome {
+        var findings = findings
+        return try commit(delivery: delivery, findings: &findings, actions: actions, now: now, maxSamples: maxSamples)
+    }
+
+    /// `commit(delivery:findings:actions:now:maxSamples:)` for findings produced on demand: a finding the store
+    /// already has is counted without its row being asked for; a new one's row is asked for, inserted, and its
+    /// `plannedActions()` inserted before `actions`.
+    public func commit<F: CommitFinding>(delivery: DeliveryRecord, findings: inout [F], actions: [PlannedAction] = [],
+                                         now: Date, maxSamples: Int = 5) throws(StoreError) -> CommitOutcome {
         let windowStart = now.storeMillis - Int64((idempotencyWindow * 1000).rounded())
         return try acknowledgingWrite(wrote: { $0 != .duplicate }) { () throws(StoreError) -> CommitOutcome in try withConnection { db throws(StoreError) in
             try db.transaction("commit delivery \(delivery.requestID)") { () throws(StoreError) -> CommitOutcome in
@@ -35,45 +44,66 @@ extension ResponseStore {
 
                 var summary = CommitSummary()
                 var seenBefore = Set<String>()
-                for finding in findings {
-                    let samples = "[" + finding.samples.joined(separator: ",") + "]"
-                    let inserted = try db.execute("""
-                        INSERT OR IGNORE INTO findings (id, rule_id, title, level, time_ms, resource_type,
-                            resource_id, json, first_request_id, created_at, match_count, first_seen_ms, last_seen_ms, samples,
-                            window_end_ms)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                        [.text(finding.id), .text(finding.ruleID), .text(finding.title), .text(finding.level),
-                         .integer(finding.timeMillis), .text(finding.resourceType), .text(finding.resourceID),
-                         .text(finding.json), .text(delivery.requestID), .millis(now), .int(finding.count),
-                         .integer(finding.firstSeenMillis), .integer(finding.lastSeenMillis), .text(samples),
-                         finding.windowEndMillis.map(SQLiteValue.integer) ?? .null],
-                        operation: "insert finding \(finding.id)")
-                    if inserted > 0 {
-                        summary.insertedFindingIDs.append(finding.id)
+                var planned: [PlannedAction] = []
+                for index in findings.indices {
+                    let id = findings[index].id
+                    // The samples the stored finding holds; nil when the store does not have it.
+                    let held = try db.query("SELECT json_array_length(samples) FROM findings WHERE id = ?", [.text(id)],
+                                            operation: "look up finding \(id)") { row throws(StoreError) in row.int64(0) }.first
+                    guard let held else {
+                        let finding = findings[index].row()
+                        try db.execute("""
+                            INSERT INTO findings (id, rule_id, title, level, time_ms, resource_type,
+                                resource_id, json, first_request_id, created_at, match_count, first_seen_ms, last_seen_ms, samples,
+                                window_end_ms)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                            [.text(finding.id), .text(finding.ruleID), .text(finding.title), .text(finding.level),
+                             .integer(finding.timeMillis), .text(finding.resourceType), .text(finding.resourceID),
+                             .text(finding.json), .text(delivery.requestID), .millis(now), .int(finding.count),
+                             .integer(finding.firstSeenMillis), .integer(finding.lastSeenMillis),
+                             .text("[" + finding.samples.prefix(maxSamples).joined(separator: ",") + "]"),
+                             finding.windowEndMillis.map(SQLiteValue.integer) ?? .null],
+                            operation: "insert finding \(finding.id)")
+                        summary.insertedFindingIDs.append(id)
+                        planned += findings[index].plannedActions()
                         continue
                     }
                     // The same finding from an earlier delivery (another match in its window): counted, not
                     // stored again; samples are added while there are fewer than `maxSamples`.
                     summary.knownFindings += 1
-                    seenBefore.insert(finding.id)
+                    seenBefore.insert(id)
+                    let room = maxSamples - Int(held)
+                    let samples = room > 0 ? findings[index].samples(limit: room) : []
+                    if samples.isEmpty {
+                        try db.execute("""
+                            UPDATE findings SET match_count = match_count + ?, first_seen_ms = MIN(first_seen_ms, ?),
+                                last_seen_ms = MAX(last_seen_ms, ?)
+                            WHERE id = ?
+                            """,
+                            [.int(findings[index].count), .integer(findings[index].firstSeenMillis),
+                             .integer(findings[index].lastSeenMillis), .text(id)],
+                            operation: "count finding \(id)")
+                        continue
+                    }
                     try db.execute("""
                         UPDATE findings SET match_count = match_count + ?, first_seen_ms = MIN(first_seen_ms, ?),
                             last_seen_ms = MAX(last_seen_ms, ?),
-                            samples = CASE WHEN json_array_length(samples) >= ? THEN samples ELSE (
+                            samples = (
                                 SELECT json_group_array(json(value)) FROM (
                                     SELECT value FROM (
                                         SELECT value, 0 AS part, key FROM json_each(findings.samples)
                                         UNION ALL SELECT value, 1 AS part, key FROM json_each(?))
-                                    ORDER BY part, key LIMIT ?)) END
+                                    ORDER BY part, key LIMIT ?))
                         WHERE id = ?
                         """,
-                        [.int(finding.count), .integer(finding.firstSeenMillis), .integer(finding.lastSeenMillis),
-                         .int(maxSamples), .text(samples), .int(maxSamples), .text(finding.id)],
-                        operation: "count finding \(finding.id)")
+                        [.int(findings[index].count), .integer(findings[index].firstSeenMillis),
+                         .integer(findings[index].lastSeenMillis), .text("[" + samples.joined(separator: ",") + "]"),
+                         .int(maxSamples), .text(id)],
+                        operation: "count finding \(id)")
                 }
 
-                for action in actions {
+                for action in planned + actions {
                     // A finding seen before had its response planned then: no new actions, no new alert.
                     if seenBefore.contains(action.findingID) {
                         summary.duplicateActions += 1

@@ -76,7 +76,8 @@ public struct DetectionProcessor: BatchProcessor {
     }
 
     /// Counts matches and new findings by rule and level, and logs each finding of the delivery once, with how many
-    /// matches it had here and whether it is new (`new` nil: every finding is).
+    /// matches it had here: a new one with its JSON, one seen before by its id, rule and resource (`new` nil: every
+    /// finding is new).
     private func report(_ aggregates: [FindingAggregate], new: Set<String>?, of batch: DecodedBatch) {
         for var aggregate in aggregates {
             let finding = aggregate.finding
@@ -86,7 +87,21 @@ public struct DetectionProcessor: BatchProcessor {
             if isNew {
                 metrics.registry.increment(ServiceMetrics.findings, ["rule": finding.ruleID, "level": finding.level.rawValue])
             }
-            logger.notice(isNew ? "finding" : "finding seen again", metadata: [
+            guard isNew else {
+                // Its JSON was logged when it was new; this line counts the delivery's matches of it.
+                let resource = finding.resource
+                logger.notice("finding seen again", metadata: [
+                    "requestId": .string(batch.requestID),
+                    "matches": .stringConvertible(aggregate.count),
+                    "findingId": .string(finding.id),
+                    "ruleId": .string(finding.ruleID),
+                    "level": .string(finding.level.rawValue),
+                    "resourceType": .string(resource.type ?? ""),
+                    "resourceId": .string(resource.id ?? ""),
+                ])
+                continue
+            }
+            logger.notice("finding", metadata: [
                 "requestId": .string(batch.requestID),
                 "matches": .stringConvertible(aggregate.count),
                 "finding": .stringConvertible(RawJSON(aggregate.text().finding)),
