@@ -63,8 +63,8 @@ enum FindingStormBenchmark {
                                         events: events.count, findings: 0)
             let start = DispatchTime.now().uptimeNanoseconds
             let evaluation = engine.prepare(events, receivedMillis: 0)
-            _ = try evaluation.commit { (findings: [Finding]) throws(BatchRetryLater) -> Bool in
-                try coordinator.commit(record, findings: findings) != nil
+            _ = try evaluation.commit { (findings: [FindingAggregate]) throws(BatchRetryLater) -> Bool in
+                try coordinator.commit(record, aggregates: findings) != nil
             }
             return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }

@@ -160,14 +160,16 @@ import Testing
         let events = (1...12).map { port in
             RuleSetTests.flow("2 123456789012 eni-1 198.51.100.7 10.0.1.5 51000 \(port) 6 1 40 1700000000 \(1700000000 + port) REJECT OK")
         }
-        let expected = RuleSetTests.set(RuleSetTests.scan, RuleSetTests.egressReject).evaluate(events).map(\.id)
+        // As every match evaluated on its own and then merged by id.
+        let expected = FindingAggregate.merge(RuleSetTests.set(RuleSetTests.scan, RuleSetTests.egressReject).evaluate(events))
         let set = RuleSetTests.set(RuleSetTests.scan, RuleSetTests.egressReject)
         let evaluation = set.prepare(events)
         #expect(evaluation.feedsCorrelations)
         #expect(set.openCorrelationGroups == 0, "preparing records nothing")
         let findings = evaluation.commit { _ in true }
-        #expect(findings.map(\.id) == expected)
-        #expect(findings.contains { $0.correlation != nil })
+        #expect(findings.map(\.finding.id) == expected.map(\.finding.id))
+        #expect(findings.map(\.count) == expected.map(\.count) && findings.map(\.samples.count) == expected.map(\.samples.count))
+        #expect(findings.contains { $0.finding.correlation != nil })
         #expect(set.openCorrelationGroups == 1)
     }
 }

@@ -70,9 +70,10 @@ import FirebreakTestSupport
         // Fresh sets: the correlation windows of one must not see the other's matches.
         let inPlace = RuleSet(loaded: loaded, placeholders: intel.registry)
         let byEvent = RuleSet(loaded: loaded, placeholders: intel.registry)
-        var found: [Finding] = []
+        var sink = FindingSink.list
         var now: [RuleSet.PendingMatch]? = nil
-        inPlace.evaluate(events, network: network, receivedMillis: 42, into: &found, deferring: &now)
+        inPlace.evaluate(events, network: network, receivedMillis: 42, into: &sink, deferring: &now)
+        let found = sink.list
         let expected = byEvent.evaluate(decoded.map { DetectionEvent($0, network: network, receivedMillis: 42) })
         func direction(_ finding: Finding) -> FlowDirection? {
             if case .event(let event, _) = finding.origin { return event.flowDirection }
@@ -84,6 +85,23 @@ import FirebreakTestSupport
         #expect(difference == nil, "in place \(difference.map { key($0.0) } ?? ""), event by event \(difference.map { key($0.1) } ?? "")")
         #expect(Set(found.map(\.timeMillis)).count > 2)
         #expect(found.contains { $0.ruleID == "extra-9" } && found.contains { $0.ruleID == "extra-8" })
+
+        // Merged as they are found (the delivery path: a repeated match with full samples makes nothing): the
+        // findings of merging every match afterwards, with their counts, times and samples.
+        let merging = RuleSet(loaded: loaded, placeholders: intel.registry)
+        var merged = FindingSink.merging(maxSamples: 3)
+        var deferred: [RuleSet.PendingMatch]? = []
+        merging.evaluate(events, network: network, receivedMillis: 42, into: &merged, deferring: &deferred)
+        let aggregates = try #require(merged.aggregator).aggregates
+        let reference = FindingAggregate.merge(expected.filter { $0.correlation == nil }, maxSamples: 3)
+        func summary(_ a: FindingAggregate) -> String {
+            "\(a.finding.id) \(a.count) \(a.firstMillis) \(a.lastMillis) \(a.samples.map { "\($0.id)@\($0.timeMillis)" })"
+        }
+        #expect(aggregates.count == reference.count && aggregates.count < found.count / 2)
+        let firstDifference = zip(aggregates, reference).first { summary($0) != summary($1) }
+        #expect(firstDifference == nil, "merged as found \(firstDifference.map { summary($0.0) } ?? ""), afterwards \(firstDifference.map { summary($0.1) } ?? "")")
+        #expect(aggregates.contains { $0.count > 3 })
+        #expect(!(deferred ?? []).isEmpty)
     }
 
     static let format = try! FlowLogFormat(parsing: "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${type} ${flow-direction} ${tcp-flags}")

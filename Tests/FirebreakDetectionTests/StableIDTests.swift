@@ -76,4 +76,26 @@ import Testing
         let flowWindow = String(flowEvent.timeMillis / dedup.windowMillis)
         #expect(dedup.findingID(ruleID: "r2", event: flowEvent) == Self.reference(["r2", "network-interface", "eni-0a1b2c3d", flowWindow]))
     }
+
+    /// A flow match's finding key read from the record in place (the delivery path counts repeated matches by it
+    /// without making their event) is the one read from the event, and nil where only the event can say.
+    @Test func aFlowRecordsFindingKeyIsItsEventsKey() throws {
+        let format = try FlowLogFormat(parsing: "${version} ${account-id} ${interface-id} ${instance-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}")
+        var seed = StableID()
+        seed.add("r3")
+        let dedup = FindingDedup(windowMillis: 600_000)
+        for line in ["2 123456789012 eni-0a1b2c3d i-0123456789abcdef0 10.0.0.5 203.0.113.9 49152 443 6 10 840 1700000000 1700000060 ACCEPT OK",
+                     "2 123456789012 eni-0a1b2c3d - 10.0.0.5 203.0.113.9 49152 443 6 10 840 1700000000 1700000999 ACCEPT OK"] {
+            let flow = try FlowLogParser(format: format).parse(line)
+            let event = DetectionEvent(DecodedEvent(event: .flow(flow), context: LogContext(recordIndex: 0)))
+            let inPlace = try #require(dedup.findingKey(seed: seed, flow: flow, timeMillis: event.timeMillis))
+            #expect(inPlace == dedup.findingKey(seed: seed, event: event))
+            #expect(inPlace.text == dedup.findingID(ruleID: "r3", event: event))
+        }
+        let noInterface = try FlowLogParser(format: format).parse("2 123456789012 - - 10.0.0.5 203.0.113.9 49152 443 6 10 840 1700000000 1700000060 ACCEPT OK")
+        #expect(dedup.findingKey(seed: seed, flow: noInterface, timeMillis: 1_700_000_060_000) == nil)
+        let byFields = FindingDedup(fields: [FieldPath("dstport")])
+        let flow = try FlowLogParser(format: format).parse("2 123456789012 eni-0a1b2c3d - 10.0.0.5 203.0.113.9 49152 443 6 10 840 1700000000 1700000060 ACCEPT OK")
+        #expect(byFields.findingKey(seed: seed, flow: flow, timeMillis: 1_700_000_060_000) == nil)
+    }
 }

@@ -2,22 +2,28 @@
 /// recorded: `commit(_:)` records them and commits the delivery as one step, and undoes them when it is not kept.
 public struct DeliveryEvaluation: Sendable {
     let ruleSet: RuleSet
-    /// The findings of the rules themselves, in evaluation order.
-    let ruleFindings: [Finding]
+    /// The findings of the rules themselves, merged by id as they were found (in order of first match).
+    let ruleAggregates: [FindingAggregate]
     let pending: [RuleSet.PendingMatch]
+    /// Sample events kept per finding.
+    let maxSamples: Int
 
     /// True when some match feeds a correlation: `commit(_:)` then holds the correlation transaction lock.
     public var feedsCorrelations: Bool { !pending.isEmpty && ruleSet.correlationEngine != nil }
 
-    /// Records the correlation matches, then calls `store` with every finding (correlation findings where the
-    /// match that completed them stands), under the correlation engine's transaction lock; when `store` throws or
-    /// returns false (nothing stored), the correlation updates are undone. Returns the findings given to `store`.
-    public func commit<E: Error>(_ store: ([Finding]) throws(E) -> Bool) throws(E) -> [Finding] {
+    /// Matches of the rules (each finding's count), for a report before the commit.
+    public var matches: Int { ruleAggregates.reduce(0) { $0 + $1.count } }
+
+    /// Records the correlation matches, then calls `store` with every finding, merged by id (correlation findings
+    /// where the match that completed them stands), under the correlation engine's transaction lock; when `store`
+    /// throws or returns false (nothing stored), the correlation updates are undone. Returns the findings given
+    /// to `store`.
+    public func commit<E: Error>(_ store: ([FindingAggregate]) throws(E) -> Bool) throws(E) -> [FindingAggregate] {
         guard let engine = ruleSet.correlationEngine, !pending.isEmpty else {
-            _ = try store(ruleFindings)
-            return ruleFindings
+            _ = try store(ruleAggregates)
+            return ruleAggregates
         }
-        var findings: [Finding] = []
+        var findings: [FindingAggregate] = []
         _ = try engine.transaction(pending.map(\.match)) { (hits: [[CorrelationHit]]) throws(E) -> Bool in
             findings = merged(hits)
             return try store(findings)
@@ -25,17 +31,20 @@ public struct DeliveryEvaluation: Sendable {
         return findings
     }
 
-    /// The rule findings with each pending match's correlation findings inserted at its position.
-    private func merged(_ hits: [[CorrelationHit]]) -> [Finding] {
-        var out: [Finding] = []
-        out.reserveCapacity(ruleFindings.count + hits.count)
+    /// The rule findings with each pending match's correlation findings inserted at its position, merged by id.
+    private func merged(_ hits: [[CorrelationHit]]) -> [FindingAggregate] {
+        var out: [FindingAggregate] = []
+        out.reserveCapacity(ruleAggregates.count + hits.count)
         var next = 0
+        var inserted = false
         for (pendingMatch, matchHits) in zip(pending, hits) where !matchHits.isEmpty {
-            out += ruleFindings[next..<pendingMatch.position]
+            out += ruleAggregates[next..<pendingMatch.position]
             next = pendingMatch.position
-            for hit in matchHits { out.append(ruleSet.finding(hit, pendingMatch.match.event)) }
+            for hit in matchHits { out.append(FindingAggregate(ruleSet.finding(hit, pendingMatch.match.event))) }
+            inserted = true
         }
-        out += ruleFindings[next...]
-        return out
+        out += ruleAggregates[next...]
+        // A correlation's group and window may complete more than once in a delivery: one finding.
+        return inserted ? FindingAggregate.merge(aggregates: out, maxSamples: maxSamples) : out
     }
 }

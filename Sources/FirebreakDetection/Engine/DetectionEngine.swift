@@ -39,29 +39,34 @@ public final class DetectionEngine: Sendable {
 
     public var ruleSet: RuleSet { current.withLock { $0 } }
 
-    /// Evaluates decoded events with the set in force when called.
+    /// Evaluates decoded events with the set in force when called: every match as its own finding.
     public func evaluate(_ events: DecodedEvents, receivedMillis: Int64) -> [Finding] {
-        var findings: [Finding] = []
+        var sink = FindingSink.list
         var recordNow: [RuleSet.PendingMatch]? = nil
-        ruleSet.evaluate(events, network: sources.network, receivedMillis: receivedMillis, into: &findings, deferring: &recordNow)
-        return findings
+        ruleSet.evaluate(events, network: sources.network, receivedMillis: receivedMillis, into: &sink, deferring: &recordNow)
+        return sink.list
     }
 
     public func evaluate(_ events: [DecodedEvent], receivedMillis: Int64) -> [Finding] {
         evaluate(DecodedEvents(events), receivedMillis: receivedMillis)
     }
 
-    /// Evaluates decoded events with the set in force, leaving their correlation updates to `DeliveryEvaluation.commit(_:)`.
-    public func prepare(_ events: DecodedEvents, receivedMillis: Int64) -> DeliveryEvaluation {
+    /// Evaluates decoded events with the set in force, their matches merged into findings as they are found
+    /// (`maxSamples` sample events kept per finding), leaving their correlation updates to
+    /// `DeliveryEvaluation.commit(_:)`.
+    public func prepare(_ events: DecodedEvents, receivedMillis: Int64,
+                        maxSamples: Int = FindingAggregate.defaultMaxSamples) -> DeliveryEvaluation {
         let set = ruleSet
-        var findings: [Finding] = []
+        var sink = FindingSink.merging(maxSamples: maxSamples)
         var pending: [RuleSet.PendingMatch]? = []
-        set.evaluate(events, network: sources.network, receivedMillis: receivedMillis, into: &findings, deferring: &pending)
-        return DeliveryEvaluation(ruleSet: set, ruleFindings: findings, pending: pending ?? [])
+        set.evaluate(events, network: sources.network, receivedMillis: receivedMillis, into: &sink, deferring: &pending)
+        return DeliveryEvaluation(ruleSet: set, ruleAggregates: sink.aggregator?.aggregates ?? [], pending: pending ?? [],
+                                  maxSamples: maxSamples)
     }
 
-    public func prepare(_ events: [DecodedEvent], receivedMillis: Int64) -> DeliveryEvaluation {
-        prepare(DecodedEvents(events), receivedMillis: receivedMillis)
+    public func prepare(_ events: [DecodedEvent], receivedMillis: Int64,
+                        maxSamples: Int = FindingAggregate.defaultMaxSamples) -> DeliveryEvaluation {
+        prepare(DecodedEvents(events), receivedMillis: receivedMillis, maxSamples: maxSamples)
     }
 
     /// Loads rules and lists again; swaps them in only when everything loaded.

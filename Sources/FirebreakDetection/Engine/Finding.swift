@@ -76,11 +76,15 @@ public struct Finding: Sendable {
     /// A finding of a detection rule on one event; its id merges it with the rule's other matches on the same dedup
     /// key in the same window.
     init(rule compiled: CompiledRule, event: DetectionEvent, dedup: FindingDedup) {
+        self.init(rule: compiled, event: event, dedup: dedup, id: dedup.findingID(ruleID: compiled.program.ruleID, event: event))
+    }
+
+    /// As `init(rule:event:dedup:)`, with the id already worked out (`FindingDedup.findingKey`).
+    init(rule compiled: CompiledRule, event: DetectionEvent, dedup: FindingDedup, id: String) {
         // The rule's header is read from the compiled program (copying the whole `SigmaRule` costs a retain per field).
         let program = compiled.program
-        let ruleID = program.ruleID
-        storage = Storage(ruleID: ruleID, ruleTitle: program.ruleTitle, level: program.level, tags: program.tags,
-                          id: dedup.findingID(ruleID: ruleID, event: event), windowEndMillis: dedup.windowEnd(event.timeMillis),
+        storage = Storage(ruleID: program.ruleID, ruleTitle: program.ruleTitle, level: program.level, tags: program.tags,
+                          id: id, windowEndMillis: dedup.windowEnd(event.timeMillis),
                           timeMillis: event.timeMillis, correlation: nil, origin: .event(event, compiled))
     }
 

@@ -42,6 +42,27 @@ public struct FindingAggregate: Sendable {
         return aggregates
     }
 
+    /// Merges aggregates that share an id (correlation findings among a delivery's rule findings), in order of first
+    /// appearance: counts add up, times widen, samples follow in order up to `maxSamples`.
+    public static func merge(aggregates: [FindingAggregate], maxSamples: Int = defaultMaxSamples) -> [FindingAggregate] {
+        var merged: [FindingAggregate] = []
+        merged.reserveCapacity(aggregates.count)
+        var positions: [String: Int] = [:]
+        for aggregate in aggregates {
+            guard let position = positions[aggregate.finding.id] else {
+                positions[aggregate.finding.id] = merged.count
+                merged.append(aggregate)
+                continue
+            }
+            merged[position].count += aggregate.count
+            merged[position].firstMillis = min(merged[position].firstMillis, aggregate.firstMillis)
+            merged[position].lastMillis = max(merged[position].lastMillis, aggregate.lastMillis)
+            let room = max(0, maxSamples - merged[position].samples.count)
+            merged[position].samples += aggregate.samples.prefix(room)
+        }
+        return merged
+    }
+
     /// The finding's JSON, rendered on first use and kept.
     public mutating func json() -> JSONValue {
         if let rendered { return rendered }
@@ -80,9 +101,15 @@ public struct FindingAggregate: Sendable {
     }
 
     mutating func add(_ match: Finding, maxSamples: Int) {
-        count += 1
-        firstMillis = min(firstMillis, match.timeMillis)
-        lastMillis = max(lastMillis, match.timeMillis)
+        addMatch(timeMillis: match.timeMillis)
         if samples.count < maxSamples { samples.append(match) }
+    }
+
+    /// A match counted without a sample.
+    @inline(__always)
+    mutating func addMatch(timeMillis: Int64) {
+        count += 1
+        firstMillis = min(firstMillis, timeMillis)
+        lastMillis = max(lastMillis, timeMillis)
     }
 }

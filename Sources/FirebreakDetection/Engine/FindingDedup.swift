@@ -53,9 +53,15 @@ public struct FindingDedup: Sendable, Hashable {
 
     /// The id of a match of `ruleID` on `event`.
     func findingID(ruleID: String, event: DetectionEvent) -> String {
+        var seed = StableID()
+        seed.add(ruleID)
+        return findingKey(seed: seed, event: event).text
+    }
+
+    /// The id of a match on `event`, from `seed` (a `StableID` given the rule id: one per rule, made once).
+    func findingKey(seed: StableID, event: DetectionEvent) -> StableID {
         let window = event.timeMillis / windowMillis
-        var id = StableID()
-        id.add(ruleID)
+        var id = seed
         if !fields.isEmpty {
             var key = ""
             for path in fields {
@@ -65,13 +71,23 @@ public struct FindingDedup: Sendable, Hashable {
             id.add("fields")
             id.add(key)
             id.add(decimal: window)
-            return id.text
+            return id
         }
         if FindingResource.addTarget(of: event, to: &id) {
             id.add(decimal: window)
-            return id.text
+            return id
         }
         id.add(event.eventKey)
-        return id.text
+        return id
+    }
+
+    /// `findingKey(seed:event:)` read from a flow record in place (no event made); nil when it needs the event
+    /// (the rule names dedup fields, or the record names no instance or interface).
+    func findingKey(seed: StableID, flow: FlowLogRecord, timeMillis: Int64) -> StableID? {
+        guard fields.isEmpty else { return nil }
+        var id = seed
+        guard FindingResource.addTarget(of: flow, to: &id) else { return nil }
+        id.add(decimal: timeMillis / windowMillis)
+        return id
     }
 }

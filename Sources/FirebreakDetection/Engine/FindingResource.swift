@@ -45,15 +45,7 @@ public struct FindingResource: Sendable, Equatable {
     static func addTarget(of event: DetectionEvent, to stableID: inout StableID) -> Bool {
         switch event.storage.decoded.event {
         case .flow(let flow):
-            // As `init(event:)`: the instance, else the ENI.
-            func add(_ field: FlowLogField, as type: String) -> Bool {
-                flow.withRawBytes(field) { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
-                    stableID.add(type)
-                    stableID.add(bytes: bytes)
-                    return true
-                } ?? false
-            }
-            return add(.instanceID, as: "instance") || add(.interfaceID, as: "network-interface")
+            return addTarget(of: flow, to: &stableID)
         case .cloudTrail(let record):
             guard let (type, id) = cloudTrailTarget(record, record.record.value(at: parametersPath))
                 ?? (record.recipientAccountId ?? record.userIdentityAccountId).map({ ("account", $0) }) else { return false }
@@ -63,6 +55,18 @@ public struct FindingResource: Sendable, Equatable {
         default:
             return false
         }
+    }
+
+    /// `addTarget(of:to:)` for a flow record: as `init(event:)`, the instance, else the ENI.
+    static func addTarget(of flow: FlowLogRecord, to stableID: inout StableID) -> Bool {
+        func add(_ field: FlowLogField, as type: String) -> Bool {
+            flow.withRawBytes(field) { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+                stableID.add(type)
+                stableID.add(bytes: bytes)
+                return true
+            } ?? false
+        }
+        return add(.instanceID, as: "instance") || add(.interfaceID, as: "network-interface")
     }
 
     private static let parametersPath = ["requestParameters"]

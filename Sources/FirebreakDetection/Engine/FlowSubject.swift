@@ -10,7 +10,8 @@ struct FlowSubject {
     let direction: FlowDirection?
     private let made: DetectionEvent?
     private let decoded: UnsafePointer<DecodedEvent>?
-    private let timeMillis: Int64
+    /// The event time (`DetectionEvent.timeMillis`).
+    let timeMillis: Int64
 
     /// A subject for an event already made.
     init(_ event: DetectionEvent) {

@@ -31,6 +31,8 @@ public struct RuleSet: Sendable {
     private let silent: [Bool]
     /// How each rule's repeated matches merge into one finding.
     private let dedups: [FindingDedup]
+    /// Each rule's id fed to a `StableID` (the start of its findings' ids).
+    private let seeds: [StableID]
 
     /// Compiles `loaded` with `placeholders`; problems are collected, never thrown.
     public init(loaded: LoadedRules, placeholders: any PlaceholderResolver, maxOpenGroups: Int = 100_000,
@@ -77,6 +79,11 @@ public struct RuleSet: Sendable {
         self.correlated = compiled.map { refers($0, referenced) }
         self.silent = compiled.map { refers($0, consumed) }
         self.dedups = compiled.map { FindingDedup(rule: $0.rule, overrides: dedupOverrides, defaults: dedup) }
+        self.seeds = compiled.map { rule in
+            var seed = StableID()
+            seed.add(rule.program.ruleID)
+            return seed
+        }
         self.correlationEngine = correlations.isEmpty ? nil : CorrelationEngine(rules: correlations, maxOpenGroups: maxOpenGroups)
         var flow: [Int] = [], trail: [Int] = [], other: [Int] = []
         for (index, rule) in compiled.enumerated() {
@@ -111,26 +118,31 @@ public struct RuleSet: Sendable {
     /// Evaluates one event; appends the findings it produces.
     public func evaluate(_ event: DetectionEvent, into findings: inout [Finding]) {
         var recordNow: [PendingMatch]? = nil
-        evaluate(event, into: &findings, deferring: &recordNow)
+        var sink = FindingSink.list
+        swap(&sink.list, &findings)
+        evaluate(event, into: &sink, deferring: &recordNow)
+        swap(&sink.list, &findings)
     }
 
     /// Evaluates a delivery's events without touching the correlation windows: their matches are recorded by
     /// `DeliveryEvaluation.commit(_:)`, kept only when the delivery is.
-    public func prepare(_ events: [DetectionEvent]) -> DeliveryEvaluation {
-        var findings: [Finding] = []
+    public func prepare(_ events: [DetectionEvent], maxSamples: Int = FindingAggregate.defaultMaxSamples) -> DeliveryEvaluation {
+        var sink = FindingSink.merging(maxSamples: maxSamples)
         var pending: [PendingMatch]? = []
-        for event in events { evaluate(event, into: &findings, deferring: &pending) }
-        return DeliveryEvaluation(ruleSet: self, ruleFindings: findings, pending: pending ?? [])
+        for event in events { evaluate(event, into: &sink, deferring: &pending) }
+        return DeliveryEvaluation(ruleSet: self, ruleAggregates: sink.aggregator?.aggregates ?? [], pending: pending ?? [],
+                                  maxSamples: maxSamples)
     }
 
-    /// A match that feeds a correlation, and where its correlation findings go among the rule findings.
+    /// A match that feeds a correlation, and where its correlation findings go among the rule findings (a position in
+    /// the delivery's merged rule findings).
     struct PendingMatch: Sendable {
         var position: Int
         var match: CorrelationMatch
     }
 
     /// Evaluates one event; with `pending` nil, correlation matches are recorded at once, else appended to it.
-    func evaluate(_ event: DetectionEvent, into findings: inout [Finding], deferring pending: inout [PendingMatch]?) {
+    func evaluate(_ event: DetectionEvent, into findings: inout FindingSink, deferring pending: inout [PendingMatch]?) {
         // The event is unwrapped once for every rule of its log source, and each match is handled as
         // it is found. (No closures here: one capturing `self` copied the whole set per event.)
         switch event.storage.kind {
@@ -171,7 +183,7 @@ public struct RuleSet: Sendable {
 
     /// Evaluates a delivery's decoded events in order (see `evaluate(_:into:deferring:)`). A flow record is read in
     /// place, and its `DetectionEvent` made only when a rule matches it (or reads it generically).
-    func evaluate(_ events: DecodedEvents, network: NetworkContext, receivedMillis: Int64, into findings: inout [Finding],
+    func evaluate(_ events: DecodedEvents, network: NetworkContext, receivedMillis: Int64, into findings: inout FindingSink,
                   deferring pending: inout [PendingMatch]?) {
         for chunk in events.chunks {
             chunk.withUnsafeBufferPointer { buffer in
@@ -196,15 +208,14 @@ public struct RuleSet: Sendable {
     /// The flow rules on one record; `made` is the subject's event once made (for every matching rule to share).
     @inline(__always)
     private func evaluate(flow: FlowLogRecord, _ subject: FlowSubject, made: inout DetectionEvent?,
-                          into findings: inout [Finding], deferring pending: inout [PendingMatch]?) {
+                          into findings: inout FindingSink, deferring pending: inout [PendingMatch]?) {
         // Only the rules the event's `action`, `flow-direction`, ... leave open, with what is left of their detection.
         if let dispatch = flowDispatchRef {
             dispatch._withUnsafeGuaranteedRef { $0.open(flow, direction: subject.direction) }._withUnsafeGuaranteedRef { open in
                 var k = 0
                 while k < open.positions.count {
                     if open.refs[k]._withUnsafeGuaranteedRef({ $0.matches(flow: flow, subject) }) {
-                        if made == nil { made = subject.event }
-                        handle(flowRules[open.positions[k]], made.unsafelyUnwrapped, &findings, &pending)
+                        handle(flowRules[open.positions[k]], flow, subject, &made, &findings, &pending)
                     }
                     k += 1
                 }
@@ -214,34 +225,57 @@ public struct RuleSet: Sendable {
         var i = 0
         while i < flowCompiled.count {
             if Unmanaged.passUnretained(flowCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(flow: flow, subject) }) {
-                if made == nil { made = subject.event }
-                handle(flowRules[i], made.unsafelyUnwrapped, &findings, &pending)
+                handle(flowRules[i], flow, subject, &made, &findings, &pending)
             }
             i += 1
         }
     }
 
     /// `rules` (positions `indices` in `self.rules`) on an event of any shape.
-    private func evaluateGeneric(_ rules: [CompiledRule], _ indices: [Int], _ event: DetectionEvent, _ findings: inout [Finding],
+    private func evaluateGeneric(_ rules: [CompiledRule], _ indices: [Int], _ event: DetectionEvent, _ findings: inout FindingSink,
                                  _ pending: inout [PendingMatch]?) {
         for match in CompiledRule.matchingIndices(rules, event) { handle(indices[match], event, &findings, &pending) }
     }
 
     /// The findings of rule `index` matching `event`: its own (unless silent) and any correlation it completes.
     /// With `pending` non-nil the correlation part is deferred to it.
-    private func handle(_ index: Int, _ event: DetectionEvent, _ findings: inout [Finding], _ pending: inout [PendingMatch]?) {
-        if !silent[index] || reportsConsumedMatches { findings.append(Finding(rule: rules[index], event: event, dedup: dedups[index])) }
-        if correlated[index], let engine = correlationEngine {
-            let rule = rules[index].rule
-            if pending != nil {
-                if let match = engine.prepare(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
-                    pending?.append(PendingMatch(position: findings.count, match: match))
-                }
-                return
+    private func handle(_ index: Int, _ event: DetectionEvent, _ findings: inout FindingSink, _ pending: inout [PendingMatch]?) {
+        if !silent[index] || reportsConsumedMatches { findings.add(rules[index], event, dedup: dedups[index], seed: seeds[index]) }
+        correlate(index, event, &findings, &pending)
+    }
+
+    /// `handle` for a flow record read in place: a repeated match of a finding whose samples are full is counted
+    /// without its event being made.
+    @inline(__always)
+    private func handle(_ index: Int, _ flow: FlowLogRecord, _ subject: FlowSubject, _ made: inout DetectionEvent?,
+                        _ findings: inout FindingSink, _ pending: inout [PendingMatch]?) {
+        if !silent[index] || reportsConsumedMatches {
+            let counted = findings.aggregator != nil
+                && dedups[index].findingKey(seed: seeds[index], flow: flow, timeMillis: subject.timeMillis).map {
+                    findings.count(key: $0, timeMillis: subject.timeMillis)
+                } == true
+            if !counted {
+                if made == nil { made = subject.event }
+                findings.add(rules[index], made.unsafelyUnwrapped, dedup: dedups[index], seed: seeds[index])
             }
-            for hit in engine.observe(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
-                findings.append(finding(hit, event))
+        }
+        guard correlated[index], correlationEngine != nil else { return }
+        if made == nil { made = subject.event }
+        correlate(index, made.unsafelyUnwrapped, &findings, &pending)
+    }
+
+    /// The correlation part of a match of rule `index`: deferred to `pending` when it is non-nil, else recorded now.
+    private func correlate(_ index: Int, _ event: DetectionEvent, _ findings: inout FindingSink, _ pending: inout [PendingMatch]?) {
+        guard correlated[index], let engine = correlationEngine else { return }
+        let rule = rules[index].rule
+        if pending != nil {
+            if let match = engine.prepare(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
+                pending?.append(PendingMatch(position: findings.position, match: match))
             }
+            return
+        }
+        for hit in engine.observe(ruleID: rule.id ?? rule.title, ruleName: rule.name, event: event) {
+            findings.add(finding(hit, event))
         }
     }
 

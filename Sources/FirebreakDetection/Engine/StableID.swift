@@ -1,7 +1,8 @@
 /// A stable id built part by part: 128 bits of FNV-1a over the parts (each followed by a 0x1f separator), written
 /// as `fb-` and 32 hex digits. Not a security hash: an identity that is the same in every process and version.
-/// Parts are fed as bytes, so a hot path (a finding id per rule match) allocates only the final string.
-public struct StableID: Sendable {
+/// Parts are fed as bytes, so a hot path (a finding id per rule match) allocates only the final string; the value
+/// itself is a dictionary key (a delivery's matches merge by it before any text is made).
+public struct StableID: Sendable, Hashable {
     private var a: UInt64 = 0xcbf2_9ce4_8422_2325
     private var b: UInt64 = 0x84222325_cbf29ce4
 

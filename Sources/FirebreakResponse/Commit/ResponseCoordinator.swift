@@ -16,7 +16,7 @@ public final class ResponseCoordinator: Sendable {
     private let inFlight = Mutex<Set<String>>([])
 
     /// Sample events kept per finding (`findings.samples`).
-    let maxSamples: Int
+    public let maxSamples: Int
 
     public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?, pruner: StorePruner? = nil,
                 maxSamples: Int = FindingAggregate.defaultMaxSamples) {
@@ -54,7 +54,13 @@ public final class ResponseCoordinator: Sendable {
     /// when the store cannot commit. The findings returned have their JSON text rendered when they were new.
     public func commit(_ delivery: DeliveryRecord, findings: [Finding]) throws(BatchRetryLater)
         -> (summary: CommitSummary, findings: [FindingAggregate])? {
-        var pending = FindingAggregate.merge(findings, maxSamples: maxSamples).map {
+        try commit(delivery, aggregates: FindingAggregate.merge(findings, maxSamples: maxSamples))
+    }
+
+    /// `commit(_:findings:)` for findings already merged by id (`DeliveryEvaluation`).
+    public func commit(_ delivery: DeliveryRecord, aggregates: [FindingAggregate]) throws(BatchRetryLater)
+        -> (summary: CommitSummary, findings: [FindingAggregate])? {
+        var pending = aggregates.map {
             AggregateCommit(aggregate: $0, planner: planner)
         }
         var delivery = delivery

@@ -52,12 +52,12 @@ public struct DetectionProcessor: BatchProcessor {
         // is found by the commit itself (same transaction), which then writes nothing and keeps no correlation update.
         // Rules match in parallel with other deliveries; the correlation windows are updated and the delivery
         // committed as one step, and the updates are undone when the commit fails (Firehose redelivers the batch).
-        let evaluation = engine.prepare(batch.events, receivedMillis: received)
+        let evaluation = engine.prepare(batch.events, receivedMillis: received, maxSamples: response.maxSamples)
         var committed: (summary: CommitSummary, findings: [FindingAggregate])?
-        _ = try evaluation.commit { (findings: [Finding]) throws(BatchRetryLater) -> Bool in
+        _ = try evaluation.commit { (findings: [FindingAggregate]) throws(BatchRetryLater) -> Bool in
             committed = try response.commit(DeliveryRecord(requestID: batch.requestID, receivedAt: Date(),
                                                            records: batch.recordCount, events: batch.events.count,
-                                                           findings: findings.count), findings: findings)
+                                                           findings: findings.count), aggregates: findings)
             return committed != nil
         }
         guard let committed else {
