@@ -105,9 +105,18 @@ import Testing
         ("::", "::"), ("::1", "::1"), ("2001:db8::", "2001:db8::"), ("2001:DB8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
         ("::ffff:192.0.2.1", "192.0.2.1"), ("64:ff9b::192.0.2.33", "64:ff9b::c000:221"), ("0.0.0.0", "0.0.0.0"),
         ("255.255.255.255", "255.255.255.255"), ("fe80::1:2:3:4:5", "fe80::1:2:3:4:5"), ("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"),
+        ("10.0.100.9", "10.0.100.9"), ("100.64.10.1", "100.64.10.1"), ("9.99.199.0", "9.99.199.0"),
     ])
     func ipAddressParsingAndCanonicalText(input: String, expected: String) {
         #expect(IPAddress(input)?.description == expected)
+    }
+
+    @Test func everyIPv4OctetIsWrittenAsItWasRead() {
+        for octet in 0...255 {
+            for text in ["\(octet).\(255 - octet).\(octet / 3).7", "0.\(octet).10.\(octet)"] {
+                #expect(IPAddress(text)?.description == text)
+            }
+        }
     }
 
     @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.-4", ":::", "1::2::3", "1:2:3:4:5:6:7:8:9",

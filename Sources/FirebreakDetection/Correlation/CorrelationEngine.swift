@@ -204,8 +204,8 @@ public final class CorrelationEngine: Sendable {
         var position: Int
     }
 
-    /// What is precomputed per correlation rule.
-    struct Plan: Sendable {
+    /// What is precomputed per correlation rule (one shared object: reading a plan per match is one reference).
+    final class Plan: Sendable {
         let rule: CorrelationRule
         /// Per referenced rule (by position): the fields read for the group key, aliases applied.
         let groupFields: [[FieldPath]]

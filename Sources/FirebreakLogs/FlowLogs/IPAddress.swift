@@ -35,10 +35,23 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Dotted quad for IPv4; RFC 5952 canonical text for IPv6.
-    public var description: String {
-        if let v4 = ipv4Value {
-            return "\(v4 >> 24).\(v4 >> 16 & 0xFF).\(v4 >> 8 & 0xFF).\(v4 & 0xFF)"
+    /// `a.b.c.d`, written digit by digit (addresses are formatted per finding, sample and correlation group).
+    private static func dottedQuad(_ v4: UInt32) -> String {
+        String(unsafeUninitializedCapacity: 15) { out in
+            var n = 0
+            for shift in [24, 16, 8, 0] as [UInt32] {
+                let octet = Int(v4 >> shift & 0xFF)
+                if octet >= 100 { out[n] = UInt8(ascii: "0") + UInt8(octet / 100); n += 1 }
+                if octet >= 10 { out[n] = UInt8(ascii: "0") + UInt8(octet / 10 % 10); n += 1 }
+                out[n] = UInt8(ascii: "0") + UInt8(octet % 10); n += 1
+                if shift != 0 { out[n] = UInt8(ascii: "."); n += 1 }
+            }
+            return n
         }
+    }
+
+    public var description: String {
+        if let v4 = ipv4Value { return Self.dottedQuad(v4) }
         var groups = [UInt16](repeating: 0, count: 8)
         for i in 0..<4 {
             groups[i] = UInt16(truncatingIfNeeded: high >> (48 - 16 * UInt64(i)))
