@@ -13,6 +13,8 @@ public struct DeliveryEvaluation: Sendable {
 
     /// Matches of the rules (each finding's count), for a report before the commit.
     public var matches: Int { ruleAggregates.reduce(0) { $0 + $1.count } }
+    /// Findings of the rules (matches merged by id), before correlations.
+    public var findings: Int { ruleAggregates.count }
 
     /// Records the correlation matches, then calls `store` with every finding, merged by id (correlation findings
     /// where the match that completed them stands), under the correlation engine's transaction lock; when `store`

@@ -56,12 +56,7 @@ public final class DetectionEngine: Sendable {
     /// `DeliveryEvaluation.commit(_:)`.
     public func prepare(_ events: DecodedEvents, receivedMillis: Int64,
                         maxSamples: Int = FindingAggregate.defaultMaxSamples) -> DeliveryEvaluation {
-        let set = ruleSet
-        var sink = FindingSink.merging(maxSamples: maxSamples)
-        var pending: [RuleSet.PendingMatch]? = []
-        set.evaluate(events, network: sources.network, receivedMillis: receivedMillis, into: &sink, deferring: &pending)
-        return DeliveryEvaluation(ruleSet: set, ruleAggregates: sink.aggregator?.aggregates ?? [], pending: pending ?? [],
-                                  maxSamples: maxSamples)
+        ruleSet.prepare(events, network: sources.network, receivedMillis: receivedMillis, maxSamples: maxSamples)
     }
 
     public func prepare(_ events: [DecodedEvent], receivedMillis: Int64,

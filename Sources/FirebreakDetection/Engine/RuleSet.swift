@@ -134,6 +134,18 @@ public struct RuleSet: Sendable {
                                   maxSamples: maxSamples)
     }
 
+    /// Evaluates a delivery's decoded events as the service does (flow records read in place, matches merged into
+    /// findings as they are found, `maxSamples` samples each), leaving the correlation windows to
+    /// `DeliveryEvaluation.commit(_:)`.
+    public func prepare(_ events: DecodedEvents, network: NetworkContext = NetworkContext(), receivedMillis: Int64,
+                        maxSamples: Int = FindingAggregate.defaultMaxSamples) -> DeliveryEvaluation {
+        var sink = FindingSink.merging(maxSamples: maxSamples)
+        var pending: [PendingMatch]? = []
+        evaluate(events, network: network, receivedMillis: receivedMillis, into: &sink, deferring: &pending)
+        return DeliveryEvaluation(ruleSet: self, ruleAggregates: sink.aggregator?.aggregates ?? [], pending: pending ?? [],
+                                  maxSamples: maxSamples)
+    }
+
     /// A match that feeds a correlation, and where its correlation findings go among the rule findings (a position in
     /// the delivery's merged rule findings).
     struct PendingMatch: Sendable {
