@@ -7,7 +7,7 @@ import Foundation
 ///
 ///   swift build -c release --product firebreak-bench && swift build -c release --product firebreak
 ///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--e2e-rounds 5]
-///                                  [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only]
+///                                  [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only]
 @main
 enum FirebreakBench {
     static func main() throws {
@@ -19,6 +19,7 @@ enum FirebreakBench {
         var detectionOnly = false
         var endToEndOnly = false
         var stormOnly = false
+        var decodeOnly = false
         var endToEndRounds = 5
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let arg = args.next() {
@@ -31,9 +32,10 @@ enum FirebreakBench {
             case "--detection-only": detectionOnly = true
             case "--e2e-only": endToEndOnly = true
             case "--storm-only": stormOnly = true
+            case "--decode-only": decodeOnly = true
             case "--e2e-rounds": endToEndRounds = Int(args.next() ?? "") ?? endToEndRounds
             default:
-                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only]\n".utf8))
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only]\n".utf8))
                 exit(2)
             }
         }
@@ -52,7 +54,7 @@ enum FirebreakBench {
         // `firebreak check` runs first, in a fresh process as in a pipeline: after the detection benchmarks the
         // heap holds their rule sets and lists and template loading measured about twice as slow.
         var templateResults: [BenchmarkResult] = []
-        if !detectionOnly, let templates = try TemplateBenchmark.run(packageRoot: packageRoot, rounds: rounds, cfnLintFiles: cfnLintFiles) {
+        if !detectionOnly, !decodeOnly, let templates = try TemplateBenchmark.run(packageRoot: packageRoot, rounds: rounds, cfnLintFiles: cfnLintFiles) {
             print("templates: \(templates.files) files (\(templates.templates) templates), \(templates.findings) findings; "
                   + "firebreak check median \(Stopwatch.format(templates.checkSeconds * 1000)) ms"
                   + (templates.cfnLintSeconds.map { "; cfn-lint \(Stopwatch.format($0)) s on \(templates.cfnLintFiles) files" } ?? ""))
@@ -75,6 +77,10 @@ enum FirebreakBench {
         let base = decode.baselineSeconds
         let ours = decode.decodeSeconds ?? base
         let mb = Double(decode.textBytes) / 1_000_000
+        if decodeOnly {   // a part: results.json is not written
+            print("decode: \(Stopwatch.format(Double(expectedEvents) / ours)) records/s, baseline \(Stopwatch.format(Double(expectedEvents) / base)), ratio \(Stopwatch.format(base / ours))")
+            return
+        }
         var results = detectionOnly ? [] : [
             BenchmarkResult(name: "firehose_flowlog_decode_records_per_second", value: Double(expectedEvents) / ours, unit: "records/s",
                    baseline: Double(expectedEvents) / base, ratio: base / ours),
