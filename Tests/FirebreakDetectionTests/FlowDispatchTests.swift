@@ -22,13 +22,19 @@ import FirebreakTestSupport
         "title: t\(i)\nid: extra-\(i)\nlogsource: {product: aws, service: vpcflowlogs}\n\(detection)\nlevel: low\n"
     }
 
-    @Test func findingsAreThoseOfEachRulesWholeDetection() throws {
+    /// The built-in pack and its lists, with `extraRules`.
+    static func packWithExtraRules() -> (LoadedRules, IntelRegistry) {
         let root = TestPaths.packageRoot
         var problems: [RuleError] = []
         let intel = IntelRegistry.load(IntelConfiguration(folder: root.appendingPathComponent("config/intel").path), problems: &problems)
         var loaded = RuleFileLoader.load(paths: [root.appendingPathComponent("config/rules").path])
-        for (i, text) in Self.extraRules.enumerated() { loaded.merge(RuleFileLoader.load(yaml: text, source: "extra-\(i).yml")) }
-        var set = RuleSet(loaded: loaded, placeholders: intel.registry)
+        for (i, text) in extraRules.enumerated() { loaded.merge(RuleFileLoader.load(yaml: text, source: "extra-\(i).yml")) }
+        return (loaded, intel.registry)
+    }
+
+    @Test func findingsAreThoseOfEachRulesWholeDetection() throws {
+        let (loaded, intel) = Self.packWithExtraRules()
+        var set = RuleSet(loaded: loaded, placeholders: intel)
         set.reportsConsumedMatches = true
         #expect(set.problems.isEmpty, "\(set.problems)")
         let flowRules = set.rules.filter { $0.rule.logsource.covers(.vpcFlowLogs) }
@@ -50,11 +56,7 @@ import FirebreakTestSupport
     /// A delivery's flow records are read in place (no `DetectionEvent` unless a rule matches or reads the event
     /// generically): the findings, their ids, times and directions are those of evaluating event by event.
     @Test func aDeliveryReadInPlaceGivesTheFindingsOfEventByEvent() throws {
-        let root = TestPaths.packageRoot
-        var problems: [RuleError] = []
-        let intel = IntelRegistry.load(IntelConfiguration(folder: root.appendingPathComponent("config/intel").path), problems: &problems)
-        var loaded = RuleFileLoader.load(paths: [root.appendingPathComponent("config/rules").path])
-        for (i, text) in Self.extraRules.enumerated() { loaded.merge(RuleFileLoader.load(yaml: text, source: "extra-\(i).yml")) }
+        let (loaded, intel) = Self.packWithExtraRules()
         let network = NetworkContext(internalNetworks: try IPSet(parsing: ["10.0.0.0/8"]))
         var decoded: [DecodedEvent] = []
         for (i, line) in Self.lines(3000).enumerated() {
@@ -68,8 +70,8 @@ import FirebreakTestSupport
         #expect(events.chunks.count == 5 && events.count == decoded.count)
 
         // Fresh sets: the correlation windows of one must not see the other's matches.
-        let inPlace = RuleSet(loaded: loaded, placeholders: intel.registry)
-        let byEvent = RuleSet(loaded: loaded, placeholders: intel.registry)
+        let inPlace = RuleSet(loaded: loaded, placeholders: intel)
+        let byEvent = RuleSet(loaded: loaded, placeholders: intel)
         var sink = FindingSink.list
         var now: [RuleSet.PendingMatch]? = nil
         inPlace.evaluate(events, network: network, receivedMillis: 42, into: &sink, deferring: &now)
@@ -88,7 +90,7 @@ import FirebreakTestSupport
 
         // Merged as they are found (the delivery path: a repeated match with full samples makes nothing): the
         // findings of merging every match afterwards, with their counts, times and samples.
-        let merging = RuleSet(loaded: loaded, placeholders: intel.registry)
+        let merging = RuleSet(loaded: loaded, placeholders: intel)
         var merged = FindingSink.merging(maxSamples: 3)
         var deferred: [RuleSet.PendingMatch]? = []
         merging.evaluate(events, network: network, receivedMillis: 42, into: &merged, deferring: &deferred)
