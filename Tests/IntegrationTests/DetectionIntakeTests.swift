@@ -62,6 +62,41 @@ import Glibc
         #expect(Set(replayed.compactMap { $0["findingId"] as? String }) == served)
     }
 
+    /// A finding's first delivery logs it as JSON (`finding`); a later delivery's matches of it (same rule, ENI and
+    /// window) are one `finding seen again` line with its id, rule and resource, and no JSON.
+    @Test func aLaterDeliverysMatchesOfAKnownFindingAreLoggedByID() throws {
+        let service = try ServiceProcess()
+        let rejected = "dfd8ecc8-bff6-4a46-9f3b-cd868b796a9f"
+        func delivery(_ id: String, at t: Int) -> [UInt8] {
+            let line = "2 123456789012 eni-0a1b2c3d 10.0.1.5 203.0.113.9 40000 4444 6 1 40 \(t) \(t + 9) REJECT OK"
+            return FirehoseFixture.body(requestID: id, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: [line, line]))])
+        }
+        for (id, t) in [("known-1", 1_700_000_000), ("known-2", 1_700_000_100)] {
+            let response = try FirehoseIntakeTests.post(try service.client(), requestID: id, body: delivery(id, at: t))
+            FirehoseIntakeTests.expectContract(response, status: 200, requestID: id)
+        }
+        #expect(service.waitForLine(containing: "finding seen again", timeout: 10) != nil)
+        let lines = service.output.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let first = try #require(lines.first {
+            $0["message"] as? String == "finding" && $0["requestId"] as? String == "known-1"
+                && ($0["finding"] as? [String: Any])?["ruleId"] as? String == rejected
+        })
+        let id = try #require((first["finding"] as? [String: Any])?["findingId"] as? String)
+        // The flows also match the informational network-probe rule: one line per finding.
+        let again = lines.filter {
+            $0["message"] as? String == "finding seen again" && $0["requestId"] as? String == "known-2" && $0["ruleId"] as? String == rejected
+        }
+        try #require(again.count == 1, "\(service.output)")
+        #expect(again[0]["findingId"] as? String == id)
+        #expect(again[0]["ruleId"] as? String == rejected)
+        #expect(again[0]["resourceType"] as? String == "network-interface" && again[0]["resourceId"] as? String == "eni-0a1b2c3d")
+        #expect("\(again[0]["matches"] ?? "")" == "2")
+        #expect(again[0]["finding"] == nil)
+        #expect(!lines.contains { $0["message"] as? String == "finding" && $0["requestId"] as? String == "known-2" })
+    }
+
     /// `firebreak replay` merges a rule's matches on one resource in one window, like the service: one line, `count` 3.
     @Test func replayMergesRepeatedMatches() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fb-storm-\(UUID().uuidString).log")
