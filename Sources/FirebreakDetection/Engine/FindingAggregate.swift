@@ -54,11 +54,7 @@ public struct FindingAggregate: Sendable {
                 merged.append(aggregate)
                 continue
             }
-            merged[position].count += aggregate.count
-            merged[position].firstMillis = min(merged[position].firstMillis, aggregate.firstMillis)
-            merged[position].lastMillis = max(merged[position].lastMillis, aggregate.lastMillis)
-            let room = max(0, maxSamples - merged[position].samples.count)
-            merged[position].samples += aggregate.samples.prefix(room)
+            merged[position].absorb(aggregate, maxSamples: maxSamples)
         }
         return merged
     }
@@ -103,6 +99,14 @@ public struct FindingAggregate: Sendable {
     mutating func add(_ match: Finding, maxSamples: Int) {
         addMatch(timeMillis: match.timeMillis)
         if samples.count < maxSamples { samples.append(match) }
+    }
+
+    /// Another aggregate of the same finding: counts add up, times widen, its samples follow up to `maxSamples`.
+    mutating func absorb(_ other: FindingAggregate, maxSamples: Int) {
+        count += other.count
+        firstMillis = min(firstMillis, other.firstMillis)
+        lastMillis = max(lastMillis, other.lastMillis)
+        samples += other.samples.prefix(max(0, maxSamples - samples.count))
     }
 
     /// A match counted without a sample.

@@ -29,13 +29,6 @@ struct FindingAggregator {
         aggregates[position].addMatch(timeMillis: timeMillis)
     }
 
-    /// A finding made elsewhere (a correlation's), merged by its id text.
-    mutating func add(_ finding: Finding) {
-        var key = StableID()
-        key.add(finding.id)
-        add(finding, key: key)
-    }
-
     /// A match whose finding was made (`finding.id` is `key`'s text): a new finding, or a sample of one.
     mutating func add(_ finding: Finding, key: StableID) {
         if let position = positions[key] {

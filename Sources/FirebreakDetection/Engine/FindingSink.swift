@@ -22,10 +22,7 @@ struct FindingSink {
             return
         }
         let key = dedup.findingKey(seed: seed, event: event)
-        if let position = aggregator!.position(of: key), !aggregator!.wantsSample(at: position) {
-            aggregator!.addMatch(at: position, timeMillis: event.timeMillis)
-            return
-        }
+        if count(key: key, timeMillis: event.timeMillis) { return }
         aggregator!.add(Finding(rule: rule, event: event, dedup: dedup, id: key.text), key: key)
     }
 
@@ -40,12 +37,10 @@ struct FindingSink {
         return true
     }
 
-    /// A finding not made by a rule match (a correlation's).
+    /// A finding not made by a rule match: a correlation's, recorded at once (only when evaluating into a list; when
+    /// merging, correlations are deferred to `DeliveryEvaluation.commit(_:)`, which merges their findings).
     mutating func add(_ finding: Finding) {
-        guard aggregator != nil else {
-            list.append(finding)
-            return
-        }
-        aggregator!.add(finding)
+        precondition(aggregator == nil, "correlation findings are deferred when matches are merged")
+        list.append(finding)
     }
 }

@@ -262,10 +262,10 @@ public struct RuleSet: Sendable {
     private func handle(_ index: Int, _ flow: FlowLogRecord, _ subject: FlowSubject, _ made: inout DetectionEvent?,
                         _ findings: inout FindingSink, _ pending: inout [PendingMatch]?) {
         if !silent[index] || reportsConsumedMatches {
-            let counted = findings.aggregator != nil
-                && dedups[index].findingKey(seed: seeds[index], flow: flow, timeMillis: subject.timeMillis).map {
-                    findings.count(key: $0, timeMillis: subject.timeMillis)
-                } == true
+            var counted = false
+            if findings.aggregator != nil, let key = dedups[index].findingKey(seed: seeds[index], flow: flow, timeMillis: subject.timeMillis) {
+                counted = findings.count(key: key, timeMillis: subject.timeMillis)
+            }
             if !counted {
                 if made == nil { made = subject.event }
                 findings.add(rules[index], made.unsafelyUnwrapped, dedup: dedups[index], seed: seeds[index])
