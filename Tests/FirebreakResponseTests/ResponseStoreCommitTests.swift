@@ -27,6 +27,20 @@ import Testing
         #expect(try store.pendingCount() == 3)
     }
 
+    /// Text is bound from its bytes in place: an empty value is stored as empty text (not NULL, which the NOT NULL
+    /// columns would refuse), and one with a NUL byte or non-ASCII is stored whole.
+    @Test func emptyAndUnusualTextIsStoredAsGiven() throws {
+        let store = try ResponseStore(path: ":memory:")
+        let odd = "a\u{0}b é 漢 🙂"
+        let finding = StoredFinding(id: "f-odd", ruleID: "rule-1", title: odd, level: "high", timeMillis: 1_000,
+                                    resourceType: "", resourceID: "", json: #"{"id":"f-odd"}"#)
+        _ = try store.commit(delivery: Fixture.delivery("req-odd"), findings: [finding], actions: [], now: Fixture.t0)
+        let stored = try #require(try store.finding(id: "f-odd")).0
+        #expect(stored.resourceType == "")
+        #expect(stored.resourceID == "")
+        #expect(stored.title.utf8.count == odd.utf8.count)
+    }
+
     @Test func sameFindingFromTwoDeliveriesIsOneRow() throws {
         let store = try ResponseStore(path: ":memory:")
         _ = try store.commit(delivery: Fixture.delivery("req-1"), findings: [Fixture.finding("f-1")], actions: [],

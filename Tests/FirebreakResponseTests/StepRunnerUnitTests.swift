@@ -1,10 +1,35 @@
 import FirebreakAWS
+import FirebreakLogs
 import Foundation
 import Testing
 @testable import FirebreakResponse
 
 /// The parts of the runner and resolver that need no AWS: cache, payloads, alert text, placeholders.
 @Suite struct StepRunnerUnitTests {
+    /// The planner writes an alert's payload and an action's options without JSONEncoder: what it writes must read
+    /// back (JSONDecoder, as the runner reads it) to the same values, whatever the text holds, and must say the same
+    /// as JSONEncoder's sorted-keys text.
+    @Test(arguments: ["plain", "quote \" backslash \\ slash / end", "line\nbreak\ttab\r\u{1}\u{7f}", "é ü 漢字 🙂", ""])
+    func alertPayloadAndOptionsWrittenDirectlyReadBackTheSame(text: String) throws {
+        let payloads = [AlertPayload(subject: text, message: "m: " + text, level: "high", ruleId: "r-" + text,
+                                     topic: text.isEmpty ? nil : "arn:aws:sns:us-east-1:123456789012:t", summary: true),
+                        AlertPayload(message: text), AlertPayload()]
+        for payload in payloads {
+            for unless in [nil, ["playbook " + text, "other"]] {
+                let direct = AlertStep.payloadText(payload, unlessClaimedBy: unless)
+                let decoded = try JSONDecoder().decode(ActionPayload<AlertPayload>.self, from: Data(direct.utf8))
+                #expect(decoded.step == payload)
+                #expect(decoded.unlessClaimedBy == unless)
+                let encoded = ActionPayload(step: payload, unlessClaimedBy: unless).jsonText
+                #expect(try JSONParser().parse(direct) == JSONParser().parse(encoded))
+            }
+        }
+        let options = ["subject": text, "topic": "t/" + text, "summary": "true", text + "k": "v"]
+        let stored = StoreJSON.encode(options)
+        #expect(try JSONDecoder().decode([String: String].self, from: Data(stored.utf8)) == options)
+        #expect(try JSONDecoder().decode([String].self, from: Data(StoreJSON.encode([text, "b"]).utf8)) == [text, "b"])
+    }
+
     @Test func cacheExpiresAndEvictsTheOldestFirst() {
         var cache = ExpiringCache<String, Int>(ttl: .seconds(30), capacity: 3)
         let start = ContinuousClock.now

@@ -79,7 +79,7 @@ public struct FindingAggregate: Sendable {
             bytes.removeLast()   // the closing brace: the event goes in as the last member
             bytes.append(contentsOf: ",\"event\":".utf8)
             let start = bytes.count
-            decoded.event.jsonValue().write(into: &bytes)
+            decoded.event.writeJSON(into: &bytes)
             event = String(decoding: bytes[start...], as: UTF8.self)
             bytes.append(UInt8(ascii: "}"))
         }
@@ -92,7 +92,7 @@ public struct FindingAggregate: Sendable {
     public func sampleTexts(limit: Int) -> [String] {
         samples.prefix(limit).indices.compactMap { position -> String? in
             if position == 0, let renderedText { return renderedText.event }
-            return samples[position].event?.event.jsonValue().serialized()
+            return samples[position].event?.event.jsonText()
         }
     }
 

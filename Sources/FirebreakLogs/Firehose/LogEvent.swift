@@ -27,4 +27,17 @@ public extension LogEvent {
         case .text(let text): return .string(text)
         }
     }
+
+    /// Appends the text of `jsonValue()` to `out`; a flow record is written from its line without building the tree.
+    func writeJSON(into out: inout [UInt8]) {
+        if case .flow(let record) = self { record.writeJSON(into: &out) } else { jsonValue().write(into: &out) }
+    }
+
+    /// The text of `jsonValue()`.
+    func jsonText() -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        writeJSON(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -149,6 +149,30 @@ public struct FlowLogRecord: Sendable {
         return .object(object)
     }
 
+    /// Appends the text of `jsonObject()` to `out` (the same bytes), written from the line without building the object:
+    /// a finding stores its event's JSON, and a noisy delivery has thousands of new findings.
+    public func writeJSON(into out: inout [UInt8]) {
+        let layout = format.layout
+        out.append(UInt8(ascii: "{"))
+        for column in layout.names.indices {
+            if column > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(layout.names[column], into: &out)
+            out.append(UInt8(ascii: ":"))
+            if case .string = layout.slots[column] {
+                if let (s, e) = tokenRange(column: column), !(e - s == 1 && storage.base[s] == UInt8(ascii: "-")) {
+                    JSONValue.writeString(UnsafeBufferPointer(start: storage.base + s, count: e - s), into: &out)
+                } else {
+                    out.append(contentsOf: "null".utf8)
+                }
+            } else if let value = value(column: column) {
+                value.jsonValue.write(into: &out)
+            } else {
+                out.append(contentsOf: "null".utf8)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// Byte range of the `column`-th space-separated token of the line.
     func tokenRange(column: Int) -> (Int, Int)? {
         let p = storage.base

@@ -1,5 +1,6 @@
 import FirebreakAWS
 import FirebreakDetection
+import FirebreakLogs
 import Foundation
 
 /// `alert`: SNS Publish to the step's `topic` option or `alerts.sns_topic_arn` (`AlertPayload`): readable text (the
@@ -43,6 +44,22 @@ enum AlertStep: ResponseStep {
         return AlertPayload(subject: String(subject.prefix(100)), message: message(plan), level: plan.finding.level.rawValue,
                             ruleId: plan.finding.ruleID, topic: plan.step.options["topic"],
                             summary: plan.step.options["summary"] == nil ? nil : wantsSummary(plan.step))
+    }
+
+    /// The payload as `ActionPayload` stores it, written directly (no JSONEncoder): the same members and sorted keys,
+    /// so the runner's JSONDecoder reads it back unchanged. A payload carrying a finding (earlier versions) goes
+    /// through JSONEncoder.
+    static func payloadText(_ payload: AlertPayload, unlessClaimedBy: [String]?) -> String {
+        guard payload.finding == nil else { return ActionPayload(step: payload, unlessClaimedBy: unlessClaimedBy).jsonText }
+        var object = JSONObject()
+        if let level = payload.level { object.append("level", .string(level)) }
+        if let message = payload.message { object.append("message", .string(message)) }
+        if let ruleId = payload.ruleId { object.append("ruleId", .string(ruleId)) }
+        if let subject = payload.subject { object.append("subject", .string(subject)) }
+        if let summary = payload.summary { object.append("summary", .bool(summary)) }
+        if let topic = payload.topic { object.append("topic", .string(topic)) }
+        if let unlessClaimedBy { object.append("unlessClaimedBy", .array(unlessClaimedBy.map(JSONValue.string))) }
+        return JSONValue.object(object).serialized()
     }
 
     /// The human-readable part of an alert, written when planned.

@@ -28,6 +28,9 @@ protocol ResponseStep: Sendable {
     static func idempotencyKey(_ target: StepTarget, finding: Finding) -> String
     /// The payload, from the step's options and the finding (pure, at plan time).
     static func payload(_ plan: StepPlan) -> Payload
+    /// The stored JSON of a payload (`ActionPayload`: sorted keys, compact). JSONEncoder unless the step writes it
+    /// itself (an alert is planned for nearly every new finding).
+    static func payloadText(_ payload: Payload, unlessClaimedBy: [String]?) -> String
     /// Carries the step out. Idempotent: what is already as the step wants it is `done` without a change.
     static func run(_ action: PlannedAction, _ payload: Payload, _ run: inout StepRun) throws(AWSError) -> StepOutcome
 }
@@ -37,6 +40,10 @@ extension ResponseStep {
     static var actsOnInstance: Bool { false }
     static var changesInterfaces: Bool { false }
     static func problem(option: String, value: String) -> String? { nil }
+
+    static func payloadText(_ payload: Payload, unlessClaimedBy: [String]?) -> String {
+        ActionPayload(step: payload, unlessClaimedBy: unlessClaimedBy).jsonText
+    }
 
     /// `step|type|id`; steps that act more than once per resource and window add to it (`StepTarget.keySuffix`).
     static func idempotencyKey(_ target: StepTarget, finding: Finding) -> String {
@@ -54,10 +61,10 @@ extension ResponseStep {
     /// The plan-time part of an action: target, idempotency key and the encoded payload.
     static func draft(_ plan: StepPlan, unlessClaimedBy: [String]) -> StepDraft {
         let target = target(of: plan.finding)
-        let envelope = ActionPayload(step: payload(plan), unlessClaimedBy: unlessClaimedBy.isEmpty ? nil : unlessClaimedBy)
+        let text = payloadText(payload(plan), unlessClaimedBy: unlessClaimedBy.isEmpty ? nil : unlessClaimedBy)
         var key = idempotencyKey(target, finding: plan.finding)
         if !unlessClaimedBy.isEmpty { key += "|unclaimed" }
-        return StepDraft(target: target, idempotencyKey: key, payload: envelope.jsonText)
+        return StepDraft(target: target, idempotencyKey: key, payload: text)
     }
 
     /// Decodes the action's payload and runs the step; resolves the instance first when the step needs one.

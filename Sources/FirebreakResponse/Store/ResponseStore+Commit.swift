@@ -103,7 +103,7 @@ extension ResponseStore {
                         operation: "count finding \(id)")
                 }
 
-                for action in planned + actions {
+                for action in [planned, actions].joined() {
                     // A finding seen before had its response planned then: no new actions, no new alert.
                     if seenBefore.contains(action.findingID) {
                         summary.duplicateActions += 1

@@ -8,9 +8,11 @@ private let SQLITE_TRANSIENT_ = unsafeBitCast(-1, to: sqlite3_destructor_type.se
 struct SQLiteRow {
     fileprivate let statement: OpaquePointer
 
+    /// The column's text, all of its bytes (a NUL inside included).
     func text(_ column: Int32) -> String {
         guard let bytes = sqlite3_column_text(statement, column) else { return "" }
-        return String(cString: bytes)
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
     func optionalText(_ column: Int32) -> String? {
@@ -77,8 +79,7 @@ final class SQLiteConnection {
     @discardableResult
     func query<T>(_ sql: String, _ parameters: [SQLiteValue] = [], operation: @autoclosure () -> String,
                   row: (SQLiteRow) throws(StoreError) -> T) throws(StoreError) -> [T] {
-        let statement = try prepared(sql, operation: operation())
-        let cached = statements[sql] == statement
+        let (statement, cached) = try prepared(sql, operation: operation())
         defer {
             if cached {
                 sqlite3_reset(statement)
@@ -91,7 +92,18 @@ final class SQLiteConnection {
             let index = Int32(offset + 1)
             let rc: Int32
             switch value {
-            case let .text(text): rc = sqlite3_bind_text(statement, index, text, -1, SQLITE_TRANSIENT_)
+            case let .text(text):
+                // The bytes in place (a String argument would be copied into a C string first); SQLite copies them.
+                // An empty string is bound from "" (a nil pointer would bind NULL).
+                var text = text
+                rc = text.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                        return sqlite3_bind_text(statement, index, "", 0, SQLITE_TRANSIENT_)
+                    }
+                    return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        sqlite3_bind_text(statement, index, $0, Int32(bytes.count), SQLITE_TRANSIENT_)
+                    }
+                }
             case let .integer(number): rc = sqlite3_bind_int64(statement, index, number)
             case .null: rc = sqlite3_bind_null(statement, index)
             }
@@ -112,18 +124,21 @@ final class SQLiteConnection {
 
     /// The cached statement for `sql`, or a new one (cached when there is room; one already stepping, as in a query
     /// run from a row callback of the same SQL, is not shared).
-    private func prepared(_ sql: String, operation: @autoclosure () -> String) throws(StoreError) -> OpaquePointer {
-        if let statement = statements[sql], sqlite3_stmt_busy(statement) == 0 { return statement }
+    /// `cached` is false for a statement the caller finalizes after use.
+    private func prepared(_ sql: String, operation: @autoclosure () -> String)
+        throws(StoreError) -> (statement: OpaquePointer, cached: Bool) {
+        let found = statements[sql]
+        if let found, sqlite3_stmt_busy(found) == 0 { return (found, true) }
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else { throw error(operation(), rc) }
-        guard statements[sql] == nil else { return statement }
+        guard found == nil else { return (statement, false) }
         if statements.count >= Self.maxCachedStatements {
             for cached in statements.values { sqlite3_finalize(cached) }
             statements.removeAll(keepingCapacity: true)
         }
         statements[sql] = statement
-        return statement
+        return (statement, true)
     }
 
     /// The first column of the first row as an integer, 0 when there is no row.

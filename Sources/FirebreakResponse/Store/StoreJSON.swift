@@ -3,12 +3,15 @@ import Foundation
 
 /// The JSON text of the store's list and map columns (`options_json`, `aws_request_ids`).
 enum StoreJSON {
+    /// Sorted keys, compact (as JSONEncoder with `.sortedKeys` writes it; JSONDecoder reads it back).
     static func encode(_ options: [String: String]) -> String {
-        encodeValue(options, fallback: "{}")
+        var object = JSONObject()
+        for key in options.keys.sorted() { object.append(key, .string(options[key] ?? "")) }
+        return JSONValue.object(object).serialized()
     }
 
     static func encode(_ list: [String]) -> String {
-        encodeValue(list, fallback: "[]")
+        JSONValue.array(list.map(JSONValue.string)).serialized()
     }
 
     static func decodeOptions(_ text: String, column: String, actionID: String) throws(StoreError) -> [String: String] {
@@ -27,13 +30,6 @@ enum StoreJSON {
         return items.map { $0.serialized() }
     }
 
-    private static func encodeValue<T: Encodable>(_ value: T, fallback: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding [String: String] or [String] cannot fail.
-        guard let data = try? encoder.encode(value) else { return fallback }
-        return String(decoding: data, as: UTF8.self)
-    }
 
     private static func decodeValue<T: Decodable>(_ text: String, column: String, actionID: String) throws(StoreError) -> T {
         do {
