@@ -71,8 +71,31 @@ public struct UTCTime: Sendable, Equatable {
 
     /// `2026-01-01T10:05:00.000Z`.
     public var iso8601: String {
-        let pad = Self.pad
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millisecond, 3))Z"
+        // Written digit by digit into 24 bytes (a finding's time is rendered for its JSON and its alert); fields set
+        // out of their ranges by hand are padded as they are.
+        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day), (0...99).contains(hour),
+              (0...99).contains(minute), (0...99).contains(second), (0...999).contains(millisecond) else {
+            let pad = Self.pad
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millisecond, 3))Z"
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            func put(_ value: Int, at start: Int, width: Int, then separator: Character?) {
+                var rest = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    text[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                    rest /= 10
+                }
+                if let separator { text[start + width] = separator.asciiValue ?? 0 }
+            }
+            put(year, at: 0, width: 4, then: "-")
+            put(month, at: 5, width: 2, then: "-")
+            put(day, at: 8, width: 2, then: "T")
+            put(hour, at: 11, width: 2, then: ":")
+            put(minute, at: 14, width: 2, then: ":")
+            put(second, at: 17, width: 2, then: ".")
+            put(millisecond, at: 20, width: 3, then: "Z")
+            return String(decoding: UnsafeBufferPointer(text), as: UTF8.self)
+        }
     }
 
     /// `value` in decimal, left-padded with zeros to `width` digits.

@@ -47,6 +47,18 @@ import Testing
         #expect(alert["ruleId"]?.stringValue == Fixtures.egressRejected)
         #expect(alert["finding"] == nil, "the alert reads the finding from the store when it is sent")
         #expect(alert["message"]?.stringValue?.contains("Resource: instance i-0123456789abcdef0") == true)
+        var resolved = finding
+        resolved.resolveResource()
+        let resource = resolved.resource
+        let location = ["instance i-0123456789abcdef0", resource.interfaceID.map { " (ENI \($0))" },
+                        resource.accountID.map { ", account \($0)" }, resource.region.map { ", \($0)" },
+                        resource.vpcID.map { ", \($0)" }].compactMap { $0 }.joined()
+        #expect(resource.interfaceID != nil && resource.accountID != nil && resource.vpcID != nil)
+        #expect(alert["message"]?.stringValue == [
+            "Instance Outbound Traffic Rejected (high)", "Rule: \(Fixtures.egressRejected)", "Finding: \(finding.id)",
+            "Time: \(finding.timeText)", "Resource: \(location)",
+            "Playbook: honeypot-egress-contain (snapshot, terminate, alert); mode enforce",
+        ].joined(separator: "\n"))
 
         // The honeypot tag is only known to EC2: the fallback alert is planned too, conditional on the claim.
         let fallback = plan.filter { $0.playbook == "unclaimed-high-alert" }

@@ -37,6 +37,21 @@ import Testing
         #expect(UTCTime(year: 2000, month: 2, day: 29, hour: 0, minute: 0, second: 0) != nil)
     }
 
+    @Test(arguments: [Int64(0), -1, 1, 86_399_999, 951_782_400_000, 1_709_251_199_999, UTCTime.minMillis, UTCTime.maxMillis])
+    func iso8601IsFixedWidth(_ millis: Int64) throws {
+        let time = try #require(UTCTime(millisecondsSinceEpoch: millis))
+        let pad = UTCTime.pad
+        let expected = "\(pad(time.year, 4))-\(pad(time.month, 2))-\(pad(time.day, 2))T\(pad(time.hour, 2)):"
+            + "\(pad(time.minute, 2)):\(pad(time.second, 2)).\(pad(time.millisecond, 3))Z"
+        #expect(time.iso8601 == expected)
+        #expect(UTCTime(millisecondsSinceEpoch: 1_709_251_199_999)?.iso8601 == "2024-02-29T23:59:59.999Z")
+        #expect(UTCTime(millisecondsSinceEpoch: UTCTime.minMillis)?.iso8601 == "0000-01-01T00:00:00.000Z")
+        var odd = time
+        odd.year = 12_345
+        odd.month = 123
+        #expect(odd.iso8601.hasPrefix("12345-123-"))
+    }
+
     @Test func padding() {
         #expect(UTCTime.pad(7, 3) == "007")
         #expect(UTCTime.pad(2026, 2) == "2026")

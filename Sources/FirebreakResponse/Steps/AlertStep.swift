@@ -66,25 +66,27 @@ enum AlertStep: ResponseStep {
     static func message(_ plan: StepPlan) -> String {
         let finding = plan.finding
         let resource = finding.resource
-        var lines = ["\(finding.ruleTitle) (\(finding.level.rawValue))",
-                     "Rule: \(finding.ruleID)",
-                     "Finding: \(finding.id)"]
-        lines.append("Time: \(finding.timeText)")
-        var location = "\(resource.type ?? "resource") \(resource.id ?? "unknown")"
-        if let eni = resource.interfaceID, eni != resource.id { location += " (ENI \(eni))" }
-        if let account = resource.accountID { location += ", account \(account)" }
-        if let region = resource.region { location += ", \(region)" }
-        if let vpc = resource.vpcID { location += ", \(vpc)" }
-        lines.append("Resource: \(location)")
-        let steps = plan.playbook.steps.map(\.kind.rawValue).joined(separator: ", ")
-        lines.append("Playbook: \(plan.playbook.name) (\(steps)); mode \(plan.mode.rawValue)")
+        // One string appended to (an alert is planned for nearly every new finding).
+        var text = ""
+        text.reserveCapacity(512)
+        for part in [finding.ruleTitle, " (", finding.level.rawValue, ")\nRule: ", finding.ruleID, "\nFinding: ", finding.id,
+                     "\nTime: ", finding.timeText, "\nResource: ", resource.type ?? "resource", " ", resource.id ?? "unknown"] {
+            text += part
+        }
+        if let eni = resource.interfaceID, eni != resource.id { text += " (ENI " + eni + ")" }
+        if let account = resource.accountID { text += ", account " + account }
+        if let region = resource.region { text += ", " + region }
+        if let vpc = resource.vpcID { text += ", " + vpc }
+        text += "\nPlaybook: " + plan.playbook.name + " ("
+        for (index, step) in plan.playbook.steps.enumerated() { text += (index == 0 ? "" : ", ") + step.kind.rawValue }
+        text += "); mode " + plan.mode.rawValue
         let ids = [resource.id, resource.instanceID, resource.interfaceID, resource.securityGroupID].compactMap { $0 }
         if let id = ids.first(where: plan.protectedIDs.contains) {
-            lines.append("Protected: \(id) is protected; Firebreak does not change it.")
+            text += "\nProtected: " + id + " is protected; Firebreak does not change it."
         } else if plan.mode == .observe && plan.playbook.steps.contains(where: { $0.kind.changesAccount }) {
-            lines.append("Observe mode: no changes are made to the account.")
+            text += "\nObserve mode: no changes are made to the account."
         }
-        return lines.joined(separator: "\n")
+        return text
     }
 
     static func run(_ action: PlannedAction, _ payload: Payload, _ run: inout StepRun) throws(AWSError) -> StepOutcome {
