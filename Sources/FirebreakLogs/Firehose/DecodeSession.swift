@@ -15,7 +15,8 @@ struct DecodeSession {
     var stopped = false
     /// Format from an S3 flow-log header line, for the lines after it.
     var headerFormat: FlowLogFormat?
-    let defaultParser = FlowLogParser(format: .defaultV2)
+    /// The source of the last flow line parsed, for the next lines of the same buffer and format.
+    var lineSource: FlowLineSource?
 
     init(configuration: DecoderConfiguration, recordIndex: Int) {
         self.configuration = configuration
@@ -37,6 +38,15 @@ struct DecodeSession {
         }
         events.append(DecodedEvent(event: event, context: context))
         return true
+    }
+
+    /// The flow-line source of `storage` read with `format`: the last one when it is the same, else a new one.
+    @inline(__always)
+    mutating func source(_ storage: ByteStorage, _ format: FlowLogFormat) -> FlowLineSource {
+        if let last = lineSource, last.reads(storage, with: format) { return last }
+        let made = FlowLineSource(storage: storage, format: format)
+        lineSource = made
+        return made
     }
 
     /// Moves this record's events into `result`.
@@ -160,7 +170,7 @@ struct DecodeSession {
                 return
             }
             do {
-                let record = try FlowLogParser(format: format).parse(storage, s, e)
+                let record = try FlowLogParser.parse(source(storage, format), s, e)
                 _ = emit(.flow(consume record), context, line: line)
             } catch {
                 issue(.flowLine, line: line, error.message)
@@ -169,7 +179,7 @@ struct DecodeSession {
         }
         if p[s] == UInt8(ascii: "2") && length > 2 && p[s + 1] == 0x20 {
             do {
-                let record = try defaultParser.parse(storage, s, e)
+                let record = try FlowLogParser.parse(source(storage, .defaultV2), s, e)
                 _ = emit(.flow(consume record), context, line: line)
                 return
             } catch .fieldCount {

@@ -12,16 +12,17 @@ public struct FlowLogParser: Sendable {
     /// Parses one line (without its newline).
     public func parse(_ line: String) throws(FlowLineError) -> FlowLogRecord {
         let storage = ByteStorage(copying: Array(line.utf8))
-        return try parse(storage, 0, storage.count)
+        return try FlowLogParser.parse(FlowLineSource(storage: storage, format: format), 0, storage.count)
     }
 
-    /// Parses `storage[start..<end]`; the record keeps `storage` alive.
+    /// Parses `source.storage[start..<end]` with `source.format`; the record keeps `source` alive.
     ///
     /// One pass: numeric fields are accumulated while their token is scanned, other tokens are
     /// delimited and then typed; nothing is allocated unless the line is invalid.
-    func parse(_ storage: ByteStorage, _ start: Int, _ end: Int) throws(FlowLineError) -> FlowLogRecord {
-        let layout = format.layout
-        var record = FlowLogRecord(format: format, storage: storage, lineStart: start, lineEnd: end)
+    static func parse(_ source: FlowLineSource, _ start: Int, _ end: Int) throws(FlowLineError) -> FlowLogRecord {
+        let storage = source.storage
+        let layout = source.format.layout
+        var record = FlowLogRecord(source: source, lineStart: start, lineEnd: end)
         let p = UnsafePointer(storage.base)
         let bufferEnd = storage.count
         let slots = UnsafePointer(layout.slotPointer)

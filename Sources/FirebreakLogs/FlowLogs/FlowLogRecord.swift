@@ -5,9 +5,8 @@
 /// ECS names, unknown fields) are materialized on demand from the line's bytes, which the record
 /// shares with the other records decoded from the same buffer. A `-` value is absent (`nil`).
 public struct FlowLogRecord: Sendable {
-    /// The format the line was parsed with.
-    public let format: FlowLogFormat
-    let storage: ByteStorage
+    /// The line's bytes and format, shared by the records of one buffer.
+    let source: FlowLineSource
     let lineStart: Int
     let lineEnd: Int
 
@@ -31,12 +30,15 @@ public struct FlowLogRecord: Sendable {
     var typeValue: FlowTrafficType = .ipv4
     var directionValue: FlowDirection = .ingress
 
-    init(format: FlowLogFormat, storage: ByteStorage, lineStart: Int, lineEnd: Int) {
-        self.format = format
-        self.storage = storage
+    init(source: FlowLineSource, lineStart: Int, lineEnd: Int) {
+        self.source = source
         self.lineStart = lineStart
         self.lineEnd = lineEnd
     }
+
+    /// The format the line was parsed with.
+    public var format: FlowLogFormat { source.format }
+    var storage: ByteStorage { source.storage }
 
     @inline(__always)
     private func has(_ slot: FlowSlot) -> Bool { present & slot.bit != 0 }
