@@ -207,6 +207,19 @@ enum CorrelationFixtures {
         #expect(hit.rule.id == "burst")
     }
 
+    /// Matches at one millisecond share a sample: five of them in one sample still reach a count of five.
+    @Test func eventCountFiresOnMatchesAtOneMillisecond() throws {
+        let engine = CorrelationEngine(rules: [try F.rule(F.eventCount(5))])
+        var fired: [Int] = []
+        for i in 0..<5 {
+            let event = try F.flow(src: "203.0.113.9", port: 22, end: t0)
+            let hits = engine.observe(ruleID: "flow_rejected", ruleName: nil, event: event)
+            if !hits.isEmpty { fired.append(i + 1) }
+            if let hit = hits.first { #expect(hit.count == 5) }
+        }
+        #expect(fired == [5])
+    }
+
     @Test func eventCountDoesNotFireWhenSpreadWiderThanTheTimespan() throws {
         let engine = CorrelationEngine(rules: [try F.rule(F.eventCount(5))])
         // 15 s apart: any 60 s window (half-open) holds at most 4 of them.

@@ -81,6 +81,13 @@ import Testing
         }
     }
 
+    /// A field's ordinal (the index of its column slot) is its place in `allCases`, for every field.
+    @Test func fieldOrdinalsArePositionsInAllCases() {
+        for (index, field) in FlowLogField.allCases.enumerated() {
+            #expect(field.ordinal == index, "\(field.rawValue)")
+        }
+    }
+
     @Test func defaultV2Accepted() throws {
         let r = try FlowLogParser().parse("2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK")
         #expect(r.version == 2)

@@ -1,7 +1,28 @@
 extension CorrelationEngine {
+    /// A group's identity: the correlation rule and its group-by values. The hash is computed once, when the match
+    /// is prepared (outside the lock), so finding, adding and retiring the group under the lock hashes one word.
     struct GroupID: Hashable, Sendable {
-        var correlation: Int
-        var values: [String]
+        let correlation: Int
+        let values: [String]
+        let hash: Int
+
+        init(correlation: Int, values: [String]) {
+            self.correlation = correlation
+            self.values = values
+            var hasher = Hasher()
+            hasher.combine(correlation)
+            hasher.combine(values)
+            hash = hasher.finalize()
+        }
+
+        static func == (a: GroupID, b: GroupID) -> Bool {
+            a.hash == b.hash && a.correlation == b.correlation && a.values == b.values
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+        /// The id of a free slot (no rule has it).
+        static let vacant = GroupID(correlation: -1, values: [])
     }
 
     struct Arrival: Sendable {
@@ -80,7 +101,7 @@ extension CorrelationEngine.State {
         saveIndex(slots[slot].id)
         index.removeValue(forKey: slots[slot].id)
         save(slot)
-        slots[slot] = CorrelationEngine.Group(id: CorrelationEngine.GroupID(correlation: -1, values: []))
+        slots[slot] = CorrelationEngine.Group(id: CorrelationEngine.GroupID.vacant)
         free.append(slot)
         saveFree(.freePushed)
     }

@@ -34,9 +34,10 @@ extension CorrelationEngine.State {
                                             expirations: expirations, clock: clock)
     }
 
-    /// Keeps the changes made since `beginJournal()`.
-    mutating func keepJournal() {
-        journal = nil
+    /// Keeps the changes made since `beginJournal()`; returns the log, for the caller to free outside the lock.
+    mutating func keepJournal() -> CorrelationEngine.Journal? {
+        defer { journal = nil }
+        return journal
     }
 
     /// Undoes every change made since `beginJournal()`: groups, their samples and order, the index, the free

@@ -63,12 +63,23 @@ extension CorrelationEngine.Group {
         keys.append((time, eventKey))
         if keys.count > plan.keyCap { keys.removeFirst(keys.count - plan.keyCap) }
 
-        guard var window = bestWindow(containing: time, plan: plan), window.count >= plan.firing else { return nil }
+        guard canFire(plan), var window = bestWindow(containing: time, plan: plan), window.count >= plan.firing
+        else { return nil }
         window.eventKeys = keys.lazy.filter { $0.time >= window.first && $0.time <= window.last }.map(\.key)
         floor = window.last
         samples.removeFirst(samples.firstIndex { $0.time > window.last } ?? samples.count)
         keys.removeAll { $0.time <= window.last }
         return window
+    }
+
+    /// Whether the whole group holds enough to fire: a window counts at most one per sample (distinct values,
+    /// rule positions) or per match (event_count), so a group with fewer cannot fire and needs no window search.
+    private func canFire(_ plan: Plan) -> Bool {
+        if samples.count >= plan.firing { return true }
+        guard plan.rule.kind == .eventCount else { return false }
+        var total = 0
+        for sample in samples { total += sample.count }
+        return total >= plan.firing
     }
 
     /// The window containing `time` with the highest count. Windows start at a sample's time `s` in

@@ -128,7 +128,9 @@ public final class CorrelationEngine: Sendable {
     /// `observe`) run one at a time; `decide` must not use this engine.
     public func transaction<E: Error>(_ matches: [CorrelationMatch],
                                       keepIf decide: ([[CorrelationHit]]) throws(E) -> Bool) throws(E) -> [[CorrelationHit]] {
-        try transactions.withLock { _ throws(E) -> [[CorrelationHit]] in
+        // The kept undo log is freed after the locks are released: a delivery's log holds the before-images of
+        // every group it touched, and freeing them need not hold up the next delivery's commit.
+        let outcome = try transactions.withLock { _ throws(E) -> (hits: [[CorrelationHit]], spent: Journal?) in
             state.withLock { $0.beginJournal() }
             var hits: [[CorrelationHit]] = []
             hits.reserveCapacity(matches.count)
@@ -140,9 +142,13 @@ public final class CorrelationEngine: Sendable {
                 state.withLock { $0.rollBack() }
                 throw error
             }
-            state.withLock { keep ? $0.keepJournal() : $0.rollBack() }
-            return hits
+            let spent = state.withLock { state -> Journal? in
+                guard keep else { state.rollBack(); return nil }
+                return state.keepJournal()
+            }
+            return (hits, spent)
         }
+        return outcome.hits
     }
 
     /// Groups currently held, across all rules (for `/metrics`).

@@ -47,14 +47,52 @@ public enum FlowLogField: String, Sendable, CaseIterable, Hashable {
     // Later (version believed 8).
     case rejectReason = "reject-reason"
 
-    /// Position in `allCases` (cached: `allCases` itself builds a new array on every call).
-    var ordinal: Int { FlowLogField.ordinals[self] ?? 0 }
-
-    private static let ordinals: [FlowLogField: Int] = {
-        var map: [FlowLogField: Int] = [:]
-        for (i, f) in FlowLogField.allCases.enumerated() { map[f] = i }
-        return map
-    }()
+    /// Position in `allCases`, by a switch: no hashing (a dictionary keyed by this enum hashes its raw string), and
+    /// `allCases` itself builds a new array on every call.
+    var ordinal: Int {
+        switch self {
+        case .version: 0
+        case .accountID: 1
+        case .interfaceID: 2
+        case .srcaddr: 3
+        case .dstaddr: 4
+        case .srcport: 5
+        case .dstport: 6
+        case .`protocol`: 7
+        case .packets: 8
+        case .bytes: 9
+        case .start: 10
+        case .end: 11
+        case .action: 12
+        case .logStatus: 13
+        case .vpcID: 14
+        case .subnetID: 15
+        case .instanceID: 16
+        case .tcpFlags: 17
+        case .type: 18
+        case .pktSrcaddr: 19
+        case .pktDstaddr: 20
+        case .region: 21
+        case .azID: 22
+        case .sublocationType: 23
+        case .sublocationID: 24
+        case .pktSrcAWSService: 25
+        case .pktDstAWSService: 26
+        case .flowDirection: 27
+        case .trafficPath: 28
+        case .ecsClusterARN: 29
+        case .ecsClusterName: 30
+        case .ecsContainerInstanceARN: 31
+        case .ecsContainerInstanceID: 32
+        case .ecsContainerID: 33
+        case .ecsSecondContainerID: 34
+        case .ecsServiceName: 35
+        case .ecsTaskDefinitionARN: 36
+        case .ecsTaskARN: 37
+        case .ecsTaskID: 38
+        case .rejectReason: 39
+        }
+    }
 
     /// How the field's value is typed.
     public var valueKind: FlowFieldKind {
