@@ -3,7 +3,8 @@ import Foundation
 extension AWSError {
     /// The kind of a service error, from its AWS code first and its HTTP status second.
     ///
-    /// - throttled: `RequestLimitExceeded`, `Throttling`, `ThrottlingException`, `Throttled`, HTTP 429
+    /// - throttled: `RequestLimitExceeded`, `Throttling`, `ThrottlingException`, `Throttled`,
+    ///   `ProvisionedThroughputExceededException` (DynamoDB), HTTP 429
     /// - accessDenied: `UnauthorizedOperation`, `AccessDenied[Exception]`, `AuthorizationError`, `AuthFailure`,
     ///   `SignatureDoesNotMatch`, `InvalidClientTokenId`, `UnrecognizedClientException`, HTTP 401/403
     /// - notFound: `NotFound`, `*.NotFound`, `*NotFoundException`, HTTP 404
@@ -38,7 +39,7 @@ extension AWSError {
     private static let kindsByCode: [String: Kind] = [
         "RequestLimitExceeded": .throttled, "Throttling": .throttled, "ThrottlingException": .throttled,
         "Throttled": .throttled, "TooManyRequestsException": .throttled, "RequestThrottled": .throttled,
-        "RequestThrottledException": .throttled,
+        "RequestThrottledException": .throttled, "ProvisionedThroughputExceededException": .throttled,
         "UnauthorizedOperation": .accessDenied, "AccessDenied": .accessDenied,
         "AccessDeniedException": .accessDenied, "AuthorizationError": .accessDenied,
         "AuthFailure": .accessDenied, "SignatureDoesNotMatch": .accessDenied,

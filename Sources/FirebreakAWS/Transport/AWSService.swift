@@ -18,6 +18,7 @@ public struct AWSService: Sendable, Hashable, CustomStringConvertible {
     public static let sns = AWSService(id: "SNS", endpointPrefix: "sns", signingName: "sns")
     public static let cloudTrail = AWSService(id: "CloudTrail", endpointPrefix: "cloudtrail", signingName: "cloudtrail")
     public static let sts = AWSService(id: "STS", endpointPrefix: "sts", signingName: "sts")
+    public static let dynamoDB = AWSService(id: "DynamoDB", endpointPrefix: "dynamodb", signingName: "dynamodb")
 
     /// `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_CLOUDTRAIL`, `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`, ...
     public var endpointEnvironmentVariable: String {
