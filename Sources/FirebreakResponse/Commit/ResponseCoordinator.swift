@@ -6,7 +6,7 @@ import Synchronization
 /// Between detection and the executor: plans each finding's response and commits the delivery, its
 /// findings and their actions in one transaction before the delivery is acknowledged.
 public final class ResponseCoordinator: Sendable {
-    public let store: ResponseStore
+    public let store: any StateStore
     let planner: ResponsePlanner
     public let executor: ActionExecutor?
     /// Keeps the store within its retention and `store.max_bytes`; asked for a pass when a commit is refused for size.
@@ -18,7 +18,7 @@ public final class ResponseCoordinator: Sendable {
     /// Sample events kept per finding (`findings.samples`).
     public let maxSamples: Int
 
-    public init(store: ResponseStore, planner: ResponsePlanner, executor: ActionExecutor?, pruner: StorePruner? = nil,
+    public init(store: any StateStore, planner: ResponsePlanner, executor: ActionExecutor?, pruner: StorePruner? = nil,
                 maxSamples: Int = FindingAggregate.defaultMaxSamples) {
         self.maxSamples = maxSamples
         self.store = store
@@ -67,7 +67,7 @@ public final class ResponseCoordinator: Sendable {
         delivery.findings = pending.count
         let outcome: CommitOutcome
         do {
-            outcome = try store.commit(delivery: delivery, findings: &pending, now: Date(), maxSamples: maxSamples)
+            outcome = try store.commit(delivery: delivery, findings: &pending, actions: [], now: Date(), maxSamples: maxSamples)
         } catch {
             if case .full = error { pruner?.nudge() }
             throw BatchRetryLater(reason: "the store cannot commit: \(error)")

@@ -10,8 +10,8 @@ public struct SummaryAlerts: Sendable {
     public static let grace: TimeInterval = 300
 
     /// Plans the summaries that are due at `now`; returns how many were planned.
-    public static func plan(in store: ResponseStore, now: Date) throws(StoreError) -> Int {
-        let due = try store.dueSummaries(windowEndedBefore: now.addingTimeInterval(-grace))
+    public static func plan(in store: any StateStore, now: Date) throws(StoreError) -> Int {
+        let due = try store.dueSummaries(windowEndedBefore: now.addingTimeInterval(-grace), limit: 100)
         var actions: [PlannedAction] = []
         for (finding, alert) in due {
             var payload = (try? alert.action.decodePayload(ActionPayload<AlertPayload>.self))?.step ?? AlertPayload()

@@ -10,7 +10,7 @@ public final class ActionExecutor: Sendable {
     /// How many times an action is tried before it is recorded as failed (retryable errors only).
     public static let maxAttempts = 8
 
-    let store: ResponseStore
+    let store: any StateStore
     let runner: StepRunner
     let resolver: ResourceResolver?
     let responseGuard: ResponseGuard
@@ -36,7 +36,7 @@ public final class ActionExecutor: Sendable {
         public var firstCallMillis: [Double] = []
     }
 
-    public init(store: ResponseStore, runner: StepRunner, resolver: ResourceResolver?, playbooks: PlaybookSet,
+    public init(store: any StateStore, runner: StepRunner, resolver: ResourceResolver?, playbooks: PlaybookSet,
                 mode: ResponseMode, pollInterval: Duration = .milliseconds(500), lease: TimeInterval = 300) {
         self.lease = lease
         self.store = store
@@ -264,7 +264,7 @@ public final class ActionExecutor: Sendable {
             let delay = min(60, pow(2, Double(max(0, record.attempts - 1))))
             try store.retryLater(actionID: record.action.id, error: error.description,
                                  notBefore: Date().addingTimeInterval(delay),
-                                 awsRequestIDs: error.requestID.map { [$0] } ?? [])
+                                 awsRequestIDs: error.requestID.map { [$0] } ?? [], now: Date())
             count("retry")
         } else {
             try finish(record, .failed, reason: nil, error: error.description, requestIDs: error.requestID.map { [$0] } ?? [])

@@ -136,3 +136,6 @@ public final class ResponseStore: Sendable {
         }
     }
 }
+
+/// The SQLite state store.
+extension ResponseStore: StateStore {}

@@ -9,7 +9,7 @@ import Foundation
 /// listener. Queries run one at a time on a queue of their own, on the store's read-only connection: never on a
 /// connection's thread, never holding the lock that commits deliveries.
 struct FindingsAPI: Sendable {
-    let store: ResponseStore
+    let store: any StateStore
     let queue = DispatchQueue(label: "firebreak.findings")
 
     func register(on router: inout HTTPRouter) {

@@ -88,14 +88,16 @@ public struct ServiceMetrics: Sendable {
         registry.declareCounter(Self.tlsReloads, help: "TLS certificate reloads, by result (applied or rejected).")
     }
 
-    /// Actions by step and state, and the executor's queue, read from the store when rendered.
-    public func declareStoreGauges(_ store: ResponseStore) {
+    /// Actions by step and state, and the executor's queue, read from the store when rendered; for a SQLite store,
+    /// its file's size and limit too.
+    public func declareStoreGauges(_ store: any StateStore) {
         registry.declareGaugeFamily(Self.actions, help: "Response actions by step and state.") {
             ((try? store.actionCounts()) ?? []).map { (["step": $0.step.rawValue, "state": $0.state.rawValue], Double($0.count)) }
         }
         registry.declareGauge(Self.executorQueue, help: "Actions waiting for the executor.") {
             Double((try? store.pendingCount()) ?? 0)
         }
+        guard let store = store as? ResponseStore else { return }
         registry.declareGauge(Self.storeBytes, help: "The store's database size: page_count x page_size (free pages included).") {
             Double((try? store.size().fileBytes) ?? 0)
         }
