@@ -1,3 +1,5 @@
+import FirebreakAWS
+
 /// Why the response store could not do what was asked.
 ///
 /// Every case that comes from SQLite names the database file and SQLite's own error text, so a log line
@@ -30,6 +32,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store holds `usedBytes` in its pages, at or past `store.max_bytes`: a delivery is not committed (503)
     /// until pruning makes room or the limit is raised.
     case full(path: String, usedBytes: Int64, maxBytes: Int64)
+    /// A DynamoDB call on the shared state table failed (throttled past the retries, access denied, table missing).
+    case dynamoDB(table: String, operation: String, error: DynamoDBError)
+    /// This task's lease on a delivery ran out and another task claimed it: this task must not acknowledge it.
+    case leaseLost(requestID: String)
 
     public var description: String {
         switch self {
@@ -59,6 +65,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .fileReplaced(path, reason):
             return "response store \(path) \(reason) while in use: deliveries are refused (503) until the service "
                 + "restarts on a store it can keep; restore the file, or restart with --init-store."
+        case let .dynamoDB(table, operation, error):
+            return "state table \(table): \(operation) failed: \(error). Deliveries are refused (503) and Firehose retries "
+                + "them; check the task role's DynamoDB permissions and the table's name and region."
+        case let .leaseLost(requestID):
+            return "delivery \(requestID): this task's lease ran out and another task took the delivery over; it is not "
+                + "acknowledged here (the other task commits it)"
         case let .full(path, usedBytes, maxBytes):
             return "response store \(path) is full: \(usedBytes) bytes in use, store.max_bytes is \(maxBytes). Deliveries "
                 + "are refused (503) and Firehose redelivers them once there is room. Findings are pruned oldest first once "
