@@ -16,8 +16,7 @@ struct DynamoDBMotoTests {
     init() throws {
         moto = try #require(MotoServer.current, "the suite runs with .motoServer")
         try moto.reset()
-        dynamo = DynamoDBClient(client: moto.client(signingName: DynamoDBClient.signingName, credentials: moto.credentials))
-        _ = try dynamo.ensureTable(table, partitionKey: "pk", sortKey: "sk", ttlAttribute: "expires_at")
+        dynamo = try moto.stateTable(table)
     }
 
     private func key(_ pk: String, _ sk: String = "-") -> DynamoDBItem { ["pk": .string(pk), "sk": .string(sk)] }

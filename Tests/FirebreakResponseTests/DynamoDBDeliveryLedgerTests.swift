@@ -17,8 +17,7 @@ struct DynamoDBDeliveryLedgerTests {
     init() throws {
         let moto = try #require(MotoServer.current, "the suite runs with .motoServer")
         try moto.reset()
-        let dynamo = DynamoDBClient(client: moto.client(signingName: DynamoDBClient.signingName, credentials: moto.credentials))
-        _ = try dynamo.ensureTable("firebreak-state", partitionKey: "pk", sortKey: "sk", ttlAttribute: "expires_at")
+        let dynamo = try moto.stateTable()
         taskA = DynamoDBDeliveryLedger(dynamo: dynamo, table: "firebreak-state", owner: "task-a", retention: 86_400)
         taskB = DynamoDBDeliveryLedger(dynamo: dynamo, table: "firebreak-state", owner: "task-b", retention: 86_400)
     }
@@ -58,7 +57,7 @@ struct DynamoDBDeliveryLedgerTests {
     /// A table that is not there: a typed error naming the table, not a claim.
     @Test func aMissingTableIsAStoreErrorNamingIt() throws {
         let moto = try #require(MotoServer.current)
-        let dynamo = DynamoDBClient(client: moto.client(signingName: DynamoDBClient.signingName, credentials: moto.credentials))
+        let dynamo = moto.dynamoDB
         let ledger = DynamoDBDeliveryLedger(dynamo: dynamo, table: "no-such-table", owner: "task-a", retention: 60)
         let error = #expect(throws: StoreError.self) { try ledger.claim("1", now: t0, lease: 30) }
         guard case .dynamoDB(let table, _, .service(let aws))? = error else {

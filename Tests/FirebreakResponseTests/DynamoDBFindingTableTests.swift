@@ -16,8 +16,7 @@ struct DynamoDBFindingTableTests {
     init() throws {
         let moto = try #require(MotoServer.current, "the suite runs with .motoServer")
         try moto.reset()
-        dynamo = DynamoDBClient(client: moto.client(signingName: DynamoDBClient.signingName, credentials: moto.credentials))
-        _ = try dynamo.ensureTable("firebreak-state", partitionKey: "pk", sortKey: "sk", ttlAttribute: "expires_at")
+        dynamo = try moto.stateTable()
         findings = DynamoDBFindingTable(dynamo: dynamo, table: "firebreak-state")
     }
 

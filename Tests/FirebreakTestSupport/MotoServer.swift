@@ -169,6 +169,15 @@ public final class MotoServer: Sendable {
     public var ec2: EC2Client { EC2Client(client: client(signingName: "ec2")) }
     public var sns: SNSClient { SNSClient(client: client(signingName: "sns")) }
     public var cloudTrail: CloudTrailClient { CloudTrailClient(client: client(signingName: "cloudtrail")) }
+    public var dynamoDB: DynamoDBClient { DynamoDBClient(client: client(signingName: DynamoDBClient.signingName)) }
+
+    /// The shared state table as `firebreak store init` makes it (keys `pk`/`sk`, TTL on `expires_at`), and a client
+    /// for it. Call after `reset()`, which clears it.
+    public func stateTable(_ name: String = "firebreak-state") throws -> DynamoDBClient {
+        let dynamo = dynamoDB
+        _ = try dynamo.ensureTable(name, partitionKey: "pk", sortKey: "sk", ttlAttribute: "expires_at")
+        return dynamo
+    }
 
     /// Creates an IAM user in moto with an access key and an inline allow-everything policy, through IAM
     /// Query calls (`Version=2010-05-08`, signing name `iam`). Call while authentication is off (`reset()`
