@@ -161,6 +161,31 @@ import Testing
         #expect(transport.sent.isEmpty)
     }
 
+    /// Writes DynamoDB keeps leaving unprocessed: given up after the attempts, as throttled, never reported done.
+    @Test func batchWriteGivesUpOnWritesThatStayUnprocessed() {
+        let unprocessed = #"{"UnprocessedItems":{"t":[{"PutRequest":{"Item":{"pk":{"S":"0"}}}}]}}"#
+        let transport = ScriptedTransport([.respond(200, unprocessed)])
+        let client = DynamoDBClient(client: makeClient(transport, service: "dynamodb"))
+        let error = #expect(throws: DynamoDBError.self) {
+            try client.batchWrite(table: "t", [.put(item: ["pk": .string("0")])], attempts: 3)
+        }
+        guard case .service(let aws)? = error else {
+            Issue.record("expected a service error, got \(String(describing: error))")
+            return
+        }
+        #expect(aws.kind == .throttled)
+        #expect(transport.sent.count == 3)
+    }
+
+    /// A 2xx answer that is not the operation's output shape is its own error, naming the operation.
+    @Test func malformedAnswerIsNamed() {
+        let transport = ScriptedTransport([.respond(200, #"{"Item":{"pk":{"X":"?"}}}"#)])
+        let client = DynamoDBClient(client: makeClient(transport, service: "dynamodb"))
+        #expect(throws: DynamoDBError.malformedResponse(operation: "GetItem")) {
+            try client.getItem(table: "t", key: ["pk": .string("a")])
+        }
+    }
+
     /// Unprocessed writes go again, only those, until none is left.
     @Test func batchWriteSendsUnprocessedItemsAgain() throws {
         let unprocessed = #"{"UnprocessedItems":{"t":[{"PutRequest":{"Item":{"pk":{"S":"24"}}}}]}}"#

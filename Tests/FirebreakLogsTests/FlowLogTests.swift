@@ -81,6 +81,22 @@ import Testing
         }
     }
 
+    /// The records of one buffer share one source (bytes and format) by reference; another buffer has its own.
+    @Test func recordsOfOneBufferShareOneSource() throws {
+        let lines = """
+            2 123456789012 eni-0a1b2c3d 10.0.1.5 198.51.100.7 49152 443 6 10 840 1700000000 1700000060 ACCEPT OK
+            2 123456789012 eni-0a1b2c3d 10.0.1.5 198.51.100.8 49153 8443 6 3 180 1700000000 1700000060 REJECT OK
+            2 123456789012 eni-0a1b2c3d 10.0.1.5 198.51.100.9 49154 22 6 1 40 1700000000 1700000060 REJECT OK
+
+            """
+        let first = try RecordDecoder().decodeFile(Array(lines.utf8)).flowRecords
+        let second = try RecordDecoder().decodeFile(Array(lines.utf8)).flowRecords
+        try #require(first.count == 3 && second.count == 3)
+        #expect(first[0].source === first[1].source && first[1].source === first[2].source)
+        #expect(first[0].source !== second[0].source)
+        #expect(first.map { $0.dstport } == [443, 8443, 22])
+    }
+
     /// A field's ordinal (the index of its column slot) is its place in `allCases`, for every field.
     @Test func fieldOrdinalsArePositionsInAllCases() {
         for (index, field) in FlowLogField.allCases.enumerated() {

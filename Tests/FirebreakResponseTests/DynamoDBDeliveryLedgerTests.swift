@@ -54,6 +54,17 @@ struct DynamoDBDeliveryLedgerTests {
         #expect(throws: StoreError.leaseLost(requestID: "c4a2")) { try taskA.markDone("c4a2", now: t0.addingTimeInterval(2)) }
     }
 
+    /// A lease or retention far past any date (a misconfiguration) is clamped, never a trap.
+    @Test func anEndlessLeaseIsClampedNotATrap() throws {
+        let moto = try #require(MotoServer.current)
+        let endless = DynamoDBDeliveryLedger(dynamo: moto.dynamoDB, table: "firebreak-state", owner: "task-c",
+                                             retention: .greatestFiniteMagnitude)
+        #expect(try endless.claim("e5b1", now: t0, lease: .infinity) == .claimed)
+        #expect(try taskA.claim("e5b1", now: t0.addingTimeInterval(86_400 * 365), lease: 30) == .held(until: Date(storeMillis: .max)))
+        try endless.markDone("e5b1", now: t0)
+        #expect(try taskA.isDone("e5b1", now: t0.addingTimeInterval(86_400 * 365)))
+    }
+
     /// A table that is not there: a typed error naming the table, not a claim.
     @Test func aMissingTableIsAStoreErrorNamingIt() throws {
         let moto = try #require(MotoServer.current)

@@ -58,7 +58,7 @@ extension DynamoDBClient {
                                             message: "\(pending.count) writes of a batch to \(table) were still unprocessed after \(attempts) attempts"))
                 }
                 let pause = client.retryPolicy.delay(retry: attempt)
-                if pause > .zero { Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18) }
+                if pause > .zero { Thread.sleep(forTimeInterval: AWSClient.seconds(pause)) }
                 attempt += 1
             }
         }

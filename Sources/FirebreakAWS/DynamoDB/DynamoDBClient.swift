@@ -20,36 +20,21 @@ public struct DynamoDBClient: Sendable {
     /// Calls `operation` with `input` as its JSON body and decodes the answer as `Output`.
     func call<Input: Encodable, Output: Decodable>(_ operation: String, _ input: Input, as output: Output.Type,
                                                    readOnly: Bool) throws(DynamoDBError) -> Output {
-        let body: Data
-        do {
-            body = try JSONEncoder().encode(input)
-        } catch {
-            throw .invalidRequest("\(operation) input could not be encoded as JSON")
-        }
         var failure: [UInt8] = []
-        let response: AWSHTTPResponse
         do {
-            response = try client.post(
-                headers: [("Content-Type", "application/x-amz-json-1.0"),
-                          ("X-Amz-Target", "\(Self.targetPrefix).\(operation)")],
-                body: Array(body), changesAccount: !readOnly,
-                decodeError: { answer in
-                    failure = answer.body
-                    return JSONErrorDecoder.decode(answer)
-                })
+            return try client.json(targetPrefix: Self.targetPrefix, operation: operation, input: input, as: output,
+                                   version: "1.0", readOnly: readOnly, decodeError: { answer in
+                                       failure = answer.body
+                                       return JSONErrorDecoder.decode(answer)
+                                   })
         } catch {
-            throw Self.typed(error, body: failure)
-        }
-        do {
-            return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
-        } catch {
-            throw .malformedResponse(operation: operation)
+            throw Self.typed(error, body: failure, operation: operation)
         }
     }
 
     /// The DynamoDB error an AWS error stands for: a failed condition or a cancelled transaction carry what
     /// DynamoDB returned with them.
-    static func typed(_ error: AWSError, body: [UInt8]) -> DynamoDBError {
+    static func typed(_ error: AWSError, body: [UInt8], operation: String) -> DynamoDBError {
         struct Detail: Decodable {
             var item: DynamoDBItem?
             var reasons: [DynamoDBCancellationReason]?
@@ -61,6 +46,8 @@ public struct DynamoDBClient: Sendable {
             return .conditionalCheckFailed(item: detail?.item)
         case "TransactionCanceledException":
             return .transactionCanceled(reasons: detail?.reasons ?? [])
+        case "MalformedResponse" where (200..<300).contains(error.status ?? 0):
+            return .malformedResponse(operation: operation)
         default:
             return .service(error)
         }

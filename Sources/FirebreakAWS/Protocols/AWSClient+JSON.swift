@@ -1,11 +1,13 @@
 import Foundation
 
 extension AWSClient {
-    /// Calls an AWS JSON 1.1 operation: `POST /` with `X-Amz-Target: <targetPrefix>.<operation>` and
-    /// `Content-Type: application/x-amz-json-1.1`, the input encoded as JSON; decodes the output.
-    /// Errors (`__type`, `message`) are thrown as `AWSError`.
+    /// Calls an AWS JSON operation: `POST /` with `X-Amz-Target: <targetPrefix>.<operation>` and
+    /// `Content-Type: application/x-amz-json-<version>` (1.1: CloudTrail; 1.0: DynamoDB), the input encoded as JSON;
+    /// decodes the output. `readOnly` (by default from the operation's name, `isReadOnly`) decides the retries.
+    /// Errors (`__type`, `message`) are thrown as the `AWSError` `decodeError` makes of the response.
     public func json<Input: Encodable, Output: Decodable>(
-        targetPrefix: String, operation: String, input: Input, as output: Output.Type
+        targetPrefix: String, operation: String, input: Input, as output: Output.Type, version: String = "1.1",
+        readOnly: Bool? = nil, decodeError: (AWSHTTPResponse) -> AWSError = JSONErrorDecoder.decode
     ) throws(AWSError) -> Output {
         let body: Data
         do {
@@ -14,8 +16,8 @@ extension AWSClient {
             throw AWSError(.invalidParameter, message: "\(operation) input could not be encoded as JSON")
         }
         let response = try post(
-            headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(targetPrefix).\(operation)")],
-            body: Array(body), changesAccount: !Self.isReadOnly(operation), decodeError: JSONErrorDecoder.decode)
+            headers: [("Content-Type", "application/x-amz-json-\(version)"), ("X-Amz-Target", "\(targetPrefix).\(operation)")],
+            body: Array(body), changesAccount: !(readOnly ?? Self.isReadOnly(operation)), decodeError: decodeError)
         let data = response.body.isEmpty ? Data("{}".utf8) : Data(response.body)
         do {
             return try JSONDecoder().decode(Output.self, from: data)

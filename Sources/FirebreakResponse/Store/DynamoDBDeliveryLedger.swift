@@ -36,7 +36,7 @@ public struct DynamoDBDeliveryLedger: Sendable {
     public func claim(_ requestID: String, now: Date, lease: TimeInterval) throws(StoreError) -> Claim {
         let item: DynamoDBItem = key(requestID).merging([
             "status": .string(Self.inProgress), "owner": .string(owner),
-            "lease_until": .integer(now.storeMillis + Int64((lease * 1000).rounded())),
+            "lease_until": .integer(now.addingTimeInterval(lease).storeMillis),
             "expires_at": .integer(Self.seconds(now.addingTimeInterval(max(retention, lease)))),
         ]) { $1 }
         let free = DynamoDBExpression(
@@ -50,7 +50,7 @@ public struct DynamoDBDeliveryLedger: Sendable {
         } catch .conditionalCheckFailed(let old) {
             if old?["status"]?.stringValue == Self.done { return .done }
             let until = old?["lease_until"]?.int64Value ?? now.storeMillis
-            return .held(until: Date(timeIntervalSince1970: Double(until) / 1000))
+            return .held(until: Date(storeMillis: until))
         } catch {
             throw .dynamoDB(table: table, operation: "claim delivery \(requestID)", error: error)
         }
@@ -109,5 +109,6 @@ public struct DynamoDBDeliveryLedger: Sendable {
     private static let inProgress = "IN_PROGRESS"
     private static let done = "DONE"
 
-    private static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
+    /// Epoch seconds, clamped like `storeMillis` (a lease or retention from the configuration never traps here).
+    private static func seconds(_ date: Date) -> Int64 { date.storeMillis / 1000 }
 }
