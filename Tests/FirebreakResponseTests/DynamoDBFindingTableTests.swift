@@ -40,9 +40,9 @@ struct DynamoDBFindingTableTests {
 
     @Test func aDeliveryIsCountedOnceHoweverOftenItIsReplayed() throws {
         _ = try findings.insert(row("f1"), requestID: "r1", now: now, maxSamples: 5)
-        #expect(try findings.count("f1", requestID: "r1", matches: 3, firstSeenMillis: 1_000, lastSeenMillis: 2_000) == .alreadyCounted)
+        #expect(try findings.count("f1", requestID: "r1", matches: 3, firstSeenMillis: 1_000, lastSeenMillis: 2_000) == .alreadyCounted(insertedByThisDelivery: true))
         #expect(try findings.count("f1", requestID: "r2", matches: 4, firstSeenMillis: 2_500, lastSeenMillis: 3_000) == .counted(samples: 2))
-        #expect(try findings.count("f1", requestID: "r2", matches: 4, firstSeenMillis: 2_500, lastSeenMillis: 3_000) == .alreadyCounted)
+        #expect(try findings.count("f1", requestID: "r2", matches: 4, firstSeenMillis: 2_500, lastSeenMillis: 3_000) == .alreadyCounted(insertedByThisDelivery: false))
         let stored = try #require(try findings.finding("f1"))
         #expect(stored.count == 7)
         #expect(stored.firstSeenMillis == 1_000 && stored.lastSeenMillis == 3_000)

@@ -115,11 +115,17 @@ public final class ActionExecutor: Sendable {
             // that changes the account never acts on a resource it could not check.
             guard action.step.kind == .alert, !error.isRetryable else { return try retryOrFail(record, error: error) }
         }
-        let window = TimeInterval(responseGuard.playbooks.blastRadius.windowSeconds)
-        // Destructive steps that actually ran in the window (claimed ones not yet run do not count).
-        let recent = try store.countActions(kinds: Set(StepKind.allCases.filter(\.isDestructive)), states: [.done],
-                                            since: now.addingTimeInterval(-window))
-        switch responseGuard.evaluate(action: action, facts: facts, recentDestructiveCount: recent, mode: mode) {
+        let limit = responseGuard.playbooks.blastRadius
+        let window = TimeInterval(limit.windowSeconds)
+        var decision = responseGuard.evaluate(action: action, facts: facts, recentDestructiveCount: 0, mode: mode)
+        // A destructive step takes its place in the blast radius before it runs (across every task on a shared
+        // store); a full window holds it.
+        let reserves = decision == .proceed && action.step.kind.isDestructive
+        if reserves, let taken = try store.reserveDestructive(actionID: action.id, limit: limit.maxDestructive,
+                                                              window: window, now: now) {
+            decision = responseGuard.evaluate(action: action, facts: facts, recentDestructiveCount: taken, mode: mode)
+        }
+        switch decision {
         case .skip(let reason):
             try finish(record, .skipped, reason: reason)
         case .hold(let reason):
@@ -131,7 +137,13 @@ public final class ActionExecutor: Sendable {
             do throws(AWSError) {
                 outcome = try runner.run(action, mode: mode, instance: instance, context: context)
             } catch {
+                if reserves && !(error.isRetryable && record.attempts < Self.maxAttempts) {
+                    try store.releaseDestructive(actionID: action.id, window: window, now: Date())
+                }
                 return try retryOrFail(record, error: error)
+            }
+            if reserves && outcome.status != .done {
+                try store.releaseDestructive(actionID: action.id, window: window, now: Date())
             }
             let millis = now.timeIntervalSince(record.createdAt) * 1000
             counters.withLock { c in

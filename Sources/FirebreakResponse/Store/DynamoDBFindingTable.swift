@@ -18,8 +18,9 @@ public struct DynamoDBFindingTable: Sendable {
     public enum Counted: Sendable, Equatable {
         /// Counted; the finding now holds `samples` sample events.
         case counted(samples: Int)
-        /// This delivery was counted into it before (a replay after a crash or a lost answer).
-        case alreadyCounted
+        /// This delivery was counted into it before (a replay after a crash or a lost answer); when that earlier try
+        /// inserted the finding, its actions may not all be planned yet.
+        case alreadyCounted(insertedByThisDelivery: Bool)
         /// No such finding.
         case missing
     }
@@ -51,7 +52,9 @@ public struct DynamoDBFindingTable: Sendable {
                 return .counted(samples: after["samples"]?.listValue?.count ?? 0)
             } catch .conditionalCheckFailed(let old) {
                 guard let old else { return .missing }
-                if old["deliveries"]?.stringSetValue?.contains(requestID) == true { return .alreadyCounted }
+                if old["deliveries"]?.stringSetValue?.contains(requestID) == true {
+                    return .alreadyCounted(insertedByThisDelivery: old["first_request_id"]?.stringValue == requestID)
+                }
                 // Out of order: set the min and max of what was read, on condition it has not changed since.
                 let storedFirst = old["first_seen_ms"]?.int64Value ?? firstSeenMillis
                 let storedLast = old["last_seen_ms"]?.int64Value ?? lastSeenMillis
@@ -74,9 +77,10 @@ public struct DynamoDBFindingTable: Sendable {
                         error: .invalidRequest("the finding kept changing under \(Self.maxAttempts) optimistic updates"))
     }
 
-    /// Puts a new finding, counted for delivery `requestID`; false when it exists already (another task, or an
-    /// earlier try of this delivery, put it first): count it instead.
-    public func insert(_ finding: StoredFinding, requestID: String, now: Date, maxSamples: Int) throws(StoreError) -> Bool {
+    /// Puts a new finding, counted for delivery `requestID`, kept until `expiresAt` (the table's TTL); false when it
+    /// exists already (another task, or an earlier try of this delivery, put it first): count it instead.
+    public func insert(_ finding: StoredFinding, requestID: String, now: Date, maxSamples: Int,
+                       expiresAt: Date? = nil) throws(StoreError) -> Bool {
         var item = key(finding.id)
         item["rule_id"] = .string(finding.ruleID)
         item["title"] = .string(finding.title)
@@ -93,6 +97,7 @@ public struct DynamoDBFindingTable: Sendable {
         item["first_request_id"] = .string(requestID)
         item["created_at_ms"] = .integer(now.storeMillis)
         if let end = finding.windowEndMillis { item["window_end_ms"] = .integer(end) }
+        if let expiresAt { item["expires_at"] = .integer(expiresAt.storeMillis / 1000) }
         do {
             try dynamo.putItem(table: table, item: item, condition: DynamoDBExpression("attribute_not_exists(pk)"))
             return true
@@ -120,8 +125,9 @@ public struct DynamoDBFindingTable: Sendable {
         }
     }
 
-    /// A finding as stored, with its count, first/last seen and samples.
-    public func finding(_ id: String) throws(StoreError) -> StoredFinding? {
+    /// A finding as stored, with its count, first/last seen and samples; nil when absent or past its `expires_at`
+    /// at `now` (TTL deletes late).
+    public func finding(_ id: String, now: Date = Date()) throws(StoreError) -> StoredFinding? {
         let item: DynamoDBItem?
         do {
             item = try dynamo.getItem(table: table, key: key(id))
@@ -129,6 +135,7 @@ public struct DynamoDBFindingTable: Sendable {
             throw .dynamoDB(table: table, operation: "read finding \(id)", error: error)
         }
         guard let item else { return nil }
+        if let expires = item["expires_at"]?.int64Value, expires < now.storeMillis / 1000 { return nil }
         func text(_ name: String) throws(StoreError) -> String {
             guard let value = item[name]?.stringValue else {
                 throw .corruptRow(table: table, id: id, reason: "no string \(name)")

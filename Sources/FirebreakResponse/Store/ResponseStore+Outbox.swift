@@ -179,3 +179,15 @@ extension ResponseStore {
         }
     }
 }
+
+/// The blast radius on one file: the destructive steps `done` in the sliding window, counted when the next one is
+/// about to run (one executor per store claims them in turn, so counting is enough; nothing to give back).
+extension ResponseStore {
+    public func reserveDestructive(actionID: String, limit: Int, window: TimeInterval, now: Date) throws(StoreError) -> Int? {
+        let done = try countActions(kinds: Set(StepKind.allCases.filter(\.isDestructive)), states: [.done],
+                                    since: now.addingTimeInterval(-window))
+        return done >= limit ? done : nil
+    }
+
+    public func releaseDestructive(actionID: String, window: TimeInterval, now: Date) throws(StoreError) {}
+}

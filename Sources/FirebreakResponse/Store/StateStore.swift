@@ -32,8 +32,12 @@ public protocol StateStore: AnyObject, Sendable {
     /// Makes actions whose lease ran out (a crash mid-action) claimable again; returns how many.
     @discardableResult
     func resumeInterrupted(now: Date) throws(StoreError) -> Int
-    /// Actions of these kinds in these states created at or after `since` (the blast radius).
-    func countActions(kinds: Set<StepKind>, states: Set<ActionState>, since: Date) throws(StoreError) -> Int
+    /// Takes a place for destructive action `actionID` in the blast radius (at most `limit` destructive steps in any
+    /// `window`) before it runs: nil when it has one (taken now, or earlier by this action), else how many
+    /// destructive steps the window holds (the step is held).
+    func reserveDestructive(actionID: String, limit: Int, window: TimeInterval, now: Date) throws(StoreError) -> Int?
+    /// Gives back the place of a destructive action that did not run (skipped, failed, held).
+    func releaseDestructive(actionID: String, window: TimeInterval, now: Date) throws(StoreError)
 
     // Queries: `GET /findings`, `/metrics`, the CLI.
 

@@ -1,4 +1,5 @@
 import FirebreakAWS
+import Foundation
 
 /// Why the response store could not do what was asked.
 ///
@@ -36,6 +37,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case dynamoDB(table: String, operation: String, error: DynamoDBError)
     /// This task's lease on a delivery ran out and another task claimed it: this task must not acknowledge it.
     case leaseLost(requestID: String)
+    /// Another task is committing this delivery now (its lease runs until `until`): answered 503, and Firehose's
+    /// next try finds it done.
+    case deliveryInProgress(requestID: String, until: Date)
 
     public var description: String {
         switch self {
@@ -71,6 +75,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .leaseLost(requestID):
             return "delivery \(requestID): this task's lease ran out and another task took the delivery over; it is not "
                 + "acknowledged here (the other task commits it)"
+        case let .deliveryInProgress(requestID, until):
+            return "delivery \(requestID) is being committed by another task (its lease runs until "
+                + "\(until.formatted(.iso8601))); Firehose's next try is answered from what that task commits"
         case let .full(path, usedBytes, maxBytes):
             return "response store \(path) is full: \(usedBytes) bytes in use, store.max_bytes is \(maxBytes). Deliveries "
                 + "are refused (503) and Firehose redelivers them once there is room. Findings are pruned oldest first once "
