@@ -6,7 +6,8 @@ struct Findings: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the findings in the store, with their actions.",
         discussion: """
-            Reads the store file (store.path, var/firebreak.sqlite by default) — the same data as GET /findings — \
+            Reads the configured store (the file store.path, var/firebreak.sqlite by default, or the DynamoDB table \
+            store.dynamodb.table with store.backend dynamodb) — the same data as GET /findings — \
             as a table or as JSON lines. The service may keep running meanwhile.
 
               firebreak findings --level high --since 2026-11-30T00:00:00Z

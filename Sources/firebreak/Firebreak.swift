@@ -11,5 +11,5 @@ struct Firebreak: ParsableCommand {
             `firebreak decode` shows what the service sees in a file; `firebreak replay` runs the rules \
             on files offline; `firebreak rules` lists, validates and tests the rules.
             """,
-        subcommands: [Serve.self, Decode.self, Replay.self, Rules.self, Findings.self, Check.self])
+        subcommands: [Serve.self, Decode.self, Replay.self, Rules.self, Findings.self, Check.self, Store.self])
 }

@@ -228,13 +228,16 @@ struct StateStoreContractTests {
             Fixture.finding("a", rule: "r1", level: "high", timeMillis: base),
             Fixture.finding("b", rule: "r2", level: "low", timeMillis: base + 2 * day),
             Fixture.finding("c", rule: "r1", level: "low", timeMillis: base + day),
-        ])
+        ], at: Date())
+        // Event times of long ago (a replay of old logs) are listed too.
+        _ = try commit(a, "req-2", findings: [Fixture.finding("old", timeMillis: 1_000)], at: Date())
         let since = Date(storeMillis: base - 1)
         #expect(try a.findings(since: since, level: nil, rule: nil, limit: 10).map(\.id) == ["b", "c", "a"])
         #expect(try a.findings(since: since, level: "low", rule: nil, limit: 10).map(\.id) == ["b", "c"])
         #expect(try a.findings(since: since, level: nil, rule: "r1", limit: 10).map(\.id) == ["c", "a"])
         #expect(try a.findings(since: Date(storeMillis: base + day), level: nil, rule: nil, limit: 10).map(\.id) == ["b", "c"])
         #expect(try a.findings(since: since, level: nil, rule: nil, limit: 2).map(\.id) == ["b", "c"])
+        #expect(try a.findings(since: nil, level: nil, rule: nil, limit: 10).map(\.id) == ["b", "c", "a", "old"])
     }
 
     @Test(arguments: Backend.allCases)

@@ -7,8 +7,8 @@ import Foundation
 /// 1. Claim the request id (`DynamoDBDeliveryLedger`): done → `.duplicate`; another task's live lease →
 ///    `deliveryInProgress` (503: Firehose tries again and finds it done).
 /// 2. Count each finding (its delivery set makes a repeated count a no-op) or insert it (a conditional put).
-/// 3. Plan the actions of the findings this delivery inserted: one transaction per action puts its idempotency item,
-///    its pointer, the action, the counters and the outbox entry, all or nothing.
+/// 3. Plan the actions of the findings this delivery inserted: per action, its idempotency item (conditional), then
+///    one transaction with its pointer, the action and its outbox entry.
 /// 4. Mark the request id done, only if this task still holds it.
 ///
 /// A crash anywhere in between leaves the delivery unacknowledged; Firehose's next try (on any task) repeats the
@@ -52,7 +52,7 @@ extension DynamoDBStateStore {
                 let row = findings[index].row()
                 if try findingTable.insert(row, requestID: requestID, now: now, maxSamples: maxSamples, expiresAt: expires) {
                     inserted = true
-                    try putDayEntry(row, expires: expires)
+                    try putDayEntry(row, storedAt: now, expires: expires)
                     windowEnds[id] = row.windowEndMillis
                 } else {
                     // Another task inserted it a moment ago: count into it.
@@ -65,7 +65,7 @@ extension DynamoDBStateStore {
             case .alreadyCounted(insertedByThisDelivery: true) where !inserted:
                 // An earlier try of this delivery inserted it and may have died before planning its actions.
                 let row = findings[index].row()
-                try putDayEntry(row, expires: expires)
+                try putDayEntry(row, storedAt: now, expires: expires)
                 windowEnds[id] = row.windowEndMillis
                 inserted = true
             case .counted(let held) where !inserted:
@@ -99,10 +99,11 @@ extension DynamoDBStateStore {
         return summary
     }
 
-    /// The finding's entry in its day's partition, for `findings(since:level:rule:limit:)`.
-    private func putDayEntry(_ finding: StoredFinding, expires: Date) throws(StoreError) {
+    /// The finding's entry in the partition of the day it was stored, sorted by event time, for
+    /// `findings(since:level:rule:limit:)`.
+    private func putDayEntry(_ finding: StoredFinding, storedAt now: Date, expires: Date) throws(StoreError) {
         let item: DynamoDBItem = [
-            "pk": .string(Self.dayKey(finding.timeMillis)),
+            "pk": .string(Self.dayKey(now.storeMillis)),
             "sk": .string("\(Self.padded(finding.timeMillis))#\(finding.id)"),
             "finding_id": .string(finding.id), "level": .string(finding.level), "rule_id": .string(finding.ruleID),
             "expires_at": .integer(Self.seconds(expires)),
@@ -114,23 +115,38 @@ extension DynamoDBStateStore {
         }
     }
 
-    /// Inserts one action with its idempotency item, pointer, counters, outbox and summary entries in one
-    /// transaction. Returns the action as stored (its id may have a `-<ms>` suffix when an older action of the same
-    /// key holds the id), or nil when its idempotency key has an action inside the window. `origin` names who plans
-    /// it (the request id); a repeated insert from the same origin and finding returns the action stored then.
+    /// Inserts one action: first its idempotency item (a conditional put: the key has no action inside the window, or
+    /// the one it has was planned by this same `origin` and finding, i.e. an earlier try of this insert), then one
+    /// transaction with its pointer, the action in its finding's partition, its outbox and summary entries, and its
+    /// counter when it is planned final. Returns the action as stored (its id may have a `-<ms>` suffix when an older
+    /// action of the same key holds the id), or nil when the key has another plan's action inside the window.
+    /// `origin` names who plans it (the request id). A crash between the two writes is repaired by the next try:
+    /// the idempotency item names this origin, so the transaction is sent again.
     func insertAction(_ action: PlannedAction, origin: String, windowEndMillis: Int64?, now: Date) throws(StoreError)
         -> PlannedAction? {
         var stored = action
         let windowStart = now.addingTimeInterval(-idempotencyWindow).storeMillis
+        func claimKey(_ id: String, condition: DynamoDBExpression?) throws(DynamoDBError) {
+            try dynamo.putItem(table: table, item: Self.idempotencyKey(action.idempotencyKey).merging([
+                "action_id": .string(id), "finding_id": .string(action.findingID), "origin": .string(origin),
+                "created_ms": .integer(now.storeMillis),
+                "expires_at": .integer(Self.seconds(now.addingTimeInterval(idempotencyWindow))),
+            ]) { $1 }, condition: condition, returnOld: true)
+        }
+        do {
+            try claimKey(stored.id, condition: DynamoDBExpression("attribute_not_exists(pk) OR created_ms <= :windowStart",
+                                                                  values: [":windowStart": .integer(windowStart)]))
+        } catch .conditionalCheckFailed(let held) {
+            // The key has an action inside the window: this plan's own (an earlier try), or another plan's.
+            guard held?["origin"]?.stringValue == origin, held?["finding_id"]?.stringValue == action.findingID,
+                  let id = held?["action_id"]?.stringValue else { return nil }
+            stored.id = id
+        } catch {
+            throw failure("claim idempotency key \(action.idempotencyKey)", error)
+        }
         for attempt in 1...Self.maxAttempts {
             let item = DynamoDBActionItem.new(stored, now: now)
             var writes: [DynamoDBWrite] = [
-                .put(item: Self.idempotencyKey(action.idempotencyKey).merging([
-                    "action_id": .string(stored.id), "finding_id": .string(action.findingID), "origin": .string(origin),
-                    "created_ms": .integer(now.storeMillis),
-                    "expires_at": .integer(Self.seconds(now.addingTimeInterval(idempotencyWindow))),
-                ]) { $1 }, condition: DynamoDBExpression("attribute_not_exists(pk) OR created_ms <= :windowStart",
-                                                        values: [":windowStart": .integer(windowStart)])),
                 .put(item: DynamoDBActionItem.pointerKey(stored.id).merging([
                     "action_pk": item.key["pk"] ?? .null, "action_sk": item.key["sk"] ?? .null,
                     "finding_id": .string(action.findingID),
@@ -138,8 +154,9 @@ extension DynamoDBStateStore {
                 ]) { $1 }, condition: DynamoDBExpression("attribute_not_exists(pk)")),
                 .put(item: item.item, condition: DynamoDBExpression("attribute_not_exists(pk)")),
             ]
-            if let counts = Self.countsWrite(step: action.step.kind, from: nil, to: action.state) { writes.append(counts) }
-            if action.state == .pending {
+            if Self.isFinal(action.state) {
+                writes.append(Self.countsWrite(actionID: stored.id, step: action.step.kind, to: action.state))
+            } else {
                 let entry = Self.outboxKey(createdMillis: now.storeMillis, findingID: action.findingID, playbook: action.playbook)
                 writes.append(.put(item: entry.merging([
                     "finding_id": .string(action.findingID), "playbook": .string(action.playbook),
@@ -156,24 +173,25 @@ extension DynamoDBStateStore {
                 remember(item)
                 return stored
             } catch .transactionCanceled(let reasons) {
-                func failed(_ index: Int) -> Bool { index < reasons.count && reasons[index].code == "ConditionalCheckFailed" }
-                if failed(0) {
-                    // The key has an action inside the window: this plan's own (a repeated try), or another's.
-                    let held = try read(Self.idempotencyKey(action.idempotencyKey), operation: "read idempotency key")
-                    if held?["origin"]?.stringValue == origin, held?["finding_id"]?.stringValue == action.findingID,
-                       let id = held?["action_id"]?.stringValue {
-                        stored.id = id
-                        return stored
-                    }
-                    return nil
-                }
-                if failed(1) {
-                    // The id belongs to an older action of the same key (planned again after its window).
-                    stored.id = attempt == 1 ? "\(action.id)-\(now.storeMillis)" : "\(action.id)-\(now.storeMillis)-\(attempt)"
+                if reasons.contains(where: { $0.code == "TransactionConflict" }) {
+                    Thread.sleep(forTimeInterval: Double.random(in: 0.005...0.02) * Double(attempt))
                     continue
                 }
-                if reasons.contains(where: { $0.code == "TransactionConflict" }) { continue }
-                throw failure("insert action \(action.id)", .transactionCanceled(reasons: reasons))
+                guard reasons.first?.code == "ConditionalCheckFailed" else {
+                    throw failure("insert action \(action.id)", .transactionCanceled(reasons: reasons))
+                }
+                // The id has a pointer: this action's own (the earlier try got this far), or an older action's of
+                // the same key, planned again after its window: that one keeps the id, this one gets a suffix.
+                let pointer = try read(DynamoDBActionItem.pointerKey(stored.id), operation: "read the pointer of \(stored.id)")
+                if pointer?["finding_id"]?.stringValue == action.findingID, pointer?["action_sk"] == item.key["sk"] {
+                    return stored
+                }
+                stored.id = attempt == 1 ? "\(action.id)-\(now.storeMillis)" : "\(action.id)-\(now.storeMillis)-\(attempt)"
+                do {
+                    try claimKey(stored.id, condition: nil)
+                } catch {
+                    throw failure("claim idempotency key \(action.idempotencyKey)", error)
+                }
             } catch {
                 throw failure("insert action \(action.id) (\(action.step.kind.rawValue) \(action.resourceID))", error)
             }

@@ -3,12 +3,13 @@ import Foundation
 
 /// Reads of the shared table (`GET /findings`, `/metrics`, `firebreak findings`) and the summaries of closed windows.
 extension DynamoDBStateStore {
-    /// Findings newest first: the day partitions from tomorrow (clocks differ) back to `since` (or the findings'
-    /// retention), each read newest first, until `limit` are found.
+    /// Findings newest first (by event time): each day partition of the findings' retention (the day a finding was
+    /// stored; from tomorrow, as clocks differ, back) is read newest first down to `since`, up to `limit` entries
+    /// each, and the entries merged. Event times can be anything (a replay of old logs), so no partition can be
+    /// skipped; a day costs one small query.
     public func findings(since: Date?, level: String?, rule: String?, limit: Int) throws(StoreError) -> [StoredFinding] {
         guard limit > 0 else { return [] }
         let now = Date()
-        let fromMillis = (since ?? now.addingTimeInterval(-retention.findings)).storeMillis
         var conditions = ["expires_at >= :now"]
         var values: [String: DynamoDBValue] = [":now": .integer(Self.seconds(now))]
         if let level {
@@ -21,9 +22,12 @@ extension DynamoDBStateStore {
         }
         let filter = DynamoDBExpression(conditions.joined(separator: " AND "),
                                         names: level == nil ? [:] : ["#level": "level"], values: values)
-        var ids: [String] = []
-        var day = now.addingTimeInterval(86400).storeMillis
-        while ids.count < limit && day >= fromMillis - 86_400_000 {
+        let from = Self.padded(since?.storeMillis ?? 0)
+        var entries: [(time: String, id: String)] = []
+        let days = Int(retention.findings / 86400) + 2
+        for back in 0...days {
+            let day = now.addingTimeInterval(86400 - Double(back) * 86400).storeMillis
+            var found = 0
             var start: DynamoDBItem?
             repeat {
                 let page: DynamoDBClient.QueryPage
@@ -31,22 +35,26 @@ extension DynamoDBStateStore {
                     page = try dynamo.query(
                         table: table,
                         keyCondition: DynamoDBExpression("pk = :pk AND sk >= :from",
-                                                         values: [":pk": .string(Self.dayKey(day)),
-                                                                  ":from": .string(Self.padded(fromMillis))]),
-                        filter: filter, limit: 200, startKey: start, ascending: false, consistent: false)
+                                                         values: [":pk": .string(Self.dayKey(day)), ":from": .string(from)]),
+                        filter: filter, limit: min(1000, limit), startKey: start, ascending: false, consistent: false)
                 } catch {
                     throw failure("list findings", error)
                 }
-                ids += page.items.compactMap { $0["finding_id"]?.stringValue }
+                for item in page.items {
+                    guard let sk = item["sk"]?.stringValue, let id = item["finding_id"]?.stringValue else { continue }
+                    entries.append((String(sk.prefix { $0 != "#" }), id))
+                    found += 1
+                }
                 start = page.lastEvaluatedKey
-            } while start != nil && ids.count < limit
-            day -= 86_400_000
+            } while start != nil && found < limit
         }
+        entries.sort { ($0.time, $1.id) > ($1.time, $0.id) }
         var found: [StoredFinding] = []
-        for id in ids.prefix(limit) {
-            if let finding = try findingTable.finding(id, now: now) { found.append(finding) }
+        var seen = Set<String>()
+        for entry in entries where found.count < limit && seen.insert(entry.id).inserted {
+            if let finding = try findingTable.finding(entry.id, now: now) { found.append(finding) }
         }
-        return found.sorted { ($0.timeMillis, $1.id) > ($1.timeMillis, $0.id) }
+        return found
     }
 
     public func finding(id: String) throws(StoreError) -> (StoredFinding, [ActionRecord])? {
@@ -58,23 +66,64 @@ extension DynamoDBStateStore {
         try actionItem(id)?.record
     }
 
-    /// From the counters item (`counts` / `actions`), which every transition changes with the action.
+    /// Final states from the counter shards (`counts` / `actions#<shard>`, counted when an action ends); pending and
+    /// running actions from the open plans of the outbox (at most `maxOpenPlans` of them are read).
     public func actionCounts() throws(StoreError) -> [ActionCount] {
-        guard let item = try read(Self.countsKey, operation: "read the action counters") else { return [] }
+        let shards: [DynamoDBItem]
+        do {
+            shards = try dynamo.queryAll(table: table, keyCondition: DynamoDBExpression("pk = :pk", values: [":pk": .string("counts")]),
+                                         maxItems: Self.countShards * 2)
+        } catch {
+            throw failure("read the action counters", error)
+        }
+        var totals: [String: Int] = [:]
+        for item in shards {
+            for (name, value) in item where name.contains("|") {
+                totals[name, default: 0] += Int(clamping: value.int64Value ?? 0)
+            }
+        }
+        for action in try openActions() {
+            totals["\(action.step.kind.rawValue)|\(action.state.rawValue)", default: 0] += 1
+        }
         var counts: [ActionCount] = []
-        for (name, value) in item where name.contains("|") {
+        for (name, count) in totals where count > 0 {
             let parts = name.split(separator: "|", maxSplits: 1).map(String.init)
             guard parts.count == 2, let kind = StepKind(rawValue: parts[0]), let state = ActionState(rawValue: parts[1]) else {
-                throw .corruptRow(table: table, id: "counts/actions", reason: "unknown step or state \(name)")
+                throw .corruptRow(table: table, id: "counts", reason: "unknown step or state \(name)")
             }
-            let count = Int(clamping: value.int64Value ?? 0)
-            if count > 0 { counts.append(ActionCount(step: kind, state: state, count: count)) }
+            counts.append(ActionCount(step: kind, state: state, count: count))
         }
         return counts.sorted { ($0.step.rawValue, $0.state.rawValue) < ($1.step.rawValue, $1.state.rawValue) }
     }
 
     public func pendingCount() throws(StoreError) -> Int {
-        try actionCounts().filter { $0.state == .pending }.reduce(0) { $0 + $1.count }
+        try openActions().filter { $0.state == .pending }.count
+    }
+
+    /// Open plans read for the counts of pending and running actions.
+    static let maxOpenPlans = 1000
+
+    /// The pending and running actions of the open plans (oldest plans first, up to `maxOpenPlans`).
+    func openActions() throws(StoreError) -> [PlannedAction] {
+        var entries: [DynamoDBItem] = []
+        for shard in 0..<Self.outboxShards {
+            do {
+                entries += try dynamo.query(table: table,
+                                            keyCondition: DynamoDBExpression("pk = :pk", values: [":pk": .string("outbox#\(shard)")]),
+                                            limit: Self.maxOpenPlans / Self.outboxShards, consistent: false).items
+            } catch {
+                throw failure("read the outbox", error)
+            }
+        }
+        var open: [PlannedAction] = []
+        var read = Set<String>()
+        for entry in entries {
+            guard let findingID = entry["finding_id"]?.stringValue, let playbook = entry["playbook"]?.stringValue,
+                  read.insert(findingID + "#" + playbook).inserted else { continue }
+            open += try actionItems(findingID: findingID).map(\.record.action)
+                .filter { $0.playbook == playbook && !Self.isFinal($0.state) }
+        }
+        return open
     }
 
     // MARK: Summaries

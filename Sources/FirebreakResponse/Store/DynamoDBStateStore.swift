@@ -14,8 +14,10 @@ import Synchronization
 /// - `idem#<idempotency key>` / `-` — the action planned for a key, for the idempotency window;
 /// - `outbox#<shard>` / `<created ms>#<finding>#<playbook>` — plans with actions not yet final, what `claim` reads;
 /// - `summary` / `<window end ms>#<finding>#<action>` — alerts that want a summary when their window closes;
-/// - `findings#<UTC day of the event>` / `<event ms>#<id>` — the findings of a day, for `findings(since:...)`;
-/// - `counts` / `actions` — actions by step and state (`<step>|<state>`), changed with every transition;
+/// - `findings#<day stored>` / `<event ms>#<id>` — the findings stored on a day, for `findings(since:...)`;
+/// - `counts` / `actions#<shard>` — actions that reached each final state, by step (`<step>|<state>`), in 16 shards
+///   by action id, counted in the transaction that ends the action (pending and running ones are counted from the
+///   open plans of the outbox);
 /// - `blast#<window start ms>` / `-` — destructive steps reserved in a blast-radius window (`reserveDestructive`).
 public final class DynamoDBStateStore: StateStore {
     public let dynamo: DynamoDBClient
@@ -68,7 +70,7 @@ public final class DynamoDBStateStore: StateStore {
         guard let failure = lastFailure.withLock({ $0 }) else { return .writable }
         guard now.timeIntervalSince(failure.lastProbe) >= 1 else { return .unwritable(reason: failure.reason) }
         do {
-            _ = try dynamo.getItem(table: table, key: Self.countsKey)
+            _ = try dynamo.getItem(table: table, key: Self.countsKey("probe"))
             lastFailure.withLock { $0 = nil }
             return .writable
         } catch {
@@ -94,7 +96,15 @@ public final class DynamoDBStateStore: StateStore {
 
     // MARK: - Keys and small helpers
 
-    static let countsKey: DynamoDBItem = ["pk": .string("counts"), "sk": .string("actions")]
+    /// Shards of the action counters: a transition changes the shard of its action, so that tasks changing different
+    /// actions at once rarely write the same counter item (a transaction conflicts with any other on one of its items).
+    static let countShards = 16
+
+    /// The counter shard of an action.
+    static func countsKey(_ actionID: String) -> DynamoDBItem {
+        let shard = actionID.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xffff } % countShards
+        return ["pk": .string("counts"), "sk": .string("actions#\(shard)")]
+    }
 
     static func idempotencyKey(_ key: String) -> DynamoDBItem {
         ["pk": .string("idem#" + key), "sk": .string("-")]
@@ -127,22 +137,16 @@ public final class DynamoDBStateStore: StateStore {
         .dynamoDB(table: table, operation: operation, error: error)
     }
 
-    /// The counter update of an action going from `from` (nil: new) to `to`.
-    static func countsWrite(step: StepKind, from: ActionState?, to: ActionState) -> DynamoDBWrite? {
-        guard from != to else { return nil }
-        var names = ["#to": "\(step.rawValue)|\(to.rawValue)"]
-        var values: [String: DynamoDBValue] = [":one": .integer(1)]
-        var text = "ADD #to :one"
-        if let from {
-            names["#from"] = "\(step.rawValue)|\(from.rawValue)"
-            values[":minusOne"] = .integer(-1)
-            text += ", #from :minusOne"
-        }
-        return .update(key: countsKey, update: DynamoDBExpression(text, names: names, values: values))
+    /// The counter update of an action that reaches final state `to` (counted once: a final state never changes).
+    static func countsWrite(actionID: String, step: StepKind, to: ActionState) -> DynamoDBWrite {
+        .update(key: countsKey(actionID),
+                update: DynamoDBExpression("ADD #to :one", names: ["#to": "\(step.rawValue)|\(to.rawValue)"],
+                                           values: [":one": .integer(1)]))
     }
 
-    /// Writes `new` over `old` (on condition of `old`'s version) with the counters and `extra` writes, in one
-    /// transaction when there is more than the item to write. False when the action changed since it was read.
+    /// Writes `new` over `old` on condition of `old`'s version: a single conditional put, or, when the action
+    /// reaches a final state, a transaction with its counter. False when the action changed since it was read.
+    /// Claims, releases and retries are single puts: the writes two tasks race on never cancel a transaction.
     func write(_ new: DynamoDBActionItem, over old: DynamoDBActionItem, extra: [DynamoDBWrite] = [],
                operation: String) throws(StoreError) -> Bool {
         var new = new
@@ -151,30 +155,35 @@ public final class DynamoDBStateStore: StateStore {
             new.expiresAt = Self.seconds(new.record.updatedAt.addingTimeInterval(retention.findings))
         }
         var writes = [new.replacing(old)]
-        if let counts = Self.countsWrite(step: new.record.step.kind, from: old.record.state, to: new.record.state) {
-            writes.append(counts)
+        if Self.isFinal(new.record.state) && !Self.isFinal(old.record.state) {
+            writes.append(Self.countsWrite(actionID: new.record.id, step: new.record.step.kind, to: new.record.state))
         }
         writes += extra
-        do {
-            if writes.count == 1 {
-                guard case .put(let item, let condition) = writes[0] else { return false }
-                try dynamo.putItem(table: table, item: item, condition: condition)
-            } else {
-                try dynamo.transactWrite(table: table, writes)
-            }
-            remember(new)
-            return true
-        } catch .conditionalCheckFailed {
-            return false
-        } catch .transactionCanceled(let reasons) {
-            // The action's own condition, or another writer in the same instant: read again and decide again.
-            if reasons.first.map({ $0.code == "ConditionalCheckFailed" || $0.code == "TransactionConflict" }) ?? false {
+        // A conflict with another transaction on one of these items (a counter shard) applied nothing: the same
+        // writes are sent again after a short random pause; a failed condition means the action changed.
+        for attempt in 1...Self.maxAttempts {
+            do {
+                if writes.count == 1 {
+                    guard case .put(let item, let condition) = writes[0] else { return false }
+                    try dynamo.putItem(table: table, item: item, condition: condition)
+                } else {
+                    try dynamo.transactWrite(table: table, writes)
+                }
+                remember(new)
+                return true
+            } catch .conditionalCheckFailed {
                 return false
+            } catch .transactionCanceled(let reasons) {
+                if reasons.first?.code == "ConditionalCheckFailed" { return false }
+                guard reasons.contains(where: { $0.code == "TransactionConflict" }), attempt < Self.maxAttempts else {
+                    throw failure(operation, .transactionCanceled(reasons: reasons))
+                }
+                Thread.sleep(forTimeInterval: Double.random(in: 0.005...0.02) * Double(attempt))
+            } catch {
+                throw failure(operation, error)
             }
-            throw failure(operation, .transactionCanceled(reasons: reasons))
-        } catch {
-            throw failure(operation, error)
         }
+        return false
     }
 
     func remember(_ item: DynamoDBActionItem) {

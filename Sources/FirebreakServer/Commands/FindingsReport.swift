@@ -2,10 +2,11 @@ import FirebreakResponse
 import FirebreakTime
 import Foundation
 
-/// `firebreak findings`: the findings in the store, with their actions, as a table or JSON lines.
+/// `firebreak findings`: the findings in the configured store (the SQLite file, or the DynamoDB table with
+/// `store.backend: dynamodb`), with their actions, as a table or JSON lines.
 public struct FindingsReport: Sendable {
     public var configFile: String?
-    /// The store file; overrides `store.path`.
+    /// The store file; overrides `store.path` (and `store.backend`: the file is read).
     public var storePath: String?
     public var level: String?
     public var rule: String?
@@ -36,18 +37,38 @@ public struct FindingsReport: Sendable {
         } catch {
             throw .configuration(error)
         }
-        let path = storePath ?? settings.storePath
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandError(.usage, "no store at \(path): start `firebreak serve` first, or pass --store")
-        }
         let sinceDate = try parseSince()
+        let store: any StateStore
+        var file: ResponseStore?
+        let name: String
+        if storePath == nil, case .dynamodb(let table) = settings.storeBackend {
+            do {
+                store = try StateStoreSetup.open(settings, idempotencyWindow: 3600,
+                                                 aws: AWSClientFactory(configuration: settings,
+                                                                       environment: ProcessInfo.processInfo.environment)).store
+            } catch {
+                throw CommandError(.failure, error.description)
+            }
+            name = "table \(table)"
+        } else {
+            let path = storePath ?? settings.storePath
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CommandError(.usage, "no store at \(path): start `firebreak serve` first, or pass --store")
+            }
+            do {
+                file = try ResponseStore(path: path)
+            } catch {
+                throw CommandError(.failure, String(describing: error))
+            }
+            store = file!
+            name = path
+        }
+        defer { file?.close() }
         do {
-            let db = try ResponseStore(path: path)
-            defer { db.close() }
             if let id {
-                try printOne(id: id, from: db, path: path)
+                try printOne(id: id, from: store, name: name)
             } else {
-                try printList(from: db, since: sinceDate)
+                try printList(from: store, since: sinceDate)
             }
         } catch let error as CommandError {
             throw error
@@ -64,8 +85,8 @@ public struct FindingsReport: Sendable {
         return date
     }
 
-    private func printOne(id: String, from db: ResponseStore, path: String) throws {
-        guard let (finding, actions) = try db.finding(id: id) else { throw CommandError(.usage, "no finding \(id) in \(path)") }
+    private func printOne(id: String, from db: any StateStore, name: String) throws {
+        guard let (finding, actions) = try db.finding(id: id) else { throw CommandError(.usage, "no finding \(id) in \(name)") }
         if json {
             print(FindingsAPI.findingJSON(finding).serialized())
             return
@@ -80,7 +101,7 @@ public struct FindingsReport: Sendable {
         }
     }
 
-    private func printList(from db: ResponseStore, since: Date?) throws {
+    private func printList(from db: any StateStore, since: Date?) throws {
         for finding in try db.findings(since: since, level: level, rule: rule, limit: limit) {
             if json {
                 print(FindingsAPI.findingJSON(finding).serialized())

@@ -38,7 +38,7 @@ public enum ServiceLauncher {
         do {
             response = try ResponseLayer(configuration: settings)
             try response.executor.start()
-            response.pruner.start { [logger] result in
+            response.pruner?.start { [logger] result in
                 switch result {
                 case .success(let removed):
                     for (reason, count) in removed.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where count.rows > 0 {
@@ -56,7 +56,7 @@ public enum ServiceLauncher {
             return 1
         }
         logger.info("response layer ready", metadata: [
-            "mode": .string(settings.mode.rawValue), "store": .string(settings.storePath),
+            "mode": .string(settings.mode.rawValue), "store": .string(settings.storeBackend == .sqlite ? settings.storePath : settings.storeBackend.description),
             "playbooks": .string(settings.playbooksPath), "region": .string(response.region),
             "alerts": .string(settings.alertTopicArn ?? "none"),
             "retention": .string("findings \(DurationText.format(Int(settings.storeRetention.findings))), "
@@ -74,7 +74,7 @@ public enum ServiceLauncher {
         let drained = service.runUntilSignalled()
         // What the executor has in hand finishes; what it has not claimed stays pending in the store.
         response.executor.stop()
-        response.pruner.stop()
+        response.pruner?.stop()
         if !drained {
             logger.warning("drain time ran out; in-flight deliveries were cut and Firehose will redeliver them")
         }

@@ -30,6 +30,7 @@ struct ConfigurationLayers {
         "FIREBREAK_TLS_PRIVATE_KEY": "server.tls.private_key",
         "FIREBREAK_ADMIN_LISTEN": "server.admin_listen",
         "FIREBREAK_ADMIN_TOKEN": "server.admin_token",
+        "FIREBREAK_DYNAMODB_TABLE": "store.dynamodb.table",
     ]
 
     init(defaultYAML: String, source: String) throws(ConfigurationError) {

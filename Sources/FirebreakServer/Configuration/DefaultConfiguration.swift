@@ -14,6 +14,7 @@ enum DefaultConfiguration {
 #   server.tls.private_key        -> FIREBREAK_SERVER_TLS_PRIVATE_KEY (short form: FIREBREAK_TLS_PRIVATE_KEY)
 #   server.admin_listen           -> FIREBREAK_SERVER_ADMIN_LISTEN (short form: FIREBREAK_ADMIN_LISTEN)
 #   server.admin_token            -> FIREBREAK_SERVER_ADMIN_TOKEN (short form: FIREBREAK_ADMIN_TOKEN)
+#   store.dynamodb.table          -> FIREBREAK_STORE_DYNAMODB_TABLE (short form: FIREBREAK_DYNAMODB_TABLE)
 # Lists in variables are comma-separated; decode.flow_log_formats takes YAML or JSON.
 #
 # Secrets (the Firehose access key, the admin token) belong in the environment or in a file, never in this file.
@@ -124,10 +125,24 @@ network:
 playbooks:
   path: "config/playbooks.yaml"     # responses to findings (FIREBREAK_PLAYBOOKS)
 
+executor:
+  # How long a claimed action is its executor's: past it (the task died or hangs), any executor on the same
+  # store takes the action over. Longer than the slowest step (a snapshot call, an SNS publish) with its
+  # retries (FIREBREAK_EXECUTOR_LEASE_SECONDS).
+  lease_seconds: 300
+
 store:
-  # Findings, planned actions and delivery ids (SQLite, WAL); a delivery is acknowledged only once its
-  # findings and actions are committed here (FIREBREAK_STORE).
+  # Where findings, planned actions and delivery ids live; a delivery is acknowledged only once its findings and
+  # actions are committed there. sqlite: one file, one task (the default). dynamodb: one table shared by every
+  # task behind the load balancer (README "Scaling out") (FIREBREAK_STORE_BACKEND).
+  backend: sqlite
+  # The SQLite file, with backend sqlite (FIREBREAK_STORE).
   path: "var/firebreak.sqlite"
+  dynamodb:
+    # The state table, with backend dynamodb: keys pk/sk (strings), TTL on expires_at; `firebreak store init`
+    # creates it. Region and endpoint come from aws.region / AWS_REGION and AWS_ENDPOINT_URL_DYNAMODB or
+    # AWS_ENDPOINT_URL (FIREBREAK_DYNAMODB_TABLE).
+    table: ""
   # What the store keeps, pruned in the background in batches of at most 500 rows per transaction. Durations
   # are written like the playbooks' windows: 90m, 24h, 30d, or a number of seconds.
   retention:
@@ -147,7 +162,7 @@ alerts:
 aws:
   # Region of the account acted on; empty: AWS_REGION, AWS_DEFAULT_REGION or the profile's, else us-east-1.
   # Credentials come from the usual chain (environment, shared files, ECS, IMDSv2); endpoints can be
-  # overridden with AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, _SNS, _CLOUDTRAIL.
+  # overridden with AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, _SNS, _CLOUDTRAIL, _DYNAMODB.
   region: ""
   account_id: ""                    # the account's id, for scopes by account (optional)
 

@@ -50,7 +50,11 @@ public struct ServiceConfiguration: Sendable {
     /// The response layer: mode, playbooks, store, alerts, AWS.
     public var mode: ResponseMode
     public var playbooksPath: String
+    /// `store.backend`: one SQLite file, or one DynamoDB table shared by several tasks.
+    public var storeBackend: StoreBackend
     public var storePath: String
+    /// `executor.lease_seconds`: how long a claimed action is its executor's before another may take it over.
+    public var executorLease: TimeInterval
     /// How long findings and delivery request ids are kept (`store.retention.*`).
     public var storeRetention: RetentionPolicy
     /// `store.max_bytes`: commits are refused at this size, the oldest closed findings pruned near it; 0: no limit.
@@ -251,6 +255,21 @@ public struct ServiceConfiguration: Sendable {
         self.mode = mode
         playbooksPath = try c.string("playbooks.path")
         storePath = try c.string("store.path")
+        let table = try c.string("store.dynamodb.table").trimmingCharacters(in: .whitespaces)
+        switch try c.string("store.backend") {
+        case "sqlite":
+            storeBackend = .sqlite
+        case "dynamodb":
+            guard StoreBackend.isTableName(table) else {
+                throw .invalidValue(key: "store.dynamodb.table", source: c.source(of: "store.dynamodb.table"),
+                                    expected: "the state table's name (3-255 of A-Z a-z 0-9 _ - .) with store.backend dynamodb"
+                                        + (table.isEmpty ? "" : " (got '\(table)')"))
+            }
+            storeBackend = .dynamodb(table: table)
+        default:
+            throw .invalidValue(key: "store.backend", source: c.source(of: "store.backend"), expected: "sqlite or dynamodb")
+        }
+        executorLease = TimeInterval(try c.int("executor.lease_seconds", min: 10, max: 86_400))
         // Firehose retries a delivery for up to 7,200 s: a request id forgotten sooner would be evaluated twice.
         storeRetention = RetentionPolicy(
             findings: TimeInterval(try c.duration("store.retention.findings", min: 3600, max: 3650 * 86400)),
@@ -355,7 +374,9 @@ extension ServiceConfiguration {
             network.internal_cidrs: \(detection.network.internalNetworks.rangeCount) range(s)
             mode: \(mode.rawValue)
             playbooks.path: \(playbooksPath)
+            store.backend: \(storeBackend)
             store.path: \(storePath)
+            executor.lease_seconds: \(Int(executorLease))
             store.retention: findings \(DurationText.format(Int(storeRetention.findings))), deliveries \(DurationText.format(Int(storeRetention.deliveries)))
             store.max_bytes: \(storeMaxBytes == 0 ? "0 (no limit)" : String(storeMaxBytes))
             alerts.sns_topic_arn: \(alertTopicArn ?? "")
