@@ -69,6 +69,43 @@ struct ScaleOutTests {
         return nil
     }
 
+    /// One source probing 24 ports of one host within a minute, its flow records split over six deliveries that
+    /// reach three tasks in turn (8 ports each, under the rule's 20): the scan is seen whole, and found once.
+    @Test func aPortScanSplitAcrossThreeTasksIsOneFinding() throws {
+        let tasks = [try task(mode: "observe"), try task(mode: "observe"), try task(mode: "observe")]
+        func probes(_ ports: ClosedRange<Int>, requestID: String) -> [UInt8] {
+            let lines = ports.map { port in
+                "2 123456789012 eni-0a1b2c3d4e5f60718 198.51.100.77 10.0.1.5 51514 \(port * 7) 6 1 44 1700000100 \(1700000100 + port) REJECT OK"
+            }
+            return FirehoseFixture.body(requestID: requestID, records: [Gzip.compress(FirehoseFixture.cloudWatchPayload(messages: lines))])
+        }
+        var deliveries: [(task: Int, id: String, body: [UInt8])] = []
+        for part in 0..<6 {
+            let id = "scan-\(part)"
+            deliveries.append((part % 3, id, probes((part * 4 + 1)...(part * 4 + 4), requestID: id)))
+        }
+        for delivery in deliveries {
+            FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try tasks[delivery.task].client(), requestID: delivery.id,
+                                                                            body: delivery.body),
+                                               status: 200, requestID: delivery.id)
+        }
+        // Firehose redelivers every one of them to another task: nothing is counted or found again.
+        for delivery in deliveries {
+            FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try tasks[(delivery.task + 1) % 3].client(),
+                                                                            requestID: delivery.id, body: delivery.body),
+                                               status: 200, requestID: delivery.id)
+        }
+        let rule = DetectionIntakeTests.portScanRule
+        let list = try tasks[2].adminClient().roundTrip(method: "GET", path: "/findings?rule=\(rule)").json?["findings"] as? [[String: Any]] ?? []
+        #expect(list.count == 1, "\(list)")
+        let correlation = list.first?["correlation"] as? [String: Any]
+        #expect((correlation?["groupBy"] as? [String: Any])?["srcaddr"] as? String == "198.51.100.77", "\(list)")
+        #expect((correlation?["count"] as? Int ?? 0) >= 20, "\(correlation ?? [:])")
+        // No task saw 20 ports itself: the task that fired logged the finding, the others none.
+        let logged = tasks.filter { $0.output.contains(rule) }
+        #expect(logged.count == 1, "\(logged.count) tasks logged the scan")
+    }
+
     @Test func aDeliveryPostedToTwoTasksAtOnceIsCommittedOnce() throws {
         let host = try honeypot()
         let tasks = [try task(mode: "observe"), try task(mode: "observe")]

@@ -151,6 +151,59 @@ public final class CorrelationEngine: Sendable {
         return outcome.hits
     }
 
+    /// The matches of a delivery counted per (rule, group, bucket) for a shared state (`SharedCorrelationState`),
+    /// instead of recorded here. Chains (a correlation of correlations) are not followed: their inner hits come from
+    /// the shared state after the fact.
+    func tallies(_ matches: [(position: Int, match: CorrelationMatch)]) -> [CorrelationTally] {
+        var tallies: [CorrelationTally] = []
+        var index: [GroupBucket: Int] = [:]
+        for (position, match) in matches {
+            let event = match.event
+            for arrival in match.arrivals {
+                let plan = plans[arrival.group.correlation]
+                let rule = plan.rule
+                let width = CorrelationTally.bucketWidth(rule)
+                let bucket = CorrelationTally.bucket(event.timeMillis, width: width)
+                let key = GroupBucket(group: arrival.group, bucket: bucket)
+                let slot: Int
+                if let existing = index[key] {
+                    slot = existing
+                } else {
+                    var hash = StableID()
+                    hash.add(rule.identifier)
+                    for value in arrival.group.values { hash.add(value) }
+                    tallies.append(CorrelationTally(rule: rule, groupValues: arrival.group.values, groupHash: hash.text,
+                                                    bucketMillis: bucket, bucketWidth: width, firstMillis: event.timeMillis,
+                                                    lastMillis: event.timeMillis, lastEvent: event, position: position))
+                    slot = tallies.count - 1
+                    index[key] = slot
+                }
+                switch rule.kind {
+                case .eventCount:
+                    tallies[slot].count += 1
+                case .valueCount:
+                    guard let field = rule.valueField else { continue }
+                    var hash = StableID()
+                    hash.add(Self.text(event.values(at: field)))
+                    tallies[slot].values.insert(hash.text)
+                case .temporal, .temporalOrdered:
+                    tallies[slot].values.insert("p\(arrival.tag)")
+                }
+                tallies[slot].firstMillis = min(tallies[slot].firstMillis, event.timeMillis)
+                tallies[slot].lastMillis = max(tallies[slot].lastMillis, event.timeMillis)
+                if tallies[slot].eventKeys.count < Self.maxEventKeysPerHit { tallies[slot].eventKeys.append(match.eventKey) }
+                tallies[slot].lastEvent = event
+                tallies[slot].position = position
+            }
+        }
+        return tallies
+    }
+
+    private struct GroupBucket: Hashable {
+        var group: GroupID
+        var bucket: Int64
+    }
+
     /// Groups currently held, across all rules (for `/metrics`).
     public var openGroups: Int { state.withLock { $0.index.count } }
     /// Groups dropped because `maxOpenGroups` was reached (for `/metrics`).

@@ -33,6 +33,41 @@ public struct DeliveryEvaluation: Sendable {
         return findings
     }
 
+    /// `commit(_:)` with the correlation windows in a shared state (several tasks on one DynamoDB table): the
+    /// delivery's matches are tallied per (rule, group, bucket) and added there first, the hits it fires become
+    /// findings, then `store` is called. A delivery that is not stored leaves its tallies in the shared state; its
+    /// redelivery (same `requestID`) adds nothing twice and fires the same hits again.
+    public func commit<E: Error>(sharing state: any SharedCorrelationState, requestID: String,
+                                 _ store: ([FindingAggregate]) throws(E) -> Bool) throws -> [FindingAggregate] {
+        guard let engine = ruleSet.correlationEngine, !pending.isEmpty else {
+            _ = try store(ruleAggregates)
+            return ruleAggregates
+        }
+        let tallies = engine.tallies(pending.map { ($0.position, $0.match) })
+        let hits = try state.record(tallies, requestID: requestID)
+        var fired: [(position: Int, finding: FindingAggregate)] = []
+        for (tally, hit) in zip(tallies, hits) {
+            guard let hit else { continue }
+            fired.append((tally.position, FindingAggregate(ruleSet.finding(hit, tally.lastEvent))))
+        }
+        guard !fired.isEmpty else {
+            _ = try store(ruleAggregates)
+            return ruleAggregates
+        }
+        fired.sort { $0.position < $1.position }
+        var out: [FindingAggregate] = []
+        var next = 0
+        for (position, finding) in fired {
+            out += ruleAggregates[next..<position]
+            next = position
+            out.append(finding)
+        }
+        out += ruleAggregates[next...]
+        let findings = FindingAggregate.merge(aggregates: out, maxSamples: maxSamples)
+        _ = try store(findings)
+        return findings
+    }
+
     /// The rule findings with each pending match's correlation findings inserted at its position, merged by id.
     private func merged(_ hits: [[CorrelationHit]]) -> [FindingAggregate] {
         var out: [FindingAggregate] = []

@@ -17,9 +17,12 @@ public final class ResponseCoordinator: Sendable {
 
     /// Sample events kept per finding (`findings.samples`).
     public let maxSamples: Int
+    /// Correlation windows shared by every task on the store (the DynamoDB backend); nil: the detection engine's own.
+    public let correlationState: (any SharedCorrelationState)?
 
     public init(store: any StateStore, planner: ResponsePlanner, executor: ActionExecutor?, pruner: StorePruner? = nil,
-                maxSamples: Int = FindingAggregate.defaultMaxSamples) {
+                maxSamples: Int = FindingAggregate.defaultMaxSamples, correlationState: (any SharedCorrelationState)? = nil) {
+        self.correlationState = correlationState
         self.maxSamples = maxSamples
         self.store = store
         self.planner = planner

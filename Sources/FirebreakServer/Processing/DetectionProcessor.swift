@@ -54,11 +54,23 @@ public struct DetectionProcessor: BatchProcessor {
         // committed as one step, and the updates are undone when the commit fails (Firehose redelivers the batch).
         let evaluation = engine.prepare(batch.events, receivedMillis: received, maxSamples: response.maxSamples)
         var committed: (summary: CommitSummary, findings: [FindingAggregate])?
-        _ = try evaluation.commit { (findings: [FindingAggregate]) throws(BatchRetryLater) -> Bool in
+        let store = { (findings: [FindingAggregate]) throws(BatchRetryLater) -> Bool in
             committed = try response.commit(DeliveryRecord(requestID: batch.requestID, receivedAt: Date(),
                                                            records: batch.recordCount, events: batch.events.count,
                                                            findings: findings.count), aggregates: findings)
             return committed != nil
+        }
+        if let shared = response.correlationState {
+            // Several tasks on one table: the windows are the table's.
+            do {
+                _ = try evaluation.commit(sharing: shared, requestID: batch.requestID, store)
+            } catch let retry as BatchRetryLater {
+                throw retry
+            } catch {
+                throw BatchRetryLater(reason: "the shared correlation state cannot be updated: \(error)")
+            }
+        } else {
+            _ = try evaluation.commit(store)
         }
         guard let committed else {
             logger.info("delivery committed meanwhile by another writer: not counted again",

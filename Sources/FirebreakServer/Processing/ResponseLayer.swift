@@ -27,7 +27,7 @@ public struct ResponseLayer: Sendable {
         }
         let aws = AWSClientFactory(configuration: c, environment: environment)
         let region = aws.region
-        let (store, file) = try StateStoreSetup.open(c, idempotencyWindow: TimeInterval(playbooks.idempotencyWindowSeconds),
+        let (store, file, correlations) = try StateStoreSetup.open(c, idempotencyWindow: TimeInterval(playbooks.idempotencyWindowSeconds),
                                                      aws: aws)
         // SNS publishes in the topic's own region.
         let topicRegion = c.alertTopicArn.flatMap { arn -> String? in
@@ -50,7 +50,7 @@ public struct ResponseLayer: Sendable {
         self.pruner = pruner
         let planner = ResponsePlanner(playbooks: playbooks, mode: c.mode, alertTopicConfigured: c.alertTopicArn != nil)
         coordinator = ResponseCoordinator(store: store, planner: planner, executor: executor, pruner: pruner,
-                                          maxSamples: c.findingSamples)
+                                          maxSamples: c.findingSamples, correlationState: correlations)
         self.region = region
     }
 }

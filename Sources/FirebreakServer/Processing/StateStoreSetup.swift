@@ -1,27 +1,29 @@
 import FirebreakAWS
+import FirebreakDetection
 import FirebreakResponse
 import Foundation
 
 /// Opens the store `store.backend` names: the SQLite file (with what only a file has: its pruner and size), or the
 /// shared DynamoDB table.
 public enum StateStoreSetup {
-    /// The store, and the SQLite store when that is what it is.
+    /// The store, the SQLite store when that is what it is, and the shared correlation windows of a table.
     public static func open(_ c: ServiceConfiguration, idempotencyWindow: TimeInterval, aws: AWSClientFactory)
-        throws(ResponseLayer.SetupError) -> (store: any StateStore, file: ResponseStore?) {
+        throws(ResponseLayer.SetupError)
+        -> (store: any StateStore, file: ResponseStore?, correlations: (any SharedCorrelationState)?) {
         switch c.storeBackend {
         case .sqlite:
             do {
                 let store = try ResponseStore(path: c.storePath, idempotencyWindow: idempotencyWindow,
                                               maxBytes: c.storeMaxBytes, replaceLost: c.replaceLostStore)
-                return (store, store)
+                return (store, store, nil)
             } catch {
                 throw ResponseLayer.SetupError(description: "cannot open the store: \(error)")
             }
         case .dynamodb(let table):
-            let store = DynamoDBStateStore(dynamo: DynamoDBClient(client: try aws.client(.dynamoDB)), table: table,
-                                           owner: taskName(), idempotencyWindow: idempotencyWindow,
-                                           retention: c.storeRetention)
-            return (store, nil)
+            let dynamo = DynamoDBClient(client: try aws.client(.dynamoDB))
+            let store = DynamoDBStateStore(dynamo: dynamo, table: table, owner: taskName(),
+                                           idempotencyWindow: idempotencyWindow, retention: c.storeRetention)
+            return (store, nil, DynamoDBCorrelationState(dynamo: dynamo, table: table))
         }
     }
 
