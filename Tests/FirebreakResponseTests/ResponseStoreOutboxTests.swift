@@ -142,23 +142,8 @@ import Testing
                                  actions: [Fixture.action(.tag, finding: finding, sequence: 1, instance: "i-\(index)")],
                                  now: Fixture.t0)
         }
-        let claimed = Mutex<[String]>([])
-        let failures = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            let store = worker == 0 ? first : second
-            while true {
-                do {
-                    let batch = try store.claim(limit: 3, now: Fixture.t0)
-                    if batch.isEmpty { return }
-                    claimed.withLock { $0 += batch.map(\.id) }
-                } catch {
-                    failures.withLock { $0.append("\(error)") }
-                    return
-                }
-            }
-        }
-        #expect(failures.withLock { $0 }.isEmpty)
-        let ids = claimed.withLock { $0 }
+        let (ids, failures) = Fixture.claimConcurrently([first, second])
+        #expect(failures.isEmpty)
         #expect(ids.count == 200)
         #expect(Set(ids).count == 200)
         #expect(try first.countActions(kinds: [.tag], states: [.running], since: Fixture.t0) == 200)

@@ -197,23 +197,8 @@ struct StateStoreContractTests {
             _ = try commit(a, "req-\(index)", findings: [Fixture.finding(finding)],
                            actions: [Fixture.action(.tag, finding: finding, sequence: 1, instance: "i-\(index)")])
         }
-        let claimed = Mutex<[String]>([])
-        let failures = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            let store = worker == 0 ? a : b
-            while true {
-                do {
-                    let batch = try store.claim(limit: 3, now: Fixture.t0, lease: 300)
-                    if batch.isEmpty { return }
-                    claimed.withLock { $0 += batch.map(\.id) }
-                } catch {
-                    failures.withLock { $0.append("\(error)") }
-                    return
-                }
-            }
-        }
-        #expect(failures.withLock { $0 }.isEmpty)
-        let ids = claimed.withLock { $0 }
+        let (ids, failures) = Fixture.claimConcurrently([a, b])
+        #expect(failures.isEmpty)
         #expect(ids.count == 30 && Set(ids).count == 30, "\(ids.count) claimed, \(Set(ids).count) distinct")
         #expect(try a.actionCounts() == [ActionCount(step: .tag, state: .running, count: 30)])
     }

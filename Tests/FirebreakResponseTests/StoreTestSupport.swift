@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import FirebreakResponse
 
 /// A fresh folder under the system temp folder, removed when released.
@@ -16,6 +17,27 @@ final class TemporaryFolder {
 }
 
 enum Fixture {
+    /// Two workers claiming `limit` at a time from `stores` (one each) until a claim comes back empty: the ids
+    /// they were handed, and the errors they met.
+    static func claimConcurrently(_ stores: [any StateStore], limit: Int = 3, lease: TimeInterval = 300)
+        -> (ids: [String], failures: [String]) {
+        let claimed = Mutex<[String]>([])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: stores.count) { worker in
+            while true {
+                do {
+                    let batch = try stores[worker].claim(limit: limit, now: t0, lease: lease)
+                    if batch.isEmpty { return }
+                    claimed.withLock { $0 += batch.map(\.id) }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                    return
+                }
+            }
+        }
+        return (claimed.withLock { $0 }, failures.withLock { $0 })
+    }
+
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func delivery(_ id: String, at date: Date = t0) -> DeliveryRecord {
