@@ -36,6 +36,14 @@ struct ScaleOutTests {
         ])
     }
 
+    /// What `firebreak store init` and `firebreak findings` need to reach the table in moto.
+    var commandEnvironment: [String: String] {
+        ["FIREBREAK_STORE_BACKEND": "dynamodb", "FIREBREAK_DYNAMODB_TABLE": Self.table,
+         "AWS_ENDPOINT_URL": moto.endpoint.absoluteString, "AWS_ACCESS_KEY_ID": moto.credentials.accessKeyID,
+         "AWS_SECRET_ACCESS_KEY": moto.credentials.secretAccessKey, "AWS_REGION": moto.region,
+         "AWS_EC2_METADATA_DISABLED": "true"]
+    }
+
     /// Honeypots trying to reach an IRC server, REJECTed (version-2 flow records: the ENI only).
     func rejectedEgress(requestID: String, from hosts: [(eni: String, ip: String)]) -> [UInt8] {
         let lines = hosts.map { "2 123456789012 \($0.eni) \($0.ip) 203.0.113.9 43512 6667 6 3 180 1700000100 1700000160 REJECT OK" }
@@ -67,6 +75,25 @@ struct ScaleOutTests {
             usleep(250_000)
         }
         return nil
+    }
+
+    @Test func storeInitCreatesTheTableOnceAndRefusesTheFileBackend() throws {
+        var environment = commandEnvironment
+        environment["FIREBREAK_DYNAMODB_TABLE"] = "firebreak-init-test"
+        let first = try CommandResult.run(["store", "init"], environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("state table firebreak-init-test is ACTIVE"), "\(first.stdout)")
+        let table = try #require(try moto.dynamoDB.describeTable("firebreak-init-test"))
+        #expect(table.keySchema.map(\.attributeName) == ["pk", "sk"])
+        #expect(try moto.dynamoDB.timeToLiveAttribute(table: "firebreak-init-test") == "expires_at")
+        // Again: the table is there, checked, not changed.
+        #expect(try CommandResult.run(["store", "init"], environment: environment).status == 0)
+        // The file backend has no table to create; a bad table name is refused before any call.
+        let sqlite = try CommandResult.run(["store", "init"], environment: ["FIREBREAK_STORE_BACKEND": "sqlite"])
+        #expect(sqlite.status != 0 && sqlite.stderr.contains("store.backend is sqlite"), "\(sqlite.stderr)")
+        environment["FIREBREAK_DYNAMODB_TABLE"] = "no"
+        let bad = try CommandResult.run(["store", "init"], environment: environment)
+        #expect(bad.status != 0 && bad.stderr.contains("store.dynamodb.table"), "\(bad.stderr)")
     }
 
     /// One source probing 24 ports of one host within a minute, its flow records split over six deliveries that
@@ -128,7 +155,11 @@ struct ScaleOutTests {
             FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try task.client(), requestID: "both-1", body: body),
                                                status: 200, requestID: "both-1")
         }
+        // `firebreak findings` reads the same table.
+        let listed = try CommandResult.run(["findings", "--json"], environment: commandEnvironment)
+        #expect(listed.status == 0, "\(listed.stderr)")
         let stored = try findings(tasks[1])
+        #expect(listed.stdout.split(separator: "\n").count == stored.count, "\(listed.stdout)")
         #expect(!stored.isEmpty, "\(tasks[0].output.suffix(2000))")
         #expect(stored.allSatisfy { $0.count == 1 }, "counted more than once: \(stored.map(\.count))")
         let actions = stored.flatMap(\.actions)
