@@ -5,9 +5,10 @@ import Glibc
 #endif
 
 /// docker/firebreak-stack.yaml, the CloudFormation stack that deploys Firebreak: it passes the project's own
-/// `firebreak check` and cfn-lint, its task role allows exactly the AWS calls the response executor makes
-/// (read from the Swift sources, so a new call without a policy change fails here), scoped as AWS allows, and
-/// the container environment it sets is a configuration `firebreak serve` accepts.
+/// `firebreak check` and cfn-lint, its task role allows exactly the AWS calls the service makes (read from the
+/// Swift sources, so a new call without a policy change fails here), scoped as AWS allows, the container
+/// environment it sets is a configuration `firebreak serve` accepts, and its tasks share a state table and scale
+/// out on the load balancer's requests.
 @Suite struct DeploymentStackTests {
     static let stackPath = FirehoseFixture.packageRoot.appendingPathComponent("docker/firebreak-stack.yaml").path
 
@@ -55,24 +56,39 @@ import Glibc
         // The parser must see the calls it is meant to see; an empty or partial set would prove nothing.
         #expect(called.isSuperset(of: ["ec2:DescribeInstances", "ec2:CreateSnapshots", "ec2:TerminateInstances",
                                        "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
-                                       "sns:Publish", "cloudtrail:StartLogging"]), "\(called.sorted())")
+                                       "sns:Publish", "cloudtrail:StartLogging",
+                                       "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]),
+                "\(called.sorted())")
+        // TransactWriteItems is no IAM action (its writes are authorized as PutItem, UpdateItem, ...), and the
+        // table set-up of `firebreak store init` is not the service's.
+        #expect(called.isDisjoint(with: ["dynamodb:TransactWriteItems", "dynamodb:CreateTable", "dynamodb:DescribeTable",
+                                         "dynamodb:UpdateTimeToLive", "dynamodb:DescribeTimeToLive"]), "\(called.sorted())")
 
         let policy = try TaskRolePolicy(template: StackTemplate.load(Self.stackPath))
         let allowed = policy.allowed.flatMap(\.actions)
         #expect(!allowed.contains { $0.contains("*") }, "wildcard actions: \(allowed)")
-        let awsCalls = Set(allowed.filter { ["ec2:", "sns:", "cloudtrail:"].contains(where: $0.hasPrefix) })
+        let awsCalls = Set(allowed.filter { ["ec2:", "sns:", "cloudtrail:", "dynamodb:"].contains(where: $0.hasPrefix) })
         #expect(awsCalls == called, """
             task role and executor differ:
               allowed, never called: \(awsCalls.subtracting(called).sorted())
               called, not allowed:   \(called.subtracting(awsCalls).sorted())
             """)
-        // Beyond the calls: only the KMS use SNS makes on the task's behalf to encrypt alerts for the topic.
+        // Beyond the calls: only the KMS use AWS makes on the task's behalf: SNS to encrypt alerts for the topic,
+        // DynamoDB to decrypt the state table's key.
         for statement in policy.allowed {
             let other = statement.actions.filter { !awsCalls.contains($0) }
             guard !other.isEmpty else { continue }
             #expect(Set(other).isSubset(of: ["kms:GenerateDataKey", "kms:Decrypt"]), "\(statement.sid): \(other)")
             let via = Self.text(statement.condition["StringEquals"]?["kms:ViaService"])
-            #expect(via.contains("sns."), "\(statement.sid): \(via)")
+            #expect(via.contains("sns.") || via.contains("dynamodb."), "\(statement.sid): \(via)")
+            #expect(statement.resources.map { Self.text($0) } == [#"{"Fn::GetAtt":["FirebreakKey","Arn"]}"#], "\(statement.sid)")
+        }
+        // The table's items, on the state table only.
+        let table = policy.allowed.filter { $0.actions.contains { $0.hasPrefix("dynamodb:") } }
+        #expect(!table.isEmpty)
+        for statement in table {
+            #expect(statement.resources.map { Self.text($0) } == [#"{"Fn::GetAtt":["StateTable","Arn"]}"#],
+                    "\(statement.sid): \(statement.resources.map { Self.text($0) })")
         }
         #expect(Set(policy.denied.flatMap(\.actions)).isSubset(of: called))
         #expect(policy.managedPolicyArns.isEmpty)
@@ -201,7 +217,7 @@ import Glibc
         let result = try CommandResult.run(["serve", "--print-config"], environment: environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for line in ["server.listen: 0.0.0.0:8080", "mode: observe", "firehose.access_keys: 2 configured (redacted)",
-                     "server.drain_seconds: 20", "idle 75s", "store.path: /opt/firebreak/var/firebreak.sqlite",
+                     "server.drain_seconds: 20", "idle 75s", "store.backend: dynamodb (table \(Self.sampleTableName))",
                      "decode.flow_log_formats: /firebreak/firebreak-test/vpc-flow-logs", "aws.region: us-east-1",
                      "alerts.sns_topic_arn: arn:aws:sns:us-east-1:123456789012:firebreak-alerts"] {
             #expect(result.stdout.contains(line), "no '\(line)' in:\n\(result.stdout)")
@@ -217,7 +233,77 @@ import Glibc
         #expect((Int(idle ?? "60") ?? 60) < Int(environment["FIREBREAK_SERVER_IDLE_TIMEOUT_SECONDS"] ?? "60") ?? 60)
     }
 
+    // MARK: the state table and scaling
+
+    @Test func tasksShareAnEncryptedStateTableAndScaleOnRequests() throws {
+        let template = try StackTemplate.load(Self.stackPath)
+        let resources = try #require(template["Resources"] as? [String: Any])
+        func resource(_ id: String) throws -> [String: Any] { try #require(resources[id] as? [String: Any], "no \(id)") }
+        func properties(_ id: String) throws -> [String: Any] { try #require(try resource(id)["Properties"] as? [String: Any]) }
+
+        // The table as DynamoDBStateStore reads and writes it (and `firebreak store init` would create it).
+        let table = try resource("StateTable")
+        #expect(table["Type"] as? String == "AWS::DynamoDB::Table")
+        // It holds the outbox: neither a stack deletion nor a replacement drops it.
+        #expect(table["DeletionPolicy"] as? String == "Retain" && table["UpdateReplacePolicy"] as? String == "Retain")
+        let p = try properties("StateTable")
+        #expect(p["BillingMode"] as? String == "PAY_PER_REQUEST" && p["ProvisionedThroughput"] == nil)
+        #expect(Self.text(p["KeySchema"]) == #"[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}]"#)
+        #expect(Self.text(p["AttributeDefinitions"]) == #"[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}]"#)
+        #expect(p["GlobalSecondaryIndexes"] == nil && p["LocalSecondaryIndexes"] == nil)
+        #expect(Self.text(p["TimeToLiveSpecification"]) == #"{"AttributeName":"expires_at","Enabled":true}"#)
+        #expect(Self.text(p["PointInTimeRecoverySpecification"]) == #"{"PointInTimeRecoveryEnabled":true}"#)
+        let sse = try #require(p["SSESpecification"] as? [String: Any])
+        #expect(sse["SSEEnabled"] as? Bool == true && sse["SSEType"] as? String == "KMS")
+        #expect(Self.text(sse["KMSMasterKeyId"]) == #"{"Fn::GetAtt":["FirebreakKey","Arn"]}"#)
+
+        // Every task gets the table.
+        let container = try #require((try properties("TaskDefinition")["ContainerDefinitions"] as? [[String: Any]])?.first)
+        let environment = (container["Environment"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) {
+            $0[$1["Name"] as? String ?? ""] = Self.text($1["Value"])
+        }
+        #expect(environment["FIREBREAK_STORE_BACKEND"] == "dynamodb")
+        let tableVariables = ["FIREBREAK_DYNAMODB_TABLE", "FIREBREAK_STORE_DYNAMODB_TABLE"].filter { environment[$0] != nil }
+        #expect(tableVariables.count == 1 && environment[tableVariables.first ?? ""] == #"{"Ref":"StateTable"}"#, "\(environment)")
+        #expect(environment["FIREBREAK_STORE"] == nil, "a SQLite path beside the table")
+
+        // More than one task, and autoscaling between DesiredCount and MaxCount on requests per task.
+        let parameters = try #require(template["Parameters"] as? [String: Any])
+        let desired = try #require(parameters["DesiredCount"] as? [String: Any])
+        #expect(desired["Default"] as? Int == 2)
+        #expect(Self.text(try properties("Service")["DesiredCount"]) == #"{"Ref":"DesiredCount"}"#)
+        let targets = resources.filter { ($0.value as? [String: Any])?["Type"] as? String == "AWS::ApplicationAutoScaling::ScalableTarget" }
+        #expect(targets.count == 1)
+        let targetID = try #require(targets.keys.first)
+        let target = try properties(targetID)
+        #expect(target["ServiceNamespace"] as? String == "ecs" && target["ScalableDimension"] as? String == "ecs:service:DesiredCount")
+        #expect(Self.text(target["ResourceId"]) == #"{"Fn::Sub":"service/${Cluster}/${Service.Name}"}"#)
+        #expect(Self.text(target["MinCapacity"]) == #"{"Ref":"DesiredCount"}"#)
+        let maxName = try #require((target["MaxCapacity"] as? [String: Any])?["Ref"] as? String)
+        let maxDefault = try #require((parameters[maxName] as? [String: Any])?["Default"] as? Int)
+        #expect(maxDefault > 2)
+        // The service-linked role: no role of the stack's own to keep.
+        #expect(target["RoleARN"] == nil)
+
+        let policies = resources.filter { ($0.value as? [String: Any])?["Type"] as? String == "AWS::ApplicationAutoScaling::ScalingPolicy" }
+        #expect(policies.count == 1)
+        let scaling = try properties(try #require(policies.keys.first))
+        #expect(scaling["PolicyType"] as? String == "TargetTrackingScaling")
+        #expect(Self.text(scaling["ScalingTargetId"]) == #"{"Ref":"\#(targetID)"}"#)
+        let tracking = try #require(scaling["TargetTrackingScalingPolicyConfiguration"] as? [String: Any])
+        let metric = try #require(tracking["PredefinedMetricSpecification"] as? [String: Any])
+        #expect(metric["PredefinedMetricType"] as? String == "ALBRequestCountPerTarget")
+        #expect(Self.text(metric["ResourceLabel"])
+                == #"{"Fn::Join":["/",[{"Fn::GetAtt":["LoadBalancer","LoadBalancerFullName"]},{"Fn::GetAtt":["TargetGroup","TargetGroupFullName"]}]]}"#)
+        let targetValueName = try #require((tracking["TargetValue"] as? [String: Any])?["Ref"] as? String)
+        #expect(((parameters[targetValueName] as? [String: Any])?["Default"] as? Int ?? 0) > 0)
+        #expect((tracking["ScaleOutCooldown"] as? Int ?? 0) > 0 && (tracking["ScaleInCooldown"] as? Int ?? 0) > 0)
+    }
+
     // MARK: helpers
+
+    /// A name CloudFormation gives a table it names itself.
+    static let sampleTableName = "firebreak-StateTable-1A2B3C4D5E6F7"
 
     /// `FIREBREAK_` + every key path of config/firebreak.yaml, and the short forms of ConfigurationLayers.
     /// The README prints the task role's policies in full: they must be the template's text, verbatim.
@@ -267,7 +353,7 @@ import Glibc
         if let name = map["Ref"] as? String {
             let samples = ["AWS::Region": "us-east-1", "AWS::AccountId": "123456789012",
                            "AlertTopic": "arn:aws:sns:us-east-1:123456789012:firebreak-alerts",
-                           "FlowLogGroup": "/firebreak/firebreak-test/vpc-flow-logs"]
+                           "FlowLogGroup": "/firebreak/firebreak-test/vpc-flow-logs", "StateTable": sampleTableName]
             if let sample = samples[name] { return sample }
             let parameter = try #require((template["Parameters"] as? [String: Any])?[name] as? [String: Any], "no sample for \(name)")
             return try #require(parameter["Default"].map { "\($0)" }, "parameter \(name) has no default")
