@@ -2,12 +2,14 @@ import FirebreakTestSupport
 import Foundation
 
 /// Firebreak's benchmarks, each in a file of its own: templates (`firebreak check` next to cfn-lint), decode, rule
-/// evaluation, intel lists, AWS calls and end to end (`firebreak serve` over loopback HTTP). Figures are reported as ratios to a baseline measured in the same
+/// evaluation, intel lists, AWS calls, end to end (`firebreak serve` over loopback HTTP) and the DynamoDB state table
+/// (requests per million records). Figures are reported as ratios to a baseline measured in the same
 /// process, because these machines are noisy.
 ///
 ///   swift build -c release --product firebreak-bench && swift build -c release --product firebreak
-///   .build/release/firebreak-bench [--output Benchmarks/results.json] [--deliveries 4] [--rounds 7] [--e2e-rounds 5]
+///   .build/release/firebreak-bench [--output Benchmarks/results.json]   (with --state-only: merged into it) [--deliveries 4] [--rounds 7] [--e2e-rounds 5]
 ///                                  [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only]
+///                                  [--state-only] [--state-deliveries 3] [--state-batches 20] [--state-lines 500]
 @main
 enum FirebreakBench {
     static func main() throws {
@@ -20,6 +22,8 @@ enum FirebreakBench {
         var endToEndOnly = false
         var stormOnly = false
         var decodeOnly = false
+        var stateOnly = false
+        var stateSize = StateTableBenchmark.Size()
         var endToEndRounds = 5
         var args = CommandLine.arguments.dropFirst().makeIterator()
         while let arg = args.next() {
@@ -33,9 +37,13 @@ enum FirebreakBench {
             case "--e2e-only": endToEndOnly = true
             case "--storm-only": stormOnly = true
             case "--decode-only": decodeOnly = true
+            case "--state-only": stateOnly = true
+            case "--state-deliveries": stateSize.deliveries = Int(args.next() ?? "") ?? stateSize.deliveries
+            case "--state-batches": stateSize.batchesPerDelivery = Int(args.next() ?? "") ?? stateSize.batchesPerDelivery
+            case "--state-lines": stateSize.linesPerBatch = Int(args.next() ?? "") ?? stateSize.linesPerBatch
             case "--e2e-rounds": endToEndRounds = Int(args.next() ?? "") ?? endToEndRounds
             default:
-                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only]\n".utf8))
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only] [--state-only] [--state-deliveries N] [--state-batches N] [--state-lines N]\n".utf8))
                 exit(2)
             }
         }
@@ -45,6 +53,16 @@ enum FirebreakBench {
             let storm = try FindingStormBenchmark.run(rounds: rounds)
             print("finding storms: \(Stopwatch.format(storm.repeatedMicros)) µs per repeated match, "
                   + "\(Stopwatch.format(storm.newMicros)) µs per new finding, \(Int(storm.storeBytesPerNewFinding)) store bytes per new finding")
+            return
+        }
+        if stateOnly {   // a part: with --output, its entries replace the state_table_* ones of that results.json
+            let state = try stateTable(packageRoot: packageRoot, size: stateSize)
+            printTable(state)
+            if let output, !state.isEmpty {
+                let url = URL(fileURLWithPath: output)
+                let earlier = (try? JSONDecoder().decode([BenchmarkResult].self, from: Data(contentsOf: url))) ?? []
+                try write(earlier.filter { !$0.name.hasPrefix("state_table_") } + state, to: output)
+            }
             return
         }
         if endToEndOnly {   // results.json holds every benchmark: it is not written for a part
@@ -130,16 +148,21 @@ enum FirebreakBench {
             }
         }
         if !detectionOnly { results += try endToEnd(packageRoot: packageRoot, rounds: endToEndRounds) }
+        if !detectionOnly { results += try stateTable(packageRoot: packageRoot, size: stateSize) }
         print("rules: \(detection.ruleCount) loaded in \(Stopwatch.format(detection.rulesLoadMillis)) ms (built-in pack + SigmaHQ AWS CloudTrail)")
         print("baseline (zlib inflate + newline count): median \(Stopwatch.format(base * 1000)) ms per round")
         print("firebreak decode (body JSON, base64, gunzip, CloudWatch Logs envelope, typed flow records): median \(Stopwatch.format(ours * 1000)) ms per round")
         printTable(results)
         if let output, !detectionOnly {   // results.json holds every benchmark: it is not written for a part
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(results).write(to: URL(fileURLWithPath: output))
-            print("wrote \(output)")
+            try write(results, to: output)
         }
+    }
+
+    static func write(_ results: [BenchmarkResult], to output: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(results).write(to: URL(fileURLWithPath: output))
+        print("wrote \(output)")
     }
 
     static func printTable(_ results: [BenchmarkResult]) {
@@ -164,4 +187,55 @@ enum FirebreakBench {
         return results
     }
 
+    /// DynamoDB requests per million flow records on the quiet and the noisy day, all of them and the writes, each
+    /// next to the least a delivery costs (the claim and the done mark of its request id), with the figures behind
+    /// them in `detail`. Empty when `firebreak` is not built or moto is not installed.
+    static func stateTable(packageRoot: URL, size: StateTableBenchmark.Size) throws -> [BenchmarkResult] {
+        guard let state = try StateTableBenchmark.run(packageRoot: packageRoot, size: size) else { return [] }
+        print("state table: \(Stopwatch.format(state.seconds)) s in all (moto start, table, service, both sets)")
+        return [state.quiet, state.noisy].flatMap { set -> [BenchmarkResult] in
+            let t = set.total
+            let least = set.perMillion(2 * set.deliveries)
+            var detail: [String: Double] = [
+                "flow_records": Double(set.records), "deliveries": Double(set.deliveries),
+                "records_per_delivery": Double(set.records / set.deliveries),
+                "flow_events_counted": set.events, "findings": set.findings,
+                "post_seconds": set.postSeconds, "settle_seconds": set.settleSeconds,
+                "requests": Double(t.requests), "requests_per_delivery": set.perDelivery(t.requests),
+                "requests_per_million_records": set.perMillion(t.requests),
+                "reads_per_million_records": set.perMillion(t.reads),
+                "writes_per_million_records": set.perMillion(t.writes),
+                "write_items_per_million_records": set.perMillion(t.writeItems),
+                "failed_conditions_per_million_records": set.perMillion(t.failed),
+                "while_delivering_requests_per_million_records": set.perMillion(set.delivering.requests),
+                "while_delivering_writes_per_million_records": set.perMillion(set.delivering.writes),
+                "after_delivering_requests_per_million_records": set.perMillion(set.settling.requests),
+                "after_delivering_writes_per_million_records": set.perMillion(set.settling.writes),
+                "executor_outbox_polls": Double(t.polls),
+                "executor_outbox_polls_per_second_idle": state.idlePollsPerSecond,
+            ]
+            for (operation, count) in t.byOperation { detail["per_million_records.\(operation)"] = set.perMillion(count) }
+            for (item, count) in t.byItem { detail["per_million_records_by_item.\(item)"] = set.perMillion(count) }
+            for (item, count) in t.failedByItem { detail["failed_per_million_records.\(item)"] = set.perMillion(count) }
+            var writeDetail: [String: Double] = [
+                "write_items_per_million_records": set.perMillion(t.writeItems),
+                "transactions_counted_as_one_item": Double(t.unreadTransactions),
+            ]
+            for (operation, count) in t.byOperation where StateTableBenchmark.writeOperations.contains(operation) {
+                writeDetail["per_million_records.\(operation)"] = set.perMillion(count)
+            }
+            let scope = "\(set.deliveries) deliveries of \(set.records / set.deliveries) records; observe mode, until the executor settled; "
+                + "the executor's outbox polls left out (detail: executor_outbox_polls); baseline: 2 per delivery, "
+                + "the claim and done mark of its request id"
+            return [
+                BenchmarkResult(name: "state_table_\(set.name)_dynamodb_requests_per_million_records", value: set.perMillion(t.requests),
+                                unit: "DynamoDB requests per million flow records (\(scope))",
+                                baseline: least, ratio: set.perMillion(t.requests) / least, detail: detail),
+                BenchmarkResult(name: "state_table_\(set.name)_dynamodb_writes_per_million_records", value: set.perMillion(t.writes),
+                                unit: "DynamoDB write requests per million flow records (PutItem, UpdateItem, DeleteItem, "
+                                    + "TransactWriteItems, BatchWriteItem; a transaction as one; \(scope))",
+                                baseline: least, ratio: set.perMillion(t.writes) / least, detail: writeDetail),
+            ]
+        }
+    }
 }

@@ -8,7 +8,8 @@ import Glibc
 /// 127.0.0.1 on ports the kernel picks, a temporary configuration file (observe mode, the built-in rules, lists and
 /// playbooks, a SQLite store in a temporary folder), an access key from the environment, and its standard output
 /// and error in `serve.log` in that folder, never on the terminal. No AWS call leaves the machine: observe mode
-/// makes none to EC2 and no alert topic is configured; anything attempted goes to a closed loopback port.
+/// makes none to EC2 and no alert topic is configured; anything attempted goes to a closed loopback port (unless
+/// the caller points `AWS_ENDPOINT_URL` elsewhere, as the state table benchmark does, at a `moto_server`).
 final class ServeProcess {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -29,7 +30,10 @@ final class ServeProcess {
         return FileManager.default.isExecutableFile(atPath: beside.path) ? beside : nil
     }
 
-    init(binary: URL, packageRoot: URL) throws {
+    /// `store`: the lines of the configuration's `store:` section (indented by two spaces), in place of the SQLite
+    /// file in the temporary folder (`storePath` is then unused); `environment`: variables set over the ones above
+    /// (an AWS endpoint, region and keys for a `moto_server`, say).
+    init(binary: URL, packageRoot: URL, store: String? = nil, environment extra: [String: String] = [:]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("firebreak-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         storePath = folder.appendingPathComponent("firebreak.sqlite").path
@@ -48,7 +52,7 @@ final class ServeProcess {
             playbooks:
               path: "\(config.appendingPathComponent("playbooks.yaml").path)"
             store:
-              path: "\(storePath)"
+            \(store ?? "  path: \"\(storePath)\"")
             logging:
               level: info
 
@@ -61,6 +65,7 @@ final class ServeProcess {
         environment["AWS_ACCESS_KEY_ID"] = "AKIDFIREBREAKBENCH"
         environment["AWS_SECRET_ACCESS_KEY"] = "firebreak-bench"
         environment["AWS_EC2_METADATA_DISABLED"] = "true"
+        environment.merge(extra) { $1 }
         guard FileManager.default.createFile(atPath: logPath, contents: nil),
               let log = FileHandle(forWritingAtPath: logPath) else { throw Failure(description: "cannot write \(logPath)") }
         process.executableURL = binary
@@ -153,9 +158,10 @@ final class KeepAliveConnection: @unchecked Sendable {   // handed to the one th
     private let fd: Int32
     private let reader: HTTPWireReader
 
-    init(port: UInt16) throws {
+    /// `timeout`: for each send and each read of an answer (a delivery to a service whose store is slow may need more).
+    init(port: UInt16, timeout seconds: Int = 120) throws {
         fd = try LoopbackSocket.connect(port: port)
-        LoopbackSocket.setTimeouts(fd, seconds: 120)
+        LoopbackSocket.setTimeouts(fd, seconds: seconds)
         reader = HTTPWireReader(fd: fd)
     }
 
