@@ -84,4 +84,14 @@ struct DynamoDBCorrelationStateTests {
         _ = try state.record(Self.tallies(engine, [other], ruleID: "first"), requestID: "y1")
         #expect(try state.record(Self.tallies(engine, [after], ruleID: "second"), requestID: "y2").compactMap { $0 }.count == 1)
     }
+
+    @Test func bucketsPastTheWindowAndAnHourAreRemoved() throws {
+        let engine = CorrelationEngine(rules: [Self.rule(.eventCount, 100)])
+        _ = try state.record(Self.tallies(engine, [try Self.flow(port: 22, end: t0)]), requestID: "early")
+        _ = try state.record(Self.tallies(engine, [try Self.flow(port: 22, end: t0 + 7200)]), requestID: "late")
+        let hash = try #require(Self.tallies(engine, [try Self.flow(port: 22, end: t0)]).first?.groupHash)
+        let item = try #require(try state.dynamo.getItem(table: "firebreak-state", key: ["pk": .string("corr#" + hash), "sk": .string("window")]))
+        let buckets = item.keys.filter { $0.hasPrefix("c_") || $0.hasPrefix("d_") }.sorted()
+        #expect(buckets == ["c_\((t0 + 7200) * 1000)", "d_\((t0 + 7200) * 1000)"], "\(buckets)")
+    }
 }

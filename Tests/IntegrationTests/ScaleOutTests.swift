@@ -222,9 +222,9 @@ struct ScaleOutTests {
                      try task(mode: "enforce", topicArn: topicArn)]
         for (index, task) in tasks.enumerated() {
             let pair = hosts[(2 * index)..<(2 * index + 2)].map { (eni: $0.eni, ip: $0.ip) }
-            FirehoseIntakeTests.expectContract(try FirehoseIntakeTests.post(try task.client(), requestID: "blast-\(index)",
-                                                                            body: rejectedEgress(requestID: "blast-\(index)", from: pair)),
-                                               status: 200, requestID: "blast-\(index)")
+            let response = try FirehoseIntakeTests.post(try task.client(), requestID: "blast-\(index)",
+                                                        body: rejectedEgress(requestID: "blast-\(index)", from: pair))
+            #expect(response.status == 200, "\(response.text) \(task.output.suffix(1500))")
         }
         let actions = try #require(try settledActions(tasks[0], expected: 18), "not settled: \(tasks[0].output.suffix(3000))")
         let terminates = actions.filter { $0["step"] as? String == "terminate" }

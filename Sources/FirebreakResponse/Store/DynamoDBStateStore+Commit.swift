@@ -42,39 +42,59 @@ extension DynamoDBStateStore {
         var planned: [PlannedAction] = []
         var windowEnds: [String: Int64] = [:]
         let expires = now.addingTimeInterval(retention.findings)
+        let store = self
+        // 1. Count every finding, in parallel: on a noisy day most are known, and this is all they need.
+        let counts = findings.map { (id: $0.id, count: $0.count, first: $0.firstSeenMillis, last: $0.lastSeenMillis) }
+        let outcomes = try ParallelCalls.run(counts.count) { index throws(StoreError) -> DynamoDBFindingTable.Counted in
+            let finding = counts[index]
+            return try store.findingTable.count(finding.id, requestID: requestID, matches: finding.count,
+                                                firstSeenMillis: finding.first, lastSeenMillis: finding.last)
+        }
+        // 2. What the others need, asked of the findings here (rows and samples are rendered on demand).
+        var work: [FindingWork] = []
         for index in findings.indices {
-            let id = findings[index].id
-            var inserted = false
-            var outcome = try findingTable.count(id, requestID: requestID, matches: findings[index].count,
-                                                 firstSeenMillis: findings[index].firstSeenMillis,
-                                                 lastSeenMillis: findings[index].lastSeenMillis)
-            if outcome == .missing {
-                let row = findings[index].row()
-                if try findingTable.insert(row, requestID: requestID, now: now, maxSamples: maxSamples, expiresAt: expires) {
-                    inserted = true
-                    try putDayEntry(row, storedAt: now, expires: expires)
-                    windowEnds[id] = row.windowEndMillis
-                } else {
-                    // Another task inserted it a moment ago: count into it.
-                    outcome = try findingTable.count(id, requestID: requestID, matches: findings[index].count,
-                                                     firstSeenMillis: findings[index].firstSeenMillis,
-                                                     lastSeenMillis: findings[index].lastSeenMillis)
-                }
-            }
-            switch outcome {
-            case .alreadyCounted(insertedByThisDelivery: true) where !inserted:
+            switch outcomes[index] {
+            case .missing:
+                work.append(.insert(findings[index].row()))
+            case .alreadyCounted(insertedByThisDelivery: true):
                 // An earlier try of this delivery inserted it and may have died before planning its actions.
-                let row = findings[index].row()
-                try putDayEntry(row, storedAt: now, expires: expires)
-                windowEnds[id] = row.windowEndMillis
-                inserted = true
-            case .counted(let held) where !inserted:
-                let samples = held < maxSamples ? findings[index].samples(limit: maxSamples - held) : []
-                try findingTable.addSamples(id, samples, held: held, maxSamples: maxSamples)
+                work.append(.index(findings[index].row()))
+            case .counted(let held) where held < maxSamples:
+                work.append(.samples(findings[index].samples(limit: maxSamples - held), held: held))
             default:
-                break
+                work.append(.none)
             }
-            if inserted {
+        }
+        // 3. Insert the new ones and add samples, in parallel; a finding another task inserted meanwhile is counted.
+        let todo = work
+        let inserted = try ParallelCalls.run(todo.count) { index throws(StoreError) -> Bool in
+            switch todo[index] {
+            case .insert(let row):
+                if try store.findingTable.insert(row, requestID: requestID, now: now, maxSamples: maxSamples, expiresAt: expires) {
+                    try store.putDayEntry(row, storedAt: now, expires: expires)
+                    return true
+                }
+                let finding = counts[index]
+                _ = try store.findingTable.count(finding.id, requestID: requestID, matches: finding.count,
+                                                 firstSeenMillis: finding.first, lastSeenMillis: finding.last)
+                return false
+            case .index(let row):
+                try store.putDayEntry(row, storedAt: now, expires: expires)
+                return true
+            case .samples(let samples, let held):
+                try store.findingTable.addSamples(counts[index].id, samples, held: held, maxSamples: maxSamples)
+                return false
+            case .none:
+                return false
+            }
+        }
+        for index in findings.indices {
+            let id = counts[index].id
+            if inserted[index] {
+                switch work[index] {
+                case .insert(let row), .index(let row): windowEnds[id] = row.windowEndMillis
+                default: break
+                }
                 summary.insertedFindingIDs.append(id)
                 planned += findings[index].plannedActions()
             } else {
@@ -82,21 +102,82 @@ extension DynamoDBStateStore {
                 known.insert(id)
             }
         }
-        for action in [planned, actions].joined() {
+        // 4. The actions, one plan after another: a plan's idempotency keys are claimed together, so that two
+        // findings about one instance committed at once by two tasks never split one plan between them.
+        let all = [planned, actions].joined().filter { action in
+            guard known.contains(action.findingID) else { return true }
             // A finding seen before had its response planned then: no new actions, no new alert.
-            if known.contains(action.findingID) {
-                summary.duplicateActions += 1
-                continue
-            }
-            var windowEnd = windowEnds[action.findingID]
-            if windowEnd == nil { windowEnd = try findingTable.finding(action.findingID)?.windowEndMillis }
-            if let stored = try insertAction(action, origin: requestID, windowEndMillis: windowEnd, now: now) {
-                summary.insertedActions.append(stored)
-            } else {
-                summary.duplicateActions += 1
+            summary.duplicateActions += 1
+            return false
+        }
+        var plans: [String: [PlannedAction]] = [:]
+        var order: [String] = []
+        for action in all {
+            let plan = action.findingID + "#" + action.playbook
+            if plans[plan] == nil { order.append(plan) }
+            plans[plan, default: []].append(action)
+        }
+        for plan in order {
+            let actions = plans[plan] ?? []
+            let claimed = try claimKeys(of: actions, origin: requestID, now: now)
+            for action in actions {
+                var windowEnd = windowEnds[action.findingID]
+                if windowEnd == nil { windowEnd = try findingTable.finding(action.findingID)?.windowEndMillis }
+                if let stored = try insertAction(action, origin: requestID, windowEndMillis: windowEnd, now: now,
+                                                 keyClaimed: claimed) {
+                    summary.insertedActions.append(stored)
+                } else {
+                    summary.duplicateActions += 1
+                }
             }
         }
         return summary
+    }
+
+    /// What step 3 of a commit does for one finding.
+    private enum FindingWork: Sendable {
+        case insert(StoredFinding)
+        case index(StoredFinding)
+        case samples([String], held: Int)
+        case none
+    }
+
+    /// Claims the idempotency keys of a plan's actions in one transaction, when none has an action inside the
+    /// window; false (nothing claimed) otherwise, and the actions are then inserted one by one.
+    private func claimKeys(of plan: [PlannedAction], origin: String, now: Date) throws(StoreError) -> Bool {
+        guard plan.count > 1, plan.count <= DynamoDBClient.maxTransactionWrites,
+              Set(plan.map(\.idempotencyKey)).count == plan.count else { return false }
+        let windowStart = now.addingTimeInterval(-idempotencyWindow).storeMillis
+        // A key already held (the usual case for a second finding about one resource) is seen by a read, so that the
+        // transaction is sent only when it should succeed: a cancelled one is billed for every write.
+        for action in plan {
+            if let held = try read(Self.idempotencyKey(action.idempotencyKey), operation: "read idempotency key"),
+               (held["created_ms"]?.int64Value ?? 0) > windowStart {
+                return false
+            }
+        }
+        let writes = plan.map { action in
+            DynamoDBWrite.put(item: idempotencyItem(action, id: action.id, origin: origin, now: now),
+                              condition: DynamoDBExpression("attribute_not_exists(pk) OR created_ms <= :windowStart",
+                                                            values: [":windowStart": .integer(windowStart)]))
+        }
+        do {
+            try dynamo.transactWrite(table: table, writes)
+            return true
+        } catch .transactionCanceled {
+            return false
+        } catch {
+            throw failure("claim the idempotency keys of a plan of finding \(plan[0].findingID)", error)
+        }
+    }
+
+    /// The idempotency item of an action stored as `id`, planned by `origin`.
+    func idempotencyItem(_ action: PlannedAction, id: String, origin: String, now: Date) -> DynamoDBItem {
+        Self.idempotencyKey(action.idempotencyKey).merging([
+            "action_id": .string(id), "finding_id": .string(action.findingID), "origin": .string(origin),
+            "created_ms": .integer(now.storeMillis),
+            "expires_at": .integer(Self.seconds(now.addingTimeInterval(idempotencyWindow))),
+        ]) { $1 }
     }
 
     /// The finding's entry in the partition of the day it was stored, sorted by event time, for
@@ -122,20 +203,19 @@ extension DynamoDBStateStore {
     /// action of the same key holds the id), or nil when the key has another plan's action inside the window.
     /// `origin` names who plans it (the request id). A crash between the two writes is repaired by the next try:
     /// the idempotency item names this origin, so the transaction is sent again.
-    func insertAction(_ action: PlannedAction, origin: String, windowEndMillis: Int64?, now: Date) throws(StoreError)
-        -> PlannedAction? {
+    func insertAction(_ action: PlannedAction, origin: String, windowEndMillis: Int64?, now: Date,
+                      keyClaimed: Bool = false) throws(StoreError) -> PlannedAction? {
         var stored = action
         let windowStart = now.addingTimeInterval(-idempotencyWindow).storeMillis
         func claimKey(_ id: String, condition: DynamoDBExpression?) throws(DynamoDBError) {
-            try dynamo.putItem(table: table, item: Self.idempotencyKey(action.idempotencyKey).merging([
-                "action_id": .string(id), "finding_id": .string(action.findingID), "origin": .string(origin),
-                "created_ms": .integer(now.storeMillis),
-                "expires_at": .integer(Self.seconds(now.addingTimeInterval(idempotencyWindow))),
-            ]) { $1 }, condition: condition, returnOld: true)
+            try dynamo.putItem(table: table, item: idempotencyItem(action, id: id, origin: origin, now: now),
+                               condition: condition, returnOld: true)
         }
         do {
-            try claimKey(stored.id, condition: DynamoDBExpression("attribute_not_exists(pk) OR created_ms <= :windowStart",
-                                                                  values: [":windowStart": .integer(windowStart)]))
+            if !keyClaimed {
+                try claimKey(stored.id, condition: DynamoDBExpression("attribute_not_exists(pk) OR created_ms <= :windowStart",
+                                                                      values: [":windowStart": .integer(windowStart)]))
+            }
         } catch .conditionalCheckFailed(let held) {
             // The key has an action inside the window: this plan's own (an earlier try), or another plan's.
             guard held?["origin"]?.stringValue == origin, held?["finding_id"]?.stringValue == action.findingID,

@@ -16,8 +16,7 @@ import Synchronization
 /// - `summary` / `<window end ms>#<finding>#<action>` — alerts that want a summary when their window closes;
 /// - `findings#<day stored>` / `<event ms>#<id>` — the findings stored on a day, for `findings(since:...)`;
 /// - `counts` / `actions#<shard>` — actions that reached each final state, by step (`<step>|<state>`), in 16 shards
-///   by action id, counted in the transaction that ends the action (pending and running ones are counted from the
-///   open plans of the outbox);
+///   by action id, added once the action ended (pending and running ones are counted from the open plans);
 /// - `blast#<window start ms>` / `-` — destructive steps reserved in a blast-radius window (`reserveDestructive`).
 public final class DynamoDBStateStore: StateStore {
     public let dynamo: DynamoDBClient
@@ -144,46 +143,36 @@ public final class DynamoDBStateStore: StateStore {
                                            values: [":one": .integer(1)]))
     }
 
-    /// Writes `new` over `old` on condition of `old`'s version: a single conditional put, or, when the action
-    /// reaches a final state, a transaction with its counter. False when the action changed since it was read.
-    /// Claims, releases and retries are single puts: the writes two tasks race on never cancel a transaction.
-    func write(_ new: DynamoDBActionItem, over old: DynamoDBActionItem, extra: [DynamoDBWrite] = [],
-               operation: String) throws(StoreError) -> Bool {
+    /// Writes `new` over `old` on condition of `old`'s version: one conditional put, the only write two tasks race
+    /// on. False when the action changed since it was read. An action reaching a final state is then counted
+    /// (`counts`, an `ADD` of its own): a metric, so a task that dies between the two writes leaves that one action
+    /// uncounted rather than make every transition a transaction (twice the cost, and a conflict on a counter shard
+    /// cancels it).
+    func write(_ new: DynamoDBActionItem, over old: DynamoDBActionItem, operation: String) throws(StoreError) -> Bool {
         var new = new
         new.version = old.version + 1
         if Self.isFinal(new.record.state) {
             new.expiresAt = Self.seconds(new.record.updatedAt.addingTimeInterval(retention.findings))
         }
-        var writes = [new.replacing(old)]
-        if Self.isFinal(new.record.state) && !Self.isFinal(old.record.state) {
-            writes.append(Self.countsWrite(actionID: new.record.id, step: new.record.step.kind, to: new.record.state))
+        guard case .put(let item, let condition) = new.replacing(old) else { return false }
+        do {
+            try dynamo.putItem(table: table, item: item, condition: condition)
+        } catch .conditionalCheckFailed {
+            return false
+        } catch {
+            throw failure(operation, error)
         }
-        writes += extra
-        // A conflict with another transaction on one of these items (a counter shard) applied nothing: the same
-        // writes are sent again after a short random pause; a failed condition means the action changed.
-        for attempt in 1...Self.maxAttempts {
+        remember(new)
+        if Self.isFinal(new.record.state) && !Self.isFinal(old.record.state),
+           case .update(let key, let update, _) = Self.countsWrite(actionID: new.record.id, step: new.record.step.kind,
+                                                                  to: new.record.state) {
             do {
-                if writes.count == 1 {
-                    guard case .put(let item, let condition) = writes[0] else { return false }
-                    try dynamo.putItem(table: table, item: item, condition: condition)
-                } else {
-                    try dynamo.transactWrite(table: table, writes)
-                }
-                remember(new)
-                return true
-            } catch .conditionalCheckFailed {
-                return false
-            } catch .transactionCanceled(let reasons) {
-                if reasons.first?.code == "ConditionalCheckFailed" { return false }
-                guard reasons.contains(where: { $0.code == "TransactionConflict" }), attempt < Self.maxAttempts else {
-                    throw failure(operation, .transactionCanceled(reasons: reasons))
-                }
-                Thread.sleep(forTimeInterval: Double.random(in: 0.005...0.02) * Double(attempt))
+                try dynamo.updateItem(table: table, key: key, update: update)
             } catch {
-                throw failure(operation, error)
+                throw failure("count action \(new.record.id) as \(new.record.state.rawValue)", error)
             }
         }
-        return false
+        return true
     }
 
     func remember(_ item: DynamoDBActionItem) {
