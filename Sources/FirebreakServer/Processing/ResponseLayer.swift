@@ -39,8 +39,11 @@ public struct ResponseLayer: Sendable {
         let runner = StepRunner(ec2: ec2, sns: SNSClient(client: try aws.client(.sns, region: topicRegion)),
                                 cloudTrail: CloudTrailClient(client: try aws.client(.cloudTrail)),
                                 resolver: resources, alertTopicArn: c.alertTopicArn)
+        // On a shared table an idle poll is four queries, from every task: every 2 s (a task's own commits wake its
+        // executor at once; another task's plans wait for the next poll).
+        let poll = file == nil ? max(pollInterval, .seconds(2)) : pollInterval
         executor = ActionExecutor(store: store, runner: runner, resolver: resources, playbooks: playbooks, mode: c.mode,
-                                  pollInterval: pollInterval, lease: c.executorLease)
+                                  pollInterval: poll, lease: c.executorLease)
         // Recent actions count for the idempotency window and the blast radius: their findings are kept that long.
         // A table has no pruner: its items carry their expiry (TTL).
         let pruner = file.map {
