@@ -149,7 +149,7 @@ enum EndToEndBenchmark {
     }
 
     /// The request as Firehose sends it, with a new request id in the header and the body.
-    private static func request(_ body: (prefix: [UInt8], suffix: [UInt8]), service: ServeProcess) -> [UInt8] {
+    static func request(_ body: (prefix: [UInt8], suffix: [UInt8]), service: ServeProcess) -> [UInt8] {
         let id = UUID().uuidString.lowercased()
         let content = body.prefix + Array(id.utf8) + body.suffix
         let head = "POST /firehose HTTP/1.1\r\nHost: 127.0.0.1:\(service.port)\r\nContent-Type: application/json\r\n"

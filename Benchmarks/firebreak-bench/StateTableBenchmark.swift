@@ -208,18 +208,12 @@ enum StateTableBenchmark {
         let connection = try KeepAliveConnection(port: service.port, timeout: Int(settleLimitSeconds))
         let postStart = DispatchTime.now().uptimeNanoseconds
         for (index, body) in bodies.enumerated() {
-            let id = UUID().uuidString.lowercased()
-            let content = body.prefix + Array(id.utf8) + body.suffix
-            let head = "POST /firehose HTTP/1.1\r\nHost: 127.0.0.1:\(service.port)\r\nContent-Type: application/json\r\n"
-                + "Content-Length: \(content.count)\r\nUser-Agent: Amazon Kinesis Data Firehose Agent/1.0\r\n"
-                + "X-Amz-Firehose-Protocol-Version: 1.0\r\nX-Amz-Firehose-Request-Id: \(id)\r\n"
-                + "X-Amz-Firehose-Source-Arn: arn:aws:firehose:us-east-1:123456789012:deliverystream/firebreak\r\n"
-                + "X-Amz-Firehose-Access-Key: \(service.accessKey)\r\n\r\n"
+            let request = EndToEndBenchmark.request(body, service: service)
             let sent = DispatchTime.now().uptimeNanoseconds
             let before = log.update()
             let response: HTTPWireMessage
             do {
-                response = try connection.send(Array(head.utf8) + content)
+                response = try connection.send(request)
             } catch {
                 let now = log.update()
                 let tally = Tally(log.requests[before..<now])
