@@ -8,7 +8,10 @@ struct Check: ParsableCommand {
         abstract: "Check CloudFormation templates for known-bad settings before they are deployed.",
         discussion: """
             Reads templates (JSON or YAML, short-form tags included) from files, folders (searched recursively for \
-            .json .yaml .yml .template) or standard input (-), runs every enabled check, and reports.
+            .json .yaml .yml .template) or standard input (-), runs every enabled check, and reports. In a folder, \
+            well-formed YAML/JSON files that are not CloudFormation (no Resources, AWSTemplateFormatVersion or \
+            Transform: buildspecs, manifests, events, package.json) are skipped and counted (--verbose lists them); \
+            a file named explicitly must be a template, and a malformed file is a load error either way.
 
             Exit status: 0 no failing findings, 1 failing findings, 2 a usage error or a template that cannot be loaded.
 
@@ -40,6 +43,9 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A parameters file: the JSON of `aws cloudformation create-stack --parameters`, a CodePipeline template configuration, or a JSON/YAML map; --parameter wins over it.",
                                             valueName: "file"))
     var parameters: String?
+
+    @Flag(name: .long, help: "Also list the files of a folder walk skipped as not CloudFormation (text format).")
+    var verbose = false
 
     @Flag(name: .long, help: "List the checks and exit.")
     var list = false
@@ -86,45 +92,25 @@ struct Check: ParsableCommand {
             InputFile.warn("firebreak check: \(error)")
             throw ExitCode(2)
         }
-        var declared: Set<String> = []
-        var files: [String] = []
-        var loadErrors: [CheckReport.LoadError] = []
-        var findings: [TemplateFinding] = []
-        let targets = paths == ["-"] ? ["-"] : TemplateFiles.find(paths: paths)
-        for path in paths where path != "-" && !FileManager.default.fileExists(atPath: path) {
-            loadErrors.append(CheckReport.LoadError(path: path, message: "no such file or folder"))
-        }
-        let progress = isatty(STDERR_FILENO) == 1 && targets.count > 20
-        for (index, path) in targets.enumerated() {
-            files.append(path)
-            do {
-                let template: Template
-                if path == "-" {
-                    let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                    template = try TemplateLoader.parse(text, path: "-")
-                } else {
-                    template = try TemplateLoader.load(path: path)
-                }
-                // SAM: Globals.Function is merged into each AWS::Serverless::Function before the checks.
-                declared.formUnion(template.root["Parameters"]?.map?.keys ?? [])
-                findings += TemplateChecker.check(template.mergingSAMGlobals(), configuration: checks, exceptions: exceptionList,
-                                                  parameters: given)
-            } catch {
-                loadErrors.append(CheckReport.LoadError(path: path, message: error.message, line: error.line, column: error.column))
-            }
-            if progress {
-                FileHandle.standardError.write(Data("\r\(index + 1)/\(targets.count) files, \(findings.count) findings".utf8))
-            }
-        }
-        if progress { FileHandle.standardError.write(Data("\n".utf8)) }
+        let run = TemplateCheckRun(configuration: checks, exceptions: exceptionList, parameters: given)
+        let showProgress = isatty(STDERR_FILENO) == 1
+        let outcome = run.run(
+            paths: paths,
+            standardInput: { String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) },
+            progress: { done, total, findings in
+                guard showProgress, total > 20 else { return }
+                FileHandle.standardError.write(Data("\r\(done)/\(total) files, \(findings) findings".utf8))
+                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            })
+        let report = outcome.report
+        let declared = outcome.declaredParameters
         for name in given.keys.sorted() where !declared.contains(name) {
             InputFile.warn("firebreak check: parameter \(name) is not declared by any checked template; its value is unused")
         }
-        let report = CheckReport(files: files, loadErrors: loadErrors, findings: findings, checks: CheckRegistry.definitions)
         let level: CheckLevel = failOn == .error ? .error : .warning
         let output: String
         switch format {
-        case .text: output = TextReporter.render(report)
+        case .text: output = TextReporter.render(report, verbose: verbose)
         case .json: output = JSONReporter.render(report)
         case .sarif: output = SARIFReporter.render(report, toolVersion: "0.1.0")
         case .junit: output = JUnitReporter.render(report, failOn: level)

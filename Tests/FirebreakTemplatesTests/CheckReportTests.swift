@@ -46,6 +46,6 @@ import Testing
     @Test func fixtureSummary() {
         let summary = ReporterFixture.report.summary
         #expect(summary == CheckSummary(files: 3, findings: 2, errors: 1, warnings: 1, suppressed: 1, loadErrors: 1))
-        #expect(summary.line == "3 files, 2 findings (1 error, 1 warning), 1 suppressed, 1 load error")
+        #expect(summary.line == "3 templates checked, 2 findings (1 error, 1 warning), 1 suppressed, 1 load error")
     }
 }

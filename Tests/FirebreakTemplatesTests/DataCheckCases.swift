@@ -12,12 +12,20 @@ enum DataCheckCases {
             """, flagged: ["Read", "Auth"], good: "Private: {Type: AWS::S3::Bucket, Properties: {AccessControl: Private}}"),
         CheckCase("FB-DATA-003", bad: """
             Pol: {Type: AWS::S3::BucketPolicy, Properties: {Bucket: b, PolicyDocument: {Statement: [{Effect: Allow, Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*'}]}}}
-            """, flagged: ["Pol"], good: """
+            InList: {Type: AWS::S3::BucketPolicy, Properties: {Bucket: b, PolicyDocument: {Statement: [{Effect: Allow, Principal: {AWS: ['*']}, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*'}]}}}
+            AmongOthers: {Type: AWS::S3::BucketPolicy, Properties: {Bucket: b, PolicyDocument: {Statement: [{Effect: Allow, Principal: {AWS: ['arn:aws:iam::111122223333:root', '*']}, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*'}]}}}
+            """, flagged: ["Pol", "InList", "AmongOthers"], good: """
+            Named: {Type: AWS::S3::BucketPolicy, Properties: {Bucket: b, PolicyDocument: {Statement: [{Effect: Allow, Principal: {AWS: ['arn:aws:iam::111122223333:root', 'arn:aws:iam::444455556666:role/reader']}, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*'}]}}}
             Pol: {Type: AWS::S3::BucketPolicy, Properties: {Bucket: b, PolicyDocument: {Statement: [{Effect: Deny, Principal: '*', Action: 's3:*', Resource: '*', Condition: {Bool: {'aws:SecureTransport': 'false'}}}]}}}
             """),
-        CheckCase("FB-DATA-004", bad: "Plain: {Type: AWS::S3::Bucket}", flagged: ["Plain"], good: """
-            Enc: {Type: AWS::S3::Bucket, Properties: {BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'aws:kms'}}]}}}
-            """),
+        // With s3_require_kms (off by default: see S3DefaultEncryptionTests).
+        CheckCase("FB-DATA-004", bad: """
+            Plain: {Type: AWS::S3::Bucket}
+            SseS3: {Type: AWS::S3::Bucket, Properties: {BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: AES256}}]}}}
+            """, flagged: ["Plain", "SseS3"], good: """
+            Enc: {Type: AWS::S3::Bucket, Properties: {BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'aws:kms', KMSMasterKeyID: {Ref: Key}}, BucketKeyEnabled: true}]}}}
+            Dsse: {Type: AWS::S3::Bucket, Properties: {BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'aws:kms:dsse'}}]}}}
+            """, configuration: S3DefaultEncryptionTests.requireKMS),
         CheckCase("FB-DATA-005", bad: "Plain: {Type: AWS::S3::Bucket, Properties: {VersioningConfiguration: {Status: Suspended}}}", flagged: ["Plain"],
                   good: "Versioned: {Type: AWS::S3::Bucket, Properties: {VersioningConfiguration: {Status: Enabled}}}"),
         CheckCase("FB-DATA-006", bad: """
@@ -32,11 +40,15 @@ enum DataCheckCases {
                   good: "Cluster: {Type: AWS::RDS::DBCluster, Properties: {StorageEncrypted: 'true'}}"),
         CheckCase("FB-DATA-009", bad: "Db: {Type: AWS::RDS::DBInstance, Properties: {PubliclyAccessible: true}}", flagged: ["Db"],
                   good: "Db: {Type: AWS::RDS::DBInstance, Properties: {PubliclyAccessible: false}}"),
+        // SSE-SQS is the default for new queues: only SqsManagedSseEnabled: false without a key is unencrypted.
         CheckCase("FB-DATA-010", bad: """
-            Q: {Type: AWS::SQS::Queue, Properties: {}}
             Off: {Type: AWS::SQS::Queue, Properties: {SqsManagedSseEnabled: false}}
-            """, flagged: ["Q", "Off"], good: """
+            OffText: {Type: AWS::SQS::Queue, Properties: {QueueName: jobs, SqsManagedSseEnabled: 'false'}}
+            """, flagged: ["Off", "OffText"], good: """
+            Q: {Type: AWS::SQS::Queue, Properties: {}}
+            NoProps: {Type: AWS::SQS::Queue}
             Kms: {Type: AWS::SQS::Queue, Properties: {KmsMasterKeyId: alias/aws/sqs}}
+            KmsOff: {Type: AWS::SQS::Queue, Properties: {SqsManagedSseEnabled: false, KmsMasterKeyId: alias/aws/sqs}}
             Sse: {Type: AWS::SQS::Queue, Properties: {SqsManagedSseEnabled: true}}
             """),
         CheckCase("FB-DATA-011", bad: "T: {Type: AWS::SNS::Topic}", flagged: ["T"],

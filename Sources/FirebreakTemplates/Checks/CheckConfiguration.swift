@@ -36,6 +36,9 @@ public struct CheckConfiguration: Sendable, Hashable {
     public var deniedPolicyResources: [String] = []
     /// Report every inline IAM policy (`FB-POL-005`).
     public var denyInlinePolicies: Bool = false
+    /// Require SSE-KMS default encryption on S3 buckets (`FB-DATA-004`); off by default, as S3 encrypts
+    /// every bucket with SSE-S3 since January 2023.
+    public var s3RequireKMS: Bool = false
     /// Case of logical ids (`FB-POL-001`).
     public var logicalIDCase: LogicalIDCase = .pascal
 
@@ -76,7 +79,7 @@ public struct CheckConfiguration: Sendable, Hashable {
             "disabled", "only", "levels", "admin_ports", "allowed_ingress_ports", "allowed_resource_types",
             "denied_resource_types", "allowed_managed_policy_arns", "denied_managed_policy_arns", "allowed_actions",
             "denied_actions", "allowed_policy_resources", "denied_policy_resources", "deny_inline_policies",
-            "logical_id_case",
+            "logical_id_case", "s3_require_kms",
         ]
         if let unknown = root.keys.filter({ !known.contains($0) }).sorted().first { throw fail("unknown key \(unknown)") }
 
@@ -102,6 +105,10 @@ public struct CheckConfiguration: Sendable, Hashable {
         if let v = root["deny_inline_policies"] {
             guard let b = v as? Bool else { throw fail("deny_inline_policies: expected true or false") }
             configuration.denyInlinePolicies = b
+        }
+        if let v = root["s3_require_kms"] {
+            guard let b = v as? Bool else { throw fail("s3_require_kms: expected true or false") }
+            configuration.s3RequireKMS = b
         }
         if let v = root["logical_id_case"] {
             guard let c = LogicalIDCase(rawValue: "\(v)") else { throw fail("logical_id_case: expected pascal, camel or any") }

@@ -51,12 +51,24 @@ enum DataChecks {
             }
     }
 
+    /// S3 encrypts every bucket with SSE-S3 since January 2023 (and it cannot be turned off), so a bucket
+    /// without `BucketEncryption` is encrypted. With `s3_require_kms: true` (off by default) this check
+    /// requires SSE-KMS: `BucketEncryption` whose default `SSEAlgorithm` is `aws:kms` or `aws:kms:dsse`.
     static let s3Encryption = ResourceRule(CheckDefinition(
-        id: "FB-DATA-004", title: "S3 bucket without default encryption", level: .warning,
-        description: "BucketEncryption is not set (S3 applies SSE-S3 since 2023, but the template does not state or control the key).",
-        fix: "Set BucketEncryption with SSE-KMS (aws:kms) or AES256.",
-        cfnNag: ["W41"], checkov: ["CKV_AWS_19"]), types: ["AWS::S3::Bucket"]) { resource, _ in
-        CheckValues.present(resource.properties["BucketEncryption"]) ? [] : [Violation("no BucketEncryption")]
+        id: "FB-DATA-004", title: "S3 bucket not encrypted with KMS (s3_require_kms)", level: .warning,
+        description: "With s3_require_kms: true, the bucket's default encryption is not SSE-KMS (aws:kms or aws:kms:dsse). Off by default: S3 applies SSE-S3 to every bucket since January 2023.",
+        fix: "Set BucketEncryption.ServerSideEncryptionConfiguration[].ServerSideEncryptionByDefault.SSEAlgorithm to aws:kms (with KMSMasterKeyID).",
+        cfnNag: ["W41"], checkov: ["CKV_AWS_19"]), types: ["AWS::S3::Bucket"]) { resource, context in
+        guard context.configuration.s3RequireKMS else { return [] }
+        let p = resource.properties
+        guard let encryption = p["BucketEncryption"], CheckValues.present(encryption) else {
+            return [Violation("no BucketEncryption: SSE-S3 only, and s3_require_kms is set")]
+        }
+        let rules = encryption["ServerSideEncryptionConfiguration"]?.list ?? []
+        let algorithms = rules.compactMap { CheckValues.literal($0["ServerSideEncryptionByDefault"]?["SSEAlgorithm"]) }
+        if algorithms.contains(where: { $0 == "aws:kms" || $0 == "aws:kms:dsse" }) { return [] }
+        let found = algorithms.isEmpty ? "no SSEAlgorithm" : "SSEAlgorithm \(algorithms.joined(separator: ", "))"
+        return [Violation("\(found), not aws:kms, and s3_require_kms is set", line: p.line(of: "BucketEncryption"))]
     }
 
     static let s3Versioning = ResourceRule(CheckDefinition(
@@ -100,14 +112,17 @@ enum DataChecks {
             ? [Violation("PubliclyAccessible is true", line: resource.properties.line(of: "PubliclyAccessible"))] : []
     }
 
+    /// SQS encrypts new queues with SSE-SQS by default since October 2022: only `SqsManagedSseEnabled: false`
+    /// without a `KmsMasterKeyId` leaves a queue unencrypted.
     static let sqsEncryption = ResourceRule(CheckDefinition(
         id: "FB-DATA-010", title: "SQS queue not encrypted", level: .warning,
-        description: "An AWS::SQS::Queue sets neither KmsMasterKeyId nor SqsManagedSseEnabled: true.",
-        fix: "Set KmsMasterKeyId (SSE-KMS) or SqsManagedSseEnabled: true.",
+        description: "An AWS::SQS::Queue sets SqsManagedSseEnabled: false without a KmsMasterKeyId (queues are encrypted with SSE-SQS by default).",
+        fix: "Remove SqsManagedSseEnabled: false, or set KmsMasterKeyId (SSE-KMS).",
         cfnNag: ["W48"], checkov: ["CKV_AWS_27"]), types: ["AWS::SQS::Queue"]) { resource, _ in
         let p = resource.properties
-        if CheckValues.present(p["KmsMasterKeyId"]) || CheckValues.bool(p["SqsManagedSseEnabled"]) == true { return [] }
-        return [Violation("no KmsMasterKeyId and SqsManagedSseEnabled not true")]
+        if CheckValues.present(p["KmsMasterKeyId"]) || CheckValues.bool(p["SqsManagedSseEnabled"]) != false { return [] }
+        return [Violation("SqsManagedSseEnabled is false and there is no KmsMasterKeyId",
+                          line: p.line(of: "SqsManagedSseEnabled"))]
     }
 
     static let snsEncryption = ResourceRule(CheckDefinition(

@@ -7,10 +7,14 @@ public struct CheckReport: Sendable, Hashable {
     public var findings: [TemplateFinding]
     /// The definitions of the checks that ran (SARIF rules).
     public var checks: [CheckDefinition]
+    /// Files found in a folder walk that are well-formed YAML/JSON but not CloudFormation templates: not
+    /// checked, not in `files`, never a failure.
+    public var skipped: [String]
 
     public init(files: [String], loadErrors: [LoadError] = [], findings: [TemplateFinding],
-                checks: [CheckDefinition]) {
+                checks: [CheckDefinition], skipped: [String] = []) {
         self.files = files
+        self.skipped = skipped
         self.loadErrors = loadErrors
         self.findings = findings
         self.checks = checks
@@ -65,6 +69,7 @@ public struct CheckReport: Sendable, Hashable {
                             errors: active.filter { $0.level == .error }.count,
                             warnings: active.filter { $0.level == .warning }.count,
                             suppressed: findings.count - active.count,
-                            loadErrors: loadErrors.count)
+                            loadErrors: loadErrors.count,
+                            skipped: skipped.count)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The machine-readable report: `{"errors": [...], "files": [...], "findings": [...], "summary": {...}}`,
+/// The machine-readable report: `{"errors": [...], "files": [...], "findings": [...], "skipped": [...],
+/// "summary": {...}}`,
 /// sorted keys, every finding field present (`null` when absent), suppressed findings included with
 /// `"suppressed": true`.
 public enum JSONReporter {
@@ -9,6 +10,7 @@ public enum JSONReporter {
             errors: report.loadErrors.map(LoadErrorEntry.init),
             files: report.files,
             findings: report.ordered(report.findings).map(FindingEntry.init),
+            skipped: report.skipped,
             summary: report.summary)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -21,6 +23,7 @@ public enum JSONReporter {
         var errors: [LoadErrorEntry]
         var files: [String]
         var findings: [FindingEntry]
+        var skipped: [String]
         var summary: CheckSummary
     }
 

@@ -1,11 +1,11 @@
 /// The human-readable report: load errors, then findings grouped by file, then suppressed findings
-/// with their reason, then the summary line.
+/// with their reason, then (verbose) the files skipped as not CloudFormation, then the summary line.
 ///
 ///     app.yaml:12: ERROR FB-NET-001 WebSG (AWS::EC2::SecurityGroup): message
 ///         when: IsProd: true
 ///         fix: the fix hint
 public enum TextReporter {
-    public static func render(_ report: CheckReport) -> String {
+    public static func render(_ report: CheckReport, verbose: Bool = false) -> String {
         var lines: [String] = []
         for error in report.loadErrors {
             lines.append("\(error.location): LOAD ERROR \(error.message)")
@@ -27,6 +27,11 @@ public enum TextReporter {
                 lines += entry(finding, fix: false)
                 lines.append("    suppressed: \(finding.suppressedBy ?? "")")
             }
+            lines.append("")
+        }
+        if verbose, !report.skipped.isEmpty {
+            lines.append("Skipped (not CloudFormation):")
+            lines += report.skipped.map { "    \($0)" }
             lines.append("")
         }
         lines.append(report.summary.line)
