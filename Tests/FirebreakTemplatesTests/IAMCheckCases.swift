@@ -56,5 +56,26 @@ enum IAMCheckCases {
             """, flagged: ["Invoke"], good: """
             Invoke: {Type: AWS::Lambda::Permission, Properties: {Action: lambda:InvokeFunction, FunctionName: f, Principal: s3.amazonaws.com, SourceAccount: '123456789012'}}
             """),
+    ] + adminSemantics
+
+    static func document(_ statement: String) -> String { "{PolicyName: p, PolicyDocument: {Version: 2012-10-17, Statement: \(statement)}}" }
+
+    /// Allow "*" on "*" is an admin policy in every permission document, as a statement list or a single statement object.
+    static let adminSemantics: [CheckCase] = [
+        CheckCase("FB-IAM-001", bad: """
+            RoleObject: {Type: AWS::IAM::Role, Properties: {Policies: [\(document("{Effect: Allow, Action: '*', Resource: '*'}"))]}}
+            UserList: {Type: AWS::IAM::User, Properties: {Policies: [\(document("[{Effect: Allow, Action: ['*'], Resource: ['*']}]"))]}}
+            UserObject: {Type: AWS::IAM::User, Properties: {Policies: [\(document("{Effect: Allow, Action: '*', Resource: '*'}"))]}}
+            GroupList: {Type: AWS::IAM::Group, Properties: {Policies: [\(document("[{Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*'}, {Effect: Allow, Action: '*', Resource: '*'}]"))]}}
+            GroupObject: {Type: AWS::IAM::Group, Properties: {Policies: [\(document("{Effect: Allow, Action: '*', Resource: '*'}"))]}}
+            PolicyList: {Type: AWS::IAM::Policy, Properties: {PolicyName: p, Groups: [g], PolicyDocument: {Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}}}
+            ManagedObject: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: {Statement: {Effect: Allow, Action: ['*'], Resource: '*'}}}}
+            """, flagged: ["RoleObject", "UserList", "UserObject", "GroupList", "GroupObject", "PolicyList", "ManagedObject"], good: """
+            RoleObject: {Type: AWS::IAM::Role, Properties: {Policies: [\(document("{Effect: Allow, Action: '*', Resource: 'arn:aws:s3:::b/*'}"))]}}
+            UserObject: {Type: AWS::IAM::User, Properties: {Policies: [\(document("{Effect: Deny, Action: '*', Resource: '*'}"))]}}
+            GroupList: {Type: AWS::IAM::Group, Properties: {Policies: [\(document("[{Effect: Allow, Action: 's3:*', Resource: '*'}]"))]}}
+            PolicyObject: {Type: AWS::IAM::Policy, Properties: {PolicyName: p, Roles: [r], PolicyDocument: {Statement: {Effect: Allow, Action: 'ec2:Describe*', Resource: '*'}}}}
+            ManagedList: {Type: AWS::IAM::ManagedPolicy, Properties: {PolicyDocument: {Statement: [{Effect: Allow, Action: '*', Resource: 'arn:aws:dynamodb:eu-west-1:111122223333:table/t'}]}}}
+            """),
     ]
 }

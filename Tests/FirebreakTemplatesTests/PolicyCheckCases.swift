@@ -57,5 +57,14 @@ enum PolicyCheckCases {
             """, flagged: ["Role", "Admin"], good: """
             Role: {Type: AWS::IAM::Role, Properties: {ManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess']}}
             """, configuration: configured { $0.allowedManagedPolicyARNs = ["arn:aws:iam::aws:policy/ReadOnly*"] }),
+        // A TCP/UDP rule with FromPort above ToPort or port -1 opens nothing (EC2 rejects it); a range opens its ports.
+        CheckCase("FB-POL-004", bad: """
+            DbSg: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 5000, ToPort: 6000, CidrIpv6: "::/0"}]}}
+            Db: {Type: AWS::RDS::DBCluster, Properties: {VpcSecurityGroupIds: [{Ref: DbSg}]}}
+            """, flagged: ["DbSg"], good: """
+            DbSg: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 6000, ToPort: 5000, CidrIpv6: "::/0"}]}}
+            DbIn: {Type: AWS::EC2::SecurityGroupIngress, Properties: {GroupId: {Ref: DbSg}, IpProtocol: tcp, FromPort: -1, ToPort: -1, CidrIp: 0.0.0.0/0}}
+            Db: {Type: AWS::RDS::DBCluster, Properties: {VpcSecurityGroupIds: [{Ref: DbSg}]}}
+            """),
     ]
 }

@@ -117,22 +117,24 @@ enum NetworkChecks {
         return [Violation("allows ingress from \(cidr) on \(ports)", line: p.line(of: "CidrBlock") ?? p.line(of: "Ipv6CidrBlock"))]
     }
 
+    /// IMDSv1 is off: `HttpTokens: required`, or `HttpEndpoint: disabled` (no metadata service at all).
     static func requiresTokens(_ metadataOptions: TemplateValue?) -> Bool {
-        CheckValues.literal(metadataOptions?["HttpTokens"]) == "required"
+        CheckValues.literal(metadataOptions?["HttpTokens"])?.lowercased() == "required"
+            || CheckValues.literal(metadataOptions?["HttpEndpoint"])?.lowercased() == "disabled"
     }
 
     static let launchTemplateIMDSv2 = ResourceRule(CheckDefinition(
         id: "FB-NET-010", title: "Launch template does not require IMDSv2", level: .error,
-        description: "LaunchTemplateData.MetadataOptions.HttpTokens is not `required`.",
+        description: "LaunchTemplateData.MetadataOptions neither sets HttpTokens: required nor HttpEndpoint: disabled.",
         fix: "Set LaunchTemplateData.MetadataOptions.HttpTokens: required.",
         checkov: ["CKV_AWS_79"]), types: ["AWS::EC2::LaunchTemplate"]) { resource, _ in
         requiresTokens(resource.properties["LaunchTemplateData"]?["MetadataOptions"])
-            ? [] : [Violation("MetadataOptions.HttpTokens is not required (IMDSv1 allowed)", line: resource.properties.line(of: "LaunchTemplateData"))]
+            ? [] : [Violation("MetadataOptions.HttpTokens is not required and the endpoint is not disabled (IMDSv1 allowed)", line: resource.properties.line(of: "LaunchTemplateData"))]
     }
 
     static let instanceIMDSv2 = ResourceRule(CheckDefinition(
         id: "FB-NET-011", title: "EC2 instance does not require IMDSv2", level: .error,
-        description: "An AWS::EC2::Instance neither sets MetadataOptions.HttpTokens: required nor uses a launch template of this template that does.",
+        description: "An AWS::EC2::Instance neither sets MetadataOptions.HttpTokens: required (or HttpEndpoint: disabled) nor uses a launch template of this template that does.",
         fix: "Launch the instance from a launch template with MetadataOptions.HttpTokens: required."), types: ["AWS::EC2::Instance"]) { resource, context in
         if requiresTokens(resource.properties["MetadataOptions"]) { return [] }
         let spec = resource.properties["LaunchTemplate"]
@@ -145,7 +147,7 @@ enum NetworkChecks {
 
     static let launchConfigurationIMDSv2 = ResourceRule(CheckDefinition(
         id: "FB-NET-012", title: "Launch configuration does not require IMDSv2", level: .error,
-        description: "An AWS::AutoScaling::LaunchConfiguration does not set MetadataOptions.HttpTokens: required.",
+        description: "An AWS::AutoScaling::LaunchConfiguration sets neither MetadataOptions.HttpTokens: required nor HttpEndpoint: disabled.",
         fix: "Set MetadataOptions.HttpTokens: required, or move to a launch template."), types: ["AWS::AutoScaling::LaunchConfiguration"]) { resource, _ in
         requiresTokens(resource.properties["MetadataOptions"]) ? [] : [Violation("IMDSv2 not required (IMDSv1 allowed)")]
     }

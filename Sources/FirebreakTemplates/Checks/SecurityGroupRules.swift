@@ -33,14 +33,19 @@ struct SecurityGroupRule: Sendable {
         return ["tcp", "udp", "6", "17", "-1", "all"].contains(p)
     }
 
-    /// The ports covered (all for protocol -1 or port -1); nil for ICMP and other protocols.
+    /// The ports covered: all for protocol -1 (whatever ports it names), `FromPort...ToPort` for TCP/UDP;
+    /// nil for ICMP and other protocols, and for a TCP/UDP rule that opens nothing (see `opensNothing`).
     var portRange: ClosedRange<Int>? {
         guard isPortProtocol else { return nil }
         if protocolName == "-1" || protocolName == "all" { return 0...65535 }
         let from = fromPort ?? 0, to = toPort ?? 65535
-        if from == -1 || to == -1 { return 0...65535 }
-        return min(from, to)...max(from, to)
+        guard from >= 0, to >= 0, from <= to else { return nil }
+        return from...to
     }
+
+    /// A TCP/UDP rule whose literal ports are no valid range: `FromPort` above `ToPort`, or -1 (which EC2
+    /// accepts only with protocol -1 or ICMP). EC2 rejects such a rule, so it opens no port.
+    var opensNothing: Bool { isPortProtocol && portRange == nil }
 
     func covers(_ port: Int) -> Bool { portRange?.contains(port) ?? false }
 
@@ -50,7 +55,7 @@ struct SecurityGroupRule: Sendable {
         return range.lowerBound == range.upperBound ? "port \(range.lowerBound)" : "ports \(range.lowerBound)-\(range.upperBound)"
     }
 
-    /// Ingress rules of a security group or a standalone ingress resource.
+    /// Ingress rules of a security group or a standalone ingress resource (rules that open nothing left out).
     static func ingress(of resource: TemplateResource) -> [SecurityGroupRule] {
         rules(of: resource, inline: "SecurityGroupIngress", standalone: "AWS::EC2::SecurityGroupIngress")
     }
@@ -63,9 +68,9 @@ struct SecurityGroupRule: Sendable {
         switch resource.type {
         case "AWS::EC2::SecurityGroup":
             let line = resource.properties.line(of: inline) ?? resource.line
-            return (resource.properties[inline]?.list ?? []).map { SecurityGroupRule($0, line: line) }
+            return (resource.properties[inline]?.list ?? []).map { SecurityGroupRule($0, line: line) }.filter { !$0.opensNothing }
         case standalone:
-            return [SecurityGroupRule(.map(resource.properties), line: resource.line)]
+            return [SecurityGroupRule(.map(resource.properties), line: resource.line)].filter { !$0.opensNothing }
         default:
             return []
         }
