@@ -94,4 +94,15 @@ struct DynamoDBCorrelationStateTests {
         let buckets = item.keys.filter { $0.hasPrefix("c_") || $0.hasPrefix("d_") }.sorted()
         #expect(buckets == ["c_\((t0 + 7200) * 1000)", "d_\((t0 + 7200) * 1000)"], "\(buckets)")
     }
+
+    /// Event times come from the wire: a record ending at the last second the flow-log parser accepts (year 9999) is
+    /// counted and fires; bucket arithmetic on any Int64 saturates instead of trapping.
+    @Test func extremeEventTimesDoNotTrap() throws {
+        let engine = CorrelationEngine(rules: [Self.rule(.eventCount, 1)])
+        let last = try Self.flow(port: 22, end: 253_402_300_799)
+        let hits = try state.record(Self.tallies(engine, [last]), requestID: "far")
+        #expect(hits.compactMap { $0 }.count == 1)
+        #expect(CorrelationTally.bucket(.min, width: 10_000) == .min)
+        #expect(CorrelationTally.bucket(.max, width: 10_000) <= .max)
+    }
 }

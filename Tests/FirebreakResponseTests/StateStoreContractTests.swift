@@ -331,4 +331,14 @@ struct StateStoreContractTests {
         #expect(try a.pendingCount() == 3)
         #expect(try a.finding(id: "f-1")?.1.count == 3)
     }
+
+    /// The blast radius fails closed: when the table cannot be reached the reservation is an error (the executor
+    /// then gives the action back and does not run it), never a place granted.
+    @Test func aBlastRadiusReservationFailsClosed() throws {
+        let stores = try Stores(.dynamodb)
+        let missing = DynamoDBStateStore(dynamo: try #require(stores.dynamo), table: "no-such-table", owner: "task-a")
+        #expect(throws: StoreError.self) {
+            _ = try missing.reserveDestructive(actionID: "terminate-1", limit: 5, window: 3600, now: Fixture.t0)
+        }
+    }
 }

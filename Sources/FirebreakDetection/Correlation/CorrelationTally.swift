@@ -48,11 +48,22 @@ public struct CorrelationTally: Sendable {
         return max(width, (rule.timespanMillis + width - 1) / width * width)
     }
 
-    /// The start of the bucket holding `time`.
+    /// The start of the bucket holding `time` (event times come from the wire: a bucket below `Int64.min` is
+    /// clamped to it, never a trap).
     static func bucket(_ time: Int64, width: Int64) -> Int64 {
         let quotient = time / width
-        return (time % width < 0 ? quotient - 1 : quotient) * width
+        let (start, overflow) = (time % width < 0 ? quotient - 1 : quotient).multipliedReportingOverflow(by: width)
+        return overflow ? .min : start
     }
+
+    /// The end of this bucket (its first millisecond after it), saturating.
+    public var bucketEndMillis: Int64 { CorrelationEngine.plus(bucketMillis, bucketWidth) }
+
+    /// `millis` after this bucket's start, saturating (an expiry computed from an event time).
+    public func millis(afterBucket millis: Int64) -> Int64 { CorrelationEngine.plus(bucketMillis, millis) }
+
+    /// `millis` before this tally's window start, saturating.
+    public func millis(beforeWindow millis: Int64) -> Int64 { CorrelationEngine.minus(windowStartMillis, millis) }
 }
 
 /// Correlation windows kept outside the process, shared by every task (issue 15: the DynamoDB state table).

@@ -130,9 +130,8 @@ struct DynamoDBActionItem: Sendable {
         self.wantsSummary = wantsSummary
     }
 
-    /// The whole item written back on condition that nobody changed it since it was read (`version`).
-    func replacing(_ old: DynamoDBActionItem) -> DynamoDBWrite {
-        .put(item: item, condition: DynamoDBExpression("version = :readVersion",
-                                                        values: [":readVersion": .integer(old.version)]))
+    /// The condition of writing the item back: nobody changed it since `old` was read (`version`).
+    static func unchanged(since old: DynamoDBActionItem) -> DynamoDBExpression {
+        DynamoDBExpression("version = :readVersion", values: [":readVersion": .integer(old.version)])
     }
 }

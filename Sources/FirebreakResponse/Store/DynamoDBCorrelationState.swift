@@ -58,7 +58,7 @@ public struct DynamoDBCorrelationState: SharedCorrelationState {
     private func record(_ tally: CorrelationTally, requestID: String, mayFire: Bool) throws(StoreError) -> CorrelationHit? {
         let key: DynamoDBItem = ["pk": .string("corr#" + tally.groupHash), "sk": .string("window")]
         let bucket = String(tally.bucketMillis)
-        let expires = DynamoDBValue.integer((tally.bucketMillis + tally.bucketWidth * 7 + Self.keepMillis) / 1000)
+        let expires = DynamoDBValue.integer(tally.millis(afterBucket: tally.bucketWidth * 7 + Self.keepMillis) / 1000)
         var item: DynamoDBItem
         do {
             switch tally.rule.kind {
@@ -97,7 +97,7 @@ public struct DynamoDBCorrelationState: SharedCorrelationState {
             try dynamo.updateItem(
                 table: table, key: key,
                 update: DynamoDBExpression("SET until_ms = :until, by_req = :req, first_ms = :first",
-                                           values: [":until": .integer(tally.bucketMillis + tally.bucketWidth),
+                                           values: [":until": .integer(tally.bucketEndMillis),
                                                     ":req": .string(requestID), ":first": .integer(firstMillis)]),
                 condition: DynamoDBExpression("attribute_not_exists(until_ms) OR until_ms <= :windowStart",
                                               values: [":windowStart": .integer(tally.windowStartMillis)]))
@@ -148,7 +148,7 @@ public struct DynamoDBCorrelationState: SharedCorrelationState {
 
     /// Removes the buckets older than the window and `keepMillis` that `item` still holds (one update, when any).
     private func removeStaleBuckets(key: DynamoDBItem, item: DynamoDBItem, tally: CorrelationTally) throws(StoreError) {
-        let oldest = tally.windowStartMillis - Self.keepMillis
+        let oldest = tally.millis(beforeWindow: Self.keepMillis)
         let stale = item.keys.filter { name in
             (name.hasPrefix("c_") || name.hasPrefix("v_") || name.hasPrefix("d_"))
                 && (Int64(name.dropFirst(2)).map { $0 < oldest } ?? false)

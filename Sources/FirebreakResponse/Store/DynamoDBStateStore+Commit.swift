@@ -235,7 +235,7 @@ extension DynamoDBStateStore {
                 .put(item: item.item, condition: DynamoDBExpression("attribute_not_exists(pk)")),
             ]
             if Self.isFinal(action.state) {
-                writes.append(Self.countsWrite(actionID: stored.id, step: action.step.kind, to: action.state))
+                writes.append(.update(key: Self.countsKey(stored.id), update: Self.countsUpdate(step: action.step.kind, to: action.state)))
             } else {
                 let entry = Self.outboxKey(createdMillis: now.storeMillis, findingID: action.findingID, playbook: action.playbook)
                 writes.append(.put(item: entry.merging([

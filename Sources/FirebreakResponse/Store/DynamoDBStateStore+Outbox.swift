@@ -25,17 +25,7 @@ extension DynamoDBStateStore {
     /// One pass over the outbox; true when another task won an action this pass wanted.
     private func claimRound(limit: Int, now: Date, leaseUntil: Int64, into claimed: inout [ActionRecord]) throws(StoreError) -> Bool {
         var lostRace = false
-        var entries: [DynamoDBItem] = []
-        for shard in 0..<Self.outboxShards {
-            do {
-                entries += try dynamo.query(table: table,
-                                            keyCondition: DynamoDBExpression("pk = :pk", values: [":pk": .string("outbox#\(shard)")]),
-                                            limit: 50).items
-            } catch {
-                throw failure("read the outbox", error)
-            }
-        }
-        entries.sort { ($0["sk"]?.stringValue ?? "") < ($1["sk"]?.stringValue ?? "") }
+        let entries = try outboxEntries(perShard: 50, consistent: true)
         for entry in entries where claimed.count < limit {
             guard let findingID = entry["finding_id"]?.stringValue, let playbook = entry["playbook"]?.stringValue else { continue }
             let plan = try actionItems(findingID: findingID).filter { $0.record.playbook == playbook }
@@ -80,6 +70,21 @@ extension DynamoDBStateStore {
             if !open { try removeEntry(entry) }
         }
         return lostRace
+    }
+
+    /// The outbox entries of open plans, up to `perShard` of each shard (the oldest), oldest first over all.
+    func outboxEntries(perShard: Int, consistent: Bool) throws(StoreError) -> [DynamoDBItem] {
+        var entries: [DynamoDBItem] = []
+        for shard in 0..<Self.outboxShards {
+            do {
+                entries += try dynamo.query(table: table,
+                                            keyCondition: DynamoDBExpression("pk = :pk", values: [":pk": .string("outbox#\(shard)")]),
+                                            limit: perShard, consistent: consistent).items
+            } catch {
+                throw failure("read the outbox", error)
+            }
+        }
+        return entries.sorted { ($0["sk"]?.stringValue ?? "") < ($1["sk"]?.stringValue ?? "") }
     }
 
     /// Removes a plan's outbox entry, on condition that no commit wrote it again since it was read.

@@ -105,16 +105,7 @@ extension DynamoDBStateStore {
 
     /// The pending and running actions of the open plans (oldest plans first, up to `maxOpenPlans`).
     func openActions() throws(StoreError) -> [PlannedAction] {
-        var entries: [DynamoDBItem] = []
-        for shard in 0..<Self.outboxShards {
-            do {
-                entries += try dynamo.query(table: table,
-                                            keyCondition: DynamoDBExpression("pk = :pk", values: [":pk": .string("outbox#\(shard)")]),
-                                            limit: Self.maxOpenPlans / Self.outboxShards, consistent: false).items
-            } catch {
-                throw failure("read the outbox", error)
-            }
-        }
+        let entries = try outboxEntries(perShard: Self.maxOpenPlans / Self.outboxShards, consistent: false)
         var open: [PlannedAction] = []
         var read = Set<String>()
         for entry in entries {

@@ -137,10 +137,8 @@ public final class DynamoDBStateStore: StateStore {
     }
 
     /// The counter update of an action that reaches final state `to` (counted once: a final state never changes).
-    static func countsWrite(actionID: String, step: StepKind, to: ActionState) -> DynamoDBWrite {
-        .update(key: countsKey(actionID),
-                update: DynamoDBExpression("ADD #to :one", names: ["#to": "\(step.rawValue)|\(to.rawValue)"],
-                                           values: [":one": .integer(1)]))
+    static func countsUpdate(step: StepKind, to: ActionState) -> DynamoDBExpression {
+        DynamoDBExpression("ADD #to :one", names: ["#to": "\(step.rawValue)|\(to.rawValue)"], values: [":one": .integer(1)])
     }
 
     /// Writes `new` over `old` on condition of `old`'s version: one conditional put, the only write two tasks race
@@ -154,20 +152,18 @@ public final class DynamoDBStateStore: StateStore {
         if Self.isFinal(new.record.state) {
             new.expiresAt = Self.seconds(new.record.updatedAt.addingTimeInterval(retention.findings))
         }
-        guard case .put(let item, let condition) = new.replacing(old) else { return false }
         do {
-            try dynamo.putItem(table: table, item: item, condition: condition)
+            try dynamo.putItem(table: table, item: new.item, condition: DynamoDBActionItem.unchanged(since: old))
         } catch .conditionalCheckFailed {
             return false
         } catch {
             throw failure(operation, error)
         }
         remember(new)
-        if Self.isFinal(new.record.state) && !Self.isFinal(old.record.state),
-           case .update(let key, let update, _) = Self.countsWrite(actionID: new.record.id, step: new.record.step.kind,
-                                                                  to: new.record.state) {
+        if Self.isFinal(new.record.state) && !Self.isFinal(old.record.state) {
             do {
-                try dynamo.updateItem(table: table, key: key, update: update)
+                try dynamo.updateItem(table: table, key: Self.countsKey(new.record.id),
+                                      update: Self.countsUpdate(step: new.record.step.kind, to: new.record.state))
             } catch {
                 throw failure("count action \(new.record.id) as \(new.record.state.rawValue)", error)
             }
