@@ -19,6 +19,8 @@ public struct AWSService: Sendable, Hashable, CustomStringConvertible {
     public static let cloudTrail = AWSService(id: "CloudTrail", endpointPrefix: "cloudtrail", signingName: "cloudtrail")
     public static let sts = AWSService(id: "STS", endpointPrefix: "sts", signingName: "sts")
     public static let dynamoDB = AWSService(id: "DynamoDB", endpointPrefix: "dynamodb", signingName: "dynamodb")
+    public static let securityHub = AWSService(id: "SecurityHub", endpointPrefix: "securityhub", signingName: "securityhub")
+    public static let eventBridge = AWSService(id: "EventBridge", endpointPrefix: "events", signingName: "events")
 
     /// `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_CLOUDTRAIL`, `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`, ...
     public var endpointEnvironmentVariable: String {
