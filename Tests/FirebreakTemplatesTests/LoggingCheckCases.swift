@@ -44,6 +44,29 @@ enum LoggingCheckCases {
             Stage: {Type: AWS::ApiGateway::Stage, Properties: {AccessLogSetting: {DestinationArn: {"Fn::GetAtt": [Logs, Arn]}}}}
             V2: {Type: AWS::ApiGatewayV2::Stage, Properties: {AccessLogSettings: {DestinationArn: arn:aws:logs:eu-west-1:1:log-group:x}}}
             """),
+        // SAM: explicit APIs (AccessLogSetting for Api, AccessLogSettings for HttpApi); a destination given by an
+        // intrinsic counts.
+        CheckCase("FB-LOG-009", bad: """
+            RestApi: {Type: AWS::Serverless::Api, Properties: {StageName: prod}}
+            HttpApi: {Type: AWS::Serverless::HttpApi, Properties: {StageName: prod, AccessLogSetting: {DestinationArn: arn:aws:logs:eu-west-1:1:log-group:x}}}
+            NoArn: {Type: AWS::Serverless::Api, Properties: {StageName: prod, AccessLogSetting: {Format: $context.requestId}}}
+            """, flagged: ["RestApi", "HttpApi", "NoArn"], good: """
+            RestApi: {Type: AWS::Serverless::Api, Properties: {StageName: prod, AccessLogSetting: {DestinationArn: {"Fn::GetAtt": [Logs, Arn]}, Format: $context.requestId}}}
+            HttpApi: {Type: AWS::Serverless::HttpApi, Properties: {AccessLogSettings: {DestinationArn: {Ref: LogGroupArn}}}}
+            """),
+        // SAM's implicit APIs: reported once, on the first function that creates them; events that name an
+        // explicit API leave that API to its own result.
+        CheckCase("FB-LOG-009", bad: """
+            GetFn: {Type: AWS::Serverless::Function, Properties: {Handler: get.handler, Runtime: python3.12, Events: {Get: {Type: Api, Properties: {Path: /items, Method: get}}}}}
+            PutFn: {Type: AWS::Serverless::Function, Properties: {Handler: put.handler, Runtime: python3.12, Events: {Put: {Type: Api, Properties: {Path: /items, Method: put}}}}}
+            Queue: {Type: AWS::Serverless::Function, Properties: {Handler: q.handler, Runtime: python3.12, Events: {Q: {Type: SQS, Properties: {Queue: arn}}}}}
+            HttpFn: {Type: AWS::Serverless::Function, Properties: {Handler: h.handler, Runtime: python3.12, Events: {Any: {Type: HttpApi}}}}
+            """, flagged: ["GetFn", "HttpFn"], good: """
+            Api: {Type: AWS::Serverless::Api, Properties: {StageName: prod, AccessLogSetting: {DestinationArn: {"Fn::GetAtt": [Logs, Arn]}}}}
+            GetFn: {Type: AWS::Serverless::Function, Properties: {Handler: get.handler, Runtime: python3.12, Events: {Get: {Type: Api, Properties: {RestApiId: {Ref: Api}, Path: /items, Method: get}}}}}
+            Http: {Type: AWS::Serverless::HttpApi, Properties: {AccessLogSettings: {DestinationArn: {"Fn::GetAtt": [Logs, Arn]}}}}
+            HttpFn: {Type: AWS::Serverless::Function, Properties: {Handler: h.handler, Runtime: python3.12, Events: {Any: {Type: HttpApi, Properties: {ApiId: {Ref: Http}}}}}}
+            """),
         CheckCase("FB-LOG-010", bad: "Logs: {Type: AWS::Logs::LogGroup}", flagged: ["Logs"],
                   good: "Logs: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: 365}}"),
     ]

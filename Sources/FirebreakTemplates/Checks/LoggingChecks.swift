@@ -84,13 +84,71 @@ enum LoggingChecks {
     }
 
     static let apiGatewayAccessLogs = ResourceRule(CheckDefinition(
-        id: "FB-LOG-009", title: "API Gateway stage without access logs", level: .warning,
-        description: "An AWS::ApiGateway::Stage or AWS::ApiGatewayV2::Stage has no AccessLogSetting(s).DestinationArn.",
-        fix: "Set AccessLogSetting.DestinationArn to a log group ARN and a Format.",
-        cfnNag: ["W69", "W46"], checkov: ["CKV_AWS_76", "CKV_AWS_95"]), types: ["AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage"]) { resource, _ in
+        id: "FB-LOG-009", title: "API without access logs", level: .warning,
+        description: "An AWS::ApiGateway::Stage or AWS::ApiGatewayV2::Stage has no AccessLogSetting(s).DestinationArn; "
+            + "an AWS::Serverless::Api (AccessLogSetting) or AWS::Serverless::HttpApi (AccessLogSettings) has none, "
+            + "of its own or from Globals; SAM's implicit ServerlessRestApi (ServerlessHttpApi), which Api (HttpApi) "
+            + "events without RestApiId (ApiId) create, gets none from Globals.Api (Globals.HttpApi): reported once, "
+            + "on the first function that creates it. An intrinsic (Ref, GetAtt, ...) counts as a destination.",
+        fix: "Set AccessLogSetting.DestinationArn (AccessLogSettings for HTTP APIs) to a log group ARN and a Format; "
+            + "for SAM's implicit APIs, in Globals: Api (Globals: HttpApi).",
+        cfnNag: ["W69", "W46"], checkov: ["CKV_AWS_76", "CKV_AWS_95"]),
+        types: Set(["AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::Serverless::Api", "AWS::Serverless::HttpApi"])
+            .union(SAMImplicitAPI.creatorTypes)) { resource, context in
         let p = resource.properties
-        let setting = p["AccessLogSetting"] ?? p["AccessLogSettings"]
-        return CheckValues.present(setting?["DestinationArn"]) ? [] : [Violation("no access log destination")]
+        if let api = SAMImplicitAPI(explicitType: resource.type) {
+            return explicitAPIViolations(api, resource: resource, context: context)
+        }
+        if SAMImplicitAPI.creatorTypes.contains(resource.type) {
+            return SAMImplicitAPI.allCases.filter { $0.isCreated(by: resource) && $0.firstCreator(in: context) == resource.logicalID }
+                .flatMap { implicitAPIViolations($0, context: context) }
+        }
+        return logsAccess(p["AccessLogSetting"] ?? p["AccessLogSettings"]) ? [] : [Violation("no access log destination")]
+    }
+
+    /// Whether an access log setting names a destination; an unresolved intrinsic counts (it is not guessed).
+    static func logsAccess(_ setting: TemplateValue?) -> Bool {
+        guard let setting, CheckValues.present(setting) else { return false }
+        return setting.intrinsic != nil || CheckValues.present(setting["DestinationArn"])
+    }
+
+    /// The `Fn::If` branches of a (not yet resolved) setting on which it logs nothing: empty when it always
+    /// logs, `[nil]` when it never does.
+    static func branchesWithoutAccessLogs(_ setting: TemplateValue?, resolver: TemplateResolver) -> [String?] {
+        guard let setting else { return [nil] }
+        let variants = resolver.variants(setting)
+        let missing = variants.filter { !logsAccess($0.value) }
+        return missing.count == variants.count ? (missing.isEmpty ? [] : [nil]) : missing.map(\.branch)
+    }
+
+    /// An explicit `AWS::Serverless::Api`/`HttpApi` (one resolved variant): its own setting; when the resource
+    /// writes none (a template whose `Globals` were not merged), the one of `Globals`, whose map a map of
+    /// the resource's own is merged over.
+    private static func explicitAPIViolations(_ api: SAMImplicitAPI, resource: TemplateResource, context: CheckContext) -> [Violation] {
+        let properties = resource.properties
+        let own = properties[api.accessLogKey]
+        if logsAccess(own) { return [] }
+        let globals = api.globalAccessLogSetting(in: context.template)
+        let message = "no \(api.accessLogKey) with a DestinationArn, of its own or in Globals.\(api.globalsSection)"
+        if context.resource(resource.logicalID)?.properties[api.accessLogKey] == nil {
+            return branchesWithoutAccessLogs(globals, resolver: context.resolver).map { label in
+                Violation(message + (label.map { " when \($0)" } ?? ""))
+            }
+        }
+        if let own, own.map != nil, own.intrinsic == nil, let globals, globals.intrinsic == nil,
+           CheckValues.present(context.resolver.resolve(globals)?["DestinationArn"]) {
+            return []
+        }
+        return [Violation(message, line: properties.line(of: api.accessLogKey))]
+    }
+
+    /// SAM's implicit API, reported on its first creator: logged only by `Globals`.
+    private static func implicitAPIViolations(_ api: SAMImplicitAPI, context: CheckContext) -> [Violation] {
+        branchesWithoutAccessLogs(api.globalAccessLogSetting(in: context.template), resolver: context.resolver).map { label in
+            Violation("the implicit API \(api.rawValue) (created by \(api.eventType) events without \(api.apiIDKey)) has no "
+                + "access logging\(label.map { " when \($0)" } ?? ""): set Globals: \(api.globalsSection): \(api.accessLogKey) "
+                + "with a DestinationArn, or give the events the \(api.apiIDKey) of an \(api.explicitType) that logs")
+        }
     }
 
     static let logGroupRetention = ResourceRule(CheckDefinition(
