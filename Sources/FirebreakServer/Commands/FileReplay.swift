@@ -1,14 +1,25 @@
 import FirebreakDetection
 import FirebreakLogs
+import FirebreakResponse
 import FirebreakTime
 import Foundation
 
 /// `firebreak replay`: runs the rules on files offline and prints one JSON line per finding: a rule's matches on one
-/// dedup key in one window are one finding, as in the service, with `count`, `firstSeen` and `lastSeen` added.
+/// dedup key in one window are one finding, as in the service, with `count`, `firstSeen` and `lastSeen` added (or,
+/// with `.ocsf`, as an OCSF Detection Finding).
 public enum FileReplay {
+    /// What a line holds.
+    public enum Format: String, Sendable, CaseIterable {
+        /// The finding's JSON, with `count`, `firstSeen` and `lastSeen`.
+        case json
+        /// An OCSF Detection Finding (`OCSFFinding`).
+        case ocsf
+    }
+
     /// Evaluates `files` in order (correlation windows span them) and returns the number of findings printed.
     /// Record-level decode problems are warnings on standard error; anything else stops the replay.
-    public static func run(configFile: String?, overrides: DetectionOverrides, files: [String]) throws(CommandError) -> Int {
+    public static func run(configFile: String?, overrides: DetectionOverrides, files: [String],
+                           format: Format = .json) throws(CommandError) -> Int {
         let settings: ServiceConfiguration
         do {
             settings = try overrides.apply(to: try ServiceConfiguration.load(file: configFile))
@@ -40,6 +51,10 @@ public enum FileReplay {
             var findings = FindingAggregate.merge(engine.evaluate(result.events, receivedMillis: now), maxSamples: 1)
             var out = ""
             for index in findings.indices {
+                if format == .ocsf {
+                    out += OCSFFinding().render(&findings[index]).serialized() + "\n"
+                    continue
+                }
                 guard case .object(var object) = findings[index].json() else { continue }
                 object.append("count", .int(Int64(findings[index].count)))
                 object.append("firstSeen", .string(UTCTime(clampingMillis: findings[index].firstMillis).iso8601))

@@ -3,8 +3,18 @@ import FirebreakTime
 import Foundation
 
 /// `firebreak findings`: the findings in the configured store (the SQLite file, or the DynamoDB table with
-/// `store.backend: dynamodb`), with their actions, as a table or JSON lines.
+/// `store.backend: dynamodb`), with their actions, as a table, JSON lines or OCSF Detection Findings (JSON lines).
 public struct FindingsReport: Sendable {
+    /// How findings are printed.
+    public enum Format: String, Sendable, CaseIterable {
+        /// One line per finding (and one per action with `id`).
+        case table
+        /// The finding's JSON per line, as `GET /findings` returns it.
+        case json
+        /// An OCSF Detection Finding per line (`OCSFFinding`; actions are not part of it).
+        case ocsf
+    }
+
     public var configFile: String?
     /// The store file; overrides `store.path` (and `store.backend`: the file is read).
     public var storePath: String?
@@ -15,10 +25,10 @@ public struct FindingsReport: Sendable {
     /// One finding with its actions.
     public var id: String?
     public var limit: Int
-    public var json: Bool
+    public var format: Format
 
     public init(configFile: String?, storePath: String?, level: String?, rule: String?, since: String?, id: String?,
-                limit: Int, json: Bool) {
+                limit: Int, format: Format) {
         self.configFile = configFile
         self.storePath = storePath
         self.level = level
@@ -26,7 +36,7 @@ public struct FindingsReport: Sendable {
         self.since = since
         self.id = id
         self.limit = limit
-        self.json = json
+        self.format = format
     }
 
     /// Prints the findings asked for.
@@ -87,9 +97,10 @@ public struct FindingsReport: Sendable {
 
     private func printOne(id: String, from db: any StateStore, name: String) throws {
         guard let (finding, actions) = try db.finding(id: id) else { throw CommandError(.usage, "no finding \(id) in \(name)") }
-        if json {
-            print(FindingsAPI.findingJSON(finding).serialized())
-            return
+        switch format {
+        case .json: print(FindingsAPI.findingJSON(finding).serialized()); return
+        case .ocsf: print(OCSFFinding().render(finding).serialized()); return
+        case .table: break
         }
         print("\(finding.id)  \(finding.level)  \(finding.title)  \(finding.resourceType) \(finding.resourceID)  "
               + Self.seen(finding))
@@ -103,9 +114,12 @@ public struct FindingsReport: Sendable {
 
     private func printList(from db: any StateStore, since: Date?) throws {
         for finding in try db.findings(since: since, level: level, rule: rule, limit: limit) {
-            if json {
+            switch format {
+            case .json:
                 print(FindingsAPI.findingJSON(finding).serialized())
-            } else {
+            case .ocsf:
+                print(OCSFFinding().render(finding).serialized())
+            case .table:
                 let time = UTCTime(clampingMillis: finding.timeMillis).iso8601
                 print([finding.id, time, finding.level, finding.resourceType + " " + finding.resourceID, finding.title,
                        Self.seen(finding)].joined(separator: "  "))

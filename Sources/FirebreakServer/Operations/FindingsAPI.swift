@@ -5,9 +5,10 @@ import FirebreakResponse
 import FirebreakTime
 import Foundation
 
-/// `GET /findings?since=&level=&rule=&limit=` and `GET /findings/{id}` (with its actions), as JSON, on the admin
-/// listener. Queries run one at a time on a queue of their own, on the store's read-only connection: never on a
-/// connection's thread, never holding the lock that commits deliveries.
+/// `GET /findings?since=&level=&rule=&limit=&format=` and `GET /findings/{id}` (with its actions), as JSON, on the
+/// admin listener; `format=ocsf` lists OCSF Detection Findings (`OCSFFinding`) instead of Firebreak's finding JSON.
+/// Queries run one at a time on a queue of their own, on the store's read-only connection: never on a connection's
+/// thread, never holding the lock that commits deliveries.
 struct FindingsAPI: Sendable {
     let store: any StateStore
     let queue = DispatchQueue(label: "firebreak.findings")
@@ -18,12 +19,18 @@ struct FindingsAPI: Sendable {
     }
 
     /// Query parameters this API reads; any other is refused, so that a typo is not silently ignored.
-    static let parameters: Set<String> = ["since", "level", "rule", "limit"]
+    static let parameters: Set<String> = ["since", "level", "rule", "limit", "format"]
 
     func list(_ request: HTTPRequest) -> HTTPResponse {
         let query = Self.query(request.query)
         if let unknown = query.keys.sorted().first(where: { !Self.parameters.contains($0) }) {
-            return Self.badRequest("unknown parameter '\(unknown)'; /findings takes since, level, rule and limit")
+            return Self.badRequest("unknown parameter '\(unknown)'; /findings takes since, level, rule, limit and format")
+        }
+        let ocsf: Bool
+        switch query["format"] ?? "json" {
+        case "json": ocsf = false
+        case "ocsf": ocsf = true
+        case let other: return Self.badRequest("format must be json (the default) or ocsf, not '\(other)'")
         }
         var since: Date?
         if let text = query["since"] {
@@ -41,7 +48,8 @@ struct FindingsAPI: Sendable {
         }
         do {
             let findings = try store.findings(since: since, level: query["level"], rule: query["rule"], limit: limit)
-            return Self.json(200, .object(JSONObject([("findings", .array(findings.map(Self.findingJSON)))])))
+            let listed = ocsf ? findings.map { OCSFFinding().render($0) } : findings.map(Self.findingJSON)
+            return Self.json(200, .object(JSONObject([("findings", .array(listed))])))
         } catch {
             return Self.json(503, .object(JSONObject([("error", .string("the store cannot be read: \(error)"))])))
         }
