@@ -73,9 +73,8 @@ final class CountingProvider: CredentialProvider {
             [profile dev]
             aws_access_key_id = AKIDDEV
             aws_secret_access_key = \(testSecret)
-            [profile assumed]
-            role_arn = arn:aws:iam::123456789012:role/admin
-            source_profile = default
+            [profile process]
+            credential_process = /usr/local/bin/get-credentials
             [profile half]
             aws_access_key_id = AKIDHALF
             """)
@@ -85,8 +84,9 @@ final class CountingProvider: CredentialProvider {
         #expect(ci.accessKeyID == "AKIDCI" && ci.sessionToken == testSessionToken)
         #expect(try ProfileCredentialProvider(environment: base, profile: "dev").credentials().accessKeyID == "AKIDDEV")
 
-        let assumed = #expect(throws: AWSError.self) { try ProfileCredentialProvider(environment: base, profile: "assumed").credentials() }
-        #expect(assumed?.message.contains("role_arn") == true)
+        // role_arn profiles are supported now (STSCredentialProviderTests); credential_process is not.
+        let assumed = #expect(throws: AWSError.self) { try ProfileCredentialProvider(environment: base, profile: "process").credentials() }
+        #expect(assumed?.message.contains("credential_process") == true)
         #expect(assumed?.message.contains("does not support") == true)
         let half = #expect(throws: AWSError.self) { try ProfileCredentialProvider(environment: base, profile: "half").credentials() }
         #expect(half?.message.contains("only one of") == true)
@@ -474,7 +474,7 @@ final class FakeIMDS: Sendable {
                                                            "AWS_CONFIG_FILE": "/nonexistent/config"],
                                              transport: CurlTransport())
         #expect(try chain.credentials().accessKeyID == "ASIAEXAMPLE")
-        #expect(chain.chosenIndex == 2)
+        #expect(chain.chosenIndex == 3)  // after environment, profile and web identity
         _ = try chain.credentials()
         #expect(fetches.count == 1)  // cached by the refreshing wrapper
     }

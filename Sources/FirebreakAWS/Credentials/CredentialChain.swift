@@ -13,13 +13,15 @@ public final class CredentialChain: CredentialProvider {
         self.providers = providers
     }
 
-    /// The usual chain: environment, shared files (profile), container endpoint, EC2 instance metadata; the last
-    /// two cached and refreshed five minutes before expiry.
+    /// The usual chain, in the AWS SDKs' order: environment, shared files (profile, which may assume a role), web
+    /// identity (`AWS_WEB_IDENTITY_TOKEN_FILE`, EKS), container endpoint, EC2 instance metadata; temporary
+    /// credentials cached and refreshed five minutes before expiry.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 transport: any AWSTransport = CurlTransport()) -> CredentialChain {
         CredentialChain([
             EnvironmentCredentialProvider(environment: environment),
-            ProfileCredentialProvider(environment: environment),
+            ProfileCredentialProvider(environment: environment, transport: transport),
+            RefreshingCredentialProvider(WebIdentityCredentialProvider(environment: environment, transport: transport)),
             RefreshingCredentialProvider(ContainerCredentialProvider(environment: environment, transport: transport)),
             RefreshingCredentialProvider(IMDSCredentialProvider(environment: environment, transport: transport)),
         ])

@@ -1,61 +1,49 @@
 import Foundation
 import Synchronization
 
-/// Static keys of a profile in the shared files: the profile (`AWS_PROFILE`, default `default`) of the credentials
-/// file (`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`), else of the config file (`AWS_CONFIG_FILE`,
-/// default `~/.aws/config`, `[profile name]` sections): `aws_access_key_id`, `aws_secret_access_key`,
-/// `aws_session_token`.
+/// Credentials of a profile in the shared files: the profile (`AWS_PROFILE`, default `default`) of the credentials
+/// file (`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`) and the config file (`AWS_CONFIG_FILE`,
+/// default `~/.aws/config`, `[profile name]` sections).
 ///
-/// Not supported (the profile is refused with a message saying so): `role_arn`/`source_profile`, `sso_*`,
-/// `credential_process`, `web_identity_token_file`. The files are read on the first successful call only.
+/// - static keys: `aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`;
+/// - an assumed role: `role_arn` with `source_profile` (another profile, itself static or a role: chains up to
+///   `ProfileRoleResolver.maxChainLength` profiles, cycles refused), `credential_source` (`Environment`,
+///   `Ec2InstanceMetadata`, `EcsContainer`) or `web_identity_token_file`; with `external_id`, `role_session_name`,
+///   `duration_seconds`. Role credentials are cached and refreshed before they expire.
+///
+/// Not supported (the profile is refused with a message saying so): `sso_*`, `credential_process`, `mfa_serial`.
+/// The files are read on the first call that finds the profile usable; STS is called on every fetch of a role's
+/// (refreshing) provider.
 public final class ProfileCredentialProvider: CredentialProvider {
     public let profileName: String
     public let credentialsPath: String
     public let configPath: String
-    private let cached = Mutex<AWSCredentials?>(nil)
+    public let transport: any AWSTransport
+    private let environment: [String: String]
+    private let resolved = Mutex<(any CredentialProvider)?>(nil)
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, profile: String? = nil) {
+    /// `transport` carries the STS calls of role profiles (and of `credential_source` endpoints).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, profile: String? = nil,
+                transport: any AWSTransport = CurlTransport()) {
         profileName = AWSProfileFile.nonEmpty(profile) ?? AWSProfileFile.profileName(environment: environment)
         credentialsPath = AWSProfileFile.credentialsPath(environment: environment)
         configPath = AWSProfileFile.configPath(environment: environment)
+        self.transport = transport
+        self.environment = environment
     }
 
     public func credentials() throws(AWSError) -> AWSCredentials {
-        if let cached = cached.withLock({ $0 }) { return cached }
-        let loaded = try load()
-        cached.withLock { $0 = loaded }
-        return loaded
-    }
-
-    private static let unsupported = ["role_arn", "credential_process", "sso_session", "sso_start_url",
-                                      "web_identity_token_file", "credential_source"]
-
-    private func load() throws(AWSError) -> AWSCredentials {
-        let sources: [(properties: [String: String]?, path: String)] = [
-            (try AWSProfileFile.load(path: credentialsPath, kind: .credentials).profile(profileName), credentialsPath),
-            (try AWSProfileFile.load(path: configPath, kind: .config).profile(profileName), configPath),
-        ]
-        var unsupportedKeys: [String] = []
-        for (properties, path) in sources {
-            guard let properties else { continue }
-            let key = AWSProfileFile.nonEmpty(properties["aws_access_key_id"])
-            let secret = AWSProfileFile.nonEmpty(properties["aws_secret_access_key"])
-            if let key, let secret {
-                return AWSCredentials(accessKeyID: key, secretAccessKey: secret,
-                                      sessionToken: AWSProfileFile.nonEmpty(properties["aws_session_token"]))
-            }
-            if (key == nil) != (secret == nil) {
-                throw AWSError(.credentials, message: "profile \(profileName) in \(path) has only one of aws_access_key_id "
-                               + "and aws_secret_access_key")
-            }
-            unsupportedKeys += Self.unsupported.filter { properties[$0] != nil }
+        if let provider = resolved.withLock({ $0 }) { return try provider.credentials() }
+        let resolver = ProfileRoleResolver(
+            credentials: try AWSProfileFile.load(path: credentialsPath, kind: .credentials), credentialsPath: credentialsPath,
+            config: try AWSProfileFile.load(path: configPath, kind: .config), configPath: configPath,
+            environment: environment, transport: transport)
+        let made = try resolver.provider(profile: profileName)
+        let provider = resolved.withLock { current -> any CredentialProvider in
+            if let current { return current }
+            current = made
+            return made
         }
-        if !unsupportedKeys.isEmpty {
-            throw AWSError(.credentials, message: "profile \(profileName) uses \(unsupportedKeys.joined(separator: ", ")), "
-                           + "which Firebreak does not support; give static keys, environment variables, or run with a "
-                           + "container or instance role")
-        }
-        throw AWSError(.credentials, message: "profile \(profileName): no aws_access_key_id/aws_secret_access_key in "
-                       + "\(credentialsPath) or \(configPath)")
+        return try provider.credentials()
     }
 }

@@ -38,15 +38,17 @@ public struct AWSClient: Sendable {
     /// POSTs `body` to the endpoint's path with `headers` and returns the 2xx response; a non-2xx response
     /// becomes the error `decodeError` makes of it.
     public func post(headers: [(name: String, value: String)], body: [UInt8], changesAccount: Bool = false,
-                     decodeError: (AWSHTTPResponse) -> AWSError) throws(AWSError) -> AWSHTTPResponse {
+                     signed: Bool = true, decodeError: (AWSHTTPResponse) -> AWSError) throws(AWSError) -> AWSHTTPResponse {
         var request = AWSHTTPRequest(method: "POST", url: endpoint, headers: headers, body: body)
         request.freshConnection = changesAccount
-        return try send(request, changesAccount: changesAccount, decodeError: decodeError)
+        return try send(request, changesAccount: changesAccount, signed: signed, decodeError: decodeError)
     }
 
     /// Signs and sends `request` (unsigned), retrying per the policy; returns the 2xx response. A call that
     /// `changesAccount` is retried only when AWS certainly did not carry it out (`AWSError.isRetryable(changesAccount:)`).
-    public func send(_ request: AWSHTTPRequest, changesAccount: Bool = false,
+    /// `signed: false` sends it as it is, without asking the provider for credentials (calls AWS serves anonymously,
+    /// such as STS `AssumeRoleWithWebIdentity`).
+    public func send(_ request: AWSHTTPRequest, changesAccount: Bool = false, signed: Bool = true,
                      decodeError: (AWSHTTPResponse) -> AWSError) throws(AWSError) -> AWSHTTPResponse {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: retryPolicy.deadline)
@@ -54,7 +56,8 @@ public struct AWSClient: Sendable {
         while true {
             let error: AWSError
             do {
-                return try attemptOnce(request, remaining: clock.now.duration(to: deadline), decodeError: decodeError)
+                return try attemptOnce(request, remaining: clock.now.duration(to: deadline), signed: signed,
+                                       decodeError: decodeError)
             } catch let failure {
                 error = failure
             }
@@ -67,7 +70,7 @@ public struct AWSClient: Sendable {
         }
     }
 
-    private func attemptOnce(_ request: AWSHTTPRequest, remaining: Duration,
+    private func attemptOnce(_ request: AWSHTTPRequest, remaining: Duration, signed: Bool,
                              decodeError: (AWSHTTPResponse) -> AWSError) throws(AWSError) -> AWSHTTPResponse {
         guard remaining > .zero else {
             throw AWSError(.transport, message: "deadline of \(retryPolicy.deadline) reached")
@@ -75,9 +78,12 @@ public struct AWSClient: Sendable {
         var limits = timeouts
         limits.total = min(limits.total, remaining)
         limits.connect = min(limits.connect, limits.total)
-        let signer = SigV4Signer(credentials: try credentials.credentials(), region: region, service: signingName)
-        let signed = signer.sign(request, date: Date())
-        let response = try transport.send(signed, timeouts: limits)
+        var outgoing = request
+        if signed {
+            let signer = SigV4Signer(credentials: try credentials.credentials(), region: region, service: signingName)
+            outgoing = signer.sign(request, date: Date())
+        }
+        let response = try transport.send(outgoing, timeouts: limits)
         guard (200..<300).contains(response.status) else { throw decodeError(response) }
         return response
     }

@@ -10,7 +10,8 @@ extension AWSError {
     /// - notFound: `NotFound`, `*.NotFound`, `*NotFoundException`, HTTP 404
     /// - dryRunSucceeded: `DryRunOperation`
     /// - invalidParameter: `InvalidParameter*`, `MissingParameter`, `ValidationError`, `ValidationException`
-    /// - server: `InternalError`, `InternalFailure`, `Unavailable`, `ServiceUnavailable`, HTTP 5xx
+    /// - server: `InternalError`, `InternalFailure`, `Unavailable`, `ServiceUnavailable`, `IDPCommunicationError`
+    ///   (STS), HTTP 5xx
     /// - client: any other status (4xx)
     public static func classify(code: String?, status: Int) -> Kind {
         if let code, let kind = kindsByCode[code] { return kind }
@@ -50,5 +51,7 @@ extension AWSError {
         "ValidationException": .invalidParameter,
         "InternalError": .server, "InternalFailure": .server, "Unavailable": .server,
         "ServiceUnavailable": .server,
+        // STS could not reach the identity provider of a web identity token: worth a retry, as the SDKs do.
+        "IDPCommunicationError": .server,
     ]
 }
