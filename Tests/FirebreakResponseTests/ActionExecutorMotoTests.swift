@@ -43,7 +43,7 @@ struct ActionExecutorMotoTests {
         let playbooks = try PlaybookSet.parse(yaml: Self.playbooks, source: "test")
         let runner = StepRunner(ec2: moto.ec2, sns: moto.sns, cloudTrail: moto.cloudTrail, resolver: resolver,
                                 alertTopicArn: topicArn)
-        return ActionExecutor(store: store, runner: runner, resolver: resolver, playbooks: playbooks, mode: .enforce)
+        return ActionExecutor(store: store, runner: runner, playbooks: playbooks, mode: .enforce)
     }
 
     func commit(_ store: ResponseStore, _ actions: [PlannedAction], finding: String) throws {

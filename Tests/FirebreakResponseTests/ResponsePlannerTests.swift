@@ -275,7 +275,8 @@ import Testing
                 var base: [String: String] = [:]
                 for required in declaration.requiredOptions { base[required] = "base" }
                 var with = base
-                with[option] = option == "summary" ? "true" : "set {finding_id}"
+                // A bus is a name (no placeholders, no spaces).
+                with[option] = option == "summary" ? "true" : kind == .event ? "security-findings" : "set {finding_id}"
                 if base[option] == nil { base[option] = nil }
                 func payload(_ options: [String: String]) throws -> JSONValue {
                     let options = options.map { "\($0.key): \"\($0.value)\"" }.sorted().joined(separator: ", ")
@@ -288,15 +289,15 @@ import Testing
                 let planned = try payload(with)
                 #expect(planned != (try payload(base)), "\(kind.rawValue): option \(option) changes nothing")
                 // Text options get placeholders filled; ids (a topic ARN, a security group) are taken as they are.
-                let expected = option == "summary" ? "\"summary\":true"
+                let expected = option == "summary" ? "\"summary\":true" : kind == .event ? "\"bus\":\"security-findings\""
                     : ["alert.topic", "isolate.security_group"].contains("\(kind.rawValue).\(option)")
                     ? "set {finding_id}" : "set \(finding.id)"
                 #expect(planned.serialized().contains(expected), "\(kind.rawValue): option \(option): \(planned.serialized())")
                 checked.append("\(kind.rawValue).\(option)")
             }
         }
-        #expect(checked.sorted() == ["alert.subject", "alert.summary", "alert.topic", "isolate.security_group", "snapshot.description",
-                                     "tag.key", "tag.value"])
+        #expect(checked.sorted() == ["alert.subject", "alert.summary", "alert.topic", "event.bus", "isolate.security_group",
+                                     "snapshot.description", "tag.key", "tag.value"])
     }
 
     /// Placeholders are filled in one pass: each known name once, unknown names and stray braces kept as written, and

@@ -16,7 +16,7 @@ import Testing
                         AlertPayload(message: text), AlertPayload()]
         for payload in payloads {
             for unless in [nil, ["playbook " + text, "other"]] {
-                let direct = AlertStep.payloadText(payload, unlessClaimedBy: unless)
+                let direct = AlertStep.payloadText(payload, unlessClaimedBy: unless, place: ActionPlace())
                 let decoded = try JSONDecoder().decode(ActionPayload<AlertPayload>.self, from: Data(direct.utf8))
                 #expect(decoded.step == payload)
                 #expect(decoded.unlessClaimedBy == unless)

@@ -11,8 +11,9 @@ public final class ActionExecutor: Sendable {
     public static let maxAttempts = 8
 
     let store: any StateStore
-    let runner: StepRunner
-    let resolver: ResourceResolver?
+    /// The runner of each account and region acted in; `runners.home` sends alerts.
+    let runners: AccountRunners
+    var runner: StepRunner { runners.home }
     let responseGuard: ResponseGuard
     let mode: ResponseMode
     let pollInterval: Duration
@@ -36,12 +37,18 @@ public final class ActionExecutor: Sendable {
         public var firstCallMillis: [Double] = []
     }
 
-    public init(store: any StateStore, runner: StepRunner, resolver: ResourceResolver?, playbooks: PlaybookSet,
-                mode: ResponseMode, pollInterval: Duration = .milliseconds(500), lease: TimeInterval = 300) {
+    /// One account and region: every action runs on `runner` (its `resolver` describes resources).
+    public convenience init(store: any StateStore, runner: StepRunner, playbooks: PlaybookSet, mode: ResponseMode,
+                            pollInterval: Duration = .milliseconds(500), lease: TimeInterval = 300) {
+        self.init(store: store, runners: AccountRunners(home: runner), playbooks: playbooks, mode: mode,
+                  pollInterval: pollInterval, lease: lease)
+    }
+
+    public init(store: any StateStore, runners: AccountRunners, playbooks: PlaybookSet, mode: ResponseMode,
+                pollInterval: Duration = .milliseconds(500), lease: TimeInterval = 300) {
         self.lease = lease
         self.store = store
-        self.runner = runner
-        self.resolver = resolver
+        self.runners = runners
         self.responseGuard = ResponseGuard(playbooks: playbooks)
         self.mode = mode
         self.pollInterval = pollInterval
@@ -81,7 +88,18 @@ public final class ActionExecutor: Sendable {
     @discardableResult
     public func runOnce(limit: Int = 16) throws(StoreError) -> Int {
         planSummariesIfDue(now: Date())
-        let batch = try store.claim(limit: limit, now: Date(), lease: lease)
+        var batch = try store.claim(limit: limit, now: Date(), lease: lease)
+        // Security Hub exports go together (up to 100 per call per account and region).
+        let exports = batch.filter { $0.action.step.kind == .securityHub }
+        if !exports.isEmpty {
+            batch.removeAll { $0.action.step.kind == .securityHub }
+            do {
+                try exportToSecurityHub(exports)
+            } catch {
+                try? store.release(actionIDs: (exports + batch).map(\.action.id), now: Date())
+                throw error
+            }
+        }
         for (index, record) in batch.enumerated() {
             do {
                 try handle(record)
@@ -92,7 +110,7 @@ public final class ActionExecutor: Sendable {
                 throw error
             }
         }
-        return batch.count
+        return batch.count + exports.count
     }
 
     private func handle(_ record: ActionRecord) throws(StoreError) {
@@ -102,14 +120,33 @@ public final class ActionExecutor: Sendable {
         if mode == .observe && action.step.kind.changesAccount {
             return try finish(record, .skipped, reason: action.step.kind.observeReason)
         }
-        if action.step.kind == .alert && !AlertStep.hasTopic(action.step, defaultTopic: runner.alertTopicArn != nil) {
+        if action.step.kind == .alert && !AlertStep.hasTopic(action.step, defaultTopic: runners.home.alertTopicArn != nil) {
             return try finish(record, .skipped, reason: Self.noAlertTopic)
+        }
+        // Where the step acts: the finding's account and region (alerts from home, where their topic is).
+        let runner: StepRunner
+        if action.step.kind.actsAtHome {
+            runner = runners.home
+        } else {
+            let place = action.place
+            let choice: AccountRunners.Choice
+            do throws(AWSError) {
+                choice = try runners.runner(account: place.account, region: place.region)
+            } catch {
+                return try retryOrFail(record, error: error)
+            }
+            switch choice {
+            case .runner(let chosen): runner = chosen
+            case .unavailable(let reason):
+                count("foreign_account")
+                return try finish(record, .skipped, reason: reason)
+            }
         }
         // What the resource is now: instance steps resolve the instance (by id, or by ENI for v2 records).
         var facts = ResourceFacts()
         var instance: ResolvedInstance?
         do {
-            (facts, instance) = try resolveFacts(action)
+            (facts, instance) = try resolveFacts(action, runner: runner)
         } catch {
             // An alert still goes out when the resource cannot be described (no read access, say); a step
             // that changes the account never acts on a resource it could not check.
@@ -132,7 +169,7 @@ public final class ActionExecutor: Sendable {
             try finish(record, .held, reason: reason)
             alertHold(record.action, reason: reason, window: window)
         case .proceed:
-            let context = action.step.kind == .alert ? try alertContext(action, facts: facts) : AlertContext()
+            let context = action.step.kind.changesAccount ? AlertContext() : try alertContext(action, facts: facts)
             let outcome: StepOutcome
             do throws(AWSError) {
                 outcome = try runner.run(action, mode: mode, instance: instance, context: context)
@@ -190,19 +227,20 @@ public final class ActionExecutor: Sendable {
     }
 
     /// The instance, account and region of an alert's resource, and the earlier steps of its plan as stored.
-    private func alertContext(_ action: PlannedAction, facts: ResourceFacts) throws(StoreError) -> AlertContext {
+    func alertContext(_ action: PlannedAction, facts: ResourceFacts) throws(StoreError) -> AlertContext {
         let stored = try store.finding(id: action.findingID)
         let earlier = (stored?.1 ?? []).filter { $0.playbook == action.playbook && $0.sequence < action.sequence }
             .sorted { $0.sequence < $1.sequence }
         return AlertContext(instanceID: facts.instanceID, accountID: facts.accountID, region: facts.region, steps: earlier,
-                            findingJSON: stored?.0.json)
+                            findingJSON: stored?.0.json, finding: stored?.0,
+                            ownAccountID: action.step.kind == .securityHub ? runners.ownAccount() : nil)
     }
 
-    private func resolveFacts(_ action: PlannedAction) throws(AWSError) -> (ResourceFacts, ResolvedInstance?) {
+    private func resolveFacts(_ action: PlannedAction, runner: StepRunner) throws(AWSError) -> (ResourceFacts, ResolvedInstance?) {
         var facts = ResourceFacts()
         switch action.resourceType {
         case "instance", "network-interface":
-            guard let resolver else { return (facts, nil) }
+            guard let resolver = runner.resolver else { return (facts, nil) }
             let resolved = action.resourceType == "instance"
                 ? try resolver.instance(id: action.resourceID)
                 : try resolver.instance(forNetworkInterface: action.resourceID)
@@ -214,7 +252,7 @@ public final class ActionExecutor: Sendable {
                 if let resolved, StepRegistry.step(action.step.kind).changesInterfaces {
                     interfaces.formUnion(resolved.networkInterfaces.map(\.networkInterfaceId))
                 }
-                try describeInterfaces(interfaces.sorted(), into: &facts)
+                try describeInterfaces(interfaces.sorted(), runner: runner, into: &facts)
             }
             guard let resolved else { return (facts, nil) }
             facts.instanceID = resolved.instanceId
@@ -255,7 +293,7 @@ public final class ActionExecutor: Sendable {
     }
 
     /// Tags of network interfaces into `facts.relatedTags`; an interface that is gone has nothing to protect.
-    private func describeInterfaces(_ ids: [String], into facts: inout ResourceFacts) throws(AWSError) {
+    private func describeInterfaces(_ ids: [String], runner: StepRunner, into facts: inout ResourceFacts) throws(AWSError) {
         guard !ids.isEmpty else { return }
         let found: [EC2NetworkInterface]
         do {
@@ -270,7 +308,7 @@ public final class ActionExecutor: Sendable {
         }
     }
 
-    private func retryOrFail(_ record: ActionRecord, error: AWSError) throws(StoreError) {
+    func retryOrFail(_ record: ActionRecord, error: AWSError) throws(StoreError) {
         if error.isRetryable && record.attempts < Self.maxAttempts {
             // Exponential backoff between executor attempts: 1 s, 2 s, 4 s ... capped at 60 s.
             let delay = min(60, pow(2, Double(max(0, record.attempts - 1))))
@@ -283,14 +321,14 @@ public final class ActionExecutor: Sendable {
         }
     }
 
-    private func finish(_ record: ActionRecord, _ state: ActionState, reason: String?, error: String? = nil,
+    func finish(_ record: ActionRecord, _ state: ActionState, reason: String?, error: String? = nil,
                         requestIDs: [String] = [], createdIDs: [String] = []) throws(StoreError) {
         try store.finish(actionID: record.action.id, state: state, reason: reason, error: error, awsRequestIDs: requestIDs,
                          createdIDs: createdIDs, now: Date())
         count(state.rawValue)
     }
 
-    private func count(_ outcome: String) {
+    func count(_ outcome: String) {
         counters.withLock { $0.byOutcome[outcome, default: 0] += 1 }
     }
 }

@@ -26,10 +26,17 @@ public final class StepRunner: Sendable {
     /// `alerts.sns_topic_arn`; alerts are skipped without it.
     public let alertTopicArn: String?
     public let quarantine: QuarantineGroup
+    /// Findings into Security Hub (the export); nil: exports are skipped.
+    public let securityHub: SecurityHubClient?
+    /// `event` steps; nil: they are skipped.
+    public let eventBridge: EventBridgeClient?
 
     public init(ec2: EC2Client, sns: SNSClient? = nil, cloudTrail: CloudTrailClient? = nil,
                 resolver: ResourceResolver? = nil, alertTopicArn: String? = nil,
-                quarantineGroupName: String = QuarantineGroup.defaultName) {
+                quarantineGroupName: String = QuarantineGroup.defaultName, securityHub: SecurityHubClient? = nil,
+                eventBridge: EventBridgeClient? = nil) {
+        self.securityHub = securityHub
+        self.eventBridge = eventBridge
         self.ec2 = ec2
         self.sns = sns
         self.cloudTrail = cloudTrail

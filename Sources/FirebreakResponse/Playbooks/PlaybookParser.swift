@@ -112,6 +112,9 @@ struct PlaybookParser {
     func playbook(_ node: Node) throws -> Playbook {
         guard let mapping = node.mapping else { throw fail("each playbook must be a mapping with name, match and steps", node) }
         guard let name = mapping["name"]?.scalar?.string, !name.isEmpty else { throw fail("playbook without a `name`", node) }
+        guard name != ExportPolicy.playbookName else {
+            throw fail("the playbook name '\(name)' is reserved for the exports (export.*): choose another", node)
+        }
         var description = ""
         var match: PlaybookMatch?
         var scope = PlaybookScope()
@@ -210,7 +213,7 @@ struct PlaybookParser {
     func steps(_ node: Node, playbook: String) throws -> [PlaybookStep] {
         guard let list = node.sequence else { throw fail("`steps` must be a list", node, playbook: playbook) }
         var result: [PlaybookStep] = []
-        let known = StepKind.allCases.map(\.rawValue).joined(separator: ", ")
+        let known = StepKind.allCases.filter(\.isPlaybookStep).map(\.rawValue).joined(separator: ", ")
         for item in list {
             let name: String
             var options: [String: String] = [:]
@@ -228,6 +231,10 @@ struct PlaybookParser {
             }
             guard let kind = StepKind(rawValue: name) else {
                 throw fail("unknown step '\(name)' (expected one of \(known))", item, playbook: playbook)
+            }
+            guard kind.isPlaybookStep else {
+                throw fail("'\(name)' is not a playbook step: Security Hub export is turned on for every finding at or above "
+                           + "export.min_level by export.securityhub.enabled", item, playbook: playbook)
             }
             let declaration = StepRegistry.step(kind)
             for key in options.keys.sorted() where !declaration.allowedOptions.contains(key) {

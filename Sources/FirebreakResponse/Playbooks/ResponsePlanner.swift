@@ -25,11 +25,14 @@ public struct ResponsePlanner: Sendable {
     /// False when `alerts.sns_topic_arn` is not set: an alert step without its own `topic` is planned skipped (the
     /// executor would skip it anyway, one store write per alert).
     public var alertTopicConfigured: Bool
+    /// Exports planned for every finding at or above its level, whatever the playbooks say (`export.*`).
+    public var export: ExportPolicy
 
-    public init(playbooks: PlaybookSet, mode: ResponseMode, alertTopicConfigured: Bool = true) {
+    public init(playbooks: PlaybookSet, mode: ResponseMode, alertTopicConfigured: Bool = true, export: ExportPolicy = .none) {
         self.playbooks = playbooks
         self.mode = mode
         self.alertTopicConfigured = alertTopicConfigured
+        self.export = export
     }
 
     /// The actions for `finding`.
@@ -60,6 +63,9 @@ public struct ResponsePlanner: Sendable {
         var seen = Set<String>()
         drafts = drafts.filter { seen.insert($0.idempotencyKey).inserted }
         drafts = Self.evidenceFirst(drafts)
+        // Exports are their own plan (they wait for no playbook step), after the playbooks' actions.
+        let exporter = Playbook(name: ExportPolicy.playbookName, match: PlaybookMatch(), steps: [])
+        drafts += export.steps(for: finding).map { action($0, playbook: exporter, finding: finding, unlessClaimedBy: []) }
         let bucket = finding.timeMillis / Int64(max(playbooks.idempotencyWindowSeconds, 1) * 1000)
         return drafts.enumerated().map { index, draft in
             var action = draft

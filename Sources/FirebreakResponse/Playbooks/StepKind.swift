@@ -9,9 +9,20 @@ public enum StepKind: String, Sendable, Hashable, CaseIterable {
     case revokeIngress = "revoke-ingress"
     case startLogging = "start-logging"
     case alert
+    /// `event`: the finding (OCSF) put on an EventBridge bus.
+    case event
+    /// Security Hub import of a finding (`export.securityhub.enabled`): planned by the export policy, not by playbooks.
+    case securityHub = "securityhub"
 
-    /// Steps that change the account (everything but `alert`): skipped in `observe` mode.
-    public var changesAccount: Bool { self != .alert }
+    /// Steps that change the account (everything but the outputs: `alert`, `event`, the Security Hub export): skipped
+    /// in `observe` mode.
+    public var changesAccount: Bool { !(self == .alert || self == .event || self == .securityHub) }
+
+    /// False for steps a playbook cannot name (the exports, configured under `export.*`).
+    public var isPlaybookStep: Bool { self != .securityHub }
+
+    /// Steps sent from the service's own account whatever the finding's account: an alert goes to its topic.
+    public var actsAtHome: Bool { self == .alert || self == .event }
 
     /// Steps the blast-radius limit counts: they take something away.
     public var isDestructive: Bool {

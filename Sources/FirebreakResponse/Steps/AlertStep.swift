@@ -49,7 +49,8 @@ enum AlertStep: ResponseStep {
     /// The payload as `ActionPayload` stores it, written directly (no JSONEncoder): the same members and sorted keys,
     /// so the runner's JSONDecoder reads it back unchanged. A payload carrying a finding (earlier versions) goes
     /// through JSONEncoder.
-    static func payloadText(_ payload: AlertPayload, unlessClaimedBy: [String]?) -> String {
+    /// Without the place: an alert is sent from the service's own account, where its topic is.
+    static func payloadText(_ payload: AlertPayload, unlessClaimedBy: [String]?, place: ActionPlace) -> String {
         guard payload.finding == nil else { return ActionPayload(step: payload, unlessClaimedBy: unlessClaimedBy).jsonText }
         var object = JSONObject()
         if let level = payload.level { object.append("level", .string(level)) }

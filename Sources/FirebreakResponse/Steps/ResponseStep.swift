@@ -28,9 +28,9 @@ protocol ResponseStep: Sendable {
     static func idempotencyKey(_ target: StepTarget, finding: Finding) -> String
     /// The payload, from the step's options and the finding (pure, at plan time).
     static func payload(_ plan: StepPlan) -> Payload
-    /// The stored JSON of a payload (`ActionPayload`: sorted keys, compact). JSONEncoder unless the step writes it
-    /// itself (an alert is planned for nearly every new finding).
-    static func payloadText(_ payload: Payload, unlessClaimedBy: [String]?) -> String
+    /// The stored JSON of a payload (`ActionPayload`: sorted keys, compact, with the finding's `place`). JSONEncoder
+    /// unless the step writes it itself (an alert is planned for nearly every new finding, and sent from home).
+    static func payloadText(_ payload: Payload, unlessClaimedBy: [String]?, place: ActionPlace) -> String
     /// Carries the step out. Idempotent: what is already as the step wants it is `done` without a change.
     static func run(_ action: PlannedAction, _ payload: Payload, _ run: inout StepRun) throws(AWSError) -> StepOutcome
 }
@@ -41,8 +41,8 @@ extension ResponseStep {
     static var changesInterfaces: Bool { false }
     static func problem(option: String, value: String) -> String? { nil }
 
-    static func payloadText(_ payload: Payload, unlessClaimedBy: [String]?) -> String {
-        ActionPayload(step: payload, unlessClaimedBy: unlessClaimedBy).jsonText
+    static func payloadText(_ payload: Payload, unlessClaimedBy: [String]?, place: ActionPlace) -> String {
+        ActionPayload(step: payload, unlessClaimedBy: unlessClaimedBy, place: place).jsonText
     }
 
     /// `step|type|id`; steps that act more than once per resource and window add to it (`StepTarget.keySuffix`).
@@ -61,7 +61,8 @@ extension ResponseStep {
     /// The plan-time part of an action: target, idempotency key and the encoded payload.
     static func draft(_ plan: StepPlan, unlessClaimedBy: [String]) -> StepDraft {
         let target = target(of: plan.finding)
-        let text = payloadText(payload(plan), unlessClaimedBy: unlessClaimedBy.isEmpty ? nil : unlessClaimedBy)
+        let text = payloadText(payload(plan), unlessClaimedBy: unlessClaimedBy.isEmpty ? nil : unlessClaimedBy,
+                               place: ActionPlace(plan.finding))
         var key = idempotencyKey(target, finding: plan.finding)
         if !unlessClaimedBy.isEmpty { key += "|unclaimed" }
         return StepDraft(target: target, idempotencyKey: key, payload: text)

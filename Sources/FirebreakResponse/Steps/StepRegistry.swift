@@ -11,6 +11,8 @@ enum StepRegistry {
         case .revokeIngress: return RevokeIngressStep.self
         case .startLogging: return StartLoggingStep.self
         case .alert: return AlertStep.self
+        case .event: return EventStep.self
+        case .securityHub: return SecurityHubExportStep.self
         }
     }
 }

@@ -122,6 +122,16 @@ struct ConfigurationLayers {
         return value
     }
 
+    /// true/false (also yes/no, on/off, 1/0), from YAML or a variable.
+    func bool(_ key: String) throws(ConfigurationError) -> Bool {
+        let entry = try entry(key)
+        switch entry.node.string?.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw .invalidValue(key: key, source: entry.source, expected: "true or false")
+        }
+    }
+
     /// A duration written like the playbooks' windows (`90m`, `24h`, `30d`, `45s`) or a number of seconds, in seconds.
     func duration(_ key: String, min: Int, max: Int) throws(ConfigurationError) -> Int {
         let entry = try entry(key)

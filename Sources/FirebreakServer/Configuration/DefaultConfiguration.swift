@@ -164,7 +164,26 @@ aws:
   # Credentials come from the usual chain (environment, shared files, ECS, IMDSv2); endpoints can be
   # overridden with AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, _SNS, _CLOUDTRAIL, _DYNAMODB.
   region: ""
-  account_id: ""                    # the account's id, for scopes by account (optional)
+  # The service's own account id (scopes by account, the Security Hub product ARN); empty: asked of STS
+  # (GetCallerIdentity) when first needed.
+  account_id: ""
+  # Member accounts: a finding about another account is acted on there with the credentials of this role,
+  # assumed through STS (cached, refreshed before they expire), e.g.
+  #   arn:aws:iam::{account_id}:role/FirebreakResponder   (FIREBREAK_AWS_ASSUME_ROLE_ARN)
+  # {account_id} (required) is the finding's account; a finding of the service's own account uses its own
+  # credentials. Empty: findings of other accounts are recorded and alerted, their steps and exports skipped
+  # (docker/firebreak-member-role.yaml is the role to deploy in each member account).
+  assume_role_arn: ""
+  external_id: ""                   # sts:ExternalId the member roles require (FIREBREAK_AWS_EXTERNAL_ID)
+
+export:
+  # Findings at or above this level are exported (informational, low, medium, high, critical).
+  min_level: medium
+  securityhub:
+    # Import findings into AWS Security Hub (BatchImportFindings, ASFF) in the finding's account and region
+    # (FIREBREAK_EXPORT_SECURITYHUB_ENABLED). Exports go through the outbox like actions: committed before the
+    # delivery is acknowledged, retried, never lost; the finding's count is updated when its window closes.
+    enabled: false
 
 logging:
   level: info                       # trace, debug, info, notice, warning, error, critical

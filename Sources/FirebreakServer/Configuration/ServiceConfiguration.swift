@@ -63,7 +63,16 @@ public struct ServiceConfiguration: Sendable {
     public var replaceLostStore = false
     public var alertTopicArn: String?
     public var awsRegion: String?
+    /// `aws.account_id`: the service's own account; nil: asked of STS when first needed.
     public var awsAccountID: String?
+    /// `aws.assume_role_arn`: the role assumed in a finding's account (`{account_id}` replaced); nil: own account only.
+    public var awsAssumeRoleArn: String?
+    /// `aws.external_id`: the `sts:ExternalId` member roles require. Never logged.
+    public var awsExternalID: String?
+    /// `export.min_level`: findings below it are not exported.
+    public var exportMinLevel: RuleLevel
+    /// `export.securityhub.enabled`: import findings into Security Hub through the outbox.
+    public var exportSecurityHub: Bool
 
     /// Loads the embedded default, then `file` (if any), then the `FIREBREAK_*` variables of `environment`.
     public static func load(file: String? = nil,
@@ -285,7 +294,26 @@ public struct ServiceConfiguration: Sendable {
         let region = try c.string("aws.region")
         awsRegion = region.isEmpty ? nil : region
         let account = try c.string("aws.account_id")
+        guard account.isEmpty || (account.count == 12 && account.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }) else {
+            throw .invalidValue(key: "aws.account_id", source: c.source(of: "aws.account_id"),
+                                expected: "a 12-digit AWS account id, or empty to ask STS")
+        }
         awsAccountID = account.isEmpty ? nil : account
+        let role = try c.string("aws.assume_role_arn").trimmingCharacters(in: .whitespaces)
+        guard role.isEmpty || (role.hasPrefix("arn:aws") && role.contains(":role/") && role.contains("{account_id}")) else {
+            throw .invalidValue(key: "aws.assume_role_arn", source: c.source(of: "aws.assume_role_arn"),
+                                expected: "an IAM role ARN such as arn:aws:iam::{account_id}:role/FirebreakResponder, or empty")
+        }
+        awsAssumeRoleArn = role.isEmpty ? nil : role
+        let externalID = try c.string("aws.external_id")
+        awsExternalID = externalID.isEmpty ? nil : externalID
+        let minLevel = try c.string("export.min_level")
+        guard let level = RuleLevel(rawValue: minLevel) else {
+            throw .invalidValue(key: "export.min_level", source: c.source(of: "export.min_level"),
+                                expected: RuleLevel.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        exportMinLevel = level
+        exportSecurityHub = try c.bool("export.securityhub.enabled")
 
         logLevel = try c.string("logging.level")
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -381,6 +409,11 @@ extension ServiceConfiguration {
             store.max_bytes: \(storeMaxBytes == 0 ? "0 (no limit)" : String(storeMaxBytes))
             alerts.sns_topic_arn: \(alertTopicArn ?? "")
             aws.region: \(awsRegion ?? "(from the environment)")
+            aws.account_id: \(awsAccountID ?? "(from STS when needed)")
+            aws.assume_role_arn: \(awsAssumeRoleArn ?? "")
+            aws.external_id: \(awsExternalID == nil ? "" : "(set)")
+            export.min_level: \(exportMinLevel.rawValue)
+            export.securityhub.enabled: \(exportSecurityHub)
             logging.level: \(logLevel)
             """
     }

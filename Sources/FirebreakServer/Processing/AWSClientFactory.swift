@@ -19,10 +19,12 @@ public struct AWSClientFactory: Sendable {
         credentials = RefreshingCredentialProvider(CredentialChain.standard(environment: environment, transport: transport))
     }
 
-    /// A client of `service` in `region` (this factory's region by default).
-    public func client(_ service: AWSService, region: String? = nil) throws(ResponseLayer.SetupError) -> AWSClient {
+    /// A client of `service` in `region` (this factory's region by default), with `credentials` (the service's own by
+    /// default: a member account's come from `AccountCredentials`).
+    public func client(_ service: AWSService, region: String? = nil,
+                       credentials: (any CredentialProvider)? = nil) throws(ResponseLayer.SetupError) -> AWSClient {
         do {
-            return try AWSClient(service: service, region: region ?? self.region, credentials: credentials,
+            return try AWSClient(service: service, region: region ?? self.region, credentials: credentials ?? self.credentials,
                                  transport: transport, resolver: resolver)
         } catch {
             throw ResponseLayer.SetupError(description: "cannot set up the \(service.id) client: \(error)")
