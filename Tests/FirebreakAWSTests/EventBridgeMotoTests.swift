@@ -18,39 +18,8 @@ struct EventBridgeMotoTests {
         events = EventBridgeClient(client: moto.client(signingName: EventBridgeClient.signingName))
     }
 
-    private struct Empty: Decodable {}
-
     /// A custom bus with a rule on `source: firebreak` whose target is a new SQS queue.
-    private func busWithQueue(_ name: String) throws -> SQSQueue {
-        struct Bus: Encodable {
-            var name: String
-            enum CodingKeys: String, CodingKey { case name = "Name" }
-        }
-        struct Rule: Encodable {
-            var name: String
-            var eventBusName: String
-            var eventPattern: String
-            enum CodingKeys: String, CodingKey { case name = "Name", eventBusName = "EventBusName", eventPattern = "EventPattern" }
-        }
-        struct Targets: Encodable {
-            struct Target: Encodable {
-                var id: String
-                var arn: String
-                enum CodingKeys: String, CodingKey { case id = "Id", arn = "Arn" }
-            }
-            var rule: String
-            var eventBusName: String
-            var targets: [Target]
-            enum CodingKeys: String, CodingKey { case rule = "Rule", eventBusName = "EventBusName", targets = "Targets" }
-        }
-        let queue = try moto.createQueue(name)
-        _ = try events.call("CreateEventBus", Bus(name: bus), as: Empty.self)
-        _ = try events.call("PutRule", Rule(name: "to-\(name)", eventBusName: bus, eventPattern: #"{"source":["firebreak"]}"#),
-                            as: Empty.self)
-        _ = try events.call("PutTargets", Targets(rule: "to-\(name)", eventBusName: bus,
-                                                  targets: [Targets.Target(id: "queue", arn: queue.arn)]), as: Empty.self)
-        return queue
-    }
+    private func busWithQueue(_ name: String) throws -> SQSQueue { try moto.eventBus(bus, queue: name) }
 
     @Test func putEventsReachesTheQueueThroughTheRule() throws {
         let queue = try busWithQueue("findings")

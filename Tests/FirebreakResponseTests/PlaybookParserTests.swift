@@ -42,6 +42,7 @@ import Testing
                   - revoke-ingress
                   - start-logging
                   - alert: {subject: "s", topic: "arn:aws:sns:us-east-1:123456789012:t"}
+                  - event: {bus: security-findings}
               - name: f
                 fallback: true
                 match: {level: critical}
@@ -55,7 +56,8 @@ import Testing
         #expect(p.scope.include == ScopeSelector(accounts: ["123456789012"], regions: ["us-east-1"], vpcs: ["vpc-1"],
                                                  subnets: ["subnet-1"], instances: ["i-9"], tags: ["Honeypot": "true"]))
         #expect(p.scope.exclude == ScopeSelector(instances: ["i-8"], tags: ["Env": "prod"]))
-        #expect(p.steps.map(\.kind) == StepKind.allCases)
+        // Every step a playbook can name (the Security Hub export is configured, not a step).
+        #expect(p.steps.map(\.kind) == StepKind.allCases.filter(\.isPlaybookStep))
         #expect(p.steps[0].options == ["key": "firebreak:finding", "value": "{finding_id}"])
         #expect(set.playbooks[1].fallback && set.playbooks[1].match.level == .critical)
     }
@@ -96,6 +98,14 @@ import Testing
         #expect(error("protected: {labels: {}}\nplaybooks: []\n")?.message.contains("unknown key 'labels' in protected") == true)
         #expect(error("playbooks:\n  - match: {level: high}\n    steps: [alert]\n")?.message == "playbook without a `name`")
         #expect(error("idempotency_window: 1h\n")?.message == "missing `playbooks` list")
+        // The Security Hub export is configured (export.securityhub.enabled), not a step; its plan's name is reserved.
+        #expect(error("playbooks:\n  - name: x\n    match: {level: high}\n    steps: [securityhub]\n")?.message
+                .contains("'securityhub' is not a playbook step") == true)
+        #expect(error("playbooks:\n  - name: export\n    match: {level: high}\n    steps: [alert]\n")?.message
+                .contains("reserved for the exports") == true)
+        #expect(error("playbooks:\n  - name: x\n    match: {level: high}\n    steps: [event]\n")?.message == "step event needs option 'bus'")
+        #expect(error("playbooks:\n  - name: x\n    match: {level: high}\n    steps: [event: {bus: \"a b\"}]\n")?.message
+                .contains("bus is an EventBridge event bus name") == true)
         #expect(error("playbooks: [\n")?.message.hasPrefix("invalid YAML") == true)
     }
 

@@ -16,9 +16,10 @@ public struct MotoInstance: Sendable {
 }
 
 extension MotoServer {
-    /// Creates a VPC (`vpcCidr`) with one subnet (`subnetCidr`) and picks moto's first image.
-    public func createNetwork(vpcCidr: String, subnetCidr: String) throws -> MotoNetwork {
-        let ec2 = self.ec2
+    /// Creates a VPC (`vpcCidr`) with one subnet (`subnetCidr`) and picks moto's first image, in the account of `ec2`
+    /// (the admin's by default).
+    public func createNetwork(vpcCidr: String, subnetCidr: String, ec2: EC2Client? = nil) throws -> MotoNetwork {
+        let ec2 = ec2 ?? self.ec2
         var createVpc = EC2Client.request("CreateVpc")
         createVpc.add("CidrBlock", vpcCidr)
         let vpcId = try required(ec2.call(createVpc).string("vpc", "vpcId"), "CreateVpc: vpcId")
@@ -34,7 +35,9 @@ extension MotoServer {
     /// Runs one t3.micro in `network` with an EBS volume of `size` GiB per device (the first is the root), and
     /// `tags` on the instance. `deleteOnTermination` is sent for every volume when given (else EC2's default).
     public func launchInstance(in network: MotoNetwork, volumes: [(String, Int)],
-                               deleteOnTermination: Bool? = nil, tags: [(String, String)]) throws -> MotoInstance {
+                               deleteOnTermination: Bool? = nil, tags: [(String, String)],
+                               ec2: EC2Client? = nil) throws -> MotoInstance {
+        let ec2 = ec2 ?? self.ec2
         var run = EC2Client.request("RunInstances")
         run.add("ImageId", network.imageId)
         run.add("MinCount", 1)

@@ -123,30 +123,31 @@ public final class ActionExecutor: Sendable {
         if action.step.kind == .alert && !AlertStep.hasTopic(action.step, defaultTopic: runners.home.alertTopicArn != nil) {
             return try finish(record, .skipped, reason: Self.noAlertTopic)
         }
-        // Where the step acts: the finding's account and region (alerts from home, where their topic is).
-        let runner: StepRunner
-        if action.step.kind.actsAtHome {
-            runner = runners.home
-        } else {
-            let place = action.place
-            let choice: AccountRunners.Choice
-            do throws(AWSError) {
-                choice = try runners.runner(account: place.account, region: place.region)
-            } catch {
-                return try retryOrFail(record, error: error)
-            }
-            switch choice {
-            case .runner(let chosen): runner = chosen
-            case .unavailable(let reason):
+        // Where the resource is: the finding's account and region. A step acts there, but alerts and events are sent
+        // from home (their topic and bus are the service's); the resource is described where it is in every case.
+        let place = action.place
+        let choice: AccountRunners.Choice
+        do throws(AWSError) {
+            choice = try runners.runner(account: place.account, region: place.region)
+        } catch {
+            return try retryOrFail(record, error: error)
+        }
+        let local: StepRunner
+        switch choice {
+        case .runner(let chosen): local = chosen
+        case .unavailable(let reason):
+            guard action.step.kind.actsAtHome else {
                 count("foreign_account")
                 return try finish(record, .skipped, reason: reason)
             }
+            local = runners.home
         }
+        let runner = action.step.kind.actsAtHome ? runners.home : local
         // What the resource is now: instance steps resolve the instance (by id, or by ENI for v2 records).
         var facts = ResourceFacts()
         var instance: ResolvedInstance?
         do {
-            (facts, instance) = try resolveFacts(action, runner: runner)
+            (facts, instance) = try resolveFacts(action, runner: local)
         } catch {
             // An alert still goes out when the resource cannot be described (no read access, say); a step
             // that changes the account never acts on a resource it could not check.

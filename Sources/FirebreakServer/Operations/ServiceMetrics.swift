@@ -33,6 +33,7 @@ public struct ServiceMetrics: Sendable {
     public static let storeMaxBytes = "firebreak_store_max_bytes"
     public static let storePruned = "firebreak_store_pruned_total"
     public static let actionDelay = "firebreak_action_delay_seconds"
+    public static let outOfReach = "firebreak_actions_out_of_reach_total"
 
     public static let tlsCertificateExpiry = "firebreak_tls_certificate_expiry_timestamp_seconds"
     public static let tlsHandshakeFailures = "firebreak_tls_handshake_failures"
@@ -123,6 +124,10 @@ public struct ServiceMetrics: Sendable {
 
     /// Time from a delivery's commit to its action's AWS call, over the last 1,000 actions run.
     public func declareExecutorGauges(_ executor: ActionExecutor) {
+        registry.declareCounter(Self.outOfReach, help: "Steps and Security Hub exports skipped because their finding is in "
+                                    + "another account and aws.assume_role_arn is not set.") {
+            Double(executor.counts.byOutcome["foreign_account"] ?? 0)
+        }
         registry.declareGaugeFamily(Self.actionDelay,
                                     help: "Seconds from the commit of a delivery to the AWS call of its action (recent quantiles).") {
             let samples = executor.counts.firstCallMillis.sorted()
