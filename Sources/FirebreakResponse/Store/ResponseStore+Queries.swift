@@ -77,13 +77,14 @@ extension ResponseStore {
 
     static let findingColumns = """
         id, rule_id, title, level, time_ms, resource_type, resource_id, json, match_count, first_seen_ms, last_seen_ms, \
-        samples
+        samples, window_end_ms
         """
 
     static func readFinding(_ row: SQLiteRow) throws(StoreError) -> StoredFinding {
         let samples = try StoreJSON.decodeRawList(row.text(11), column: "samples", findingID: row.text(0))
         return StoredFinding(id: row.text(0), ruleID: row.text(1), title: row.text(2), level: row.text(3),
                              timeMillis: row.int64(4), resourceType: row.text(5), resourceID: row.text(6), json: row.text(7),
-                             count: row.int(8), firstSeenMillis: row.int64(9), lastSeenMillis: row.int64(10), samples: samples)
+                             count: row.int(8), firstSeenMillis: row.int64(9), lastSeenMillis: row.int64(10), samples: samples,
+                             windowEndMillis: row.optionalInt64(12))
     }
 }

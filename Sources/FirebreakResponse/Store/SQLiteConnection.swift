@@ -20,6 +20,9 @@ struct SQLiteRow {
     }
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    func optionalInt64(_ column: Int32) -> Int64? {
+        sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : int64(column)
+    }
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
 }
 
