@@ -41,6 +41,41 @@ import FirebreakTestSupport
         #expect(c.decoder.flowLogFormats.map(\.logGroupPrefix) == ["/vpc/prod"])
     }
 
+    @Test func memberAccountsAndExports() throws {
+        let defaults = try ServiceConfiguration.load(environment: [:])
+        #expect(defaults.awsAssumeRoleArn == nil && defaults.awsExternalID == nil && defaults.awsAccountID == nil)
+        #expect(defaults.exportMinLevel == .medium && !defaults.exportSecurityHub)
+
+        let c = try ServiceConfiguration.load(environment: [
+            "FIREBREAK_AWS_ACCOUNT_ID": "123456789012",
+            "FIREBREAK_AWS_ASSUME_ROLE_ARN": "arn:aws:iam::{account_id}:role/FirebreakResponder",
+            "FIREBREAK_AWS_EXTERNAL_ID": "ext-7c1d-secret",
+            "FIREBREAK_EXPORT_MIN_LEVEL": "high",
+            "FIREBREAK_EXPORT_SECURITYHUB_ENABLED": "true",
+        ])
+        #expect(c.awsAccountID == "123456789012")
+        #expect(c.awsAssumeRoleArn == "arn:aws:iam::{account_id}:role/FirebreakResponder")
+        #expect(c.awsExternalID == "ext-7c1d-secret")
+        #expect(c.exportMinLevel == .high && c.exportSecurityHub)
+        // The external id is a shared secret of the member roles' trust: the summary says it is set, not what it is.
+        #expect(!c.summary.contains("ext-7c1d-secret") && c.summary.contains("aws.external_id: (set)"))
+
+        for (key, value, expected) in [
+            ("FIREBREAK_AWS_ASSUME_ROLE_ARN", "arn:aws:iam::111111111111:role/FirebreakResponder", "{account_id}"),
+            ("FIREBREAK_AWS_ASSUME_ROLE_ARN", "FirebreakResponder", "an IAM role ARN"),
+            ("FIREBREAK_AWS_ACCOUNT_ID", "12345", "12-digit"),
+            ("FIREBREAK_EXPORT_MIN_LEVEL", "severe", "informational, low, medium, high, critical"),
+            ("FIREBREAK_EXPORT_SECURITYHUB_ENABLED", "sometimes", "true or false"),
+        ] {
+            do {
+                _ = try ServiceConfiguration.load(environment: [key: value])
+                Issue.record("\(key)=\(value) was accepted")
+            } catch {
+                #expect(error.description.contains(expected) && error.description.contains(key), "\(error)")
+            }
+        }
+    }
+
     @Test func genericNameWinsOverShortForm() throws {
         let c = try ServiceConfiguration.load(environment: [
             "FIREBREAK_LISTEN": "127.0.0.1:9000", "FIREBREAK_SERVER_LISTEN": "127.0.0.1:9100",
