@@ -29,19 +29,7 @@ struct STSMotoTests {
 
     /// Creates `name` with an allow-everything policy in the account the keys belong to.
     func createRole(_ name: String, signedWith credentials: AWSCredentials) throws {
-        try moto.withoutAuthentication {
-            let iam = moto.client(signingName: "iam", credentials: credentials)
-            var create = QueryRequest(action: "CreateRole", version: "2010-05-08")
-            create.add("RoleName", name)
-            create.add("AssumeRolePolicyDocument", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#
-                       + #""Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#)
-            _ = try iam.query(create)
-            var policy = QueryRequest(action: "PutRolePolicy", version: "2010-05-08")
-            policy.add("RoleName", name)
-            policy.add("PolicyName", "admin")
-            policy.add("PolicyDocument", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
-            _ = try iam.query(policy)
-        }
+        try moto.createRole(name, signedWith: credentials)
     }
 
     var stsEnvironment: [String: String] {

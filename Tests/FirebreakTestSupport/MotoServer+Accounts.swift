@@ -14,20 +14,26 @@ extension MotoServer {
         let sts = STSClient(client: client(signingName: "sts"))
         let role = try sts.assumeRole(roleArn: "arn:aws:iam::\(account):role/\(roleName)", sessionName: "firebreak-test-setup",
                                       externalID: externalID)
+        try createRole(roleName, signedWith: role.credentials)
+        return role.credentials
+    }
+
+    /// Creates the role `name`, trusting 123456789012, with an allow-everything policy, in the account `credentials`
+    /// belong to (signature checking off meanwhile: the keys' account has no role yet to authorize them).
+    public func createRole(_ name: String, signedWith credentials: AWSCredentials) throws {
         try withoutAuthentication {
-            let iam = client(signingName: "iam", credentials: role.credentials)
+            let iam = client(signingName: "iam", credentials: credentials)
             var create = QueryRequest(action: "CreateRole", version: "2010-05-08")
-            create.add("RoleName", roleName)
+            create.add("RoleName", name)
             create.add("AssumeRolePolicyDocument", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#
                        + #""Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#)
             _ = try iam.query(create)
             var policy = QueryRequest(action: "PutRolePolicy", version: "2010-05-08")
-            policy.add("RoleName", roleName)
+            policy.add("RoleName", name)
             policy.add("PolicyName", "admin")
             policy.add("PolicyDocument", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
             _ = try iam.query(policy)
         }
-        return role.credentials
     }
 
     /// A custom event bus `bus` with a rule on `source: firebreak` whose target is the new SQS queue `queue`.
