@@ -11,6 +11,11 @@ import Glibc
 /// out on the load balancer's requests.
 @Suite struct DeploymentStackTests {
     static let stackPath = FirehoseFixture.packageRoot.appendingPathComponent("docker/firebreak-stack.yaml").path
+    /// The services whose actions the task role allows exactly as the service calls them (ExecutorCalls).
+    static let calledServices = ["ec2:", "sns:", "cloudtrail:", "dynamodb:", "securityhub:", "events:", "sts:"]
+    /// The parameters of the variant with member accounts and the Security Hub export.
+    static let memberParameters = ["MemberRoleName=FirebreakResponder", "MemberExternalId=firebreak-3f9a1c27",
+                                   "SecurityHubExport=true", "EventBusName=security-findings"]
 
     // MARK: the two linters
 
@@ -36,6 +41,15 @@ import Glibc
         // 443 may be open to the world (allowed_ingress_ports), so Firehose's /27 ranges on it are no finding.
         #expect(!closedFindings.contains { $0["checkID"] as? String == "FB-NET-006" }, "\(closedFindings)")
         #expect(closedFindings.allSatisfy { $0["suppressed"] as? Bool == true }, "\(closedFindings)")
+
+        // With member accounts and the export, as a security account deploys it.
+        let members = try CommandResult.run(["check", Self.stackPath, "--fail-on", "warning", "--format", "json"]
+                                            + Self.memberParameters.flatMap { ["--parameter", $0] })
+        #expect(members.status == 0, "firebreak check with member accounts failed:\n\(members.stdout)\n\(members.stderr)")
+        let membersReport = try #require(try JSONSerialization.jsonObject(with: Data(members.stdout.utf8)) as? [String: Any])
+        let membersFindings = membersReport["findings"] as? [[String: Any]] ?? []
+        #expect(Set(membersFindings.map { "\($0["checkID"] as? String ?? "") \($0["logicalID"] as? String ?? "")" }) == suppressed)
+        #expect(membersFindings.allSatisfy { $0["suppressed"] as? Bool == true }, "\(membersFindings)")
     }
 
     @Test func passesCfnLint() throws {
@@ -57,17 +71,22 @@ import Glibc
         #expect(called.isSuperset(of: ["ec2:DescribeInstances", "ec2:CreateSnapshots", "ec2:TerminateInstances",
                                        "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
                                        "sns:Publish", "cloudtrail:StartLogging",
-                                       "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]),
+                                       "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
+                                       "securityhub:BatchImportFindings", "events:PutEvents", "sts:AssumeRole"]),
                 "\(called.sorted())")
         // TransactWriteItems is no IAM action (its writes are authorized as PutItem, UpdateItem, ...), and the
         // table set-up of `firebreak store init` is not the service's.
         #expect(called.isDisjoint(with: ["dynamodb:TransactWriteItems", "dynamodb:CreateTable", "dynamodb:DescribeTable",
                                          "dynamodb:UpdateTimeToLive", "dynamodb:DescribeTimeToLive"]), "\(called.sorted())")
+        // GetCallerIdentity needs no permission; GetFindings is the tests' read-back, not the service's; web identity
+        // is the credential chain's (authorized by the role's trust policy, unsigned), not a call of the service.
+        #expect(called.isDisjoint(with: ["sts:GetCallerIdentity", "securityhub:GetFindings", "sts:AssumeRoleWithWebIdentity"]),
+                "\(called.sorted())")
 
         let policy = try TaskRolePolicy(template: StackTemplate.load(Self.stackPath))
         let allowed = policy.allowed.flatMap(\.actions)
         #expect(!allowed.contains { $0.contains("*") }, "wildcard actions: \(allowed)")
-        let awsCalls = Set(allowed.filter { ["ec2:", "sns:", "cloudtrail:", "dynamodb:"].contains(where: $0.hasPrefix) })
+        let awsCalls = Set(allowed.filter { Self.calledServices.contains(where: $0.hasPrefix) })
         #expect(awsCalls == called, """
             task role and executor differ:
               allowed, never called: \(awsCalls.subtracting(called).sorted())
@@ -95,49 +114,92 @@ import Glibc
     }
 
     @Test func taskRoleScopesEveryChange() throws {
-        let policy = try TaskRolePolicy(template: StackTemplate.load(Self.stackPath))
-        let playbooks = try StackTemplate.yaml(FirehoseFixture.packageRoot.appendingPathComponent("config/playbooks.yaml").path)
-        let scopeKeys = Set((playbooks["playbooks"] as? [[String: Any]] ?? []).flatMap {
-            (($0["scope"] as? [String: Any])?["tags"] as? [String: Any] ?? [:]).keys
-        })
-        #expect(!scopeKeys.isEmpty)
-
-        for statement in policy.allowed {
-            // Resource "*" only where AWS knows no narrower one: the Describe calls.
-            if statement.resources.contains(where: { Self.text($0) == "*" }) {
-                #expect(statement.actions.allSatisfy { $0.hasPrefix("ec2:Describe") }, "\(statement.sid) on *: \(statement.actions)")
-                continue
-            }
-            let instanceScoped = statement.resources.contains { Self.text($0).contains(":instance/") }
-            if instanceScoped {
-                let tagKeys = (statement.condition["StringEquals"] ?? [:]).keys
-                    .filter { $0.hasPrefix("aws:ResourceTag/") }.map { String($0.dropFirst("aws:ResourceTag/".count)) }
-                #expect(!tagKeys.isEmpty && Set(tagKeys).isSubset(of: scopeKeys),
-                        "\(statement.sid): instance actions need the playbooks' scope tag \(scopeKeys.sorted()), have \(tagKeys)")
-            }
-            let securityGroups = statement.resources.contains { Self.text($0).contains(":security-group/") }
-            if securityGroups, statement.actions.contains(where: { $0.hasPrefix("ec2:Revoke") || $0 == "ec2:ModifyNetworkInterfaceAttribute" }) {
-                #expect(statement.condition["StringEquals"]?["ec2:Vpc"] != nil, "\(statement.sid): security group changes need ec2:Vpc")
-            }
-        }
-        // Whatever changes an instance is allowed on instances in scope only.
-        for action in ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateSnapshots"] {
-            let statements = policy.allowed.filter { $0.actions.contains(action) }
-            #expect(statements.contains { s in s.resources.contains { Self.text($0).contains(":instance/") } }, "\(action)")
-            #expect(statements.allSatisfy { s in !s.resources.contains { Self.text($0).contains(":instance/") }
-                                             || s.condition["StringEquals"] != nil }, "\(action)")
-        }
+        let template = try StackTemplate.load(Self.stackPath)
+        let policy = try TaskRolePolicy(template: template)
+        let playbooks = try Self.playbooks()
+        Self.expectScoped(policy, playbooks: playbooks)
         let publish = try #require(policy.allowed.first { $0.actions.contains("sns:Publish") })
         #expect(publish.resources.map { Self.text($0) } == [#"{"Ref":"AlertTopic"}"#])
         let trail = try #require(policy.allowed.first { $0.actions.contains("cloudtrail:StartLogging") })
         #expect(trail.resources.map { Self.text($0) } == [#"{"Fn::GetAtt":["Trail","Arn"]}"#])
 
+        // Security Hub: this account's own findings, as its default product.
+        let imports = try #require(policy.allowed.first { $0.actions.contains("securityhub:BatchImportFindings") })
+        #expect(imports.actions == ["securityhub:BatchImportFindings"])
+        #expect(imports.resources.map { Self.text($0) }
+                == [#"{"Fn::Sub":"arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default"}"#])
+        #expect(Self.text(imports.condition["StringEquals"]?["securityhub:TargetAccount"]) == #"{"Ref":"AWS::AccountId"}"#)
+        // EventBridge: the one bus of EventBusName.
+        let events = try #require(policy.allowed.first { $0.actions.contains("events:PutEvents") })
+        #expect(events.actions == ["events:PutEvents"])
+        #expect(events.resources.map { Self.text($0) }
+                == [#"{"Fn::Sub":"arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${EventBusName}"}"#])
+        let parameters = try #require(template["Parameters"] as? [String: Any])
+        #expect((parameters["EventBusName"] as? [String: Any])?["Default"] as? String == "default")
+        // STS: the member accounts' role, by name in any account, only when MemberRoleName is given.
+        let assume = try #require(policy.allowed.first { $0.actions.contains("sts:AssumeRole") })
+        #expect(assume.actions == ["sts:AssumeRole"])
+        #expect(assume.resources.map { Self.text($0) } == [#"{"Fn::Sub":"arn:${AWS::Partition}:iam::*:role/${MemberRoleName}"}"#])
+        #expect(policy.conditionOf[assume.sid] == "HasMemberRole", "\(assume.sid) must depend on MemberRoleName")
+        #expect(Self.text((template["Conditions"] as? [String: Any])?["HasMemberRole"])
+                == #"{"Fn::Not":[{"Fn::Equals":[{"Ref":"MemberRoleName"},""]}]}"#)
+        // Nothing else is conditional: the rest is the same with and without member accounts.
+        #expect(Set(policy.conditionOf.keys) == [assume.sid], "\(policy.conditionOf)")
+        // The external id is not echoed by CloudFormation (the task reads it from a secret).
+        #expect((parameters["MemberExternalId"] as? [String: Any])?["NoEcho"] as? Bool == true)
+    }
+
+    /// `config/playbooks.yaml`, as data.
+    static func playbooks() throws -> [String: Any] {
+        try StackTemplate.yaml(FirehoseFixture.packageRoot.appendingPathComponent("config/playbooks.yaml").path)
+    }
+
+    /// The scoping every role that acts for Firebreak keeps: Resource "*" only for the Describe calls, instance
+    /// changes only on instances carrying the playbooks' scope tag, security-group changes on `ec2:Vpc`, and an
+    /// explicit Deny for the playbooks' protected tags.
+    static func expectScoped(_ policy: TaskRolePolicy, playbooks: [String: Any],
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+        let scopeKeys = Set((playbooks["playbooks"] as? [[String: Any]] ?? []).flatMap {
+            (($0["scope"] as? [String: Any])?["tags"] as? [String: Any] ?? [:]).keys
+        })
+        #expect(!scopeKeys.isEmpty, sourceLocation: sourceLocation)
+
+        for statement in policy.allowed {
+            // Resource "*" only where AWS knows no narrower one: the Describe calls.
+            if statement.resources.contains(where: { text($0) == "*" }) {
+                #expect(statement.actions.allSatisfy { $0.hasPrefix("ec2:Describe") }, "\(statement.sid) on *: \(statement.actions)",
+                        sourceLocation: sourceLocation)
+                continue
+            }
+            let instanceScoped = statement.resources.contains { text($0).contains(":instance/") }
+            if instanceScoped {
+                let tagKeys = (statement.condition["StringEquals"] ?? [:]).keys
+                    .filter { $0.hasPrefix("aws:ResourceTag/") }.map { String($0.dropFirst("aws:ResourceTag/".count)) }
+                #expect(!tagKeys.isEmpty && Set(tagKeys).isSubset(of: scopeKeys),
+                        "\(statement.sid): instance actions need the playbooks' scope tag \(scopeKeys.sorted()), have \(tagKeys)",
+                        sourceLocation: sourceLocation)
+            }
+            let securityGroups = statement.resources.contains { text($0).contains(":security-group/") }
+            if securityGroups, statement.actions.contains(where: { $0.hasPrefix("ec2:Revoke") || $0 == "ec2:ModifyNetworkInterfaceAttribute" }) {
+                let vpc = statement.condition["StringEquals"]?["ec2:Vpc"] ?? statement.condition["StringLike"]?["ec2:Vpc"]
+                #expect(vpc != nil, "\(statement.sid): security group changes need ec2:Vpc", sourceLocation: sourceLocation)
+            }
+        }
+        // Whatever changes an instance is allowed on instances in scope only.
+        for action in ["ec2:StopInstances", "ec2:TerminateInstances", "ec2:ModifyInstanceAttribute", "ec2:CreateSnapshots"] {
+            let statements = policy.allowed.filter { $0.actions.contains(action) }
+            #expect(statements.contains { s in s.resources.contains { text($0).contains(":instance/") } }, "\(action)",
+                    sourceLocation: sourceLocation)
+            #expect(statements.allSatisfy { s in !s.resources.contains { text($0).contains(":instance/") }
+                                             || s.condition["StringEquals"] != nil }, "\(action)", sourceLocation: sourceLocation)
+        }
+
         // The playbooks' protection is enforced by IAM too.
         let protected = ((playbooks["protected"] as? [String: Any])?["tags"] as? [String: Any] ?? [:])
-        #expect(!protected.isEmpty)
+        #expect(!protected.isEmpty, sourceLocation: sourceLocation)
         for (key, value) in protected {
-            #expect(policy.denied.contains { Self.text($0.condition["StringEquals"]?["aws:ResourceTag/\(key)"]) == "\(value)" },
-                    "no Deny for \(key)=\(value)")
+            #expect(policy.denied.contains { text($0.condition["StringEquals"]?["aws:ResourceTag/\(key)"]) == "\(value)" },
+                    "no Deny for \(key)=\(value)", sourceLocation: sourceLocation)
         }
     }
 
@@ -194,34 +256,59 @@ import Glibc
         // Every FIREBREAK_* name the stack sets is a key of config/firebreak.yaml or one of its short forms:
         // the service ignores unknown variables, so a typo would silently leave a default in force.
         let known = try Self.configurationVariableNames()
+        // An entry under `Fn::If` as its condition holds (the variant with member accounts, MemberRoleName given).
+        func given(_ entry: Any) -> (entry: [String: Any]?, condition: String?) {
+            guard let choice = (entry as? [String: Any])?["Fn::If"] as? [Any], choice.count == 3 else { return (entry as? [String: Any], nil) }
+            return (choice[1] as? [String: Any], choice[0] as? String)
+        }
         var environment: [String: String] = [:]
-        for entry in container["Environment"] as? [[String: Any]] ?? [] {
-            let name = try #require(entry["Name"] as? String)
+        var conditional: [String: String] = [:]
+        for item in container["Environment"] as? [Any] ?? [] {
+            let (entry, condition) = given(item)
+            let name = try #require(entry?["Name"] as? String)
             let isSetting = known.contains(name)
             #expect(isSetting, "\(name) is not a Firebreak setting")
-            environment[name] = try Self.sampleValue(entry["Value"], template: template)
+            environment[name] = try Self.sampleValue(entry?["Value"], template: template)
+            conditional[name] = condition
         }
         var secretNames: [String] = []
-        for entry in container["Secrets"] as? [Any] ?? [] {
-            let secret = (entry as? [String: Any])?["Fn::If"].flatMap { ($0 as? [Any])?[1] as? [String: Any] } ?? entry as? [String: Any]
+        for item in container["Secrets"] as? [Any] ?? [] {
+            let (secret, condition) = given(item)
             let name = try #require(secret?["Name"] as? String)
             let isSetting = known.contains(name)
             #expect(isSetting, "\(name) is not a Firebreak setting")
             secretNames.append(name)
+            conditional[name] = condition
         }
-        #expect(Set(secretNames) == ["FIREBREAK_ACCESS_KEY", "FIREBREAK_FIREHOSE_SECONDARY_ACCESS_KEY"])
+        #expect(Set(secretNames) == ["FIREBREAK_ACCESS_KEY", "FIREBREAK_FIREHOSE_SECONDARY_ACCESS_KEY", "FIREBREAK_AWS_EXTERNAL_ID"])
+        // The role pattern and the external id come together, with MemberRoleName.
+        #expect(conditional["FIREBREAK_AWS_ASSUME_ROLE_ARN"] == "HasMemberRole" && conditional["FIREBREAK_AWS_EXTERNAL_ID"] == "HasMemberRole",
+                "\(conditional)")
+        #expect(environment["FIREBREAK_AWS_EXTERNAL_ID"] == nil, "the external id belongs in Secrets, not Environment")
 
         // The configuration `firebreak serve` would start with in the task (both keys, as during a rotation).
         environment["FIREBREAK_ACCESS_KEY"] = "current-key"
         environment["FIREBREAK_FIREHOSE_SECONDARY_ACCESS_KEY"] = "pending-key"
+        environment["FIREBREAK_AWS_EXTERNAL_ID"] = "firebreak-3f9a1c27"
         let result = try CommandResult.run(["serve", "--print-config"], environment: environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for line in ["server.listen: 0.0.0.0:8080", "mode: observe", "firehose.access_keys: 2 configured (redacted)",
                      "server.drain_seconds: 20", "idle 75s", "store.backend: dynamodb (table \(Self.sampleTableName))",
                      "decode.flow_log_formats: /firebreak/firebreak-test/vpc-flow-logs", "aws.region: us-east-1",
-                     "alerts.sns_topic_arn: arn:aws:sns:us-east-1:123456789012:firebreak-alerts"] {
+                     "alerts.sns_topic_arn: arn:aws:sns:us-east-1:123456789012:firebreak-alerts",
+                     "aws.assume_role_arn: arn:aws:iam::{account_id}:role/FirebreakResponder", "aws.external_id: (set)",
+                     "export.securityhub.enabled: false"] {
             #expect(result.stdout.contains(line), "no '\(line)' in:\n\(result.stdout)")
         }
+        #expect(!result.stdout.contains("firebreak-3f9a1c27"), "the external id is printed")
+
+        // The execution role reads the external id's secret (as the access key's), only when it exists.
+        let execution = try TaskRolePolicy(template: template, roleID: "ExecutionRole")
+        let read = try #require(execution.allowed.first { $0.resources.map { Self.text($0) } == [#"{"Ref":"MemberExternalIdSecret"}"#] })
+        #expect(read.actions == ["secretsmanager:GetSecretValue"] && execution.conditionOf[read.sid] == "HasMemberRole")
+        let secret = try #require(resources["MemberExternalIdSecret"] as? [String: Any])
+        #expect(secret["Condition"] as? String == "HasMemberRole")
+        #expect(Self.text((secret["Properties"] as? [String: Any])?["KmsKeyId"]) == #"{"Ref":"FirebreakKey"}"#)
 
         // ECS waits StopTimeout after SIGTERM; the service needs its drain time within it.
         let stopTimeout = try #require(container["StopTimeout"] as? Int)
@@ -351,9 +438,11 @@ import Glibc
         if let text = value as? String { return text }
         let map = try #require(value as? [String: Any])
         if let name = map["Ref"] as? String {
-            let samples = ["AWS::Region": "us-east-1", "AWS::AccountId": "123456789012",
+            let samples = ["AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws",
                            "AlertTopic": "arn:aws:sns:us-east-1:123456789012:firebreak-alerts",
-                           "FlowLogGroup": "/firebreak/firebreak-test/vpc-flow-logs", "StateTable": sampleTableName]
+                           "FlowLogGroup": "/firebreak/firebreak-test/vpc-flow-logs", "StateTable": sampleTableName,
+                           // The variant with member accounts (its default, empty, turns them off).
+                           "MemberRoleName": "FirebreakResponder"]
             if let sample = samples[name] { return sample }
             let parameter = try #require((template["Parameters"] as? [String: Any])?[name] as? [String: Any], "no sample for \(name)")
             return try #require(parameter["Default"].map { "\($0)" }, "parameter \(name) has no default")
@@ -365,6 +454,18 @@ import Glibc
         }
         if let join = map["Fn::Join"] as? [Any], let separator = join.first as? String, let parts = join.last as? [Any] {
             return try parts.map { try sampleValue($0, template: template) }.joined(separator: separator)
+        }
+        if let text = map["Fn::Sub"] as? String {
+            // `${Name}` is a reference; anything else (`{account_id}`) stays as written.
+            var out = ""
+            var rest = Substring(text)
+            while let open = rest.range(of: "${") {
+                let close = try #require(rest[open.upperBound...].firstIndex(of: "}"), "unclosed ${ in \(text)")
+                out += rest[..<open.lowerBound]
+                out += try sampleValue(["Ref": String(rest[open.upperBound..<close])], template: template)
+                rest = rest[rest.index(after: close)...]
+            }
+            return out + rest
         }
         Issue.record("no sample for \(map)")
         return ""

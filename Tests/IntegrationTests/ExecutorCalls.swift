@@ -4,12 +4,14 @@ import Testing
 import Glibc
 #endif
 
-/// The AWS actions the running Firebreak service can call, read from the sources: the `Action=` names (and
-/// CloudTrail and DynamoDB operations) of the client methods in Sources/FirebreakAWS, followed from each `ec2.`,
-/// `sns.`, `cloudTrail.` and `dynamo.` call in Sources/FirebreakResponse and Sources/FirebreakServer, plus the
-/// requests those build themselves (`EC2Client.request("DescribeSnapshots")`). Operations IAM authorizes under
-/// other names are given as those (`IAMAction.authorizing`); calls only the table set-up makes are left out
-/// (`setUpOnly`).
+/// The AWS actions the running Firebreak service can call, read from the sources: the `Action=` names (and the
+/// JSON operations of CloudTrail, DynamoDB and EventBridge, the REST paths of Security Hub) of the client methods in
+/// Sources/FirebreakAWS, followed from each `ec2.`, `sns.`, `cloudTrail.`, `dynamo.`, `securityHub.`, `eventBridge.`
+/// and `sts.` call in Sources/FirebreakResponse and Sources/FirebreakServer, plus the requests those build themselves
+/// (`EC2Client.request("DescribeSnapshots")`) and the calls FirebreakAWS makes for a type the callers construct
+/// (`AccountCredentials(` assumes roles: `sts:AssumeRole`). Operations IAM authorizes under other names, or not at
+/// all, are given as those (`IAMAction.authorizing`); calls only the table set-up makes are left out (`setUpOnly`).
+/// A client of Sources/FirebreakAWS held under another name, or one not listed in `clients`, is an error.
 enum ExecutorCalls {
     /// A client of Sources/FirebreakAWS as the callers use it: the IAM service prefix, the name of the variable
     /// the callers hold it in, its type, and the files of its methods.
@@ -32,6 +34,26 @@ enum ExecutorCalls {
             // The methods ensureTable calls are counted wherever else the callers call them directly.
             "ensureTable": "DynamoDBStateStore.initialize",
         ]),
+        // REST-JSON: the operations are named by their paths (`restOperations`).
+        ("securityhub", "securityHub", "SecurityHubClient", { $0 == "SecurityHubClient.swift" }, [:]),
+        ("events", "eventBridge", "EventBridgeClient", { $0 == "EventBridgeClient.swift" }, [:]),
+        ("sts", "sts", "STSClient", { $0 == "STSClient.swift" || $0 == "QueryServiceClient.swift" }, [:]),
+    ]
+
+    /// The operations of the REST-JSON clients, by method and path (Security Hub API Reference, each operation's
+    /// "Request Syntax"). A `restJSON(` path not listed here is an error: add its operation.
+    static let restOperations = ["POST /findings/import": "BatchImportFindings", "POST /findings": "GetFindings"]
+
+    /// AWS calls FirebreakAWS makes itself for a type the callers construct: `construction(` in the callers means the
+    /// `client`'s `method` is called, through `links` (each file of Sources/FirebreakAWS must make the next call, so
+    /// that a change of the chain is seen here).
+    typealias Inside = (construction: String, links: [(file: String, call: String)], client: String, method: String)
+
+    static let inside: [Inside] = [
+        // The member accounts' roles (aws.assume_role_arn): each account's provider assumes its role with the
+        // service's own credentials.
+        ("AccountCredentials", [("AccountCredentials.swift", "AssumeRoleCredentialProvider("),
+                                ("AssumeRoleCredentialProvider.swift", "sts.assumeRole(")], "sts", "assumeRole"),
     ]
 
     /// What IAM authorizes instead of an operation, where the operation is no IAM action of its own.
@@ -41,7 +63,16 @@ enum ExecutorCalls {
         static let writeCases = ["put": "PutItem", "update": "UpdateItem", "delete": "DeleteItem",
                                  "conditionCheck": "ConditionCheckItem"]
 
+        /// Operations that need no IAM permission at all.
+        static let unauthorized: Set<String> = [
+            // "No permissions are required to perform this operation": an explicit Deny of sts:GetCallerIdentity
+            // does not stop it either, since access denied answers with the same identity (STS API Reference,
+            // GetCallerIdentity). OwnAccount asks it when aws.account_id is unset; the task role needs nothing.
+            "sts:GetCallerIdentity",
+        ]
+
         static func authorizing(_ operation: String, service: String, callers: String) throws -> Set<String> {
+            if unauthorized.contains("\(service):\(operation)") { return [] }
             guard service == "dynamodb", operation == "TransactWriteItems" else { return [operation] }
             let built = try Regex(#"\.(put|update|delete|conditionCheck)\((?:item|key):"#)
             let actions = Set(callers.matches(of: built).compactMap { writeCases[String($0.output[1].substring ?? "")] })
@@ -59,6 +90,7 @@ enum ExecutorCalls {
             }
         }
         let callers = callerFiles.map(\.text).joined(separator: "\n")
+        try checkClientNames(callerFiles)
         var result: Set<String> = []
         for client in clients {
             var source = ""
@@ -88,12 +120,44 @@ enum ExecutorCalls {
             for match in callers.matches(of: built) {
                 operations.insert(String(match.output[1].substring ?? ""))
             }
+            for made in inside where made.client == client.service {
+                guard callers.contains(try Regex("(?:^|[^A-Za-z0-9_])\(made.construction)\\(")) else { continue }
+                for link in made.links {
+                    let file = try #require(files.first { $0.lastPathComponent == link.file }, "no \(link.file) in Sources/FirebreakAWS")
+                    #expect(try String(contentsOf: file, encoding: .utf8).contains(link.call),
+                            "\(link.file) no longer calls \(link.call): how does \(made.construction) reach \(client.type) now?")
+                }
+                let actions = try #require(methods[made.method], "\(made.method) is not a method of \(client.type)")
+                operations.formUnion(actions)
+            }
             for operation in operations {
                 let actions = try IAMAction.authorizing(operation, service: client.service, callers: callers)
                 result.formUnion(actions.map { "\(client.service):\($0)" })
             }
         }
         return result
+    }
+
+    /// Every client of Sources/FirebreakAWS the callers construct is one of `clients`, and every property, parameter
+    /// or constant of a client type is named as `clients` says (a call through another name would go unseen).
+    static func checkClientNames(_ callerFiles: [(name: String, text: String)]) throws {
+        let types = Dictionary(uniqueKeysWithValues: clients.map { ($0.type, $0.variable) })
+        // AWSClient is the transport every typed client wraps (AWSClientFactory), no service of its own.
+        let constructed = /([A-Z][A-Za-z0-9]*Client)\(/
+        let typeNames = types.keys.sorted().joined(separator: "|")
+        let declared = try Regex("([A-Za-z_][A-Za-z0-9_]*)\\s*:\\s*(?:any\\s+)?(\(typeNames))(?![A-Za-z0-9_.])")
+        // `let x = TYPE(` and `let x = condition ? TYPE(...) : nil`
+        let assigned = try Regex("(?:let|var)\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(?:[^\\n?(=]*\\?\\s*)?(?:try\\s+)?(\(typeNames))\\(")
+        for caller in callerFiles {
+            for match in caller.text.matches(of: constructed) where match.output.1 != "AWSClient" {
+                #expect(types[String(match.output.1)] != nil,
+                        "\(caller.name) constructs \(match.output.1), which ExecutorCalls.clients does not list")
+            }
+            for match in caller.text.matches(of: declared) + caller.text.matches(of: assigned) {
+                let name = String(match.output[1].substring ?? ""), type = String(match.output[2].substring ?? "")
+                #expect(name == types[type], "\(caller.name) holds a \(type) as \(name), not \(types[type] ?? "?"): its calls would go unseen")
+            }
+        }
     }
 
     /// The name of the last `func` declared in `text` before `position` ("(top level)" when none).
@@ -107,7 +171,8 @@ enum ExecutorCalls {
         return all.filter { $0.pathExtension == "swift" }.sorted { $0.path < $1.path }
     }
 
-    /// For each method of a client's sources: the actions it names itself or through the methods it calls.
+    /// For each method of a client's sources: the actions it names itself (an operation literal, or a REST path of
+    /// `restOperations`) or through the methods it calls.
     static func methodActions(_ source: String) -> [String: Set<String>] {
         let declaration = /func\s+([a-zA-Z]+)\s*[<(]/
         let matches = source.matches(of: declaration)
@@ -115,6 +180,7 @@ enum ExecutorCalls {
         var calls: [String: Set<String>] = [:]
         let names = Set(matches.map { String($0.output.1) })
         let literal = /(?:request|describeRequest|call)\(\s*"([A-Z][A-Za-z]+)"/
+        let rest = /restJSON\((?:\s*method:\s*"([A-Z]+)",)?\s*path:\s*"([^"]+)"/
         // Not `\b`: Swift Regex word boundaries follow Unicode (no boundary in `Self.name`).
         let invocation = /([a-zA-Z]+)\(/
         for (index, match) in matches.enumerated() {
@@ -122,6 +188,14 @@ enum ExecutorCalls {
             let body = source[match.range.upperBound..<end]
             let name = String(match.output.1)
             literals[name, default: []].formUnion(body.matches(of: literal).map { String($0.output.1) })
+            for call in body.matches(of: rest) {
+                let key = "\(call.output.1.map(String.init) ?? "POST") \(call.output.2)"
+                guard let operation = restOperations[key] else {
+                    Issue.record("\(name) sends \(key), which ExecutorCalls.restOperations does not name")
+                    continue
+                }
+                literals[name, default: []].insert(operation)
+            }
             calls[name, default: []].formUnion(body.matches(of: invocation).map { String($0.output.1) }
                 .filter { names.contains($0) && $0 != name })
         }
