@@ -261,6 +261,31 @@ import Testing
         #expect(try Fixtures.payload(plan[0])["value"]?.stringValue == finding.id)
     }
 
+    /// An event per finding and bus: two playbooks naming two buses put it on both, the same bus once; the actions
+    /// carry the finding's account (the flow record's) to be described there.
+    @Test func eventsArePlannedOncePerBus() throws {
+        let yaml = """
+            playbooks:
+              - name: to-security
+                match: {rules: [\(Fixtures.egressRejected)]}
+                steps: [event: {bus: security-findings}]
+              - name: to-soc
+                match: {tags: [attack.t1071]}
+                steps: [event: {bus: soc}]
+              - name: to-security-again
+                match: {level: high}
+                steps: [event: {bus: security-findings}]
+            """
+        let set = try PlaybookSet.parse(yaml: yaml, source: "test.yaml")
+        let finding = try Fixtures.finding(Fixtures.egressRejected,
+                                           flow: Fixtures.flowLine(destination: "192.0.2.44", port: 4444, action: "REJECT"))
+        let plan = ResponsePlanner(playbooks: set, mode: .observe).plan(finding)
+        #expect(plan.map(\.playbook) == ["to-security", "to-soc"])
+        #expect(plan.allSatisfy { $0.state == .pending })
+        #expect(try plan.map { try Fixtures.payload($0)["bus"]?.stringValue } == ["security-findings", "soc"])
+        #expect(plan.allSatisfy { $0.place == ActionPlace(account: "123456789012", region: nil) })
+    }
+
     /// Every option a step declares changes the payload it is planned with, placeholders filled: an option that
     /// reached no payload would be accepted by the parser and silently ignored. (What the runner does with each
     /// payload field: StepRunnerMotoTests — tag, snapshot description and tags, isolate's group, the alert's

@@ -32,10 +32,10 @@ enum EventStep: ResponseStep {
 
     static func target(of finding: Finding) -> StepTarget { StepTarget(finding) }
 
-    /// One event per finding and bus.
-    static func idempotencyKey(_ target: StepTarget, finding: Finding) -> String {
-        "event|\(finding.id)|" + (finding.resource.id ?? "")
-    }
+    /// One event per finding and bus (two playbooks naming two buses send one to each: `keyOption`).
+    static func idempotencyKey(_ target: StepTarget, finding: Finding) -> String { "event|" + finding.id }
+
+    static func keyOption(_ step: PlaybookStep) -> String? { step.options["bus"] }
 
     static func payload(_ plan: StepPlan) -> Payload { EventPayload(bus: plan.step.options["bus"] ?? "default") }
 

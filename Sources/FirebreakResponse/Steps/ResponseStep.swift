@@ -26,6 +26,8 @@ protocol ResponseStep: Sendable {
     static func target(of finding: Finding) -> StepTarget
     /// Actions with the same key within the idempotency window are planned once.
     static func idempotencyKey(_ target: StepTarget, finding: Finding) -> String
+    /// What of the step's options tells two of its actions on one resource apart (added to the key); nil for most.
+    static func keyOption(_ step: PlaybookStep) -> String?
     /// The payload, from the step's options and the finding (pure, at plan time).
     static func payload(_ plan: StepPlan) -> Payload
     /// The stored JSON of a payload (`ActionPayload`: sorted keys, compact, with the finding's `place`). JSONEncoder
@@ -40,6 +42,7 @@ extension ResponseStep {
     static var actsOnInstance: Bool { false }
     static var changesInterfaces: Bool { false }
     static func problem(option: String, value: String) -> String? { nil }
+    static func keyOption(_ step: PlaybookStep) -> String? { nil }
 
     static func payloadText(_ payload: Payload, unlessClaimedBy: [String]?, place: ActionPlace) -> String {
         ActionPayload(step: payload, unlessClaimedBy: unlessClaimedBy, place: place).jsonText
@@ -64,6 +67,7 @@ extension ResponseStep {
         let text = payloadText(payload(plan), unlessClaimedBy: unlessClaimedBy.isEmpty ? nil : unlessClaimedBy,
                                place: ActionPlace(plan.finding))
         var key = idempotencyKey(target, finding: plan.finding)
+        if let option = keyOption(plan.step) { key += "|" + option }
         if !unlessClaimedBy.isEmpty { key += "|unclaimed" }
         return StepDraft(target: target, idempotencyKey: key, payload: text)
     }
