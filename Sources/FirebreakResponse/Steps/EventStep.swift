@@ -5,7 +5,7 @@ import Foundation
 
 /// `event: {bus: NAME}`: the finding as an OCSF Detection Finding (`OCSFFinding`) put on an EventBridge bus of the
 /// service's own account (a name or an ARN), so that other automation can react: `source` `firebreak`, `detail-type`
-/// `Firebreak Finding`, `resources` the finding's resource ARN when it has one. Sent in every mode (it changes nothing
+/// `Firebreak Finding`; a detail above the entry limit goes without the matched event. Sent in every mode (it changes nothing
 /// in the account). EventBridge keeps no deduplication id: a repeat after a crash arrives twice, with the same
 /// `detail.metadata.uid` (the action id) by which a consumer drops it.
 enum EventStep: ResponseStep {
