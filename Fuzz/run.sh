@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 FUZZ=.build-fuzz
 BIN=$FUZZ/debug/firebreak-fuzz
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
-ALL="http firehose-body gzip cwl flow-line flow-line-custom cloudtrail sigma template-json template-yaml playbook config"
+ALL="http firehose-body gzip cwl flow-line flow-line-custom cloudtrail aws-json sigma template-json template-yaml playbook config"
 TARGETS=${*:-$ALL}
 
 [ -x "$BIN" ] || { echo "run.sh: $BIN is missing; run make fuzz-build" >&2; exit 2; }
@@ -33,7 +33,7 @@ max_len() {
 dict() {
     case $1 in
         http) echo Fuzz/dict/http.dict ;;
-        firehose-body|cwl|cloudtrail|gzip) echo Fuzz/dict/json.dict ;;
+        firehose-body|cwl|cloudtrail|aws-json|gzip) echo Fuzz/dict/json.dict ;;
         flow-line|flow-line-custom) echo Fuzz/dict/flow.dict ;;
         *) echo Fuzz/dict/yaml.dict ;;
     esac

@@ -130,6 +130,20 @@ if yaml is not None:
             if isinstance(case, dict) and isinstance(case.get("cloudtrail"), dict):
                 add("cloudtrail", json.dumps(case["cloudtrail"], default=str))
 
+# The Route 53 and GuardDuty events of the rules' test files (YAML), as JSON, for the aws-json target.
+if yaml is not None:
+    for folder, key in (("route53", "route53"), ("guardduty", "guardduty")):
+        for path in files(os.path.join(ROOT, "config/rules", folder), (".tests.yaml",)):
+            suite = yaml.safe_load(read(path, "r")) or {}
+            for case in (suite.get("match") or []) + (suite.get("nomatch") or []):
+                events = case.get("events") if isinstance(case, dict) and case.get("events") else [case]
+                for event in events[:3]:
+                    if isinstance(event, dict) and isinstance(event.get(key), dict):
+                        add("aws-json", json.dumps(event[key], default=str))
+add("aws-json", json.dumps({"query_name": "a.example.", "query_type": "A", "query_timestamp": "2026-12-01T10:00:00Z",
+                            "srcids": {"resolver_endpoint": "rslvr-in-1"}}))
+add("aws-json", '{"detail-type":"GuardDuty Finding","detail":{"type":"x","resource":{"s3BucketDetails":[]}}}')
+
 # --- Sigma rules -----------------------------------------------------------------------------------------------
 for path in list(files(os.path.join(ROOT, "config/rules"), (".yml",))) + \
         list(files(need(os.path.join(SHARED, "sigma/sigmahq/rules/cloud/aws/cloudtrail")), (".yml", ".yaml"))):

@@ -9,6 +9,7 @@ enum FuzzTargets {
         ("flow-line", FlowLineTarget.run),
         ("flow-line-custom", FlowLineCustomTarget.run),
         ("cloudtrail", CloudTrailTarget.run),
+        ("aws-json", AWSLogJSONTarget.run),
         ("sigma", SigmaRuleTarget.run),
         ("template-json", TemplateTarget.runJSON),
         ("template-yaml", TemplateTarget.runYAML),

@@ -39,6 +39,12 @@ public struct DetectionEvent: Sendable {
         case .cloudTrail(let record):
             timeMillis = record.eventTime.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
+        case .dnsQuery(let record):
+            timeMillis = record.queryTimestamp.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
+            flowDirection = nil
+        case .guardDuty(let finding):
+            timeMillis = finding.updatedAt.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
+            flowDirection = nil
         case .json, .text:
             timeMillis = decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
@@ -63,11 +69,14 @@ public struct DetectionEvent: Sendable {
         flow.flowDirection ?? network.direction(source: flow.srcaddr, destination: flow.dstaddr, interfaceAddress: nil)
     }
 
-    /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, or firebreak/<kind>.
+    /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, aws/route53, aws/guardduty, or
+    /// firebreak/<kind>.
     public var logSource: LogSource {
         switch kind {
         case .vpcFlow: return .vpcFlowLogs
         case .cloudTrail: return .cloudTrail
+        case .route53: return .route53
+        case .guardDuty: return .guardDuty
         default: return LogSource(product: "firebreak", service: kind.rawValue)
         }
     }
@@ -89,6 +98,10 @@ public struct DetectionEvent: Sendable {
             return record.values(at: path.components).map(FieldValue.init)
         case .json(let value):
             return value.values(at: path.components).map(FieldValue.init)
+        case .dnsQuery(let record):
+            return record.fields.values(at: path.components).map(FieldValue.init)
+        case .guardDuty(let finding):
+            return finding.finding.values(at: path.components).map(FieldValue.init)
         case .text(let line):
             return path.raw == "message" ? [.string(line)] : []
         }
@@ -102,6 +115,9 @@ public struct DetectionEvent: Sendable {
             if let id = record.eventID { return "cloudtrail:" + id }
         case .flow(let flow):
             return "vpcflow:" + flow.line
+        case .guardDuty(let finding):
+            // One key per finding and update: GuardDuty sends the same finding again when its count grows.
+            if let id = finding.id { return "guardduty:" + id + "@" + (finding.updatedAt ?? "") }
         default:
             break
         }

@@ -2,7 +2,7 @@ import FirebreakLogs
 
 /// What a finding concerns, as far as the event tells: the resource a response would act on.
 public struct FindingResource: Sendable, Equatable {
-    public var type: String?          // "instance", "network-interface", "security-group", "trail", "bucket", "account", "address"
+    public var type: String?          // "instance", "network-interface", "security-group", "trail", "bucket", "access-key", "account", "address"
     public var id: String?
     public var instanceID: String?
     public var interfaceID: String?
@@ -13,8 +13,9 @@ public struct FindingResource: Sendable, Equatable {
 
     public init() {}
 
-    /// Reads the resource from an event: the instance and ENI of a flow record, or the security group,
-    /// trail, bucket or user named in a CloudTrail record's request parameters.
+    /// Reads the resource from an event: the instance and ENI of a flow record, the security group,
+    /// trail, bucket or user named in a CloudTrail record's request parameters, the instance that sent a DNS query
+    /// (`srcids.instance`), or the instance, access key or bucket of a GuardDuty finding.
     public init(event: DetectionEvent) {
         switch event.storage.decoded.event {
         case .flow(let flow):
@@ -35,6 +36,18 @@ public struct FindingResource: Sendable, Equatable {
                 type = "account"; id = accountID
             }
             if let vpc = parameters?["vpcId"]?.stringValue { vpcID = vpc }
+        case .dnsQuery(let record):
+            instanceID = record.instanceID
+            vpcID = record.vpcID
+            accountID = record.accountID
+            region = record.region
+            if let (kind, name) = Self.dnsTarget(record) { type = kind; id = name }
+        case .guardDuty(let finding):
+            instanceID = finding.instanceID
+            vpcID = finding.vpcID
+            accountID = finding.accountID
+            region = finding.region
+            if let (kind, name) = Self.guardDutyTarget(finding) { type = kind; id = name } else { type = "account"; id = accountID }
         default:
             break
         }
@@ -49,6 +62,16 @@ public struct FindingResource: Sendable, Equatable {
         case .cloudTrail(let record):
             guard let (type, id) = cloudTrailTarget(record, record.record.value(at: parametersPath))
                 ?? (record.recipientAccountId ?? record.userIdentityAccountId).map({ ("account", $0) }) else { return false }
+            stableID.add(type)
+            stableID.add(id)
+            return true
+        case .dnsQuery(let record):
+            guard let (type, id) = dnsTarget(record) else { return false }
+            stableID.add(type)
+            stableID.add(id)
+            return true
+        case .guardDuty(let finding):
+            guard let (type, id) = guardDutyTarget(finding) ?? finding.accountID.map({ ("account", $0) }) else { return false }
             stableID.add(type)
             stableID.add(id)
             return true
@@ -70,6 +93,21 @@ public struct FindingResource: Sendable, Equatable {
     }
 
     private static let parametersPath = ["requestParameters"]
+
+    /// The instance that sent a DNS query, else the inbound Resolver endpoint it came through.
+    private static func dnsTarget(_ record: Route53QueryRecord) -> (type: String, id: String)? {
+        if let instance = record.instanceID { return ("instance", instance) }
+        if let endpoint = record.resolverEndpointID { return ("resolver-endpoint", endpoint) }
+        return nil
+    }
+
+    /// The resource of a GuardDuty finding: its instance, else its access key, else its (first) bucket.
+    private static func guardDutyTarget(_ finding: GuardDutyFinding) -> (type: String, id: String)? {
+        if let instance = finding.instanceID { return ("instance", instance) }
+        if let key = finding.accessKeyID { return ("access-key", key) }
+        if let bucket = finding.bucketName { return ("bucket", bucket) }
+        return nil
+    }
 
     /// The resource a CloudTrail record's request parameters name (security group, instance, network ACL, trail,
     /// bucket, user, GuardDuty detector, snapshot, image, first found in that order); nil for none (the account).

@@ -90,7 +90,10 @@ public struct RuleSet: Sendable {
             let source = rule.rule.logsource
             if source.covers(.vpcFlowLogs) { flow.append(index) }
             if source.covers(.cloudTrail) { trail.append(index) }
-            if !source.covers(.vpcFlowLogs) && !source.covers(.cloudTrail) { other.append(index) }
+            // Other events; a rule for all of AWS (`product: aws`) also reads Route 53 and GuardDuty events.
+            if (!source.covers(.vpcFlowLogs) && !source.covers(.cloudTrail)) || source.covers(.route53) || source.covers(.guardDuty) {
+                other.append(index)
+            }
         }
         flowRules = flow
         cloudTrailRules = trail
@@ -243,10 +246,21 @@ public struct RuleSet: Sendable {
         }
     }
 
-    /// `rules` (positions `indices` in `self.rules`) on an event of any shape.
+    /// `rules` (positions `indices` in `self.rules`) on an event of any shape. A typed AWS log (Route 53, GuardDuty)
+    /// is read only by the rules whose `logsource` covers it; generic JSON and text not by rules for flow logs or
+    /// CloudTrail.
     private func evaluateGeneric(_ rules: [CompiledRule], _ indices: [Int], _ event: DetectionEvent, _ findings: inout FindingSink,
                                  _ pending: inout [PendingMatch]?) {
-        for match in CompiledRule.matchingIndices(rules, event) { handle(indices[match], event, &findings, &pending) }
+        let typedSource: LogSource? = event.kind == .route53 || event.kind == .guardDuty ? event.logSource : nil
+        for match in CompiledRule.matchingIndices(rules, event) {
+            let source = rules[match].rule.logsource
+            if let typedSource {
+                if !source.covers(typedSource) { continue }
+            } else if source.covers(.vpcFlowLogs) || source.covers(.cloudTrail) {
+                continue   // a rule for all of AWS, here for the typed sources: not for generic JSON and text
+            }
+            handle(indices[match], event, &findings, &pending)
+        }
     }
 
     /// The findings of rule `index` matching `event`: its own (unless silent) and any correlation it completes.

@@ -3,7 +3,8 @@ import Yams
 
 /// Where the intel lists and value lists come from.
 public struct IntelConfiguration: Sendable {
-    /// A folder: every `*.txt` is an IP list named after the file; `values.yaml` holds value lists.
+    /// A folder: every `*.txt` is an IP list named after the file, every `*.domains` a domain list; `values.yaml`
+    /// holds value lists.
     public var folder: String?
     /// More IP lists by placeholder name (`--intel known_bad_ips=/path/ipsum.txt`).
     public var lists: [String: String]
@@ -61,6 +62,7 @@ extension IntelRegistry {
             }
         }
         if let folder = configuration.folder {
+            loadDomainLists(folder: folder, into: &registry, sizes: &sizes, problems: &problems)
             let valuesFile = (folder as NSString).appendingPathComponent("values.yaml")
             if FileManager.default.fileExists(atPath: valuesFile) {
                 do {
@@ -96,5 +98,30 @@ extension IntelRegistry {
             out.append((name, items.compactMap(\.string)))
         }
         return out
+    }
+}
+
+extension IntelRegistry {
+    /// Every `*.domains` file of `folder` as a domain list named after the file (an IP list named in
+    /// `IntelConfiguration.lists` keeps its name: the domain list of the same name is then a problem).
+    static func loadDomainLists(folder: String, into registry: inout IntelRegistry, sizes: inout [String: Int],
+                                problems: inout [RuleError]) {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        } catch {
+            return   // already reported with the IP lists
+        }
+        let suffix = DomainListLoader.fileExtension
+        for file in names where file.hasSuffix(suffix) && !file.hasPrefix(".") {
+            do {
+                let list = try DomainListLoader().load(path: (folder as NSString).appendingPathComponent(file),
+                                                       name: String(file.dropLast(suffix.count)))
+                try registry.add(list)
+                sizes[list.name] = list.statistics.entries
+            } catch {
+                problems.append(error)
+            }
+        }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 
 /// The intel lists and configured value lists that Sigma placeholders (`%name%` with `|expand`) stand
-/// for: an address list resolves to `.addresses`, a value list (`expected_egress_ports: ["80", "443"]`)
+/// for: an address list resolves to `.addresses`, a domain list to `.domains`, a value list (`expected_egress_ports: ["80", "443"]`)
 /// to `.values`. Immutable once built, so workers share it freely.
 public struct IntelRegistry: PlaceholderResolver {
     public private(set) var lists: [String: IntelList] = [:]
     public private(set) var valueLists: [String: [String]] = [:]
+    public private(set) var domainLists: [String: DomainList] = [:]
 
     public init() {}
 
@@ -18,19 +19,29 @@ public struct IntelRegistry: PlaceholderResolver {
     /// Adds (or replaces) an address list; a value list of the same name is an error.
     public mutating func add(_ list: IntelList) throws(RuleError) {
         try Self.validate(list.name, source: list.statistics.source)
-        guard valueLists[list.name] == nil else {
+        guard valueLists[list.name] == nil, domainLists[list.name] == nil else {
             throw RuleError(.invalidList, source: list.statistics.source,
-                            "'\(list.name)' is already a value list; give the intel list another name")
+                            "'\(list.name)' is already a value or domain list; give the intel list another name")
         }
         lists[list.name] = list
+    }
+
+    /// Adds (or replaces) a domain list; an address or value list of the same name is an error.
+    public mutating func add(_ list: DomainList) throws(RuleError) {
+        try Self.validate(list.name, source: list.statistics.source)
+        guard valueLists[list.name] == nil, lists[list.name] == nil else {
+            throw RuleError(.invalidList, source: list.statistics.source,
+                            "'\(list.name)' is already an address or value list; give the domain list another name")
+        }
+        domainLists[list.name] = list
     }
 
     /// Adds (or replaces) a value list; an address list of the same name is an error.
     public mutating func setValues(_ values: [String], named name: String) throws(RuleError) {
         try Self.validate(name, source: "value list '\(name)'")
-        guard lists[name] == nil else {
+        guard lists[name] == nil, domainLists[name] == nil else {
             throw RuleError(.invalidList, source: "value list '\(name)'",
-                            "'\(name)' is already an intel list (\(lists[name]!.statistics.source)); give the value list another name")
+                            "'\(name)' is already an intel list (\((lists[name]?.statistics ?? domainLists[name]?.statistics)?.source ?? "?")); give the value list another name")
         }
         valueLists[name] = values
     }
@@ -41,13 +52,17 @@ public struct IntelRegistry: PlaceholderResolver {
         if key.count >= 2, key.hasPrefix("%"), key.hasSuffix("%") { key = key.dropFirst().dropLast() }
         if let list = lists[String(key)] { return .addresses(list.addresses) }
         if let values = valueLists[String(key)] { return .values(values) }
+        if let list = domainLists[String(key)] { return .domains(list.domains) }
         return nil
     }
 
     /// Load statistics by list name, for logs and `/metrics`.
-    public var statistics: [String: IntelList.Statistics] { lists.mapValues(\.statistics) }
+    public var statistics: [String: IntelList.Statistics] {
+        lists.mapValues(\.statistics).merging(domainLists.mapValues(\.statistics)) { first, _ in first }
+    }
 
-    /// Every `*.txt` in `directory` (a list named after the file, read as `.auto`), then each of
+    /// Every `*.txt` in `directory` (a list named after the file, read as `.auto`) and every `*.domains` (a domain
+    /// list named after the file), then each of
     /// `bindings` (which replaces a directory list of the same name), then `valueLists`.
     ///
     /// - Parameter directory: nil to read no directory; a directory that does not exist is an error.
@@ -65,6 +80,10 @@ public struct IntelRegistry: PlaceholderResolver {
             for file in names.sorted() where file.hasSuffix(".txt") && !file.hasPrefix(".") {
                 let path = URL(fileURLWithPath: directory).appendingPathComponent(file).path
                 try registry.add(loader.load(path: path, name: String(file.dropLast(4))))
+            }
+            for file in names.sorted() where file.hasSuffix(DomainListLoader.fileExtension) && !file.hasPrefix(".") {
+                let path = URL(fileURLWithPath: directory).appendingPathComponent(file).path
+                try registry.add(DomainListLoader().load(path: path, name: String(file.dropLast(DomainListLoader.fileExtension.count))))
             }
         }
         for binding in bindings {

@@ -37,6 +37,8 @@ public struct CompiledRule: Sendable {
         switch event.storage.decoded.event {
         case .cloudTrail(let record): matching(rules, json: record.record, event, body)
         case .json(let value): matching(rules, json: value, event, body)
+        case .dnsQuery(let record): matching(rules, json: record.fields, event, body)
+        case .guardDuty(let finding): matching(rules, json: finding.finding, event, body)
         case .flow(let flow):
             var i = 0
             while i < rules.count {
@@ -115,6 +117,8 @@ extension CompiledRule {
             switch event.storage.decoded.event {
             case .cloudTrail(let record): return matches(json: record.record, event)
             case .json(let value): return matches(json: value, event)
+            case .dnsQuery(let record): return matches(json: record.fields, event)
+            case .guardDuty(let finding): return matches(json: finding.finding, event)
             case .flow(let flow): return matches(flow: flow, FlowSubject(copy event))
             case .text:
                 return equalityPrefilters.allSatisfy { $0.matches(generic: event) } && root.matches(generic: event)

@@ -281,6 +281,8 @@ final class FieldMatcher: Sendable {
         switch event.storage.decoded.event {
         case .cloudTrail(let record): return Self.jsonValues(record.record, path)
         case .json(let value): return Self.jsonValues(value, path)
+        case .dnsQuery(let record): return Self.jsonValues(record.fields, path)
+        case .guardDuty(let finding): return Self.jsonValues(finding.finding, path)
         default: return event.values(at: path).filter { $0 != .null }
         }
     }

@@ -27,7 +27,7 @@ enum FlowPredicate: Sendable {
             case .string(let p) where p.kind == .equals:
                 if let i = Int64(String(decoding: p.literal, as: UTF8.self)) { self = .intEquals(i) } else { self = .generic(predicate) }
             case .compare(let op, let bound): self = .compare(op, bound)
-            case .bool, .addresses: self = .never
+            case .bool, .addresses, .domains: self = .never
             default: self = .generic(predicate)
             }
         case .address:
@@ -35,7 +35,7 @@ enum FlowPredicate: Sendable {
             case .addresses(let set): self = .addresses(set)
             case .string(let p) where p.kind == .equals:
                 if let a = IPAddress(String(decoding: p.literal, as: UTF8.self)) { self = .addressEquals(a) } else { self = .generic(predicate) }
-            case .number, .bool, .compare: self = .never
+            case .number, .bool, .compare, .domains: self = .never
             default: self = .generic(predicate)
             }
         default:

@@ -19,6 +19,8 @@ final class KeywordMatcher: Sendable {
         switch event.storage.decoded.event {
         case .cloudTrail(let record): return record.record.serialized()
         case .json(let value): return value.serialized()
+        case .dnsQuery(let record): return record.record.serialized()
+        case .guardDuty(let finding): return finding.finding.serialized()
         case .flow(let flow): return flow.line
         case .text(let line): return line
         }

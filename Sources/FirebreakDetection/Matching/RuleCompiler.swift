@@ -103,6 +103,7 @@ public struct RuleCompiler: Sendable {
         case text(SigmaString)
         case scalar(SigmaScalar)
         case addresses(IPSet)
+        case domains(DomainSet)
         /// Encoded bytes (`wide` and friends) awaiting `base64`.
         case bytes([UInt8])
     }
@@ -187,6 +188,7 @@ public struct RuleCompiler: Sendable {
             for value in values {
                 guard case .text(let s) = value, let pattern = s.plainText else {
                     if case .addresses = value { throw fail(.invalidValue, "'re' cannot use an address-list placeholder") }
+                    if case .domains = value { throw fail(.invalidValue, "'re' cannot use a domain-list placeholder") }
                     throw fail(.invalidValue, "'re' needs a regular expression string")
                 }
                 guard let regex = RegexPredicate(pattern, caseInsensitive: reFlags.contains(.i), multiline: reFlags.contains(.m),
@@ -219,6 +221,7 @@ public struct RuleCompiler: Sendable {
             case .scalar(.double(let d)): predicates.append(.number(d))
             case .scalar(.string(let s)): predicates.append(.string(StringPattern(SigmaString(parsing: s), cased: cased)))
             case .addresses(let set): predicates.append(.addresses(set))
+            case .domains(let set): predicates.append(.domains(set))
             case .bytes: throw fail(.invalidRule, "'wide'/'utf16' must be followed by 'base64' or 'base64offset'")
             }
         }
@@ -256,6 +259,8 @@ public struct RuleCompiler: Sendable {
         case .text(let s): text = s
         case .addresses:
             throw fail("'\(modifier.rawValue)' cannot apply to an address-list placeholder")
+        case .domains:
+            throw fail("'\(modifier.rawValue)' cannot apply to a domain-list placeholder (it already matches subdomains)")
         case .bytes(let bytes):
             switch modifier {
             case .base64: return [.text(SigmaString(literal: Data(bytes).base64EncodedString()))]
@@ -373,6 +378,12 @@ public struct RuleCompiler: Sendable {
                                         "\(at): address-list placeholder '%\(name)%' must be the whole value")
                     }
                     return [.addresses(set)]
+                case .domains(let set):
+                    guard string.parts.count == 1, text == "%\(name)%" else {
+                        throw RuleError(.invalidValue, source: source,
+                                        "\(at): domain-list placeholder '%\(name)%' must be the whole value")
+                    }
+                    return [.domains(set)]
                 }
                 rest = rest[rest.index(after: close)...]
             }

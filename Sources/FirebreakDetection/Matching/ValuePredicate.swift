@@ -12,6 +12,8 @@ enum ValuePredicate: Sendable {
     case regex(RegexPredicate)
     /// `cidr`, or `expand` of an address list: the value is an address in the set.
     case addresses(IPSet)
+    /// `expand` of a domain list: the value is a listed domain or a name below one.
+    case domains(DomainSet)
     /// `gt`, `gte`, `lt`, `lte`: numeric comparison.
     case compare(Comparison, Double)
 
@@ -63,6 +65,9 @@ enum ValuePredicate: Sendable {
         case .addresses(let set):
             guard case .string(let s) = json, let address = IPAddress(s) else { return false }
             return set.contains(address)
+        case .domains(let set):
+            guard case .string(let s) = json else { return false }
+            return set.contains(s)
         case .compare(let op, let bound):
             switch json {
             case .int(let i): return op.holds(Double(i), bound)
@@ -92,6 +97,9 @@ enum ValuePredicate: Sendable {
             return regex.matches(value.description)
         case .addresses(let set):
             return value.ipAddress.map(set.contains) ?? false
+        case .domains(let set):
+            guard case .string(let s) = value else { return false }
+            return set.contains(s)
         case .compare(let op, let bound):
             return value.number.map { op.holds($0, bound) } ?? false
         }

@@ -4,4 +4,6 @@ public enum PlaceholderValue: Sendable {
     case values([String])
     /// An address list (intel list or CIDRs): the field matches when its address is in the set.
     case addresses(IPSet)
+    /// A domain list: the field matches when its value is a listed domain or below one.
+    case domains(DomainSet)
 }

@@ -12,6 +12,10 @@ import Yams
 ///     flow: "<one flow line>"            # default v2 format, or with flow_format: "${version} ..."
 ///   - name: ...
 ///     cloudtrail: { ...a CloudTrail record... }
+///   - name: ...
+///     route53: { ...a Route 53 Resolver query log record... }
+///   - name: ...
+///     guardduty: { ...a GuardDuty Finding EventBridge event (or a bare finding)... }
 ///   - name: a correlation
 ///     events: [ {flow: "..."}, {flow: "..."} ]
 /// nomatch:
@@ -97,7 +101,22 @@ public struct RuleTestSuite: Sendable {
         if let record = node["cloudtrail"] {
             return [DecodedEvent(event: .cloudTrail(CloudTrailRecord(record: YAMLJSON.convert(record), envelope: .bare)), context: context)]
         }
-        throw RuleError(.invalidRule, source: file, "\(name): an event needs `flow:`, `cloudtrail:` or `events:`")
+        if let record = node["route53"] {
+            let value = YAMLJSON.convert(record)
+            guard Route53QueryRecord.looksLikeRecord(value) else {
+                throw RuleError(.invalidValue, source: file, "\(name): route53: needs query_name, query_type and query_timestamp")
+            }
+            return [DecodedEvent(event: .dnsQuery(Route53QueryRecord(record: value)), context: context)]
+        }
+        if let event = node["guardduty"] {
+            guard let finding = GuardDutyFinding.decode(YAMLJSON.convert(event)) else {
+                throw RuleError(.invalidValue, source: file,
+                                "\(name): guardduty: needs a `GuardDuty Finding` EventBridge event (or a bare finding)")
+            }
+            return [DecodedEvent(event: .guardDuty(finding), context: context)]
+        }
+        throw RuleError(.invalidRule, source: file,
+                        "\(name): an event needs `flow:`, `cloudtrail:`, `route53:`, `guardduty:` or `events:`")
     }
 
     /// Runs every case against `ruleSet`, each with fresh correlation windows.

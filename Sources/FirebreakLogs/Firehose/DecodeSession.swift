@@ -99,10 +99,10 @@ struct DecodeSession {
         return memchr(base + from, 0x0A, end - from) != nil
     }
 
-    /// A parsed JSON document: CloudTrail (in any envelope) or generic JSON.
+    /// A parsed JSON document: CloudTrail (in any envelope), another typed AWS log (`typedJSONEvent`) or generic JSON.
     mutating func handleJSON(_ document: JSONValue, _ context: LogContext, line: Int?, inCloudWatchLogs: Bool) {
         guard let decoded = CloudTrailDecoder.decode(document, inCloudWatchLogs: inCloudWatchLogs) else {
-            _ = emit(.json(document), context, line: line)
+            _ = emit(Self.typedJSONEvent(document) ?? .json(document), context, line: line)
             return
         }
         for problem in decoded.problems { issue(.cloudTrail, line: line, problem) }

@@ -2,6 +2,10 @@
 public enum LogEvent: Sendable {
     case flow(FlowLogRecord)
     case cloudTrail(CloudTrailRecord)
+    /// A Route 53 Resolver query log record.
+    case dnsQuery(Route53QueryRecord)
+    /// A GuardDuty finding (EventBridge `GuardDuty Finding`, or bare).
+    case guardDuty(GuardDutyFinding)
     /// A JSON document that is not CloudTrail.
     case json(JSONValue)
     /// A text line that is neither JSON nor a flow-log line.
@@ -13,6 +17,8 @@ public extension LogEvent {
         switch self {
         case .flow: return .vpcFlow
         case .cloudTrail: return .cloudTrail
+        case .dnsQuery: return .route53
+        case .guardDuty: return .guardDuty
         case .json: return .json
         case .text: return .text
         }
@@ -23,6 +29,8 @@ public extension LogEvent {
         switch self {
         case .flow(let record): return record.jsonObject()
         case .cloudTrail(let record): return record.record
+        case .dnsQuery(let record): return record.record
+        case .guardDuty(let finding): return finding.finding
         case .json(let value): return value
         case .text(let text): return .string(text)
         }

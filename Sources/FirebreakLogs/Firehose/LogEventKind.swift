@@ -1,7 +1,10 @@
-/// The kind of a `LogEvent`; raw values are the `type` in `DecodedEvent.jsonLine()`.
+/// The kind of a `LogEvent`; raw values are the `type` in `DecodedEvent.jsonLine()` (and, for AWS logs, the Sigma
+/// `logsource` service).
 public enum LogEventKind: String, Sendable, CaseIterable {
     case vpcFlow = "vpcflow"
     case cloudTrail = "cloudtrail"
+    case route53
+    case guardDuty = "guardduty"
     case json
     case text
 }

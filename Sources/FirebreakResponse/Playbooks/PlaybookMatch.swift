@@ -9,7 +9,7 @@ public struct PlaybookMatch: Sendable, Hashable {
     public var tags: [String]
     /// The finding's level is at least this.
     public var level: RuleLevel?
-    /// `cloudtrail` or `vpcflowlogs` (the finding's log source service).
+    /// `cloudtrail`, `vpcflowlogs`, `route53` or `guardduty` (the finding's log source service).
     public var logSource: String?
 
     public init(rules: [String] = [], tags: [String] = [], level: RuleLevel? = nil, logSource: String? = nil) {

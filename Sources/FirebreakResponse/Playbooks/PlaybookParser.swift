@@ -163,8 +163,8 @@ struct PlaybookParser {
                 }
                 result.level = level
             case "logsource":
-                guard let text = value.scalar?.string.lowercased(), ["cloudtrail", "vpcflowlogs"].contains(text) else {
-                    throw fail("match.logsource must be cloudtrail or vpcflowlogs", value, playbook: playbook)
+                guard let text = value.scalar?.string.lowercased(), ["cloudtrail", "vpcflowlogs", "route53", "guardduty"].contains(text) else {
+                    throw fail("match.logsource must be cloudtrail, vpcflowlogs, route53 or guardduty", value, playbook: playbook)
                 }
                 result.logSource = text
             default:

@@ -19,22 +19,25 @@ public struct DecodedBatch: Sendable {
     public var controlMessages: Int
     public var receivedAt: ContinuousClock.Instant
 
-    /// Events per kind (`vpcflow`, `cloudtrail`, `json`, `text`).
+    /// Events per kind (`vpcflow`, `cloudtrail`, `route53`, `guardduty`, `json`, `text`).
     public var eventCounts: [String: Int] {
         // Counted by matching the case alone: no event (or its payload) is copied.
-        var flow = 0, cloudTrail = 0, json = 0, text = 0
+        var flow = 0, cloudTrail = 0, json = 0, text = 0, dns = 0, guardDuty = 0
         for chunk in events.chunks {
             for index in chunk.indices {
                 switch chunk[index].event {
                 case .flow: flow += 1
                 case .cloudTrail: cloudTrail += 1
                 case .json: json += 1
+                case .dnsQuery: dns += 1
+                case .guardDuty: guardDuty += 1
                 case .text: text += 1
                 }
             }
         }
         var counts: [String: Int] = [:]
-        for (kind, count) in [(LogEventKind.vpcFlow, flow), (.cloudTrail, cloudTrail), (.json, json), (.text, text)] where count > 0 {
+        for (kind, count) in [(LogEventKind.vpcFlow, flow), (.cloudTrail, cloudTrail), (.json, json), (.text, text),
+                              (.route53, dns), (.guardDuty, guardDuty)] where count > 0 {
             counts[kind.rawValue] = count
         }
         return counts
