@@ -10,6 +10,8 @@ public struct IntelConfiguration: Sendable {
     public var lists: [String: String]
     /// IPsum entries named by fewer feeds than this are left out.
     public var ipsumMinimumCount: Int
+    /// Names bound to an empty list when no file provides one (a feed not fetched yet).
+    public var pendingLists: [String] = []
 
     public init(folder: String? = nil, lists: [String: String] = [:], ipsumMinimumCount: Int = 1) {
         self.folder = folder
@@ -60,6 +62,10 @@ extension IntelRegistry {
             } catch {
                 problems.append(error)
             }
+        }
+        for name in configuration.pendingLists where registry.lists[name] == nil {
+            try? registry.add(IntelList(name: name, addresses: IPSet(), statistics: IntelList.Statistics(source: "feed \(name) (not fetched yet)")))
+            sizes[name] = 0
         }
         if let folder = configuration.folder {
             loadDomainLists(folder: folder, into: &registry, sizes: &sizes, problems: &problems)

@@ -71,7 +71,9 @@ public enum ServiceLauncher {
             InputFile.warn(error.description)
             return 1
         }
+        let feeds = startFeeds(settings, service: service, logger: logger)
         let drained = service.runUntilSignalled()
+        feeds?.stop()
         // What the executor has in hand finishes; what it has not claimed stays pending in the store.
         response.executor.stop()
         response.pruner?.stop()
@@ -79,5 +81,20 @@ public enum ServiceLauncher {
             logger.warning("drain time ran out; in-flight deliveries were cut and Firehose will redeliver them")
         }
         return 0
+    }
+
+    /// Starts fetching `intel.feeds` in the background; a fetched list reloads the rules. Nothing waits for a
+    /// first fetch: a feed without a local copy is an empty list until then.
+    private static func startFeeds(_ settings: ServiceConfiguration, service: FirebreakService, logger: Logger) -> IntelFeedFetcher? {
+        guard !settings.intelFeeds.isEmpty, let folder = settings.detection.intel.folder else { return nil }
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let fetcher = IntelFeedFetcher(feeds: settings.intelFeeds, folder: folder, metrics: service.metrics.registry,
+                                       logger: logger) { [service] _ in service.reloadDetection(changedOnly: false) }
+        for feed in fetcher.missingCopies {
+            logger.warning("intel feed has no local copy yet: an empty list until its first fetch",
+                           metadata: ["feed": .string(feed.name), "host": .string(feed.host)])
+        }
+        fetcher.start()
+        return fetcher
     }
 }

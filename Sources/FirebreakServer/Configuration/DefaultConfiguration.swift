@@ -116,6 +116,12 @@ intel:
   folder: "config/intel"
   lists: ""                         # more lists, NAME=PATH comma-separated (plain, IPsum or Spamhaus DROP)
   ipsum_min_count: 1                # IPsum entries named by fewer feeds than this are left out
+  # Lists fetched over HTTPS and refreshed, written into the folder above as <name>.txt (<name>.domains for
+  # format domains): {name, url, format (plain, ipsum, spamhaus-drop, feodo, domains), refresh (5m..30d, default 1h)}.
+  # The service starts with what is on disk and fetches in the background; a failed fetch keeps the last good copy.
+  #   - {name: ipsum, url: "https://raw.githubusercontent.com/stamparm/ipsum/master/ipsum.txt", format: ipsum, refresh: 24h}
+  #   - {name: feodo_c2, url: "https://feodotracker.abuse.ch/downloads/ipblocklist.json", format: feodo, refresh: 1h}
+  feeds: []
 
 network:
   # The VPCs' own address ranges (FIREBREAK_INTERNAL_CIDRS). Version-2 flow records carry no

@@ -44,6 +44,8 @@ public struct ServiceConfiguration: Sendable {
     /// Rules, lists and network facts for the detection engine.
     public var detection: DetectionSources
     public var reloadCheckSeconds: Int
+    /// `intel.feeds`: lists fetched over HTTPS into `intel.folder` and refreshed (`IntelFeedFetcher`).
+    public var intelFeeds: [IntelFeed]
     /// `findings.samples`: matched events kept per finding.
     public var findingSamples: Int
 
@@ -219,6 +221,9 @@ public struct ServiceConfiguration: Sendable {
             intel.lists[name] = path
         }
         intel.ipsumMinimumCount = try c.int("intel.ipsum_min_count", min: 1, max: 1000)
+        intelFeeds = try Self.feeds(c, folder: intel.folder)
+        // A feed not fetched yet is an empty list until its first fetch, so rules naming it still load.
+        intel.pendingLists = intelFeeds.filter { $0.format != .domains }.map(\.name)
         let cidrs = try c.stringList("network.internal_cidrs")
         let internalNetworks: IPSet
         do {
@@ -322,6 +327,28 @@ public struct ServiceConfiguration: Sendable {
         }
     }
 
+    /// `intel.feeds`: `{name, url, format, refresh}` entries, names unique, written into `intel.folder`.
+    private static func feeds(_ c: ConfigurationLayers, folder: String?) throws(ConfigurationError) -> [IntelFeed] {
+        let source = c.source(of: "intel.feeds")
+        var feeds: [IntelFeed] = []
+        for row in try c.mappingList("intel.feeds") {
+            switch IntelFeed.parse(row) {
+            case .success(let feed):
+                guard !feeds.contains(where: { $0.name == feed.name }) else {
+                    throw .invalidValue(key: "intel.feeds", source: source, expected: "feeds with distinct names ('\(feed.name)' is used twice)")
+                }
+                feeds.append(feed)
+            case .failure(let problem):
+                throw .invalidValue(key: "intel.feeds", source: source, expected: "a list of {name, url, format, refresh}; \(problem.message)")
+            }
+        }
+        if !feeds.isEmpty && folder == nil {
+            throw .invalidValue(key: "intel.feeds", source: source,
+                                expected: "empty unless intel.folder is set: fetched lists are written to that folder")
+        }
+        return feeds
+    }
+
     /// Throws when a non-loopback address would accept deliveries without a key, or serve the admin routes
     /// without a token.
     public func validateExposure() throws(ConfigurationError) {
@@ -399,6 +426,7 @@ extension ServiceConfiguration {
             findings.dedup_rules: \(detection.dedupOverrides.count) entr(ies)
             intel.folder: \(detection.intel.folder ?? "")
             intel.lists: \(detection.intel.lists.keys.sorted().map { "\($0)=\(detection.intel.lists[$0]!)" }.joined(separator: ", "))
+            intel.feeds: \(intelFeeds.map { "\($0.name) (\($0.format.rawValue) from \($0.host), every \(DurationText.format($0.refreshSeconds)))" }.joined(separator: ", "))
             network.internal_cidrs: \(detection.network.internalNetworks.rangeCount) range(s)
             mode: \(mode.rawValue)
             playbooks.path: \(playbooksPath)
