@@ -23,7 +23,7 @@ public struct DetectionEvent: Sendable {
     public var decoded: DecodedEvent { storage.decoded }
     /// The event's kind, kept apart so routing needs no look into the event.
     public var kind: LogEventKind { storage.kind }
-    /// Event time in milliseconds since the epoch (flow `end`, CloudTrail `eventTime`, else the
+    /// Event time in milliseconds since the epoch (flow `end`, CloudTrail `eventTime`, ALB `time`, else the
     /// CloudWatch Logs timestamp, else when it was received). Correlation windows run on this clock.
     public var timeMillis: Int64 { storage.timeMillis }
     /// `flow-direction` from the record, or derived from `network.internal_cidrs` when the record has none.
@@ -38,6 +38,9 @@ public struct DetectionEvent: Sendable {
             flowDirection = Self.direction(of: flow, network: network)
         case .cloudTrail(let record):
             timeMillis = record.eventTime.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
+            flowDirection = nil
+        case .alb(let record):
+            timeMillis = record.value(of: .time).flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
         case .json, .text:
             timeMillis = decoded.context.timestampMillis ?? receivedMillis
@@ -63,11 +66,12 @@ public struct DetectionEvent: Sendable {
         flow.flowDirection ?? network.direction(source: flow.srcaddr, destination: flow.dstaddr, interfaceAddress: nil)
     }
 
-    /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, or firebreak/<kind>.
+    /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, aws/elb, or firebreak/<kind>.
     public var logSource: LogSource {
         switch kind {
         case .vpcFlow: return .vpcFlowLogs
         case .cloudTrail: return .cloudTrail
+        case .elb: return .elb
         default: return LogSource(product: "firebreak", service: kind.rawValue)
         }
     }
@@ -91,17 +95,22 @@ public struct DetectionEvent: Sendable {
             return value.values(at: path.components).map(FieldValue.init)
         case .text(let line):
             return path.raw == "message" ? [.string(line)] : []
+        case .alb(let record):
+            guard let field = ALBLogField(name: path.raw), let text = record.value(of: field) else { return [] }
+            return [FieldValue(text, kind: field.kind)]
         }
     }
 
     /// A stable key of the event for finding ids: CloudTrail `eventID`, the CloudWatch Logs event id,
-    /// or the flow record's own text (so a redelivered event gives the same key).
+    /// or the flow or ALB record's own text (so a redelivered event gives the same key).
     public var eventKey: String {
         switch decoded.event {
         case .cloudTrail(let record):
             if let id = record.eventID { return "cloudtrail:" + id }
         case .flow(let flow):
             return "vpcflow:" + flow.line
+        case .alb(let record):
+            return "elb:" + record.line
         default:
             break
         }

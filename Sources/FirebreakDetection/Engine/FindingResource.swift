@@ -2,7 +2,7 @@ import FirebreakLogs
 
 /// What a finding concerns, as far as the event tells: the resource a response would act on.
 public struct FindingResource: Sendable, Equatable {
-    public var type: String?          // "instance", "network-interface", "security-group", "trail", "bucket", "account", "address"
+    public var type: String?          // "instance", "network-interface", "security-group", "trail", "bucket", "account", "address", "load-balancer"
     public var id: String?
     public var instanceID: String?
     public var interfaceID: String?
@@ -14,7 +14,7 @@ public struct FindingResource: Sendable, Equatable {
     public init() {}
 
     /// Reads the resource from an event: the instance and ENI of a flow record, or the security group,
-    /// trail, bucket or user named in a CloudTrail record's request parameters.
+    /// trail, bucket or user named in a CloudTrail record's request parameters, or an ALB entry's load balancer.
     public init(event: DetectionEvent) {
         switch event.storage.decoded.event {
         case .flow(let flow):
@@ -35,6 +35,8 @@ public struct FindingResource: Sendable, Equatable {
                 type = "account"; id = accountID
             }
             if let vpc = parameters?["vpcId"]?.stringValue { vpcID = vpc }
+        case .alb(let record):
+            if let elb = record.elb { type = "load-balancer"; id = elb } else if let client = record.value(of: .clientIP) { type = "address"; id = client }
         default:
             break
         }
@@ -51,6 +53,11 @@ public struct FindingResource: Sendable, Equatable {
                 ?? (record.recipientAccountId ?? record.userIdentityAccountId).map({ ("account", $0) }) else { return false }
             stableID.add(type)
             stableID.add(id)
+            return true
+        case .alb(let record):
+            guard let elb = record.elb else { return false }
+            stableID.add("load-balancer")
+            stableID.add(elb)
             return true
         default:
             return false

@@ -45,7 +45,7 @@ public struct CompiledRule: Sendable {
                 }
                 i += 1
             }
-        case .text:
+        case .text, .alb:
             for (i, rule) in rules.enumerated() where rule.matches(event) { body(i) }
         }
     }
@@ -116,7 +116,7 @@ extension CompiledRule {
             case .cloudTrail(let record): return matches(json: record.record, event)
             case .json(let value): return matches(json: value, event)
             case .flow(let flow): return matches(flow: flow, FlowSubject(copy event))
-            case .text:
+            case .text, .alb:
                 return equalityPrefilters.allSatisfy { $0.matches(generic: event) } && root.matches(generic: event)
             }
         }

@@ -12,6 +12,7 @@ public struct LogSource: Sendable, Hashable, CustomStringConvertible {
 
     public static let cloudTrail = LogSource(product: "aws", service: "cloudtrail")
     public static let vpcFlowLogs = LogSource(product: "aws", service: "vpcflowlogs")
+    public static let elb = LogSource(product: "aws", service: "elb")
 
     /// True when an event of `eventSource` is one this (rule) log source asks for: every key the rule
     /// names must agree; keys it leaves out match anything.

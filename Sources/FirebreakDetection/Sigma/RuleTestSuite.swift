@@ -12,6 +12,8 @@ import Yams
 ///     flow: "<one flow line>"            # default v2 format, or with flow_format: "${version} ..."
 ///   - name: ...
 ///     cloudtrail: { ...a CloudTrail record... }
+///   - name: ...
+///     elb: "<one ALB access log entry>"
 ///   - name: a correlation
 ///     events: [ {flow: "..."}, {flow: "..."} ]
 /// nomatch:
@@ -97,7 +99,14 @@ public struct RuleTestSuite: Sendable {
         if let record = node["cloudtrail"] {
             return [DecodedEvent(event: .cloudTrail(CloudTrailRecord(record: YAMLJSON.convert(record), envelope: .bare)), context: context)]
         }
-        throw RuleError(.invalidRule, source: file, "\(name): an event needs `flow:`, `cloudtrail:` or `events:`")
+        if let line = node["elb"]?.string {
+            do {
+                return [DecodedEvent(event: .alb(try ALBLogParser.parse(line)), context: context)]
+            } catch {
+                throw RuleError(.invalidValue, source: file, "\(name): elb line: \(error)")
+            }
+        }
+        throw RuleError(.invalidRule, source: file, "\(name): an event needs `flow:`, `cloudtrail:`, `elb:` or `events:`")
     }
 
     /// Runs every case against `ruleSet`, each with fresh correlation windows.

@@ -4,8 +4,10 @@ public enum LogEvent: Sendable {
     case cloudTrail(CloudTrailRecord)
     /// A JSON document that is not CloudTrail.
     case json(JSONValue)
-    /// A text line that is neither JSON nor a flow-log line.
+    /// A text line that is neither JSON, a flow-log line nor an ALB access log entry.
     case text(String)
+    /// An Application Load Balancer access log entry.
+    case alb(ALBLogRecord)
 }
 
 public extension LogEvent {
@@ -15,16 +17,18 @@ public extension LogEvent {
         case .cloudTrail: return .cloudTrail
         case .json: return .json
         case .text: return .text
+        case .alb: return .elb
         }
     }
 
-    /// The event itself as JSON (flow records keyed by AWS field names; text as a string).
+    /// The event itself as JSON (flow and ALB records keyed by AWS field names; text as a string).
     func jsonValue() -> JSONValue {
         switch self {
         case .flow(let record): return record.jsonObject()
         case .cloudTrail(let record): return record.record
         case .json(let value): return value
         case .text(let text): return .string(text)
+        case .alb(let record): return record.jsonObject()
         }
     }
 

@@ -4,4 +4,6 @@ public enum LogEventKind: String, Sendable, CaseIterable {
     case cloudTrail = "cloudtrail"
     case json
     case text
+    /// Application Load Balancer access logs (the Sigma `service` name).
+    case elb
 }
