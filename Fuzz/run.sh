@@ -24,7 +24,7 @@ mkdir -p "$FUZZ/artifacts" "$FUZZ/logs"
 # Per target: the longest input, and a dictionary.
 max_len() {
     case $1 in
-        flow-line|flow-line-custom) echo 4096 ;;
+        flow-line|flow-line-custom|alb-line) echo 4096 ;;
         http) echo 65536 ;;
         sigma|playbook|config) echo 65536 ;;
         *) echo 1048576 ;;
@@ -35,6 +35,7 @@ dict() {
         http) echo Fuzz/dict/http.dict ;;
         firehose-body|cwl|cloudtrail|aws-json|gzip) echo Fuzz/dict/json.dict ;;
         flow-line|flow-line-custom) echo Fuzz/dict/flow.dict ;;
+        alb-line) echo Fuzz/dict/alb.dict ;;
         *) echo Fuzz/dict/yaml.dict ;;
     esac
 }

@@ -97,6 +97,15 @@ for line in flow_lines:
     add("flow-line", line)
     add("flow-line-custom", bytes([13] + list(range(14))) + line.encode())
 add("cwl", "\n".join(flow_lines) + "\n")
+
+# ALB access log entries: the elb pack's test events (written from the ELB user guide's example entries).
+alb_lines = []
+for path in files(os.path.join(ROOT, "config", "rules", "elb"), (".tests.yaml",)):
+    for match in re.finditer(r"elb: '((?:[^']|'')*)'", read(path, "r")):
+        alb_lines.append(match.group(1).replace("''", "'"))
+for line in alb_lines[:40]:
+    add("alb-line", line)
+add("cwl", "\n".join(alb_lines[:40] + flow_lines[:3]) + "\n")
 add("gzip", gzip.compress(("\n".join(flow_lines) + "\n").encode(), mtime=0))
 add("firehose-body", json.dumps({"requestId": "fuzz-1", "timestamp": 1700000000000,
                                  "records": [{"data": base64.b64encode(l.encode()).decode()} for l in flow_lines[:3]]}))

@@ -8,6 +8,7 @@ enum FuzzTargets {
         ("cwl", CloudWatchLogsTarget.run),
         ("flow-line", FlowLineTarget.run),
         ("flow-line-custom", FlowLineCustomTarget.run),
+        ("alb-line", ALBLineTarget.run),
         ("cloudtrail", CloudTrailTarget.run),
         ("aws-json", AWSLogJSONTarget.run),
         ("sigma", SigmaRuleTarget.run),

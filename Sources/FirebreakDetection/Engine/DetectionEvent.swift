@@ -23,7 +23,7 @@ public struct DetectionEvent: Sendable {
     public var decoded: DecodedEvent { storage.decoded }
     /// The event's kind, kept apart so routing needs no look into the event.
     public var kind: LogEventKind { storage.kind }
-    /// Event time in milliseconds since the epoch (flow `end`, CloudTrail `eventTime`, else the
+    /// Event time in milliseconds since the epoch (flow `end`, CloudTrail `eventTime`, ALB `time`, else the
     /// CloudWatch Logs timestamp, else when it was received). Correlation windows run on this clock.
     public var timeMillis: Int64 { storage.timeMillis }
     /// `flow-direction` from the record, or derived from `network.internal_cidrs` when the record has none.
@@ -44,6 +44,9 @@ public struct DetectionEvent: Sendable {
             flowDirection = nil
         case .guardDuty(let finding):
             timeMillis = finding.updatedAt.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
+            flowDirection = nil
+        case .alb(let record):
+            timeMillis = record.value(of: .time).flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
         case .json, .text:
             timeMillis = decoded.context.timestampMillis ?? receivedMillis
@@ -69,14 +72,15 @@ public struct DetectionEvent: Sendable {
         flow.flowDirection ?? network.direction(source: flow.srcaddr, destination: flow.dstaddr, interfaceAddress: nil)
     }
 
-    /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, aws/route53, aws/guardduty, or
-    /// firebreak/<kind>.
+    /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, aws/route53, aws/guardduty, aws/elb,
+    /// or firebreak/<kind>.
     public var logSource: LogSource {
         switch kind {
         case .vpcFlow: return .vpcFlowLogs
         case .cloudTrail: return .cloudTrail
         case .route53: return .route53
         case .guardDuty: return .guardDuty
+        case .elb: return .elb
         default: return LogSource(product: "firebreak", service: kind.rawValue)
         }
     }
@@ -104,11 +108,14 @@ public struct DetectionEvent: Sendable {
             return finding.finding.values(at: path.components).map(FieldValue.init)
         case .text(let line):
             return path.raw == "message" ? [.string(line)] : []
+        case .alb(let record):
+            guard let field = ALBLogField(name: path.raw), let text = record.value(of: field) else { return [] }
+            return [FieldValue(text, kind: field.kind)]
         }
     }
 
     /// A stable key of the event for finding ids: CloudTrail `eventID`, the CloudWatch Logs event id,
-    /// or the flow record's own text (so a redelivered event gives the same key).
+    /// or the flow or ALB record's own text (so a redelivered event gives the same key).
     public var eventKey: String {
         switch decoded.event {
         case .cloudTrail(let record):
@@ -118,6 +125,8 @@ public struct DetectionEvent: Sendable {
         case .guardDuty(let finding):
             // One key per finding and update: GuardDuty sends the same finding again when its count grows.
             if let id = finding.id { return "guardduty:" + id + "@" + (finding.updatedAt ?? "") }
+        case .alb(let record):
+            return "elb:" + record.line
         default:
             break
         }

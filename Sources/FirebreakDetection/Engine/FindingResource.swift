@@ -2,7 +2,7 @@ import FirebreakLogs
 
 /// What a finding concerns, as far as the event tells: the resource a response would act on.
 public struct FindingResource: Sendable, Equatable {
-    public var type: String?          // "instance", "network-interface", "security-group", "trail", "bucket", "access-key", "account", "address"
+    public var type: String?          // "instance", "network-interface", "security-group", "trail", "bucket", "access-key", "account", "address", "load-balancer"
     public var id: String?
     public var instanceID: String?
     public var interfaceID: String?
@@ -15,7 +15,7 @@ public struct FindingResource: Sendable, Equatable {
 
     /// Reads the resource from an event: the instance and ENI of a flow record, the security group,
     /// trail, bucket or user named in a CloudTrail record's request parameters, the instance that sent a DNS query
-    /// (`srcids.instance`), or the instance, access key or bucket of a GuardDuty finding.
+    /// (`srcids.instance`), or the instance, access key or bucket of a GuardDuty finding, or an ALB entry's load balancer.
     public init(event: DetectionEvent) {
         switch event.storage.decoded.event {
         case .flow(let flow):
@@ -48,6 +48,8 @@ public struct FindingResource: Sendable, Equatable {
             accountID = finding.accountID
             region = finding.region
             if let (kind, name) = Self.guardDutyTarget(finding) { type = kind; id = name } else { type = "account"; id = accountID }
+        case .alb(let record):
+            if let elb = record.elb { type = "load-balancer"; id = elb } else if let client = record.value(of: .clientIP) { type = "address"; id = client }
         default:
             break
         }
@@ -74,6 +76,11 @@ public struct FindingResource: Sendable, Equatable {
             guard let (type, id) = guardDutyTarget(finding) ?? finding.accountID.map({ ("account", $0) }) else { return false }
             stableID.add(type)
             stableID.add(id)
+            return true
+        case .alb(let record):
+            guard let elb = record.elb else { return false }
+            stableID.add("load-balancer")
+            stableID.add(elb)
             return true
         default:
             return false

@@ -45,6 +45,16 @@ public enum FieldValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// An ALB field's text typed as the field is: a number, an address, else the text.
+    public init(_ text: String, kind: ALBLogField.Kind) {
+        switch kind {
+        case .integer: self = Int64(text).map(FieldValue.int) ?? .string(text)
+        case .decimal: self = Double(text).map(FieldValue.double) ?? .string(text)
+        case .address: self = IPAddress(text).map(FieldValue.address) ?? .string(text)
+        case .string: self = .string(text)
+        }
+    }
+
     /// Numeric value for `gt`/`lt` comparisons: integers, doubles and numeric strings.
     public var number: Double? {
         switch self {

@@ -2,7 +2,7 @@ import FirebreakLogs
 
 /// A keyword selection (a plain list of values): matches when the event's text contains any of
 /// them (case-insensitively, wildcards allowed). The text is the CloudTrail or JSON record
-/// serialized compactly, the flow-log line, or the text line.
+/// serialized compactly, the flow-log or ALB line, or the text line.
 final class KeywordMatcher: Sendable {
     let patterns: [StringPattern]
 
@@ -23,6 +23,7 @@ final class KeywordMatcher: Sendable {
         case .guardDuty(let finding): return finding.finding.serialized()
         case .flow(let flow): return flow.line
         case .text(let line): return line
+        case .alb(let record): return record.line
         }
     }
 }

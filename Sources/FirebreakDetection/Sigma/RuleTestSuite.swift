@@ -16,6 +16,7 @@ import Yams
 ///     route53: { ...a Route 53 Resolver query log record... }
 ///   - name: ...
 ///     guardduty: { ...a GuardDuty Finding EventBridge event (or a bare finding)... }
+///     elb: "<one ALB access log entry>"
 ///   - name: a correlation
 ///     events: [ {flow: "..."}, {flow: "..."} ]
 /// nomatch:
@@ -115,8 +116,15 @@ public struct RuleTestSuite: Sendable {
             }
             return [DecodedEvent(event: .guardDuty(finding), context: context)]
         }
+        if let line = node["elb"]?.string {
+            do {
+                return [DecodedEvent(event: .alb(try ALBLogParser.parse(line)), context: context)]
+            } catch {
+                throw RuleError(.invalidValue, source: file, "\(name): elb line: \(error)")
+            }
+        }
         throw RuleError(.invalidRule, source: file,
-                        "\(name): an event needs `flow:`, `cloudtrail:`, `route53:`, `guardduty:` or `events:`")
+                        "\(name): an event needs `flow:`, `cloudtrail:`, `route53:`, `guardduty:`, `elb:` or `events:`")
     }
 
     /// Runs every case against `ruleSet`, each with fresh correlation windows.

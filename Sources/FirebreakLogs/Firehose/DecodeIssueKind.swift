@@ -2,6 +2,8 @@
 public enum DecodeIssueKind: String, Sendable, CaseIterable {
     /// A flow-log line with the wrong field count or an invalid typed value.
     case flowLine
+    /// A line that starts like an ALB access log entry but could not be parsed.
+    case albLine
     /// Malformed JSON (a record, a line, or a CloudWatch Logs message).
     case json
     /// A CloudTrail envelope that could not be used.

@@ -135,7 +135,7 @@ struct DecodeSession {
         }
     }
 
-    /// One line or CloudWatch Logs message: JSON, a flow-log line, or text.
+    /// One line or CloudWatch Logs message: JSON, a flow-log line, an ALB access log entry, or text.
     mutating func decodeLine(_ storage: ByteStorage, _ lineStart: Int, _ lineEnd: Int, _ context: LogContext,
                              line: Int, ruleFormat: FlowLogFormat?, allowHeader: Bool) {
         let p = storage.base
@@ -188,10 +188,19 @@ struct DecodeSession {
                 issue(.flowLine, line: line, error.message)
                 return
             }
-        } else if allowHeader && p[s] >= UInt8(ascii: "a") && p[s] <= UInt8(ascii: "z"),
-                  let header = FlowLogFormat.fromHeaderLine(p, s, e) {
-            headerFormat = header
-            return
+        } else if p[s] >= UInt8(ascii: "a") && p[s] <= UInt8(ascii: "z") {
+            if ALBLogParser.looksLikeEntry(p, s, e) {
+                do {
+                    _ = emit(.alb(try ALBLogParser.parse(storage.string(s, e))), context, line: line)
+                } catch {
+                    issue(.albLine, line: line, error.message)
+                }
+                return
+            }
+            if allowHeader, let header = FlowLogFormat.fromHeaderLine(p, s, e) {
+                headerFormat = header
+                return
+            }
         }
         _ = emit(.text(storage.string(s, e)), context, line: line)
     }

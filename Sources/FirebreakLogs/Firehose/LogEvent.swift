@@ -8,8 +8,10 @@ public enum LogEvent: Sendable {
     case guardDuty(GuardDutyFinding)
     /// A JSON document that is not CloudTrail.
     case json(JSONValue)
-    /// A text line that is neither JSON nor a flow-log line.
+    /// A text line that is neither JSON, a flow-log line nor an ALB access log entry.
     case text(String)
+    /// An Application Load Balancer access log entry.
+    case alb(ALBLogRecord)
 }
 
 public extension LogEvent {
@@ -21,10 +23,11 @@ public extension LogEvent {
         case .guardDuty: return .guardDuty
         case .json: return .json
         case .text: return .text
+        case .alb: return .elb
         }
     }
 
-    /// The event itself as JSON (flow records keyed by AWS field names; text as a string).
+    /// The event itself as JSON (flow and ALB records keyed by AWS field names; text as a string).
     func jsonValue() -> JSONValue {
         switch self {
         case .flow(let record): return record.jsonObject()
@@ -33,6 +36,7 @@ public extension LogEvent {
         case .guardDuty(let finding): return finding.finding
         case .json(let value): return value
         case .text(let text): return .string(text)
+        case .alb(let record): return record.jsonObject()
         }
     }
 

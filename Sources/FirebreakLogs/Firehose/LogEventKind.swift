@@ -7,4 +7,6 @@ public enum LogEventKind: String, Sendable, CaseIterable {
     case guardDuty = "guardduty"
     case json
     case text
+    /// Application Load Balancer access logs (the Sigma `service` name).
+    case elb
 }
