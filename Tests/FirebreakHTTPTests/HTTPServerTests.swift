@@ -466,6 +466,24 @@ struct HTTPServerTests {
         #expect(server.activeConnections == 0)
     }
 
+    /// Once `stopAdmitting` returned (the service then logs "draining"), a new connection is never served, even before
+    /// the listener closes; connections already open still are.
+    @Test func afterStopAdmittingNewConnectionsAreClosedUnanswered() throws {
+        try withServer { server, port in
+            let open = try TestClient(port: port)
+            open.send(get("/before"))
+            #expect(open.readResponse()?.status == 200)
+            server.stopAdmitting()
+            for _ in 0..<5 {
+                let late = try TestClient(port: port)  // the listener is still open: the kernel completes the handshake
+                late.send(get("/late"))
+                #expect(late.readResponse(timeout: .seconds(2)) == nil)
+            }
+            open.send(get("/after"))
+            #expect(open.readResponse()?.text == "GET /after")
+        }
+    }
+
     @Test func shutdownDrainTimeoutForceClosesAndReportsFalse() throws {
         let server = HTTPServer(configuration: HTTPServer.Configuration(listen: [HTTPListenAddress(host: "127.0.0.1", port: 0)]),
                                 handler: TestHandler())

@@ -99,7 +99,7 @@ public struct DetectionEvent: Sendable {
             if path.raw == "flow-direction" { return flowDirection.map { [.string($0.rawValue)] } ?? [] }
             return flow.field(path.raw).map { [FieldValue($0)] } ?? []
         case .cloudTrail(let record):
-            return record.values(at: path.components).map(FieldValue.init)
+            return ComputedFields.source(record.record, path, self).values(at: path.components).map(FieldValue.init)
         case .json(let value):
             return value.values(at: path.components).map(FieldValue.init)
         case .dnsQuery(let record):

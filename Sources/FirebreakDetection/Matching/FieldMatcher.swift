@@ -31,6 +31,8 @@ final class FieldMatcher: Sendable {
     private let components: [String]
     /// Per path component: the member index to try first (CloudTrail's usual top-level order), or Int.max.
     private let hints: [Int]
+    /// The CloudTrail field computed for this path (`firebreak.*`), if it names one.
+    private let computed: CloudTrailFacts.Field?
 
     /// Where CloudTrail puts its first members (they come before the optional `errorCode`).
     static let cloudTrailOrder: [String: Int] = [
@@ -45,6 +47,7 @@ final class FieldMatcher: Sendable {
         self.flowReader = reader
         components = path.components
         hints = path.components.enumerated().map { $0.offset == 0 ? Self.cloudTrailOrder[$0.element] ?? Int.max : Int.max }
+        computed = ComputedFields.field(of: path)
         switch mode {
         case .values(let predicates, let all, let orNull):
             kind = .values
@@ -95,7 +98,9 @@ final class FieldMatcher: Sendable {
     private static let anyPredicate = -1
     private static let nonNull = -2
 
-    func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {
+    func matches(json record: JSONValue, _ event: DetectionEvent) -> Bool {
+        var root = record
+        if let computed, event.kind == .cloudTrail { root = ComputedFields.root(computed, of: record) }
         var saw = false
         switch kind {
         case .values:
@@ -114,7 +119,7 @@ final class FieldMatcher: Sendable {
         case .fieldref:
             guard case .fieldref(let others, let cased, let all) = mode else { return false }
             let own = jsonTexts(root, path)
-            return Self.fieldref(own, others.map { jsonTexts(root, $0) }, cased: cased, all: all)
+            return Self.fieldref(own, others.map { jsonTexts(ComputedFields.source(record, $0, event), $0) }, cased: cased, all: all)
         }
     }
 
@@ -279,7 +284,7 @@ final class FieldMatcher: Sendable {
     /// The field's values in `event` (list elements one by one), nulls left out.
     static func values(in event: DetectionEvent, at path: FieldPath) -> [FieldValue] {
         switch event.storage.decoded.event {
-        case .cloudTrail(let record): return Self.jsonValues(record.record, path)
+        case .cloudTrail(let record): return Self.jsonValues(ComputedFields.source(record.record, path, event), path)
         case .json(let value): return Self.jsonValues(value, path)
         case .dnsQuery(let record): return Self.jsonValues(record.fields, path)
         case .guardDuty(let finding): return Self.jsonValues(finding.finding, path)

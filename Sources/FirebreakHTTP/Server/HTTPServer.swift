@@ -18,6 +18,8 @@ public final class HTTPServer: Sendable {
         var perHost: [String: Int] = [:]
         var completions: [@Sendable (Bool) -> Void] = []
         var drainTimedOut = false
+        /// False once `stopAdmitting()` ran: connections accepted from then on are closed at once.
+        var admitting = true
     }
 
     private let configuration: Configuration
@@ -128,6 +130,12 @@ public final class HTTPServer: Sendable {
     /// Stops accepting (closes the listen sockets), closes idle connections, lets in-flight requests finish
     /// (answered with `Connection: close`), then calls `completion(true)`. After `drainTimeout` the remaining
     /// connections are closed and `completion(false)` is called. Safe to call more than once.
+    /// Closes every connection accepted from now on, at once (the listeners close in `shutdown`). Call it before
+    /// announcing a drain, so that nobody told of the drain can still open a connection.
+    public func stopAdmitting() {
+        state.withLock { $0.admitting = false }
+    }
+
     public func shutdown(drainTimeout: Duration, completion: @escaping @Sendable (_ drained: Bool) -> Void) {
         enum Step {
             case completeNow
@@ -199,7 +207,7 @@ public final class HTTPServer: Sendable {
         let tlsContext = tls.withLock { $0 }
         let host = HTTPConnection.host(of: remote)
         let admission = state.withLock { state -> Admission in
-            guard state.phase == .running else { return .stopping }
+            guard state.phase == .running, state.admitting else { return .stopping }
             // At a cap, the longest-idle connection (of this address, at its cap) makes room: idle sockets
             // cannot lock deliveries out.
             if state.perHost[host, default: 0] >= configuration.maxConnectionsPerAddress {

@@ -189,6 +189,7 @@ public final class FirebreakService: Sendable {
     /// Stops accepting, lets in-flight deliveries finish for up to the drain time, then calls `completion`.
     public func shutdown(completion: @escaping @Sendable (_ drained: Bool) -> Void) {
         accepting.close()
+        server.stopAdmitting()
         logger.info("draining", metadata: ["drainSeconds": .stringConvertible(configuration.drainTime.components.seconds)])
         adminServer?.shutdown(drainTimeout: .seconds(1)) { _ in }
         server.shutdown(drainTimeout: configuration.drainTime) { [logger] drained in
