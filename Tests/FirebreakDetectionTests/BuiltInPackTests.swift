@@ -21,14 +21,19 @@ import FirebreakTestSupport
         #expect(report.lists["expected_egress_ports"] ?? 0 > 0)
     }
 
+    /// The pack and its lists, loaded once for every test-event file.
+    static let packAndLists: (ruleSet: RuleSet, problems: [RuleError]) = {
+        var problems: [RuleError] = []
+        let intel = IntelRegistry.load(BuiltInPackTests.intel, problems: &problems)
+        return (RuleSet(loaded: RuleFileLoader.load(paths: [BuiltInPackTests.rules]), placeholders: intel.registry), problems)
+    }()
+
     @Test(arguments: RuleTestSuite.files(in: [BuiltInPackTests.rules]))
     func ruleTestEvents(file: String) throws {
-        var problems: [RuleError] = []
-        let intel = IntelRegistry.load(Self.intel, problems: &problems)
-        #expect(problems.isEmpty)
-        let loaded = RuleFileLoader.load(paths: [Self.rules])
+        let (ruleSet, problems) = Self.packAndLists
+        #expect(problems.isEmpty && ruleSet.problems.isEmpty, "\(problems + ruleSet.problems)")
         let suite = try RuleTestSuite.load(file: file)
-        let outcomes = suite.run(loaded: loaded, placeholders: intel.registry, network: Self.network)
+        let outcomes = suite.run(ruleSet: ruleSet, network: Self.network)
         #expect(outcomes.contains { $0.expectMatch } && outcomes.contains { !$0.expectMatch }, "each rule has both kinds of test event")
         for outcome in outcomes {
             #expect(outcome.passed, "\(outcome.name): expected \(outcome.expectMatch ? "a finding" : "no finding") of \(outcome.ruleID)")

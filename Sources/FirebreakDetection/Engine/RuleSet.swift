@@ -8,7 +8,7 @@ public struct RuleSet: Sendable {
     /// Rules and correlations that could not be loaded or compiled, with the reason.
     public let problems: [RuleError]
     public let files: [String]
-    let correlationEngine: CorrelationEngine?
+    private(set) var correlationEngine: CorrelationEngine?
     /// Report matches of base rules that a `generate: false` correlation consumes (rule tests do).
     public var reportsConsumedMatches = false
 
@@ -104,6 +104,13 @@ public struct RuleSet: Sendable {
         cloudTrailDispatch = PrefilterDispatch(rules: cloudTrailCompiled, key: "eventName")
         flowDispatch = FlowDispatch(rules: flowCompiled)
         flowDispatchRef = flowDispatch.map { Unmanaged.passUnretained($0) }
+    }
+
+    /// The same compiled rules with empty correlation windows (no recompiling): what each rule test case starts from.
+    public func withFreshCorrelationWindows() -> RuleSet {
+        var copy = self
+        copy.correlationEngine = correlationEngine.map { CorrelationEngine(rules: correlations, maxOpenGroups: $0.maxOpenGroups, allowedLatenessMillis: $0.allowedLatenessMillis) }
+        return copy
     }
 
     /// How matches of the rule with this id merge into findings (nil for an unknown id).

@@ -129,8 +129,13 @@ public struct RuleTestSuite: Sendable {
 
     /// Runs every case against `ruleSet`, each with fresh correlation windows.
     public func run(loaded: LoadedRules, placeholders: any PlaceholderResolver, network: NetworkContext) -> [Outcome] {
+        run(ruleSet: RuleSet(loaded: loaded, placeholders: placeholders), network: network)
+    }
+
+    /// Runs every case against `ruleSet` compiled once, each case with fresh correlation windows.
+    public func run(ruleSet: RuleSet, network: NetworkContext) -> [Outcome] {
         cases.map { testCase in
-            var set = RuleSet(loaded: loaded, placeholders: placeholders)
+            var set = ruleSet.withFreshCorrelationWindows()
             set.reportsConsumedMatches = true
             var findings: [Finding] = []
             for decoded in testCase.events {

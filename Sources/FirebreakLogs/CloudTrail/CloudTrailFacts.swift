@@ -72,7 +72,8 @@ public enum CloudTrailFacts {
             let issuer = context?["sessionIssuer"]
             if issuer?["userName"]?.stringValue?.hasPrefix("AWSReservedSSO_") == true { return true }
             if issuer?["arn"]?.stringValue?.contains(":role/aws-reserved/sso.amazonaws.com/") == true { return true }
-            if context?["sessionCredentialFromConsole"].map(isTrue) == true { return true }
+            // CloudTrail writes sessionCredentialFromConsole at the top of the record (older producers: in the session context).
+            if (record["sessionCredentialFromConsole"] ?? context?["sessionCredentialFromConsole"]).map(isTrue) == true { return true }
             return isConsoleAgent(record["userAgent"]?.stringValue)
         default:
             return false

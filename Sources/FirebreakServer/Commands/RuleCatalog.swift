@@ -45,10 +45,11 @@ public struct RuleCatalog: Sendable {
         let loaded = RuleFileLoader.load(paths: sources.rulePaths)
         var passed = 0, failed = 0
         for problem in problems + loaded.problems { print("error: \(problem)"); failed += 1 }
+        let ruleSet = RuleSet(loaded: loaded, placeholders: intel.registry)
         for file in RuleTestSuite.files(in: sources.rulePaths) {
             do {
                 let suite = try RuleTestSuite.load(file: file)
-                for outcome in suite.run(loaded: loaded, placeholders: intel.registry, network: sources.network) {
+                for outcome in suite.run(ruleSet: ruleSet, network: sources.network) {
                     if outcome.passed { passed += 1 } else { failed += 1 }
                     if !outcome.passed || verbose {
                         let expected = outcome.expectMatch ? "a finding" : "no finding"
