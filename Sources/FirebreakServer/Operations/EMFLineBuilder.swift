@@ -157,7 +157,7 @@ public struct EMFLineBuilder: Sendable {
         var order: [[String]] = []
         for histogram in histograms {
             let values = kept.map { histogram.labels[$0] ?? "none" }
-            let totals = HistogramTotals(cumulative: histogram.cumulativeCounts.map(Double.init), count: Double(histogram.count),
+            let totals = HistogramTotals(cumulative: histogram.cumulativeCounts.map { Double($0) }, count: Double(histogram.count),
                                          sum: histogram.sum)
             if var current = merged[values], current.bounds == histogram.bounds {
                 current.totals.cumulative = zip(current.totals.cumulative, totals.cumulative).map { $0 + $1 }
