@@ -36,12 +36,7 @@ import Testing
         ("FIREBREAK_STORE_MAX_BYTES", "-1", "store.max_bytes", "integer"),
     ])
     func invalidRetentionAndMaxBytesAreRefusedByName(variable: String, value: String, key: String, expected: String) {
-        #expect {
-            try ServiceConfiguration.load(environment: [variable: value])
-        } throws: { error in
-            guard let error = error as? ConfigurationError, case .invalidValue(key, let source, _) = error else { return false }
-            return source.contains(variable) && error.description.contains(expected)
-        }
+        #expect(ConfigurationRefusal.refuses(variable, value, key: key, saying: expected))
     }
 
     @Test func prunedRowsAreCountedByTableAndReason() throws {
