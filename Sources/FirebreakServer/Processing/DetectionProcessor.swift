@@ -67,6 +67,7 @@ public struct DetectionProcessor: BatchProcessor {
             } catch let retry as BatchRetryLater {
                 throw retry
             } catch {
+                response.countStoreError()
                 throw BatchRetryLater(reason: "the shared correlation state cannot be updated: \(error)")
             }
         } else {
