@@ -189,7 +189,7 @@ struct S3ReplayTests {
 
         // The service's executor acts on what the replay committed: the playbook's steps, recorded once each.
         var actions: [[String: Any]] = []
-        let settled = try eventually {
+        let settled = try Polling.holds {
             actions = try service.adminClient().roundTrip(method: "GET", path: "/findings/\(id)").json?["actions"] as? [[String: Any]] ?? []
             return !actions.isEmpty && actions.allSatisfy { !["pending", "running"].contains($0["state"] as? String ?? "") }
         }
@@ -237,15 +237,6 @@ struct S3ReplayTests {
         let list = try service.adminClient().roundTrip(method: "GET", path: "/findings?limit=1000").json?["findings"] as? [[String: Any]] ?? []
         return Dictionary(list.compactMap { item in (item["findingId"] as? String).map { ($0, item["count"] as? Int ?? -1) } },
                           uniquingKeysWith: { a, _ in a })
-    }
-
-    func eventually(_ seconds: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(200_000)
-        }
-        return try condition()
     }
 
     /// Runs the binary with standard error on a pseudo-terminal (python3's `pty`) and standard output on a pipe;

@@ -23,24 +23,11 @@ public struct FirehoseBackup: Sendable {
     /// True when `buffer` starts with a JSON object that has `rawData` and one of `errorCode`, `attemptsMade`
     /// at its top level (a structural scan of the first document; nothing is decoded).
     static func looksLikeBackup(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        var s = JSONScanner(buffer)
-        guard s.peek() == UInt8(ascii: "{") else { return false }
-        s.pos += 1
         var sawRawData = false, sawErrorField = false
-        do {
-            if s.peek() == UInt8(ascii: "}") { return false }
-            while true {
-                let key = try s.expectString("key")
-                if s.tokenEquals(key, "rawData") { sawRawData = true }
-                if s.tokenEquals(key, "errorCode") || s.tokenEquals(key, "attemptsMade") { sawErrorField = true }
-                if sawRawData && sawErrorField { return true }
-                try s.expect(UInt8(ascii: ":"), "':'")
-                try s.skipValue(depth: 1, maxDepth: 64)
-                guard let next = s.peek(), next == UInt8(ascii: ",") else { return false }
-                s.pos += 1
-            }
-        } catch {
-            return false
+        return JSONScanner.scanTopLevelKeys(buffer) { s, key in
+            if s.tokenEquals(key, "rawData") { sawRawData = true }
+            if s.tokenEquals(key, "errorCode") || s.tokenEquals(key, "attemptsMade") { sawErrorField = true }
+            return sawRawData && sawErrorField
         }
     }
 
@@ -100,20 +87,10 @@ public struct FirehoseBackup: Sendable {
     }
 
     private static func decodeRawData(_ s: JSONScanner, _ token: JSONStringToken, index: Int, maxRecordBytes: Int) throws -> [UInt8] {
-        var raw: [UInt8] = []
-        if token.hasEscapes {
-            try s.unescape(token, into: &raw)   // "\/" from some encoders
-        } else {
-            raw = Array(UnsafeBufferPointer(start: s.base + token.start, count: token.end - token.start))
-        }
-        return try raw.withUnsafeBufferPointer { (buffer) throws(FirehoseBackupError) -> [UInt8] in
-            guard let base = buffer.baseAddress else { return [] }
-            guard let size = Base64.decodedLength(encodedCount: buffer.count, padding: Base64.padding(base, 0, buffer.count)) else {
-                throw .invalidBase64(document: index)
-            }
-            if size > maxRecordBytes { throw .recordTooLarge(document: index, size: size, limit: maxRecordBytes) }
-            guard let bytes = Base64.decode(base, 0, buffer.count) else { throw .invalidBase64(document: index) }
-            return bytes
+        switch try Base64.decode(s, token, maxBytes: maxRecordBytes) {
+        case .bytes(let bytes): return bytes
+        case .invalid: throw FirehoseBackupError.invalidBase64(document: index)
+        case .tooLarge(let size): throw FirehoseBackupError.recordTooLarge(document: index, size: size, limit: maxRecordBytes)
         }
     }
 }
