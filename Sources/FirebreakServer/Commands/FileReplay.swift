@@ -53,7 +53,7 @@ public enum FileReplay {
         }
         let s3 = hasS3 ? try s3Client(settings, environment: options.environment) : nil
         let inputs = try expand(sources, s3: s3, options: options)
-        var responder = options.respond
+        let responder = options.respond
             ? try ReplayResponder(settings: settings, engine: engine, environment: options.environment) : nil
         let sizes = inputs.map(\.size)
         let progress = ReplayProgress(enabled: options.progress ?? ReplayProgress.standardErrorIsTerminal,
@@ -63,34 +63,39 @@ public enum FileReplay {
         let decoder = RecordDecoder(configuration: FileDecoding.fileDecoderConfiguration(settings))
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var total = 0
-        for input in inputs {
-            let bytes = try input.read(s3: s3, maxObjectBytes: options.maxObjectBytes) { progress.reading($0) }
-            let result: RecordDecodeResult
-            do {
-                result = try decoder.decodeFile(bytes)
-            } catch {
-                progress.suspend()
-                throw CommandError(.failure, "\(input.name): \(error.message)")
+        do throws(CommandError) {
+            for input in inputs {
+                let bytes = try input.read(s3: s3, maxObjectBytes: options.maxObjectBytes) { progress.reading($0) }
+                let result: RecordDecodeResult
+                do {
+                    result = try decoder.decodeFile(bytes)
+                } catch {
+                    throw CommandError(.failure, "\(input.name): \(error.message)")
+                }
+                if !result.issues.isEmpty { progress.suspend() }
+                for issue in result.issues {
+                    InputFile.warn("\(input.name): record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "")
+                                   + ": \(issue.message)")
+                }
+                var findings: [FindingAggregate]
+                if let responder {
+                    findings = try responder.commit(result, bytes: bytes, name: input.name, receivedMillis: now)
+                } else {
+                    findings = FindingAggregate.merge(engine.evaluate(result.events, receivedMillis: now), maxSamples: 1)
+                }
+                let out = render(&findings, format: options.format)
+                if !out.isEmpty {
+                    if sharesTerminal { progress.suspend() }
+                    InputFile.write(out)
+                }
+                total += findings.count
+                progress.finished(bytes: Int64(bytes.count), events: result.events.count, findings: findings.count)
+                progress.resume()
             }
-            if !result.issues.isEmpty { progress.suspend() }
-            for issue in result.issues {
-                InputFile.warn("\(input.name): record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "")
-                               + ": \(issue.message)")
-            }
-            var findings: [FindingAggregate]
-            if responder != nil {
-                findings = try responder!.commit(result, bytes: bytes, name: input.name, receivedMillis: now)
-            } else {
-                findings = FindingAggregate.merge(engine.evaluate(result.events, receivedMillis: now), maxSamples: 1)
-            }
-            let out = render(&findings, format: options.format)
-            if !out.isEmpty {
-                if sharesTerminal { progress.suspend() }
-                InputFile.write(out)
-            }
-            total += findings.count
-            progress.finished(bytes: Int64(bytes.count), events: result.events.count, findings: findings.count)
-            progress.resume()
+        } catch {
+            // The error goes on a line of its own, not after the progress.
+            progress.suspend()
+            throw error
         }
         progress.finish(extra: responder?.summary)
         return total

@@ -65,9 +65,10 @@ final class ReplayProgress {
         drawn = false
     }
 
+    /// Draws the line again, unless it was drawn less than `interval` ago (the next update or `finish` will).
     func resume() {
         guard enabled, !drawn else { return }
-        draw()
+        redraw()
     }
 
     /// The final line, then the summary (with `extra`, e.g. what `--respond` committed) on its own line.

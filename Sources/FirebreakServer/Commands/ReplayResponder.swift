@@ -14,7 +14,7 @@ import Logging
 /// The store must already exist: the SQLite file `serve` made (`store.path`, `FIREBREAK_STORE`), or the DynamoDB
 /// table (`firebreak store init`). The replay never creates one, since a new store would hold actions no service
 /// runs. Nothing here calls AWS but the store: the executor is the service's.
-struct ReplayResponder {
+final class ReplayResponder {
     let processor: DetectionProcessor
     let response: ResponseCoordinator
     /// Inputs committed now, and those committed before (same bytes).
@@ -54,7 +54,9 @@ struct ReplayResponder {
         } catch {
             throw CommandError(.failure, "--respond: cannot read the store (\(store)): \(error)")
         }
-        processor = DetectionProcessor(engine: engine, metrics: ServiceMetrics(), logger: Logger(label: "firebreak-replay"),
+        // Standard output holds the findings alone: nothing is logged.
+        processor = DetectionProcessor(engine: engine, metrics: ServiceMetrics(),
+                                       logger: Logger(label: "firebreak-replay") { _ in SwiftLogNoOpLogHandler() },
                                        response: layer.coordinator)
     }
 
@@ -65,7 +67,7 @@ struct ReplayResponder {
 
     /// Commits one decoded input as a delivery and returns its findings; an input committed before is evaluated
     /// without being committed again (nil `summary`).
-    mutating func commit(_ result: RecordDecodeResult, bytes: [UInt8], name: String, receivedMillis: Int64)
+    func commit(_ result: RecordDecodeResult, bytes: [UInt8], name: String, receivedMillis: Int64)
         throws(CommandError) -> [FindingAggregate] {
         let id = Self.requestID(of: bytes)
         let batch = DecodedBatch(requestID: id, timestampMillis: receivedMillis, sourceArn: nil, commonAttributes: [:],
