@@ -221,6 +221,14 @@ struct S3ReplayTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test func anObjectOverTheLimitIsRefusedBeforeItIsRead() throws {
+        try fill()
+        let result = try CommandResult.run(["replay", "--max-object-bytes", "100", "s3://\(bucket)/\(Self.trail)"],
+                                           environment: aws)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("bytes, more than the 100-byte limit (--max-object-bytes)"), "\(result.stderr)")
+    }
+
     @Test func usageErrors() throws {
         let local = try CommandResult.run(["replay", "--since", "2024-05-02", "/dev/null"], environment: aws)
         #expect(local.status == 2 && local.stderr.contains("no s3:// source was given"), "\(local.stderr)")
