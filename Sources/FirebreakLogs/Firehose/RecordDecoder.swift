@@ -42,7 +42,8 @@ public struct RecordDecoder: Sendable {
     }
 
     /// A file as `firebreak decode` reads it: a Firehose request body (JSON with requestId/records,
-    /// gzip or not), a CloudWatch Logs payload, an S3 CloudTrail file or a flow-log file (gzip or plain).
+    /// gzip or not), an object of Firehose's S3 backup of failed deliveries (`FirehoseBackup`: each `rawData` decoded
+    /// as a delivery's record), a CloudWatch Logs payload, an S3 CloudTrail file or a flow-log file (gzip or plain).
     public func decodeFile(_ bytes: [UInt8]) throws(RecordDecodeError) -> RecordDecodeResult {
         let storage = try inflatedIfGzip(bytes, recordIndex: 0)
         if FirehoseDelivery.looksLikeDelivery(storage.buffer) {
@@ -53,6 +54,19 @@ public struct RecordDecoder: Sendable {
                 throw .delivery(error)
             }
             return try decodeRecords(of: delivery)
+        }
+        if FirehoseBackup.looksLikeBackup(storage.buffer) {
+            let backup: FirehoseBackup
+            do {
+                backup = try FirehoseBackup.parse(storage.buffer, maxRecordBytes: configuration.firehoseLimits.maxRecordBytes)
+            } catch {
+                throw .backup(error)
+            }
+            var total = RecordDecodeResult()
+            for (index, record) in backup.records.enumerated() {
+                _ = try decode(record: record, index: index, maxDecompressedBytes: nil, into: &total)
+            }
+            return total
         }
         var session = DecodeSession(configuration: configuration, recordIndex: 0)
         session.result.decompressedBytes = storage.count
