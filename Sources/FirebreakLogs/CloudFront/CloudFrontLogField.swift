@@ -51,7 +51,7 @@ public enum CloudFrontLogField: String, Sendable, CaseIterable {
     /// How rules compare the field's value.
     public var kind: TextFieldKind {
         switch self {
-        case .clientIP: return .address
+        case .clientIP, .forwardedFor: return .address
         case .scBytes, .status, .csBytes, .clientPort, .contentLength, .rangeStart, .rangeEnd, .timestampMillis, .asn:
             return .integer
         case .timeTaken, .timeToFirstByte, .originFirstByteLatency, .originLastByteLatency, .timestamp: return .decimal

@@ -20,7 +20,9 @@ extension DecodeSession {
             }
             return true
         }
-        if p[s] >= UInt8(ascii: "0") && p[s] <= UInt8(ascii: "9") && CloudFrontLogParser.looksLikeEntry(p, s, e) {
+        // After a CloudFront header every line is read with its columns; without one, lines that start with a date.
+        if cloudFrontFormat != nil
+            || (p[s] >= UInt8(ascii: "0") && p[s] <= UInt8(ascii: "9") && CloudFrontLogParser.looksLikeEntry(p, s, e)) {
             do {
                 _ = emit(.cloudFront(try CloudFrontLogParser.parse(storage.string(s, e), format: cloudFrontFormat ?? .legacy)),
                          context, line: line)
