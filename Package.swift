@@ -54,8 +54,8 @@ let package = Package(
 
         // Release-built benchmarks (see README, "Benchmarks"), one file per benchmark.
         .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS",
-                                                                  "FirebreakTemplates", "FirebreakResponse", "CZlib",
-                                                                  "FirebreakTestSupport"],
+                                                                  "FirebreakTemplates", "FirebreakResponse", "FirebreakServer",
+                                                                  "CZlib", "FirebreakTestSupport"],
                           path: "Benchmarks/firebreak-bench"),
 
         // libFuzzer targets, one per parser, in no product (see Fuzz/README-section.md): `make fuzz` builds this with

@@ -35,10 +35,20 @@ public enum FileReplay {
             throw CommandError(.failure, String(describing: error))
         }
         let decoder = RecordDecoder(configuration: FileDecoding.fileDecoderConfiguration(settings))
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return try replay(files.map(ReplayInput.init(path:)), engine: engine, decoder: decoder, format: format,
+                          output: InputFile.write, warn: InputFile.warn)
+    }
+
+    /// Evaluates `inputs` in order with `engine` (correlation windows span them), passing the finding lines to
+    /// `output` (a file's lines at once) and record-level decode problems to `warn`; returns the number of findings.
+    /// An input that cannot be read or decoded stops the replay.
+    public static func replay(_ inputs: [ReplayInput], engine: DetectionEngine, decoder: RecordDecoder, format: Format = .json,
+                              nowMillis: Int64 = Int64(Date().timeIntervalSince1970 * 1000),
+                              output: (String) -> Void, warn: (String) -> Void) throws(CommandError) -> Int {
         var total = 0
-        for path in files {
-            guard let bytes = InputFile.read(path) else { throw CommandError(.failure, "\(path): cannot read the file") }
+        for input in inputs {
+            let path = input.name
+            guard let bytes = input.read() else { throw CommandError(.failure, "\(path): cannot read the file") }
             let result: RecordDecodeResult
             do {
                 result = try decoder.decodeFile(bytes)
@@ -46,9 +56,9 @@ public enum FileReplay {
                 throw CommandError(.failure, "\(path): \(error.message)")
             }
             for issue in result.issues {
-                InputFile.warn("\(path): record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "") + ": \(issue.message)")
+                warn("\(path): record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "") + ": \(issue.message)")
             }
-            var findings = FindingAggregate.merge(engine.evaluate(result.events, receivedMillis: now), maxSamples: 1)
+            var findings = FindingAggregate.merge(engine.evaluate(result.events, receivedMillis: nowMillis), maxSamples: 1)
             var out = ""
             for index in findings.indices {
                 if format == .ocsf {
@@ -61,7 +71,7 @@ public enum FileReplay {
                 object.append("lastSeen", .string(UTCTime(clampingMillis: findings[index].lastMillis).iso8601))
                 out += JSONValue.object(object).serialized() + "\n"
             }
-            InputFile.write(out)
+            output(out)
             total += findings.count
         }
         return total
