@@ -20,6 +20,12 @@ enum CloudTrailReplayBenchmark {
         var twoCoreSeconds: Double?
     }
 
+    /// The benchmark's files: five minutes of a trail each, one after the other.
+    static func files(count: Int, recordsPerFile: Int) -> [[UInt8]] {
+        var generator = CloudTrailFileGenerator(seed: 0xC10D)
+        return (0..<count).map { index in generator.file(records: recordsPerFile, startSeconds: 36_000 + index * 300) }
+    }
+
     static func run(packageRoot: URL, rounds: Int, files fileCount: Int = 16, recordsPerFile: Int = 2_500,
                     jobs: [Int] = [1]) throws -> Figures {
         let shared = TestPaths.sharedTestdata
@@ -32,10 +38,7 @@ enum CloudTrailReplayBenchmark {
         let sources = DetectionSources(rulePaths: [pack, sigmaHQ], intel: IntelConfiguration(folder: intelFolder))
         let loaded = RuleFileLoader.load(paths: [pack, sigmaHQ])
 
-        var generator = CloudTrailFileGenerator(seed: 0xC10D)
-        let files = (0..<fileCount).map { index in
-            generator.file(records: recordsPerFile, startSeconds: 36_000 + index * 300)
-        }
+        let files = Self.files(count: fileCount, recordsPerFile: recordsPerFile)
         let inputs = files.enumerated().map { ReplayInput(name: "file-\($0.offset).json.gz", bytes: $0.element) }
         let gzipBytes = files.reduce(0) { $0 + $1.count }
         let textBytes = files.reduce(0) { $0 + Baseline.inflatedSize($1) }

@@ -10,6 +10,7 @@ import Foundation
 ///   .build/release/firebreak-bench [--output Benchmarks/results.json]   (with --state-only: merged into it) [--deliveries 4] [--rounds 7] [--e2e-rounds 5]
 ///                                  [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only]
 ///                                  [--cloudtrail-only] [--cloudtrail-files 16] [--cloudtrail-records 2500]
+///                                  [--cloudtrail-write DIR]   (writes the generated CloudTrail files there and stops)
 ///                                  [--state-only] [--state-deliveries 3] [--state-batches 20] [--state-lines 500]
 @main
 enum FirebreakBench {
@@ -27,6 +28,7 @@ enum FirebreakBench {
         var cloudTrailOnly = false
         var cloudTrailFiles = 16
         var cloudTrailRecords = 2_500
+        var cloudTrailWrite: String?
         var stateSize = StateTableBenchmark.Size()
         var endToEndRounds = 5
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -45,12 +47,13 @@ enum FirebreakBench {
             case "--cloudtrail-only": cloudTrailOnly = true
             case "--cloudtrail-files": cloudTrailFiles = Int(args.next() ?? "") ?? cloudTrailFiles
             case "--cloudtrail-records": cloudTrailRecords = Int(args.next() ?? "") ?? cloudTrailRecords
+            case "--cloudtrail-write": cloudTrailWrite = args.next()
             case "--state-deliveries": stateSize.deliveries = Int(args.next() ?? "") ?? stateSize.deliveries
             case "--state-batches": stateSize.batchesPerDelivery = Int(args.next() ?? "") ?? stateSize.batchesPerDelivery
             case "--state-lines": stateSize.linesPerBatch = Int(args.next() ?? "") ?? stateSize.linesPerBatch
             case "--e2e-rounds": endToEndRounds = Int(args.next() ?? "") ?? endToEndRounds
             default:
-                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only] [--cloudtrail-only] [--cloudtrail-files N] [--cloudtrail-records N] [--state-only] [--state-deliveries N] [--state-batches N] [--state-lines N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only] [--cloudtrail-only] [--cloudtrail-files N] [--cloudtrail-records N] [--cloudtrail-write DIR] [--state-only] [--state-deliveries N] [--state-batches N] [--state-lines N]\n".utf8))
                 exit(2)
             }
         }
@@ -69,6 +72,12 @@ enum FirebreakBench {
                 let url = URL(fileURLWithPath: output)
                 let earlier = (try? JSONDecoder().decode([BenchmarkResult].self, from: Data(contentsOf: url))) ?? []
                 try write(earlier.filter { !$0.name.hasPrefix("state_table_") } + state, to: output)
+            }
+            return
+        }
+        if let directory = cloudTrailWrite {   // the benchmark's CloudTrail files, to replay or compare outside
+            for (index, file) in CloudTrailReplayBenchmark.files(count: cloudTrailFiles, recordsPerFile: cloudTrailRecords).enumerated() {
+                try Data(file).write(to: URL(fileURLWithPath: directory).appendingPathComponent("cloudtrail-\(index).json.gz"))
             }
             return
         }

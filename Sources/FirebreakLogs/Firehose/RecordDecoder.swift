@@ -45,7 +45,20 @@ public struct RecordDecoder: Sendable {
     /// gzip or not), a CloudWatch Logs payload, an S3 CloudTrail file or a flow-log file (gzip or plain).
     public func decodeFile(_ bytes: [UInt8]) throws(RecordDecodeError) -> RecordDecodeResult {
         let storage = try inflatedIfGzip(bytes, recordIndex: 0)
-        if FirehoseDelivery.looksLikeDelivery(storage.buffer) {
+        // A JSON object is indexed once (a CloudTrail S3 file is read from its index); an index that shows the root
+        // lacks `requestId` or `records` spares looking for a Firehose body. CloudWatch Logs payloads and Firehose
+        // bodies, which name their own keys first, are not indexed.
+        let buffer = storage.buffer
+        var first = 0
+        while first < buffer.count, buffer[first] == 0x20 || buffer[first] == 0x0A || buffer[first] == 0x0D || buffer[first] == 0x09 {
+            first += 1
+        }
+        var tape: JSONTape?
+        if first < buffer.count, buffer[first] == UInt8(ascii: "{"), !DecodeSession.startsWithKey(buffer, first, "\"messageType\""),
+           !DecodeSession.startsWithKey(buffer, first, "\"requestId\""), !DecodeSession.startsWithKey(buffer, first, "\"records\"") {
+            tape = JSONTape.build(storage, 0, storage.count, maxDepth: configuration.maxJSONDepth)
+        }
+        if tape.map(Self.mayBeDelivery) ?? true, FirehoseDelivery.looksLikeDelivery(buffer) {
             let delivery: FirehoseDelivery
             do {
                 delivery = try FirehoseDelivery.parse(storage.buffer, limits: configuration.firehoseLimits)
@@ -56,9 +69,27 @@ public struct RecordDecoder: Sendable {
         }
         var session = DecodeSession(configuration: configuration, recordIndex: 0)
         session.result.decompressedBytes = storage.count
-        session.decodePayload(storage)
+        session.decodePayload(storage, tape: tape)
         session.finish()
         return session.result
+    }
+
+    /// False when the indexed document cannot be a Firehose body: `FirehoseDelivery.looksLikeDelivery` needs both
+    /// `requestId` and `records` (unescaped) among the root's keys.
+    private static func mayBeDelivery(_ tape: JSONTape) -> Bool {
+        guard tape.kind(0) == .object else { return false }
+        var sawID = false, sawRecords = false
+        var i = 1
+        let end = tape.next(0)
+        while i < end {
+            if tape.entries[i].flags & JSONTape.Flags.escaped == 0 {
+                let raw = tape.raw(i)
+                if raw.elementsEqual("requestId".utf8) { sawID = true }
+                if raw.elementsEqual("records".utf8) { sawRecords = true }
+            }
+            i = tape.next(i + 1)
+        }
+        return sawID && sawRecords
     }
 
     /// The payload's bytes, gunzipped (within the configured caps) when they start with gzip's magic.

@@ -58,22 +58,39 @@ public enum FileReplay {
             for issue in result.issues {
                 warn("\(path): record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "") + ": \(issue.message)")
             }
-            var findings = FindingAggregate.merge(engine.evaluate(result.events, receivedMillis: nowMillis), maxSamples: 1)
+            // Matches merged into findings as they are found (one sample each), then the correlation windows updated
+            // in order: the same findings as merging every match.
+            let evaluation = engine.prepare(result.events, receivedMillis: nowMillis, maxSamples: 1)
+            var findings = evaluation.commit { (_: [FindingAggregate]) -> Bool in true }
             var out = ""
             for index in findings.indices {
                 if format == .ocsf {
                     out += OCSFFinding().render(&findings[index]).serialized() + "\n"
                     continue
                 }
-                guard case .object(var object) = findings[index].json() else { continue }
-                object.append("count", .int(Int64(findings[index].count)))
-                object.append("firstSeen", .string(UTCTime(clampingMillis: findings[index].firstMillis).iso8601))
-                object.append("lastSeen", .string(UTCTime(clampingMillis: findings[index].lastMillis).iso8601))
-                out += JSONValue.object(object).serialized() + "\n"
+                out += line(&findings[index])
             }
             output(out)
             total += findings.count
         }
         return total
+    }
+
+    /// The finding's JSON line: its text (the event written from its own bytes where it can be) with `count`,
+    /// `firstSeen` and `lastSeen` as its last members.
+    static func line(_ aggregate: inout FindingAggregate) -> String {
+        var text = aggregate.text().finding
+        return text.withUTF8 { finding -> String in
+            guard finding.last == UInt8(ascii: "}") else { return String(decoding: finding, as: UTF8.self) + "\n" }
+            var out: [UInt8] = []
+            out.reserveCapacity(finding.count + 96)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: finding.dropLast()))
+            out.append(contentsOf: ",\"count\":\(aggregate.count),\"firstSeen\":".utf8)
+            out.append(contentsOf: JSONValue.quoted(UTCTime(clampingMillis: aggregate.firstMillis).iso8601).utf8)
+            out.append(contentsOf: ",\"lastSeen\":".utf8)
+            out.append(contentsOf: JSONValue.quoted(UTCTime(clampingMillis: aggregate.lastMillis).iso8601).utf8)
+            out.append(contentsOf: "}\n".utf8)
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }
