@@ -27,7 +27,7 @@ enum CloudTrailReplayBenchmark {
     }
 
     static func run(packageRoot: URL, rounds: Int, files fileCount: Int = 16, recordsPerFile: Int = 2_500,
-                    jobs: [Int] = [1]) throws -> Figures {
+                    jobs: [Int] = [1, 2]) throws -> Figures {
         let shared = TestPaths.sharedTestdata
         let sigmaHQ = shared.appendingPathComponent("sigma/sigmahq/rules/cloud/aws/cloudtrail").path
         let pack = packageRoot.appendingPathComponent("config/rules").path
@@ -39,7 +39,7 @@ enum CloudTrailReplayBenchmark {
         let loaded = RuleFileLoader.load(paths: [pack, sigmaHQ])
 
         let files = Self.files(count: fileCount, recordsPerFile: recordsPerFile)
-        let inputs = files.enumerated().map { ReplayInput(name: "file-\($0.offset).json.gz", bytes: $0.element) }
+        let inputs = files.enumerated().map { ReplayInput.memory(name: "file-\($0.offset).json.gz", bytes: $0.element) }
         let gzipBytes = files.reduce(0) { $0 + $1.count }
         let textBytes = files.reduce(0) { $0 + Baseline.inflatedSize($1) }
         let decoder = RecordDecoder(configuration: DecoderConfiguration(maxEventsPerRecord: Int.max))
@@ -55,14 +55,13 @@ enum CloudTrailReplayBenchmark {
             var lines = 0
             let seconds = Stopwatch.time {
                 do {
-                    findings = try FileReplay.replay(inputs, engine: engine, decoder: decoder, nowMillis: 0,
+                    findings = try FileReplay.replay(inputs, engine: engine, decoder: decoder, jobs: jobs, nowMillis: 0,
                                                      output: { lines += $0.utf8.count }, warn: { _ in })
                 } catch {
                     fatalError("replay failed: \(error)")
                 }
             }
             precondition(lines > 0 || findings == 0)
-            _ = jobs
             return seconds
         }
 

@@ -36,12 +36,7 @@ import Testing
         ("FIREBREAK_STORE_MAX_BYTES", "-1", "store.max_bytes", "integer"),
     ])
     func invalidRetentionAndMaxBytesAreRefusedByName(variable: String, value: String, key: String, expected: String) {
-        #expect {
-            try ServiceConfiguration.load(environment: [variable: value])
-        } throws: { error in
-            guard let error = error as? ConfigurationError, case .invalidValue(key, let source, _) = error else { return false }
-            return source.contains(variable) && error.description.contains(expected)
-        }
+        #expect(ConfigurationRefusal.refuses(variable, value, key: key, saying: expected))
     }
 
     @Test func prunedRowsAreCountedByTableAndReason() throws {
@@ -107,6 +102,7 @@ import Testing
         let coordinator = ResponseCoordinator(store: store, planner: ResponsePlanner(playbooks: PlaybookSet(playbooks: []), mode: .observe),
                                               executor: nil, pruner: pruner)
         let metrics = ServiceMetrics()
+        metrics.declareStoreErrors(coordinator)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let endpoint = FirehoseEndpoint(accessKeys: AccessKeyVerifier(keys: ["k"]), decoder: DeliveryDecoder(),
                                         processor: DetectionProcessor(engine: Self.engine(), metrics: metrics, logger: logger,
@@ -124,6 +120,8 @@ import Testing
         #expect(String(decoding: refused.body, as: UTF8.self).contains("store.max_bytes"))
         #expect(try store.hasDelivery("d-1") == false)
         #expect(store.health(now: Date().addingTimeInterval(2)) != .writable)
+        // The refused commit is a store error, in /metrics and EMF.
+        #expect(metrics.registry.render().contains("firebreak_store_errors_total 1\n"))
 
         // The executor finishes the actions; the pruner's next pass removes the oldest closed findings.
         for i in 0..<40 { try store.finish(actionID: "a-\(i)", state: .done, now: then) }
@@ -137,6 +135,7 @@ import Testing
         #expect(try store.hasDelivery("d-1"))
         #expect(metrics.registry.value(ServiceMetrics.deliveries, ["status": "503"]) == 1)
         #expect(metrics.registry.value(ServiceMetrics.deliveries, ["status": "200"]) == 1)
+        #expect(coordinator.storeErrors == 1, "the commit that went through is not an error")
         #expect(store.health(now: Date().addingTimeInterval(4)) == .writable)
     }
 }

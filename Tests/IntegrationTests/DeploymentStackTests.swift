@@ -297,7 +297,9 @@ import Glibc
                      "decode.flow_log_formats: /firebreak/firebreak-test/vpc-flow-logs", "aws.region: us-east-1",
                      "alerts.sns_topic_arn: arn:aws:sns:us-east-1:123456789012:firebreak-alerts",
                      "aws.assume_role_arn: arn:aws:iam::{account_id}:role/FirebreakResponder", "aws.external_id: (set)",
-                     "export.securityhub.enabled: false"] {
+                     "export.securityhub.enabled: false",
+                     // EMF on, with the Service dimension the stack's alarms and dashboard read (the stack's name).
+                     "metrics.emf: on, every 60s, namespace Firebreak, service firebreak-test"] {
             #expect(result.stdout.contains(line), "no '\(line)' in:\n\(result.stdout)")
         }
         #expect(!result.stdout.contains("firebreak-3f9a1c27"), "the external id is printed")
@@ -439,6 +441,7 @@ import Glibc
         let map = try #require(value as? [String: Any])
         if let name = map["Ref"] as? String {
             let samples = ["AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws",
+                           "AWS::StackName": "firebreak-test",
                            "AlertTopic": "arn:aws:sns:us-east-1:123456789012:firebreak-alerts",
                            "FlowLogGroup": "/firebreak/firebreak-test/vpc-flow-logs", "StateTable": sampleTableName,
                            // The variant with member accounts (its default, empty, turns them off).

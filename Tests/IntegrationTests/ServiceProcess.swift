@@ -161,6 +161,12 @@ struct CommandResult {
     var stderr: String
 
     static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CommandResult {
+        CommandResult(try ChildProcess.run(executable: ServiceProcess.binary, arguments, environment: environment(extra), timeout: 60))
+    }
+
+    /// The environment a command runs with: ours without `FIREBREAK_*`, the built-in rules, lists and playbooks, a store
+    /// of its own, then `extra`.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FIREBREAK_") }
         env["FIREBREAK_RULES"] = FirehoseFixture.packageRoot.appendingPathComponent("config/rules").path
         env["FIREBREAK_INTEL_FOLDER"] = FirehoseFixture.packageRoot.appendingPathComponent("config/intel").path
@@ -168,7 +174,7 @@ struct CommandResult {
         env["FIREBREAK_PLAYBOOKS"] = FirehoseFixture.packageRoot.appendingPathComponent("config/playbooks.yaml").path
         env["FIREBREAK_STORE"] = FileManager.default.temporaryDirectory.appendingPathComponent("fb-cmd-\(UUID().uuidString).sqlite").path
         for (k, v) in extra { env[k] = v }
-        return CommandResult(try ChildProcess.run(executable: ServiceProcess.binary, arguments, environment: env, timeout: 60))
+        return env
     }
 
     init(status: Int32, stdout: String, stderr: String) {

@@ -7,9 +7,11 @@ import Foundation
 /// The steps are public so tests can compare them byte for byte with the AWS SigV4 test suite:
 /// `canonicalRequest` → `stringToSign` → `signature` → `authorization`.
 ///
-/// Rules (non-S3 services):
+/// Rules:
 /// - canonical URI: the path as sent (percent-encoded), normalised per RFC 3986 (`.` and `..` removed, empty
-///   segments collapsed, a trailing `/` kept), each segment URI-encoded again (so `%` becomes `%25`); empty → `/`;
+///   segments collapsed, a trailing `/` kept), each segment URI-encoded again (so `%` becomes `%25`); empty → `/`.
+///   S3 (signing name `s3`) is the exception AWS makes: its path is neither normalised nor encoded twice (each
+///   segment decoded and URI-encoded once, empty segments kept), since an object key may hold `//`;
 /// - canonical query: names and values percent-decoded then URI-encoded, sorted by name then value, `key=` when
 ///   there is no value;
 /// - canonical headers: names lower-cased, values trimmed with inner whitespace runs (line folds included)
@@ -84,7 +86,8 @@ public struct SigV4Signer: Sendable {
     public func canonicalRequest(method: String, path: String, query: String?, headers: [(name: String, value: String)],
                                  payloadHash: String) -> CanonicalRequest {
         let (canonicalHeaders, signedHeaders) = Self.canonicalHeaders(headers)
-        let text = [method.uppercased(), Self.canonicalURI(path), Self.canonicalQuery(query ?? ""),
+        let uri = service == "s3" ? Self.s3CanonicalURI(path) : Self.canonicalURI(path)
+        let text = [method.uppercased(), uri, Self.canonicalQuery(query ?? ""),
                     canonicalHeaders, signedHeaders, payloadHash].joined(separator: "\n")
         return CanonicalRequest(text: text, signedHeaders: signedHeaders)
     }
@@ -151,6 +154,14 @@ public struct SigV4Signer: Sendable {
         var uri = "/" + segments.map { uriEncode(Array($0.utf8)) }.joined(separator: "/")
         if trailingSlash && !segments.isEmpty { uri += "/" }
         return uri
+    }
+
+    /// S3's canonical URI: every segment percent-decoded and URI-encoded once, nothing removed or collapsed.
+    static func s3CanonicalURI(_ path: String) -> String {
+        guard !path.isEmpty else { return "/" }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map { uriEncode(percentDecode($0)) }
+        let uri = segments.joined(separator: "/")
+        return uri.hasPrefix("/") ? uri : "/" + uri
     }
 
     static func canonicalQuery(_ query: String) -> String {

@@ -68,6 +68,32 @@ enum Base64 {
         return ok ? result : nil
     }
 
+    /// What a base64 JSON string decodes to: its bytes, or why not.
+    enum TokenDecoding {
+        case bytes([UInt8])
+        /// Not standard padded base64.
+        case invalid
+        /// It would decode to `size` bytes, more than allowed.
+        case tooLarge(size: Int)
+    }
+
+    /// Decodes the string `token` of `s` (escapes such as `\/`, which some encoders write, undone first; without
+    /// escapes straight from the buffer), refusing more than `maxBytes` decoded bytes before decoding anything.
+    static func decode(_ s: JSONScanner, _ token: JSONStringToken, maxBytes: Int) throws(JSONParseError) -> TokenDecoding {
+        func decode(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> TokenDecoding {
+            guard let size = decodedLength(encodedCount: end - start, padding: padding(p, start, end)) else { return .invalid }
+            if size > maxBytes { return .tooLarge(size: size) }
+            return Base64.decode(p, start, end).map { .bytes($0) } ?? .invalid
+        }
+        guard token.hasEscapes else { return decode(s.base, token.start, token.end) }
+        var raw: [UInt8] = []
+        try s.unescape(token, into: &raw)
+        return raw.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return .bytes([]) }
+            return decode(base, 0, buffer.count)
+        }
+    }
+
     /// Standard base64 with padding (used by tests, fixtures and the benchmark).
     static func encode(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

@@ -42,24 +42,11 @@ public struct FirehoseDelivery: Sendable {
     /// True when `bytes` is a JSON object with both `requestId` and `records` members at the top
     /// level (a cheap structural scan; nothing is decoded).
     static func looksLikeDelivery(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        var s = JSONScanner(buffer)
-        guard s.peek() == UInt8(ascii: "{") else { return false }
-        s.pos += 1
         var sawId = false, sawRecords = false
-        do {
-            if s.peek() == UInt8(ascii: "}") { return false }
-            while true {
-                let key = try s.expectString("key")
-                if s.tokenEquals(key, "requestId") { sawId = true }
-                if s.tokenEquals(key, "records") { sawRecords = true }
-                if sawId && sawRecords { return true }
-                try s.expect(UInt8(ascii: ":"), "':'")
-                try s.skipValue(depth: 1, maxDepth: 64)
-                guard let next = s.peek(), next == UInt8(ascii: ",") else { return false }
-                s.pos += 1
-            }
-        } catch {
-            return false
+        return JSONScanner.scanTopLevelKeys(buffer) { s, key in
+            if s.tokenEquals(key, "requestId") { sawId = true }
+            if s.tokenEquals(key, "records") { sawRecords = true }
+            return sawId && sawRecords
         }
     }
 
@@ -169,26 +156,10 @@ public struct FirehoseDelivery: Sendable {
     }
 
     private static func decodeData(_ s: JSONScanner, _ token: JSONStringToken, index: Int, limits: FirehoseDeliveryLimits) throws -> [UInt8] {
-        if token.hasEscapes {
-            // Some encoders escape '/' as "\/": unescape, then decode.
-            var raw: [UInt8] = []
-            try s.unescape(token, into: &raw)
-            return try raw.withUnsafeBufferPointer { buf throws -> [UInt8] in
-                guard let base = buf.baseAddress else { return [] }
-                return try decodeBase64(base, 0, buf.count, index: index, limits: limits)
-            }
+        switch try Base64.decode(s, token, maxBytes: limits.maxRecordBytes) {
+        case .bytes(let bytes): return bytes
+        case .invalid: throw FirehoseDeliveryError.invalidBase64(recordIndex: index)
+        case .tooLarge(let size): throw FirehoseDeliveryError.recordTooLarge(recordIndex: index, size: size, limit: limits.maxRecordBytes)
         }
-        return try decodeBase64(s.base, token.start, token.end, index: index, limits: limits)
-    }
-
-    private static func decodeBase64(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, index: Int, limits: FirehoseDeliveryLimits) throws -> [UInt8] {
-        guard let size = Base64.decodedLength(encodedCount: end - start, padding: Base64.padding(p, start, end)) else {
-            throw FirehoseDeliveryError.invalidBase64(recordIndex: index)
-        }
-        if size > limits.maxRecordBytes {
-            throw FirehoseDeliveryError.recordTooLarge(recordIndex: index, size: size, limit: limits.maxRecordBytes)
-        }
-        guard let bytes = Base64.decode(p, start, end) else { throw FirehoseDeliveryError.invalidBase64(recordIndex: index) }
-        return bytes
     }
 }

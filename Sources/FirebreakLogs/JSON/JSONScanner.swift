@@ -291,6 +291,28 @@ struct JSONScanner {
         pos += n
     }
 
+    /// Gives the top-level keys of the JSON object `buffer` starts with to `found`, in order, until it says true (then
+    /// true); false when the object ends first or `buffer` does not start with one. A structural scan: values are
+    /// skipped, nothing is decoded. How a file's kind is sniffed (`FirehoseDelivery`, `FirehoseBackup`).
+    static func scanTopLevelKeys(_ buffer: UnsafeBufferPointer<UInt8>, until found: (JSONScanner, JSONStringToken) -> Bool) -> Bool {
+        var s = JSONScanner(buffer)
+        guard s.peek() == UInt8(ascii: "{") else { return false }
+        s.pos += 1
+        do {
+            if s.peek() == UInt8(ascii: "}") { return false }
+            while true {
+                let key = try s.expectString("key")
+                if found(s, key) { return true }
+                try s.expect(UInt8(ascii: ":"), "':'")
+                try s.skipValue(depth: 1, maxDepth: 64)
+                guard let next = s.peek(), next == UInt8(ascii: ",") else { return false }
+                s.pos += 1
+            }
+        } catch {
+            return false
+        }
+    }
+
     /// Skips one value of any type (validating structure, not string escapes).
     mutating func skipValue(depth: Int, maxDepth: Int) throws(JSONParseError) {
         guard let c = peek() else { throw error("unexpected end of input, expected a value") }

@@ -14,6 +14,8 @@ public final class ResponseCoordinator: Sendable {
     /// Request ids being evaluated and committed now: a concurrent redelivery of one of them waits for Firehose's
     /// next try instead of being evaluated twice (which would count its matches twice in correlation windows).
     private let inFlight = Mutex<Set<String>>([])
+    /// Store operations of deliveries that failed since start (a request id not read, a commit refused).
+    private let failedStoreOperations = Atomic<Int>(0)
 
     /// Sample events kept per finding (`findings.samples`).
     public let maxSamples: Int
@@ -41,11 +43,23 @@ public final class ResponseCoordinator: Sendable {
         _ = inFlight.withLock { $0.remove(requestID) }
     }
 
+    /// Store operations that failed since start: the deliveries' (reads of request ids, commits, and those reported
+    /// with `countStoreError()`), the executor's (claims, outbox updates) and the pruner's.
+    public var storeErrors: Int {
+        failedStoreOperations.load(ordering: .relaxed) + (executor?.storeErrors ?? 0) + (pruner?.storeErrors ?? 0)
+    }
+
+    /// Counts a store operation of a delivery that failed outside this coordinator (the shared correlation state).
+    public func countStoreError() {
+        failedStoreOperations.add(1, ordering: .relaxed)
+    }
+
     /// True when this request id was committed before (a Firehose redelivery).
     public func isKnown(_ requestID: String) throws(BatchRetryLater) -> Bool {
         do {
             return try store.hasDelivery(requestID)
         } catch {
+            countStoreError()
             throw BatchRetryLater(reason: "the store cannot be read: \(error)")
         }
     }
@@ -72,6 +86,7 @@ public final class ResponseCoordinator: Sendable {
         do {
             outcome = try store.commit(delivery: delivery, findings: &pending, actions: [], now: Date(), maxSamples: maxSamples)
         } catch {
+            countStoreError()
             if case .full = error { pruner?.nudge() }
             throw BatchRetryLater(reason: "the store cannot commit: \(error)")
         }

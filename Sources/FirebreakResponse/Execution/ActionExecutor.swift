@@ -23,6 +23,8 @@ public final class ActionExecutor: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
     private let counters = Mutex<Counters>(Counters())
+    /// Store operations that failed since start: claims, outbox updates (finish, retry, release), blast-radius reservations.
+    private let failedStoreOperations = Atomic<Int>(0)
     /// When the last blast-radius alert went out: one per window.
     private let lastHoldAlert = Mutex<Date?>(nil)
     /// When summary alerts (`SummaryAlerts`) were last looked for; at most once per `summaryInterval`.
@@ -56,6 +58,13 @@ public final class ActionExecutor: Sendable {
 
     public var counts: Counters { counters.withLock { $0 } }
 
+    /// Store operations of the executor that failed since start (`firebreak_store_errors_total`).
+    public var storeErrors: Int { failedStoreOperations.load(ordering: .relaxed) }
+
+    func countStoreError() {
+        failedStoreOperations.add(1, ordering: .relaxed)
+    }
+
     /// Starts the worker thread; resumes actions a crash left `running`.
     public func start() throws(StoreError) {
         try store.resumeInterrupted(now: Date())
@@ -87,6 +96,15 @@ public final class ActionExecutor: Sendable {
     /// Claims and carries out what is ready now; returns how many actions were handled.
     @discardableResult
     public func runOnce(limit: Int = 16) throws(StoreError) -> Int {
+        do {
+            return try runRound(limit: limit)
+        } catch {
+            countStoreError()
+            throw error
+        }
+    }
+
+    private func runRound(limit: Int) throws(StoreError) -> Int {
         planSummariesIfDue(now: Date())
         var batch = try store.claim(limit: limit, now: Date(), lease: lease)
         // Security Hub exports go together (up to 100 per call per account and region).
@@ -96,7 +114,7 @@ public final class ActionExecutor: Sendable {
             do {
                 try exportToSecurityHub(exports)
             } catch {
-                try? store.release(actionIDs: (exports + batch).map(\.action.id), now: Date())
+                release((exports + batch).map(\.action.id))
                 throw error
             }
         }
@@ -106,11 +124,20 @@ public final class ActionExecutor: Sendable {
             } catch {
                 // A store error: give back what this round claimed and did not finish (the failing action
                 // included: its step is safe to repeat), so nothing stays `running` until a restart.
-                try? store.release(actionIDs: batch[index...].map(\.action.id), now: Date())
+                release(batch[index...].map(\.action.id))
                 throw error
             }
         }
         return batch.count + exports.count
+    }
+
+    /// Gives claimed actions back after a store error; a release that fails too is counted (the leases expire).
+    private func release(_ actionIDs: [String]) {
+        do {
+            try store.release(actionIDs: actionIDs, now: Date())
+        } catch {
+            countStoreError()
+        }
     }
 
     private func handle(_ record: ActionRecord) throws(StoreError) {
@@ -201,7 +228,12 @@ public final class ActionExecutor: Sendable {
             last = now
             return true
         }
-        if due { _ = try? SummaryAlerts.plan(in: store, now: now) }
+        guard due else { return }
+        do {
+            _ = try SummaryAlerts.plan(in: store, now: now)
+        } catch {
+            countStoreError()
+        }
     }
 
     /// The blast-radius limit held a step: say so once per window, through the alert topic.

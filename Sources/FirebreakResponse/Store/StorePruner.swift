@@ -20,6 +20,7 @@ public final class StorePruner: Sendable {
     /// Time between passes when nothing asks for one sooner.
     public let interval: Duration
     private let totals = Mutex<[PruneReason: PruneCount]>([:])
+    private let failedPasses = Atomic<Int>(0)
     private let running = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
@@ -36,10 +37,22 @@ public final class StorePruner: Sendable {
     /// Rows removed since start, by reason.
     public func pruned(_ reason: PruneReason) -> PruneCount { totals.withLock { $0[reason] ?? PruneCount() } }
 
+    /// Passes cut short by a store error since start (`firebreak_store_errors_total`).
+    public var storeErrors: Int { failedPasses.load(ordering: .relaxed) }
+
     /// One full pass at `now`: findings by age, then by size, then deliveries by age, each in batches until none is
     /// left (or the store is back under its size target). Returns what it removed by reason.
     @discardableResult
     public func pruneNow(now: Date, pause: Duration = .zero) throws(StoreError) -> [PruneReason: PruneCount] {
+        do {
+            return try prunePass(now: now, pause: pause)
+        } catch {
+            failedPasses.add(1, ordering: .relaxed)
+            throw error
+        }
+    }
+
+    private func prunePass(now: Date, pause: Duration) throws(StoreError) -> [PruneReason: PruneCount] {
         var removed: [PruneReason: PruneCount] = [:]
         let batch = max(1, retention.batchRows)
         let settledBefore = now.addingTimeInterval(-settle)

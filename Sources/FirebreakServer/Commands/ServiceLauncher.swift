@@ -77,6 +77,8 @@ public enum ServiceLauncher {
         // What the executor has in hand finishes; what it has not claimed stays pending in the store.
         response.executor.stop()
         response.pruner?.stop()
+        // The last interval's metrics (metrics.emf), after everything that counts them has stopped.
+        service.stopMetrics()
         if !drained {
             logger.warning("drain time ran out; in-flight deliveries were cut and Firehose will redeliver them")
         }

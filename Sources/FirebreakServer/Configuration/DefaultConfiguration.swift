@@ -191,6 +191,16 @@ export:
     # delivery is acknowledged, retried, never lost; the finding's count is updated when its window closes.
     enabled: false
 
+metrics:
+  # GET /metrics (Prometheus text) is always served on the admin listener. On ECS nothing scrapes it: with emf on,
+  # the service also writes its counters and gauges to stdout as CloudWatch Embedded Metric Format lines every
+  # emf_interval_seconds, and the awslogs driver turns them into CloudWatch metrics (namespace Firebreak) with no
+  # agent. Counters are written as their increase since the previous line, gauges as their value, the delivery
+  # duration as the interval's average and p99. The final interval is written on SIGTERM, after the drain.
+  emf: false                        # FIREBREAK_METRICS_EMF
+  emf_interval_seconds: 60          # 1 to 3600 (FIREBREAK_METRICS_EMF_INTERVAL_SECONDS)
+  emf_service: firebreak            # the Service dimension of every metric (FIREBREAK_METRICS_EMF_SERVICE)
+
 logging:
   level: info                       # trace, debug, info, notice, warning, error, critical
 """#

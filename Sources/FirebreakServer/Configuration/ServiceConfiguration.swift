@@ -76,6 +76,13 @@ public struct ServiceConfiguration: Sendable {
     /// `export.securityhub.enabled`: import findings into Security Hub through the outbox.
     public var exportSecurityHub: Bool
 
+    /// `metrics.emf`: write the metrics to stdout as CloudWatch Embedded Metric Format lines (`EMFWriter`).
+    public var metricsEMF: Bool
+    /// `metrics.emf_interval_seconds`: time between two EMF flushes.
+    public var metricsEMFIntervalSeconds: Int
+    /// `metrics.emf_service`: the `Service` dimension of every EMF metric.
+    public var metricsEMFService: String
+
     /// Loads the embedded default, then `file` (if any), then the `FIREBREAK_*` variables of `environment`.
     public static func load(file: String? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -320,11 +327,28 @@ public struct ServiceConfiguration: Sendable {
         exportMinLevel = level
         exportSecurityHub = try c.bool("export.securityhub.enabled")
 
+        metricsEMF = try c.bool("metrics.emf")
+        metricsEMFIntervalSeconds = try c.int("metrics.emf_interval_seconds", min: 1, max: 3600)
+        metricsEMFService = try Self.emfService(c)
+
         logLevel = try c.string("logging.level")
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(logLevel) else {
             throw .invalidValue(key: "logging.level", source: c.source(of: "logging.level"), expected: levels.joined(separator: ", "))
         }
+    }
+
+    /// `metrics.emf_service`: a CloudWatch dimension value, kept to printable ASCII so that it reads the same in
+    /// alarms, dashboards and the task definition.
+    private static func emfService(_ c: ConfigurationLayers) throws(ConfigurationError) -> String {
+        let service = try c.string("metrics.emf_service")
+        let printable = service.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
+        guard printable, (1...255).contains(service.count), service.trimmingCharacters(in: .whitespaces) == service else {
+            throw .invalidValue(key: "metrics.emf_service", source: c.source(of: "metrics.emf_service"),
+                                expected: "a name of 1 to 255 printable ASCII characters without leading or trailing spaces "
+                                    + "(the Service dimension of every EMF metric), e.g. firebreak-prod")
+        }
+        return service
     }
 
     /// `intel.feeds`: `{name, url, format, refresh}` entries, names unique, written into `intel.folder`.
@@ -442,6 +466,7 @@ extension ServiceConfiguration {
             aws.external_id: \(awsExternalID == nil ? "" : "(set)")
             export.min_level: \(exportMinLevel.rawValue)
             export.securityhub.enabled: \(exportSecurityHub)
+            metrics.emf: \(metricsEMF ? "on, every \(metricsEMFIntervalSeconds)s, namespace \(EMFLineBuilder.namespace), service \(metricsEMFService)" : "off")
             logging.level: \(logLevel)
             """
     }

@@ -18,6 +18,8 @@ public final class FirebreakService: Sendable {
     private let adminServer: HTTPServer?
     private let logger: Logger
     private let accepting = AcceptanceGate()
+    /// The metrics as CloudWatch EMF lines on stdout (`metrics.emf`); nil when off.
+    private let emf: EMFWriter?
     /// The rule engine, when the service runs one (reloaded on SIGHUP and when its files change).
     public let detection: DetectionEngine?
 
@@ -66,6 +68,7 @@ public final class FirebreakService: Sendable {
         if let response {
             FindingsAPI(store: response.store).register(on: &admin)
             metrics.declareStoreGauges(response.store)
+            metrics.declareStoreErrors(response)
             if let pruner = response.pruner { metrics.declarePruner(pruner) }
             if let executor = response.executor { metrics.declareExecutorGauges(executor) }
         }
@@ -91,6 +94,10 @@ public final class FirebreakService: Sendable {
                                  idleClosed: { [server] in server.idleConnectionsClosed },
                                  refused: { [server] in server.connectionsRefused })
         metrics.registry.declareCounter(ServiceMetrics.ruleReloads, help: "Rule and list reloads, by result (applied or rejected).")
+        emf = configuration.metricsEMF
+            ? EMFWriter(registry: metrics.registry, service: configuration.metricsEMFService,
+                        intervalSeconds: configuration.metricsEMFIntervalSeconds)
+            : nil
         if configuration.tls != nil {
             metrics.declareTLS(expiry: { [server] in Double(server.tlsCertificate?.notAfterEpochSeconds ?? 0) },
                                handshakeFailures: { [server] in server.tlsHandshakeFailures })
@@ -182,6 +189,19 @@ public final class FirebreakService: Sendable {
         if configuration.accessKeys.isEmpty {
             logger.warning("no Firehose access key configured: every delivery is accepted (allowed on loopback only)")
         }
+        if let emf {
+            emf.start()
+            logger.info("metrics written to stdout as CloudWatch EMF", metadata: [
+                "namespace": .string(EMFLineBuilder.namespace), "service": .string(configuration.metricsEMFService),
+                "intervalSeconds": .stringConvertible(emf.intervalSeconds),
+            ])
+        }
+    }
+
+    /// Stops the EMF timer and writes the last interval's lines (`metrics.emf`); call it once the service, its
+    /// executor and pruner have stopped, so that the lines hold everything they did. Later calls do nothing.
+    public func stopMetrics() {
+        emf?.stop()
     }
 
     public var boundAddresses: [HTTPListenAddress] { server.boundAddresses }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// A swift-log handler that writes one JSON object per line to standard output:
 /// `{"time":"…","level":"info","logger":"firebreak","message":"…", …metadata}`.
@@ -9,8 +8,6 @@ public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
-
-    private static let output = Mutex<Void>(())
 
     public init(label: String, level: Logger.Level = .info) {
         self.label = label
@@ -32,9 +29,7 @@ public struct JSONLogHandler: LogHandler {
             line += "," + Self.quote(key) + ":" + Self.render(merged[key]!)
         }
         line += "}\n"
-        Self.output.withLock { _ in
-            FileHandle.standardOutput.write(Data(line.utf8))
-        }
+        StandardOutput.write(line)
     }
 
     static func render(_ value: Logger.Metadata.Value) -> String {

@@ -14,6 +14,7 @@ public final class MetricsRegistry: Sendable {
         var help: String
         var buckets: [Double] = []
         var values: [String: Double] = [:]            // counter / gauge, by rendered label set
+        var labels: [String: [String: String]] = [:]  // each rendered label set as a map (for `snapshot()`)
         var histograms: [String: HistogramState] = [:]
         var provider: (@Sendable () -> Double)?
         var familyProvider: (@Sendable () -> [([String: String], Double)])?
@@ -68,6 +69,7 @@ public final class MetricsRegistry: Sendable {
         families.withLock { f in
             guard f[name]?.kind == .counter else { return }
             f[name]!.values[key, default: 0] += amount
+            if f[name]!.labels[key] == nil { f[name]!.labels[key] = Self.map(labels) }
         }
     }
 
@@ -76,6 +78,7 @@ public final class MetricsRegistry: Sendable {
         families.withLock { f in
             guard f[name]?.kind == .gauge else { return }
             f[name]!.values[key] = value
+            if f[name]!.labels[key] == nil { f[name]!.labels[key] = Self.map(labels) }
         }
     }
 
@@ -88,6 +91,7 @@ public final class MetricsRegistry: Sendable {
             state.sum += value
             state.count += 1
             f[name]!.histograms[key] = state
+            if f[name]!.labels[key] == nil { f[name]!.labels[key] = Self.map(labels) }
         }
     }
 
@@ -132,6 +136,41 @@ public final class MetricsRegistry: Sendable {
             }
         }
         return out
+    }
+
+    /// Every family's samples now, labels as maps; provider-backed families are read here (outside the lock).
+    public func snapshot() -> MetricsSnapshot {
+        let current = families.withLock { $0 }
+        return MetricsSnapshot(families: current.map { name, family in
+            var samples: [MetricsSnapshot.Sample] = []
+            var histograms: [MetricsSnapshot.Histogram] = []
+            switch family.kind {
+            case .counter, .gauge:
+                if let provider = family.provider { samples.append(.init(value: provider())) }
+                if let provider = family.familyProvider {
+                    samples += provider().map { MetricsSnapshot.Sample(labels: $0.0, value: $0.1) }
+                }
+                for key in family.values.keys.sorted() {
+                    samples.append(.init(labels: family.labels[key] ?? [:], value: family.values[key]!))
+                }
+            case .histogram:
+                for key in family.histograms.keys.sorted() {
+                    let state = family.histograms[key]!
+                    histograms.append(.init(labels: family.labels[key] ?? [:], bounds: family.buckets,
+                                            cumulativeCounts: state.counts, count: state.count, sum: state.sum))
+                }
+            }
+            let kind: MetricsSnapshot.Kind = switch family.kind {
+            case .counter: .counter
+            case .gauge: .gauge
+            case .histogram: .histogram
+            }
+            return MetricsSnapshot.Family(name: name, kind: kind, samples: samples, histograms: histograms)
+        })
+    }
+
+    private static func map(_ labels: Labels) -> [String: String] {
+        Dictionary(labels.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
     }
 
     private static func render(_ labels: Labels) -> String {

@@ -32,6 +32,7 @@ public struct ServiceMetrics: Sendable {
     public static let storeFreeBytes = "firebreak_store_free_bytes"
     public static let storeMaxBytes = "firebreak_store_max_bytes"
     public static let storePruned = "firebreak_store_pruned_total"
+    public static let storeErrors = "firebreak_store_errors_total"
     public static let actionDelay = "firebreak_action_delay_seconds"
     public static let outOfReach = "firebreak_actions_out_of_reach_total"
 
@@ -107,6 +108,14 @@ public struct ServiceMetrics: Sendable {
         }
         registry.declareGauge(Self.storeMaxBytes, help: "store.max_bytes: commits are refused when the pages in use reach it; 0 = no limit.") {
             Double(store.maxBytes)
+        }
+    }
+
+    /// Store operations that failed since start: a delivery's commit or request-id read, the executor's claims and
+    /// outbox updates, the pruner's passes.
+    public func declareStoreErrors(_ response: ResponseCoordinator) {
+        registry.declareCounter(Self.storeErrors, help: "Store operations that failed (commit, claim, outbox update, prune).") {
+            Double(response.storeErrors)
         }
     }
 

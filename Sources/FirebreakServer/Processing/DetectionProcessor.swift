@@ -45,6 +45,19 @@ public struct DetectionProcessor: BatchProcessor {
             report(FindingAggregate.merge(engine.evaluate(batch.events, receivedMillis: received)), new: nil, of: batch)
             return
         }
+        guard let committed = try evaluateAndCommit(batch, receivedMillis: received, response: response) else {
+            logger.info("delivery committed meanwhile by another writer: not counted again",
+                        metadata: ["requestId": .string(batch.requestID)])
+            return
+        }
+        report(committed.findings, new: Set(committed.summary.insertedFindingIDs), of: batch)
+    }
+
+    /// Evaluates `batch` and commits it through `response` as one step with its correlation updates (see the type's
+    /// notes); nil when its request id was committed meanwhile (nothing written, no correlation update kept). The
+    /// service's path for a delivery, before `report`; `firebreak replay --respond` commits what it reads through it.
+    func evaluateAndCommit(_ batch: DecodedBatch, receivedMillis received: Int64, response: ResponseCoordinator) throws
+        -> (summary: CommitSummary, findings: [FindingAggregate])? {
         // One evaluation per request id at a time: a concurrent redelivery is answered 503 and comes back later.
         try response.begin(batch.requestID)
         defer { response.finish(batch.requestID) }
@@ -67,17 +80,13 @@ public struct DetectionProcessor: BatchProcessor {
             } catch let retry as BatchRetryLater {
                 throw retry
             } catch {
+                response.countStoreError()
                 throw BatchRetryLater(reason: "the shared correlation state cannot be updated: \(error)")
             }
         } else {
             _ = try evaluation.commit(store)
         }
-        guard let committed else {
-            logger.info("delivery committed meanwhile by another writer: not counted again",
-                        metadata: ["requestId": .string(batch.requestID)])
-            return
-        }
-        report(committed.findings, new: Set(committed.summary.insertedFindingIDs), of: batch)
+        return committed
     }
 
     /// A request id the store holds as committed; a store that cannot be read says no (the delivery is then decoded
