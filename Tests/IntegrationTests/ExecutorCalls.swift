@@ -40,6 +40,18 @@ enum ExecutorCalls {
         ("sts", "sts", "STSClient", { $0 == "STSClient.swift" || $0 == "QueryServiceClient.swift" }, [:]),
     ]
 
+    /// Clients only the operator's commands use, with the operator's credentials, never the running service: the
+    /// type, the name its callers hold it by, and the only caller files allowed to construct or call it. Their
+    /// calls are no task-role permission; a use anywhere else in the callers is an error, so a client the service
+    /// starts to use is counted.
+    typealias OperatorClient = (type: String, variable: String, files: Set<String>)
+
+    static let operatorClients: [OperatorClient] = [
+        // `firebreak replay s3://...` lists and reads archived logs (README, "Replay: files, S3, progress,
+        // `--respond`"); the operator runs it, with s3:ListBucket and s3:GetObject of their own.
+        ("S3Client", "s3", ["FileReplay", "ReplayInput", "S3ReplayListing"]),
+    ]
+
     /// The operations of the REST-JSON clients, by method and path (Security Hub API Reference, each operation's
     /// "Request Syntax"). A `restJSON(` path not listed here is an error: add its operation.
     static let restOperations = ["POST /findings/import": "BatchImportFindings", "POST /findings": "GetFindings"]
@@ -150,8 +162,19 @@ enum ExecutorCalls {
         let assigned = try Regex("(?:let|var)\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(?:[^\\n?(=]*\\?\\s*)?(?:try\\s+)?(\(typeNames))\\(")
         for caller in callerFiles {
             for match in caller.text.matches(of: constructed) where match.output.1 != "AWSClient" {
-                #expect(types[String(match.output.1)] != nil,
-                        "\(caller.name) constructs \(match.output.1), which ExecutorCalls.clients does not list")
+                let type = String(match.output.1)
+                if let client = operatorClients.first(where: { $0.type == type }) {
+                    #expect(client.files.contains(caller.name),
+                            "\(caller.name) constructs \(type), which only the operator's commands (\(client.files.sorted())) may use")
+                    continue
+                }
+                #expect(types[type] != nil,
+                        "\(caller.name) constructs \(type), which ExecutorCalls.clients does not list")
+            }
+            for client in operatorClients where !client.files.contains(caller.name) {
+                let called = try Regex("(?:^|[^A-Za-z0-9_])\(client.variable)\\.[a-zA-Z]+\\(")
+                #expect(!caller.text.contains(called),
+                        "\(caller.name) calls \(client.variable). (\(client.type)), which only the operator's commands may use")
             }
             for match in caller.text.matches(of: declared) + caller.text.matches(of: assigned) {
                 let name = String(match.output[1].substring ?? ""), type = String(match.output[2].substring ?? "")
