@@ -22,18 +22,19 @@ import FirebreakTestSupport
     }
 
     /// The pack and its lists, loaded once for every test-event file.
-    static let packAndLists: (ruleSet: RuleSet, problems: [RuleError]) = {
+    static let packAndLists: (ruleSet: RuleSet, loaded: LoadedRules, lists: IntelRegistry, problems: [RuleError]) = {
         var problems: [RuleError] = []
         let intel = IntelRegistry.load(BuiltInPackTests.intel, problems: &problems)
-        return (RuleSet(loaded: RuleFileLoader.load(paths: [BuiltInPackTests.rules]), placeholders: intel.registry), problems)
+        let loaded = RuleFileLoader.load(paths: [BuiltInPackTests.rules])
+        return (RuleSet(loaded: loaded, placeholders: intel.registry), loaded, intel.registry, problems)
     }()
 
     @Test(arguments: RuleTestSuite.files(in: [BuiltInPackTests.rules]))
     func ruleTestEvents(file: String) throws {
-        let (ruleSet, problems) = Self.packAndLists
+        let (ruleSet, loaded, lists, problems) = Self.packAndLists
         #expect(problems.isEmpty && ruleSet.problems.isEmpty, "\(problems + ruleSet.problems)")
         let suite = try RuleTestSuite.load(file: file)
-        let outcomes = suite.run(ruleSet: ruleSet, network: Self.network)
+        let outcomes = suite.run(ruleSet: suite.ruleSet(shared: ruleSet, loaded: loaded, placeholders: lists), network: Self.network)
         #expect(outcomes.contains { $0.expectMatch } && outcomes.contains { !$0.expectMatch }, "each rule has both kinds of test event")
         for outcome in outcomes {
             #expect(outcome.passed, "\(outcome.name): expected \(outcome.expectMatch ? "a finding" : "no finding") of \(outcome.ruleID)")

@@ -190,6 +190,41 @@ import Testing
         let outcomes = try RuleTestSuite.load(file: files[0]).run(loaded: loaded, placeholders: StaticPlaceholders(), network: Self.network)
         #expect(outcomes.map(\.passed) == [true, true, false])
     }
+
+    /// A test file's `values:` binds value lists for its own cases: the same event matches with the configured
+    /// (empty) list and not once the file lists its port.
+    @Test func ruleTestFileValuesReplaceTheConfiguredLists() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fb-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+            title: Unexpected egress port
+            id: 22222222-2222-4222-8222-222222222222
+            logsource: {product: aws, service: vpcflowlogs}
+            detection:
+              sel: {action: ACCEPT}
+              expected: {dstport|expand: '%expected_ports%'}
+              condition: sel and not expected
+            level: low
+            """.write(to: dir.appendingPathComponent("port.yml"), atomically: true, encoding: .utf8)
+        let line = "2 123456789012 eni-1 10.0.1.5 203.0.113.9 40000 6667 6 1 60 1700000000 1700000060 ACCEPT OK"
+        func outcomes(_ values: String) throws -> [Bool] {
+            try "rule: 22222222-2222-4222-8222-222222222222\n\(values)nomatch:\n  - name: irc\n    flow: \"\(line)\"\n"
+                .write(to: dir.appendingPathComponent("port.tests.yaml"), atomically: true, encoding: .utf8)
+            let loaded = RuleFileLoader.load(paths: [dir.path])
+            let configured = StaticPlaceholders(["expected_ports": .values(["443"])])
+            let suite = try RuleTestSuite.load(file: dir.appendingPathComponent("port.tests.yaml").path)
+            let shared = RuleSet(loaded: loaded, placeholders: configured)
+            return suite.run(ruleSet: suite.ruleSet(shared: shared, loaded: loaded, placeholders: configured), network: Self.network)
+                .map(\.passed)
+        }
+        #expect(try outcomes("") == [false])
+        #expect(try outcomes("values:\n  expected_ports: ['443', '6667']\n") == [true])
+        #expect(try outcomes("values:\n  other_list: ['6667']\n") == [false])
+        for bad in ["values: [a, b]\n", "values:\n  expected_ports: '6667'\n", "values:\n  expected_ports: [{a: 1}]\n"] {
+            #expect(throws: RuleError.self, "\(bad)") { try outcomes(bad) }
+        }
+    }
 }
 
 /// `RuleSet` runs a CloudTrail event only through the rules whose `eventName` prefilter admits it: the

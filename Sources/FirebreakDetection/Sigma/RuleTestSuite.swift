@@ -7,6 +7,8 @@ import Yams
 ///
 /// ```yaml
 /// rule: <rule id (or correlation id)>
+/// values:                                # optional: value lists bound for this file's cases only
+///   deployment_principals: [arn:aws:iam::123456789012:user/ci]
 /// match:
 ///   - name: what it shows
 ///     flow: "<one flow line>"            # default v2 format, or with flow_format: "${version} ..."
@@ -32,6 +34,9 @@ public struct RuleTestSuite: Sendable {
     public var file: String
     public var ruleID: String
     public var cases: [Case]
+    /// Value lists (`%name%`) this file binds for its own cases, in place of the configured ones: how a test shows
+    /// what a list entry changes (an operator's `deployment_principals`, say) while the shipped list stays empty.
+    public var values: [String: [String]] = [:]
 
     /// One case's outcome.
     public struct Outcome: Sendable {
@@ -79,7 +84,38 @@ public struct RuleTestSuite: Sendable {
             }
         }
         guard !cases.isEmpty else { throw RuleError(.invalidRule, source: file, "no test events") }
-        return RuleTestSuite(file: file, ruleID: ruleID, cases: cases)
+        return RuleTestSuite(file: file, ruleID: ruleID, cases: cases, values: try values(mapping["values"], file: file))
+    }
+
+    /// `values:`: a mapping of list names to lists of strings.
+    private static func values(_ node: Node?, file: String) throws(RuleError) -> [String: [String]] {
+        guard let node else { return [:] }
+        guard case .mapping(let mapping) = node else {
+            throw RuleError(.invalidRule, source: file, "`values` must map value-list names to lists of strings")
+        }
+        var out: [String: [String]] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string, !name.isEmpty else {
+                throw RuleError(.invalidRule, source: file, "`values`: a list name must be a string")
+            }
+            guard case .sequence(let items) = value else {
+                throw RuleError(.invalidRule, source: file, "`values.\(name)` must be a list of strings (`[]` for none)")
+            }
+            out[name] = try items.map { item throws(RuleError) -> String in
+                guard case .scalar(let scalar) = item else {
+                    throw RuleError(.invalidRule, source: file, "`values.\(name)`: each entry must be a string")
+                }
+                return scalar.string
+            }
+        }
+        return out
+    }
+
+    /// The rule set this file's cases run against: `shared` (the pack compiled once) when the file binds no value
+    /// lists, else `loaded` compiled again with its `values` in place of those `placeholders` gives.
+    public func ruleSet(shared: RuleSet, loaded: LoadedRules, placeholders: any PlaceholderResolver) -> RuleSet {
+        guard !values.isEmpty else { return shared }
+        return RuleSet(loaded: loaded, placeholders: PlaceholderOverlay(base: placeholders, overrides: values.mapValues { .values($0) }))
     }
 
     private static func event(_ node: Node, file: String, name: String) throws(RuleError) -> [DecodedEvent] {

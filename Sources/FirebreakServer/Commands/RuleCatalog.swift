@@ -49,7 +49,8 @@ public struct RuleCatalog: Sendable {
         for file in RuleTestSuite.files(in: sources.rulePaths) {
             do {
                 let suite = try RuleTestSuite.load(file: file)
-                for outcome in suite.run(ruleSet: ruleSet, network: sources.network) {
+                let set = suite.ruleSet(shared: ruleSet, loaded: loaded, placeholders: intel.registry)
+                for outcome in suite.run(ruleSet: set, network: sources.network) {
                     if outcome.passed { passed += 1 } else { failed += 1 }
                     if !outcome.passed || verbose {
                         let expected = outcome.expectMatch ? "a finding" : "no finding"
