@@ -81,9 +81,15 @@ enum FirebreakBench {
             }
             return
         }
-        if cloudTrailOnly {   // a part: results.json is not written
-            printTable(try cloudTrailReplay(packageRoot: packageRoot, rounds: rounds, files: cloudTrailFiles,
-                                            recordsPerFile: cloudTrailRecords))
+        if cloudTrailOnly {   // a part: with --output, its entries replace the cloudtrail_replay_* ones of that results.json
+            let replay = try cloudTrailReplay(packageRoot: packageRoot, rounds: rounds, files: cloudTrailFiles,
+                                              recordsPerFile: cloudTrailRecords)
+            printTable(replay)
+            if let output, !replay.isEmpty {
+                let url = URL(fileURLWithPath: output)
+                let earlier = (try? JSONDecoder().decode([BenchmarkResult].self, from: Data(contentsOf: url))) ?? []
+                try write(earlier.filter { !$0.name.hasPrefix("cloudtrail_replay_") } + replay, to: output)
+            }
             return
         }
         if endToEndOnly {   // results.json holds every benchmark: it is not written for a part
