@@ -83,7 +83,7 @@ let package = Package(
                                                                      .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
         .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakDetection", "FirebreakLogs", "FirebreakHTTP",
-                                                                  "FirebreakResponse", "FirebreakAWS", "FirebreakTestSupport",
+                                                                  "FirebreakResponse", "FirebreakAWS", "FirebreakTime", "FirebreakTestSupport",
                                                                   .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs", "FirebreakAWS",
                                                               "FirebreakTestSupport", "FirebreakTestTraits"]),
