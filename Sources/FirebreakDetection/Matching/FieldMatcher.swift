@@ -190,9 +190,10 @@ final class FieldMatcher: Sendable {
     }
 
     /// A CloudTrail record read from its tape: the same result as `matches(json: record.record, event)`. Computed
-    /// fields and `fieldref` read the record's tree (built for them).
+    /// fields read a tree of the members they are computed from, `fieldref` the record's whole tree (built for them).
     func matches(tape record: TapeRecord, _ event: DetectionEvent) -> Bool {
-        if computed != nil || kind == .fieldref { return matches(json: record.tape.value(record.root), event) }
+        if computed != nil { return matches(json: record.factsTree(), event) }
+        if kind == .fieldref { return matches(json: record.tape.value(record.root), event) }
         var saw = false
         switch kind {
         case .values:

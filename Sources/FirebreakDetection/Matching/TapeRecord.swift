@@ -17,6 +17,17 @@ struct TapeRecord {
         slotCount = slots == nil ? 0 : count
     }
 
+    /// The record's tree with only the members computed fields read (`CloudTrailFacts.members`; the whole tree when
+    /// the record is no object).
+    func factsTree() -> JSONValue {
+        guard tape.kind(root) == .object else { return tape.value(root) }
+        var object = JSONObject()
+        for key in CloudTrailFacts.members {
+            if let member = tape.member(root, key) { object.append(key, tape.value(member)) }
+        }
+        return .object(object)
+    }
+
     /// The top-level member `key` (id `id`, usual position `hint`): the one at position `hint` when it has the key,
     /// else the last with the key; nil when absent. The record must be an object.
     @inline(__always)
