@@ -240,21 +240,7 @@ struct JSONTapeBuilder {
         if flags & JSONTape.Flags.nonASCII != 0, !Self.isValidUTF8(base + start, end - start) { dirt &+= 1 }
     }
 
-    private func hex4(_ p: Int) -> UInt16? {
-        var v: UInt16 = 0
-        for i in 0..<4 {
-            let c = base[p + i]
-            let d: UInt8
-            switch c {
-            case 0x30...0x39: d = c - 0x30
-            case 0x41...0x46: d = c - 0x41 + 10
-            case 0x61...0x66: d = c - 0x61 + 10
-            default: return nil
-            }
-            v = v << 4 | UInt16(d)
-        }
-        return v
-    }
+    private func hex4(_ p: Int) -> UInt16? { JSONHex.unit(base + p) }
 
     /// A number at `pos`: a plain integer of 1–18 digits is taken at once; anything else is read by
     /// `JSONScanner.scanNumber`, which validates it as the parser does.
