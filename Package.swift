@@ -54,8 +54,8 @@ let package = Package(
 
         // Release-built benchmarks (see README, "Benchmarks"), one file per benchmark.
         .executableTarget(name: "firebreak-bench", dependencies: ["FirebreakLogs", "FirebreakDetection", "FirebreakAWS",
-                                                                  "FirebreakTemplates", "FirebreakResponse", "CZlib",
-                                                                  "FirebreakTestSupport"],
+                                                                  "FirebreakTemplates", "FirebreakResponse", "FirebreakServer",
+                                                                  "CZlib", "FirebreakTestSupport"],
                           path: "Benchmarks/firebreak-bench"),
 
         // libFuzzer targets, one per parser, in no product (see Fuzz/README-section.md): `make fuzz` builds this with
@@ -83,7 +83,7 @@ let package = Package(
                                                                      .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
         .testTarget(name: "FirebreakServerTests", dependencies: ["FirebreakServer", "FirebreakDetection", "FirebreakLogs", "FirebreakHTTP",
-                                                                  "FirebreakResponse", "FirebreakAWS", "FirebreakTestSupport",
+                                                                  "FirebreakResponse", "FirebreakAWS", "FirebreakTime", "FirebreakTestSupport",
                                                                   .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "IntegrationTests", dependencies: ["FirebreakLogs", "FirebreakAWS",
                                                               "FirebreakTestSupport", "FirebreakTestTraits"]),

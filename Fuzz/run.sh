@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 FUZZ=.build-fuzz
 BIN=$FUZZ/debug/firebreak-fuzz
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
-ALL="http firehose-body gzip cwl flow-line flow-line-custom s3access-line cloudfront-log cloudtrail aws-json sigma template-json template-yaml playbook config"
+ALL="http firehose-body gzip cwl flow-line flow-line-custom alb-line s3access-line cloudfront-log cloudtrail aws-json sigma template-json template-yaml playbook config"
 TARGETS=${*:-$ALL}
 
 [ -x "$BIN" ] || { echo "run.sh: $BIN is missing; run make fuzz-build" >&2; exit 2; }

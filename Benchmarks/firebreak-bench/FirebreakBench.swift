@@ -9,6 +9,8 @@ import Foundation
 ///   swift build -c release --product firebreak-bench && swift build -c release --product firebreak
 ///   .build/release/firebreak-bench [--output Benchmarks/results.json]   (with --state-only: merged into it) [--deliveries 4] [--rounds 7] [--e2e-rounds 5]
 ///                                  [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only]
+///                                  [--cloudtrail-only] [--cloudtrail-files 16] [--cloudtrail-records 2500]
+///                                  [--cloudtrail-write DIR]   (writes the generated CloudTrail files there and stops)
 ///                                  [--state-only] [--state-deliveries 3] [--state-batches 20] [--state-lines 500]
 @main
 enum FirebreakBench {
@@ -23,6 +25,10 @@ enum FirebreakBench {
         var stormOnly = false
         var decodeOnly = false
         var stateOnly = false
+        var cloudTrailOnly = false
+        var cloudTrailFiles = 16
+        var cloudTrailRecords = 2_500
+        var cloudTrailWrite: String?
         var stateSize = StateTableBenchmark.Size()
         var endToEndRounds = 5
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -38,12 +44,16 @@ enum FirebreakBench {
             case "--storm-only": stormOnly = true
             case "--decode-only": decodeOnly = true
             case "--state-only": stateOnly = true
+            case "--cloudtrail-only": cloudTrailOnly = true
+            case "--cloudtrail-files": cloudTrailFiles = Int(args.next() ?? "") ?? cloudTrailFiles
+            case "--cloudtrail-records": cloudTrailRecords = Int(args.next() ?? "") ?? cloudTrailRecords
+            case "--cloudtrail-write": cloudTrailWrite = args.next()
             case "--state-deliveries": stateSize.deliveries = Int(args.next() ?? "") ?? stateSize.deliveries
             case "--state-batches": stateSize.batchesPerDelivery = Int(args.next() ?? "") ?? stateSize.batchesPerDelivery
             case "--state-lines": stateSize.linesPerBatch = Int(args.next() ?? "") ?? stateSize.linesPerBatch
             case "--e2e-rounds": endToEndRounds = Int(args.next() ?? "") ?? endToEndRounds
             default:
-                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only] [--state-only] [--state-deliveries N] [--state-batches N] [--state-lines N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: firebreak-bench [--output FILE] [--deliveries N] [--rounds N] [--e2e-rounds N] [--cfn-lint-files N] [--templates-only] [--detection-only] [--e2e-only] [--storm-only] [--decode-only] [--cloudtrail-only] [--cloudtrail-files N] [--cloudtrail-records N] [--cloudtrail-write DIR] [--state-only] [--state-deliveries N] [--state-batches N] [--state-lines N]\n".utf8))
                 exit(2)
             }
         }
@@ -62,6 +72,23 @@ enum FirebreakBench {
                 let url = URL(fileURLWithPath: output)
                 let earlier = (try? JSONDecoder().decode([BenchmarkResult].self, from: Data(contentsOf: url))) ?? []
                 try write(earlier.filter { !$0.name.hasPrefix("state_table_") } + state, to: output)
+            }
+            return
+        }
+        if let directory = cloudTrailWrite {   // the benchmark's CloudTrail files, to replay or compare outside
+            for (index, file) in CloudTrailReplayBenchmark.files(count: cloudTrailFiles, recordsPerFile: cloudTrailRecords).enumerated() {
+                try Data(file).write(to: URL(fileURLWithPath: directory).appendingPathComponent("cloudtrail-\(index).json.gz"))
+            }
+            return
+        }
+        if cloudTrailOnly {   // a part: with --output, its entries replace the cloudtrail_replay_* ones of that results.json
+            let replay = try cloudTrailReplay(packageRoot: packageRoot, rounds: rounds, files: cloudTrailFiles,
+                                              recordsPerFile: cloudTrailRecords)
+            printTable(replay)
+            if let output, !replay.isEmpty {
+                let url = URL(fileURLWithPath: output)
+                let earlier = (try? JSONDecoder().decode([BenchmarkResult].self, from: Data(contentsOf: url))) ?? []
+                try write(earlier.filter { !$0.name.hasPrefix("cloudtrail_replay_") } + replay, to: output)
             }
             return
         }
@@ -135,6 +162,10 @@ enum FirebreakBench {
                             baseline: inflateMicros, ratio: storm.newMicros / inflateMicros),
         ]
         results += templateResults
+        if !detectionOnly {
+            results += try cloudTrailReplay(packageRoot: packageRoot, rounds: rounds, files: cloudTrailFiles,
+                                            recordsPerFile: cloudTrailRecords)
+        }
         if !detectionOnly, let aws = try AWSBenchmark.run(rounds: rounds) {
             results.append(BenchmarkResult(name: "sigv4_signatures_per_second", value: aws.signaturesPerSecond, unit: "signatures/s",
                                   baseline: aws.hashesPerSecond, ratio: aws.signaturesPerSecond / aws.hashesPerSecond))
@@ -170,6 +201,38 @@ enum FirebreakBench {
         for r in results {
             print("| \(r.name) | \(Stopwatch.format(r.value)) \(r.unit) | \(Stopwatch.format(r.baseline)) | \(Stopwatch.format(r.ratio)) |")
         }
+    }
+
+    /// `firebreak replay` of gzip'd S3-format CloudTrail files in this process: events per second on one core next to
+    /// zlib inflate of the same files, and on two cores next to one.
+    static func cloudTrailReplay(packageRoot: URL, rounds: Int, files: Int, recordsPerFile: Int) throws -> [BenchmarkResult] {
+        let replay = try CloudTrailReplayBenchmark.run(packageRoot: packageRoot, rounds: rounds, files: files,
+                                                       recordsPerFile: recordsPerFile)
+        let events = Double(replay.events)
+        let inflate: Double = events / replay.baselineSeconds
+        let one: Double = events / replay.oneCoreSeconds
+        let megabytes: Double = Double(replay.textBytes) / 1e6
+        var detail: [String: Double] = [:]
+        detail["files"] = Double(replay.files)
+        detail["events"] = events
+        detail["gzip_bytes"] = Double(replay.gzipBytes)
+        detail["json_bytes"] = Double(replay.textBytes)
+        detail["findings"] = Double(replay.findings)
+        detail["inflate_mb_per_second"] = megabytes / replay.baselineSeconds
+        detail["replay_mb_per_second_one_core"] = megabytes / replay.oneCoreSeconds
+        var results = [
+            BenchmarkResult(name: "cloudtrail_replay_events_per_second_one_core", value: one,
+                            unit: "events/s (firebreak replay --jobs 1 of gzip'd S3-format files, SigmaHQ CloudTrail rules + the pack; "
+                                + "baseline: zlib inflate of the same files, events/s)",
+                            baseline: inflate, ratio: one / inflate, detail: detail),
+        ]
+        if let two = replay.twoCoreSeconds.map({ events / $0 }) {
+            results.append(BenchmarkResult(name: "cloudtrail_replay_events_per_second_two_cores", value: two,
+                                           unit: "events/s (firebreak replay --jobs 2; baseline: --jobs 1 in the same run)",
+                                           baseline: one, ratio: two / one,
+                                           detail: ["ratio_to_inflate": two / inflate]))
+        }
+        return results
     }
 
     /// Quiet and noisy deliveries through `firebreak serve`, each next to inflating the same records; the store's

@@ -18,6 +18,9 @@ struct Replay: ParsableCommand {
             path, and only those days are listed. Region, endpoint (AWS_ENDPOINT_URL_S3) and credentials come from \
             the configuration and the standard AWS chain.
 
+            Inputs are read, decoded and evaluated on --jobs threads (a large CloudTrail S3 file by chunks of \
+            records), and the findings are written in input order, the same as with one.
+
             On a terminal, standard error shows progress (objects, bytes, events, findings, rate, time left) and a \
             summary; on a pipe only the findings are written.
 
@@ -58,14 +61,22 @@ struct Replay: ParsableCommand {
                                             valueName: "bytes"))
     var maxObjectBytes: Int64 = ReplayOptions.defaultMaxObjectBytes
 
+    @Option(name: .long, help: ArgumentHelp("Threads that read, decode and evaluate inputs (default: the cores); findings are still written in input order.",
+                                            valueName: "N"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Argument(help: "Files or s3://bucket/prefix sources to evaluate; '-' reads standard input.")
     var sources: [String]
 
     func run() throws {
+        guard jobs >= 1 else {
+            InputFile.warn("firebreak replay: --jobs must be at least 1")
+            throw ExitCode(2)
+        }
         do {
             let dates = try ReplayDateRange.parse(since: since, until: until)
             let options = ReplayOptions(format: format == .ocsf ? .ocsf : .json, dates: dates, respond: respond,
-                                        maxObjectBytes: maxObjectBytes)
+                                        maxObjectBytes: maxObjectBytes, jobs: jobs)
             let count = try FileReplay.run(configFile: config, overrides: detectionOptions.overrides, sources: sources,
                                            options: options)
             throw ExitCode(count > 0 ? 1 : 0)

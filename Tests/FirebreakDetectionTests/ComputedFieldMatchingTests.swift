@@ -14,6 +14,26 @@ import Testing
         return #"{"eventVersion":"1.09","userIdentity":\#(identity),"eventTime":"2026-12-05T10:05:00Z","eventSource":"iam.amazonaws.com","eventName":"UpdateAssumeRolePolicy","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","userAgent":"aws-cli/2.15.0","requestParameters":{"roleName":"Deploy","policyDocument":"\#(document)"},"responseElements":null\#(error),"eventID":"5a1e1c5e-0000-4000-8000-000000000201","readOnly":false,"eventType":"AwsApiCall","recipientAccountId":"123456789012"}"#
     }
 
+    /// A record read from its tape computes its fields from `CloudTrailFacts.members` only: for every CloudTrail test
+    /// event of the pack, a record with just those members has the facts of the whole record.
+    @Test func factsNeedOnlyTheirMembers() throws {
+        var records = 0
+        for file in RuleTestSuite.files(in: [BuiltInPackTests.rules]) {
+            for testCase in try RuleTestSuite.load(file: file).cases {
+                for decoded in testCase.events {
+                    guard case .cloudTrail(let record) = decoded.event else { continue }
+                    let whole = record.record
+                    var only = JSONObject()
+                    for key in CloudTrailFacts.members { if let value = whole[key] { only.append(key, value) } }
+                    #expect(CloudTrailFacts.object(of: .object(only)) == CloudTrailFacts.object(of: whole), "\(file): \(testCase.name)")
+                    #expect(TapeRecord(record).factsTree() == .object(only), "\(file): \(testCase.name)")
+                    records += 1
+                }
+            }
+        }
+        #expect(records > 1_000)
+    }
+
     static let rule = S.cloudTrailRule("""
     selection:
         eventSource: iam.amazonaws.com

@@ -38,7 +38,8 @@ public struct DetectionEvent: Sendable {
             timeMillis = Self.time(of: flow, context: decoded.context, receivedMillis: receivedMillis)
             flowDirection = Self.direction(of: flow, network: network)
         case .cloudTrail(let record):
-            timeMillis = record.eventTime.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
+            let eventTime: Int64?? = record.withString("eventTime") { ISO8601Millis.parse(utf8: $0) }
+            timeMillis = eventTime.flatMap { $0 } ?? decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
         case .dnsQuery(let record):
             timeMillis = record.queryTimestamp.flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
@@ -108,7 +109,11 @@ public struct DetectionEvent: Sendable {
             if path.raw == "flow-direction" { return flowDirection.map { [.string($0.rawValue)] } ?? [] }
             return flow.field(path.raw).map { [FieldValue($0)] } ?? []
         case .cloudTrail(let record):
-            return ComputedFields.source(record.record, path, self).values(at: path.components).map(FieldValue.init)
+            guard ComputedFields.field(of: path) == nil else {
+                return ComputedFields.source(record.record, path, self).values(at: path.components).map(FieldValue.init)
+            }
+            let tape = record.tape
+            return tape.values(at: path.components[...], from: record.index).map { FieldValue(tape.value($0)) }
         case .json(let value):
             return value.values(at: path.components).map(FieldValue.init)
         case .dnsQuery(let record):

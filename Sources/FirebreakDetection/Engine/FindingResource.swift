@@ -29,14 +29,14 @@ public struct FindingResource: Sendable, Equatable {
         case .cloudTrail(let record):
             accountID = record.recipientAccountId ?? record.userIdentityAccountId
             region = record.awsRegion
-            let parameters = record.record.value(at: Self.parametersPath)
+            let parameters = record.member("requestParameters")
             if let (kind, name) = Self.cloudTrailTarget(record, parameters) {
                 type = kind; id = name
                 if kind == "security-group" { securityGroupID = name } else if kind == "instance" { instanceID = name }
             } else {
                 type = "account"; id = accountID
             }
-            if let vpc = parameters?["vpcId"]?.stringValue { vpcID = vpc }
+            if let vpc = parameters.flatMap({ record.tape.member($0, "vpcId") }).flatMap(record.tape.stringValue) { vpcID = vpc }
         case .dnsQuery(let record):
             instanceID = record.instanceID
             vpcID = record.vpcID
@@ -75,7 +75,7 @@ public struct FindingResource: Sendable, Equatable {
         case .flow(let flow):
             return addTarget(of: flow, to: &stableID)
         case .cloudTrail(let record):
-            guard let (type, id) = cloudTrailTarget(record, record.record.value(at: parametersPath))
+            guard let (type, id) = cloudTrailTarget(record, record.member("requestParameters"))
                 ?? (record.recipientAccountId ?? record.userIdentityAccountId).map({ ("account", $0) }) else { return false }
             stableID.add(type)
             stableID.add(id)
@@ -122,8 +122,6 @@ public struct FindingResource: Sendable, Equatable {
         return add(.instanceID, as: "instance") || add(.interfaceID, as: "network-interface")
     }
 
-    private static let parametersPath = ["requestParameters"]
-
     /// The instance that sent a DNS query, else the inbound Resolver endpoint it came through.
     private static func dnsTarget(_ record: Route53QueryRecord) -> (type: String, id: String)? {
         if let instance = record.instanceID { return ("instance", instance) }
@@ -141,23 +139,48 @@ public struct FindingResource: Sendable, Equatable {
 
     /// The resource a CloudTrail record's request parameters name (security group, instance, network ACL, trail,
     /// bucket, user, GuardDuty detector, snapshot, image, first found in that order); nil for none (the account).
-    private static func cloudTrailTarget(_ record: CloudTrailRecord, _ parameters: JSONValue?) -> (type: String, id: String)? {
+    /// `parameters` is the entry of `requestParameters` in the record's tape.
+    private static func cloudTrailTarget(_ record: CloudTrailRecord, _ parameters: Int?) -> (type: String, id: String)? {
         guard let parameters else { return nil }
-        let object = parameters.objectValue   // unwrapped once for the lookups below
-        func string(_ key: String) -> String? { object?[key]?.stringValue }
-        if let group = string("groupId") { return ("security-group", group) }
-        if let instance = parameters.values(at: ["instancesSet", "items", "instanceId"]).first?.stringValue ?? string("instanceId") {
+        let tape = record.tape
+        // The members below read in one walk of the parameters (the last of a repeated key, as a lookup finds it).
+        var found = [Int?](repeating: nil, count: targetKeys.count)
+        if tape.kind(parameters) == .object {
+            var i = parameters + 1
+            let end = tape.next(parameters)
+            while i < end {
+                for (k, key) in targetKeys.enumerated() where tape.keyEquals(i, key) { found[k] = i + 1 }
+                i = tape.next(i + 1)
+            }
+        }
+        func string(_ key: TargetKey) -> String? { found[key.rawValue].flatMap(tape.stringValue) }
+        if let group = string(.groupId) { return ("security-group", group) }
+        let instances = tape.kind(parameters) == .object
+            ? found[TargetKey.instancesSet.rawValue].flatMap { tape.values(at: ["items", "instanceId"], from: $0).first }
+            : tape.values(at: ["instancesSet", "items", "instanceId"], from: parameters).first
+        if let instance = instances.flatMap(tape.stringValue) ?? string(.instanceId) {
             return ("instance", instance)
         }
-        if let acl = string("networkAclId") { return ("network-acl", acl) }
-        if let trail = string("name"), record.eventSource == "cloudtrail.amazonaws.com" { return ("trail", trail) }
-        if let bucket = string("bucketName") { return ("bucket", bucket) }
-        if let user = string("userName") { return ("user", user) }
-        if let detector = string("detectorId") { return ("guardduty-detector", detector) }
-        if let snapshot = string("snapshotId") { return ("snapshot", snapshot) }
-        if let image = string("imageId") { return ("image", image) }
+        if let acl = string(.networkAclId) { return ("network-acl", acl) }
+        if let trail = string(.name), record.eventSource == "cloudtrail.amazonaws.com" { return ("trail", trail) }
+        if let bucket = string(.bucketName) { return ("bucket", bucket) }
+        if let user = string(.userName) { return ("user", user) }
+        if let detector = string(.detectorId) { return ("guardduty-detector", detector) }
+        if let snapshot = string(.snapshotId) { return ("snapshot", snapshot) }
+        if let image = string(.imageId) { return ("image", image) }
         return nil
     }
+
+    /// The request parameters `cloudTrailTarget` reads, in `targetKeys` order.
+    private enum TargetKey: Int {
+        case groupId, instancesSet, instanceId, networkAclId, name, bucketName, userName, detectorId, snapshotId, imageId
+    }
+
+    /// Pointers into static string literals, which live as long as the process and are never written.
+    nonisolated(unsafe) private static let targetKeys: [UnsafeBufferPointer<UInt8>] = [
+        "groupId", "instancesSet", "instanceId", "networkAclId", "name", "bucketName", "userName", "detectorId", "snapshotId",
+        "imageId",
+    ].map { (key: StaticString) in UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount) }
 
     public func jsonValue() -> JSONValue {
         var object = JSONObject()

@@ -4,7 +4,12 @@ import FirebreakTime
 /// milliseconds since the epoch, without Foundation's formatters.
 enum ISO8601Millis {
     static func parse(_ text: String) -> Int64? {
-        let u = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// `parse(_:)` of the text's UTF-8 bytes.
+    static func parse(utf8 u: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard u.count >= 20, u[4] == 45, u[7] == 45, u[10] == 84 || u[10] == 116, u[13] == 58, u[16] == 58 else { return nil }
         func num(_ from: Int, _ count: Int) -> Int64? {
             var v: Int64 = 0

@@ -25,6 +25,8 @@ public struct RuleSet: Sendable {
     private let flowDispatchRef: Unmanaged<FlowDispatch>?
     /// CloudTrail rules by the `eventName` values their prefilters accept.
     private let cloudTrailDispatch: PrefilterDispatch?
+    /// The top-level keys the CloudTrail rules read: a record's members for all of them are found in one walk.
+    private let recordKeys: RecordKeyTable
     /// Rules whose matches feed a correlation.
     private let correlated: [Bool]
     /// Rules whose own matches are not reported (`generate: false` correlations consume them).
@@ -102,6 +104,7 @@ public struct RuleSet: Sendable {
         cloudTrailCompiled = trail.map { compiled[$0] }
         otherCompiled = other.map { compiled[$0] }
         cloudTrailDispatch = PrefilterDispatch(rules: cloudTrailCompiled, key: "eventName")
+        recordKeys = RecordKeyTable(keys: cloudTrailCompiled.reduce(into: Set(["eventName"])) { $0.formUnion($1.program.recordKeys) })
         flowDispatch = FlowDispatch(rules: flowCompiled)
         flowDispatchRef = flowDispatch.map { Unmanaged.passUnretained($0) }
     }
@@ -139,7 +142,9 @@ public struct RuleSet: Sendable {
     public func prepare(_ events: [DetectionEvent], maxSamples: Int = FindingAggregate.defaultMaxSamples) -> DeliveryEvaluation {
         var sink = FindingSink.merging(maxSamples: maxSamples)
         var pending: [PendingMatch]? = []
-        for event in events { evaluate(event, into: &sink, deferring: &pending) }
+        let slots = recordKeys.makeSlots()
+        defer { slots.deallocate() }
+        for event in events { evaluate(event, into: &sink, deferring: &pending, slots: slots) }
         return DeliveryEvaluation(ruleSet: self, ruleAggregates: sink.aggregator?.aggregates ?? [], pending: pending ?? [],
                                   maxSamples: maxSamples)
     }
@@ -163,8 +168,10 @@ public struct RuleSet: Sendable {
         var match: CorrelationMatch
     }
 
-    /// Evaluates one event; with `pending` nil, correlation matches are recorded at once, else appended to it.
-    func evaluate(_ event: DetectionEvent, into findings: inout FindingSink, deferring pending: inout [PendingMatch]?) {
+    /// Evaluates one event; with `pending` nil, correlation matches are recorded at once, else appended to it. `slots`
+    /// (from `recordKeys.makeSlots()`, reused from event to event) holds a CloudTrail record's resolved members.
+    func evaluate(_ event: DetectionEvent, into findings: inout FindingSink, deferring pending: inout [PendingMatch]?,
+                  slots: UnsafeMutablePointer<Int32>? = nil) {
         // The event is unwrapped once for every rule of its log source, and each match is handled as
         // it is found. (No closures here: one capturing `self` copied the whole set per event.)
         switch event.storage.kind {
@@ -178,13 +185,18 @@ public struct RuleSet: Sendable {
             guard case .cloudTrail(let record) = event.storage.decoded.event else {
                 return evaluateGeneric(cloudTrailCompiled, cloudTrailRules, event, &findings, &pending)
             }
-            let root = record.record
+            // The record's members the rules read are found once; each rule then reads them from `slots`.
+            let made = slots == nil ? recordKeys.makeSlots() : nil
+            defer { made?.deallocate() }
+            let resolved = slots ?? made.unsafelyUnwrapped
+            recordKeys.resolve(record.tape, record.index, into: resolved)
+            let tape = TapeRecord(record, slots: UnsafePointer(resolved), count: recordKeys.slotCount)
             // Only the rules whose `eventName` prefilter admits the event (and those without one), when that decides.
-            if let dispatch = cloudTrailDispatch, let positions = dispatch.candidates(root) {
+            if let dispatch = cloudTrailDispatch, let positions = dispatch.candidates(tape: tape) {
                 var k = 0
                 while k < positions.count {
                     let i = positions[k]
-                    if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
+                    if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(tape: tape, event) }) {
                         handle(cloudTrailRules[i], event, &findings, &pending)
                     }
                     k += 1
@@ -193,7 +205,7 @@ public struct RuleSet: Sendable {
             }
             var i = 0
             while i < cloudTrailCompiled.count {
-                if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(json: root, event) }) {
+                if Unmanaged.passUnretained(cloudTrailCompiled[i].program)._withUnsafeGuaranteedRef({ $0.matches(tape: tape, event) }) {
                     handle(cloudTrailRules[i], event, &findings, &pending)
                 }
                 i += 1
@@ -207,6 +219,8 @@ public struct RuleSet: Sendable {
     /// place, and its `DetectionEvent` made only when a rule matches it (or reads it generically).
     func evaluate(_ events: DecodedEvents, network: NetworkContext, receivedMillis: Int64, into findings: inout FindingSink,
                   deferring pending: inout [PendingMatch]?) {
+        let slots = recordKeys.makeSlots()
+        defer { slots.deallocate() }
         for chunk in events.chunks {
             chunk.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
@@ -219,7 +233,7 @@ public struct RuleSet: Sendable {
                                  made: &made, into: &findings, deferring: &pending)
                     } else {
                         evaluate(DetectionEvent(decoded.pointee, network: network, receivedMillis: receivedMillis),
-                                 into: &findings, deferring: &pending)
+                                 into: &findings, deferring: &pending, slots: slots)
                     }
                     i += 1
                 }

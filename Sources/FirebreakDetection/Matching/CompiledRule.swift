@@ -35,7 +35,15 @@ public struct CompiledRule: Sendable {
     @inline(__always)
     static func forEachMatch(_ rules: [CompiledRule], _ event: DetectionEvent, _ body: (Int) -> Void) {
         switch event.storage.decoded.event {
-        case .cloudTrail(let record): matching(rules, json: record.record, event, body)
+        case .cloudTrail(let record):
+            let tape = TapeRecord(record)
+            var i = 0
+            while i < rules.count {
+                if Unmanaged.passUnretained(rules[i].program)._withUnsafeGuaranteedRef({ $0.matches(tape: tape, event) }) {
+                    body(i)
+                }
+                i += 1
+            }
         case .json(let value): matching(rules, json: value, event, body)
         case .dnsQuery(let record): matching(rules, json: record.fields, event, body)
         case .guardDuty(let finding): matching(rules, json: finding.finding, event, body)
@@ -115,7 +123,7 @@ extension CompiledRule {
 
         func matches(_ event: borrowing DetectionEvent) -> Bool {
             switch event.storage.decoded.event {
-            case .cloudTrail(let record): return matches(json: record.record, event)
+            case .cloudTrail(let record): return matches(tape: TapeRecord(record), event)
             case .json(let value): return matches(json: value, event)
             case .dnsQuery(let record): return matches(json: record.fields, event)
             case .guardDuty(let finding): return matches(json: finding.finding, event)
@@ -132,6 +140,20 @@ extension CompiledRule {
                 i += 1
             }
             return rootRef._withUnsafeGuaranteedRef { $0.matches(flow: flow, subject) }
+        }
+
+        /// The top-level keys the detection and its prefilters read (first path components).
+        var recordKeys: Set<String> {
+            root.recordKeys.union(equalityPrefilters.map(\.key))
+        }
+
+        func matches(tape record: TapeRecord, _ event: DetectionEvent) -> Bool {
+            var i = 0
+            while i < prefilterRefs.count {
+                if !prefilterRefs[i]._withUnsafeGuaranteedRef({ $0.matches(tape: record, event) }) { return false }
+                i += 1
+            }
+            return rootRef._withUnsafeGuaranteedRef { $0.matches(tape: record, event) }
         }
 
         func matches(json root: JSONValue, _ event: DetectionEvent) -> Bool {

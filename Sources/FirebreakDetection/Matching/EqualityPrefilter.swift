@@ -52,6 +52,22 @@ final class EqualityPrefilter: @unchecked Sendable {
         return decide(found, root, event)
     }
 
+    /// A CloudTrail record read from its tape: the same result as `matches(json: record.record, event)`.
+    @inline(__always)
+    func matches(tape record: TapeRecord, _ event: DetectionEvent) -> Bool {
+        let tape = record.tape
+        guard tape.kind(record.root) == .object else { return slow(tape: record, event) }
+        guard let found = record.member(id: field.keyID, key: key, hint: hint) else { return false }
+        guard tape.kind(found) == .string, let decided = tape.withString(found, { decide($0) }) else {
+            return slow(tape: record, event)
+        }
+        return decided
+    }
+
+    private func slow(tape record: TapeRecord, _ event: DetectionEvent) -> Bool {
+        fieldRef._withUnsafeGuaranteedRef { $0.matches(tape: record, event) }
+    }
+
     /// The member the prefilter reads: the one at `hint` when its key is `key`, else the last with that key.
     @inline(__always)
     static func member(_ object: JSONObject, _ key: String, hint: Int) -> JSONValue? {

@@ -34,11 +34,11 @@ final class FieldMatcher: Sendable {
     /// The CloudTrail field computed for this path (`firebreak.*`), if it names one.
     private let computed: CloudTrailFacts.Field?
 
+    /// The first path component as a `RecordKey` (where a resolved CloudTrail record holds it).
+    let keyID: Int
+
     /// Where CloudTrail puts its first members (they come before the optional `errorCode`).
-    static let cloudTrailOrder: [String: Int] = [
-        "eventVersion": 0, "userIdentity": 1, "eventTime": 2, "eventSource": 3, "eventName": 4,
-        "awsRegion": 5, "sourceIPAddress": 6, "userAgent": 7,
-    ]
+    static let cloudTrailOrder = RecordKey.cloudTrailOrder
 
     init(path: FieldPath, mode: Mode) {
         self.path = path
@@ -48,6 +48,7 @@ final class FieldMatcher: Sendable {
         components = path.components
         hints = path.components.enumerated().map { $0.offset == 0 ? Self.cloudTrailOrder[$0.element] ?? Int.max : Int.max }
         computed = ComputedFields.field(of: path)
+        keyID = RecordKey.id(path.components[0])
         switch mode {
         case .values(let predicates, let all, let orNull):
             kind = .values
@@ -188,6 +189,98 @@ final class FieldMatcher: Sendable {
         }
     }
 
+    /// A CloudTrail record read from its tape: the same result as `matches(json: record.record, event)`. Computed
+    /// fields read a tree of the members they are computed from, `fieldref` the record's whole tree (built for them).
+    func matches(tape record: TapeRecord, _ event: DetectionEvent) -> Bool {
+        if computed != nil { return matches(json: record.factsTree(), event) }
+        if kind == .fieldref { return matches(json: record.tape.value(record.root), event) }
+        var saw = false
+        switch kind {
+        case .values:
+            if all {
+                var i = 0
+                while i < predicates.count {
+                    if !searchRoot(record, i, &saw) { return false }
+                    i += 1
+                }
+                return true
+            }
+            if searchRoot(record, Self.anyPredicate, &saw) { return true }
+            return orNull && !saw
+        case .exists:
+            return searchRoot(record, Self.nonNull, &saw) == expected
+        case .fieldref:
+            return false
+        }
+    }
+
+    /// `search` from the record itself: its member for the first component comes from the resolved slots.
+    @inline(__always)
+    private func searchRoot(_ record: TapeRecord, _ probe: Int, _ saw: inout Bool) -> Bool {
+        let tape = record.tape
+        guard tape.kind(record.root) == .object else { return search(tape, record.root, 0, probe, &saw) }
+        guard let member = record.member(id: keyID, key: components[0], hint: hints[0]) else { return false }
+        return search(tape, member, 1, probe, &saw)
+    }
+
+    /// `search(_:_:_:_:)` over a tape: the same walk, leaves read in place.
+    private func search(_ tape: JSONTape, _ index: Int, _ depth: Int, _ probe: Int, _ saw: inout Bool) -> Bool {
+        let kind = tape.kind(index)
+        if depth == components.count {
+            switch kind {
+            case .array:
+                var i = index + 1
+                let end = tape.next(index)
+                while i < end {
+                    if search(tape, i, depth, probe, &saw) { return true }
+                    i = tape.next(i)
+                }
+                return false
+            case .null:
+                return false
+            default:
+                saw = true
+                if probe >= 0 { return Self.test(predicates[probe], tape, index) }
+                if probe == Self.nonNull { return true }
+                var i = 0
+                while i < predicates.count {
+                    if Self.test(predicates[i], tape, index) { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
+        switch kind {
+        case .object:
+            guard let next = TapeRecord.member(tape, index, components[depth], hint: hints[depth]) else { return false }
+            return search(tape, next, depth + 1, probe, &saw)
+        case .array:
+            var i = index + 1
+            let end = tape.next(index)
+            while i < end {
+                if search(tape, i, depth, probe, &saw) { return true }
+                i = tape.next(i)
+            }
+            return false
+        default:
+            return false
+        }
+    }
+
+    /// `predicate.test(tape.value(index))` for a leaf; strings (and clean objects, as their JSON text) are read in
+    /// place.
+    @inline(__always)
+    private static func test(_ predicate: ValuePredicate, _ tape: JSONTape, _ index: Int) -> Bool {
+        if case .string(let pattern) = predicate {
+            switch tape.kind(index) {
+            case .string: return tape.withString(index) { pattern.matches(utf8: $0) }
+            case .object where tape.isClean(index): return pattern.matches(utf8: tape.raw(index))
+            default: break
+            }
+        }
+        return predicate.test(tape.value(index))
+    }
+
     @inline(__always)
     private static func same(_ a: String, _ b: String) -> Bool {
         a.utf8.count == b.utf8.count && a == b
@@ -284,7 +377,18 @@ final class FieldMatcher: Sendable {
     /// The field's values in `event` (list elements one by one), nulls left out.
     static func values(in event: DetectionEvent, at path: FieldPath) -> [FieldValue] {
         switch event.storage.decoded.event {
-        case .cloudTrail(let record): return Self.jsonValues(ComputedFields.source(record.record, path, event), path)
+        case .cloudTrail(let record):
+            guard ComputedFields.field(of: path) == nil else {
+                return Self.jsonValues(ComputedFields.source(record.record, path, event), path)
+            }
+            let tape = record.tape
+            return tape.values(at: path.components[...], from: record.index).flatMap { index -> [FieldValue] in
+                switch tape.kind(index) {
+                case .array: return tape.elements(index).filter { tape.kind($0) != .null }.map { FieldValue(tape.value($0)) }
+                case .null: return []
+                default: return [FieldValue(tape.value(index))]
+                }
+            }
         case .json(let value): return Self.jsonValues(value, path)
         case .dnsQuery(let record): return Self.jsonValues(record.fields, path)
         case .guardDuty(let finding): return Self.jsonValues(finding.finding, path)

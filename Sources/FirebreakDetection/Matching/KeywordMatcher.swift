@@ -11,6 +11,11 @@ final class KeywordMatcher: Sendable {
     }
 
     func matches(_ event: DetectionEvent) -> Bool {
+        // A CloudTrail record whose bytes are its compact JSON text is searched in place.
+        if case .cloudTrail(let record) = event.storage.decoded.event, record.tape.isClean(record.index) {
+            let bytes = record.tape.raw(record.index)
+            return patterns.contains { $0.matches(utf8: bytes) }
+        }
         let text = Self.text(of: event)
         return patterns.contains { $0.matches(text) }
     }

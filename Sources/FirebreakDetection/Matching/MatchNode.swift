@@ -59,6 +59,39 @@ final class MatchNode: Sendable {
         }
     }
 
+    /// CloudTrail records read from their tape.
+    func matches(tape record: TapeRecord, _ event: DetectionEvent) -> Bool {
+        switch operation {
+        case .field: return fieldRef.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.matches(tape: record, event) }
+        case .and:
+            var i = 0
+            while i < children.count {
+                if !childRefs[i]._withUnsafeGuaranteedRef({ $0.matches(tape: record, event) }) { return false }
+                i += 1
+            }
+            return true
+        case .or:
+            var i = 0
+            while i < children.count {
+                if childRefs[i]._withUnsafeGuaranteedRef({ $0.matches(tape: record, event) }) { return true }
+                i += 1
+            }
+            return false
+        case .not: return !childRefs[0]._withUnsafeGuaranteedRef { $0.matches(tape: record, event) }
+        case .keywords: return keywords.unsafelyUnwrapped.matches(event)
+        case .always: return true
+        case .never: return false
+        }
+    }
+
+    /// The top-level keys the node and its children read (first path components).
+    var recordKeys: Set<String> {
+        var out = Set<String>()
+        if let field { out.insert(field.path.components[0]) }
+        for child in children { out.formUnion(child.recordKeys) }
+        return out
+    }
+
     /// Flow-log events.
     func matches(flow: FlowLogRecord, _ subject: FlowSubject) -> Bool {
         switch operation {

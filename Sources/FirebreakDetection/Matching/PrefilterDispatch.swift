@@ -10,6 +10,7 @@ import FirebreakLogs
 /// an object) gets every rule.
 final class PrefilterDispatch: Sendable {
     let key: String
+    private let keyID: Int
     private let hint: Int
     /// Rule positions (ascending) for an ASCII string value listed by no prefilter, or an absent member.
     private let unfiltered: [Int]
@@ -28,6 +29,7 @@ final class PrefilterDispatch: Sendable {
         }
         guard !listing.isEmpty else { return nil }
         self.key = key
+        keyID = RecordKey.id(key)
         self.hint = hint
         self.unfiltered = unfiltered
         var table: [UInt64: [(literal: [UInt8], positions: [Int])]] = [:]
@@ -53,6 +55,22 @@ final class PrefilterDispatch: Sendable {
             return unfiltered
         }
         return found ?? nil
+    }
+
+    /// `candidates(_:)` for a CloudTrail record read from its tape.
+    @inline(__always)
+    func candidates(tape record: TapeRecord) -> [Int]? {
+        let tape = record.tape
+        guard tape.kind(record.root) == .object else { return nil }
+        guard let value = record.member(id: keyID, key: key, hint: hint) else { return unfiltered }
+        guard tape.kind(value) == .string else { return nil }
+        return tape.withString(value) { bytes -> [Int]? in
+            guard ASCII.isASCII(bytes) else { return nil }
+            if let entries = table[Self.hash(bytes, lowercased: true)] {
+                for entry in entries where Self.equalLowercased(bytes, entry.literal) { return entry.positions }
+            }
+            return unfiltered
+        }
     }
 
     @inline(__always)

@@ -77,6 +77,12 @@ final class StringPattern: Sendable {
         return copy.withUTF8 { matches(bytes: $0) }
     }
 
+    /// `matches(_:)` on the UTF-8 of a string (`String.utf8` as it holds it).
+    @inline(__always)
+    func matches(utf8 value: UnsafeBufferPointer<UInt8>) -> Bool {
+        kind == .any || matches(bytes: value)
+    }
+
     private func matches(bytes value: UnsafeBufferPointer<UInt8>) -> Bool {
         if cased || ASCII.isASCII(value) {
             return match(value, fold: !cased)

@@ -22,6 +22,11 @@ public enum CloudTrailFacts {
         case policyPublic = "policy_public"
     }
 
+    /// The top-level members of a record the fields are computed from: a record with only these members has the same
+    /// facts (`CloudTrailFactsTests`), so a record read from its tape builds only them.
+    public static let members = ["userIdentity", "eventSource", "eventName", "recipientAccountId", "requestParameters",
+                                 "sessionCredentialFromConsole", "sourceIPAddress", "userAgent"]
+
     /// The value of `field` for `record`, nil when it does not apply.
     public static func value(_ field: Field, of record: JSONValue) -> JSONValue? {
         switch field {

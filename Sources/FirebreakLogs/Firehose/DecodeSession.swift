@@ -59,8 +59,9 @@ struct DecodeSession {
 
     // MARK: Payload sniffing
 
-    /// Decodes a payload that has already been decompressed if it was gzip.
-    mutating func decodePayload(_ storage: ByteStorage) {
+    /// Decodes a payload that has already been decompressed if it was gzip; `tape` is its index when the caller
+    /// built it already (`RecordDecoder.decodeFile`).
+    mutating func decodePayload(_ storage: ByteStorage, tape indexed: JSONTape? = nil) {
         let buffer = storage.buffer
         if Gzip.hasMagic(buffer) {
             issue(.nestedCompression, line: nil, "gzip data inside a decompressed payload was not decoded")
@@ -70,6 +71,15 @@ struct DecodeSession {
         while first < buffer.count, isSpace(buffer[first]) { first += 1 }
         if first == buffer.count { return }
         if buffer[first] == UInt8(ascii: "{") {
+            // One pass indexes the document (a CloudTrail S3 file is read from its index); a CloudWatch Logs payload,
+            // which names its messageType first, has a scanner of its own. Documents the index refuses take the
+            // parser's path below, which says why.
+            if let tape = indexed ?? (Self.startsWithKey(buffer, first, "\"messageType\"") ? nil
+                                        : JSONTape.build(storage, 0, storage.count, maxDepth: configuration.maxJSONDepth)) {
+                if tape.member(0, "messageType") != nil, decodeCloudWatchLogs(storage) { return }
+                handleJSON(tape, LogContext(recordIndex: recordIndex), line: nil, inCloudWatchLogs: false)
+                return
+            }
             if decodeCloudWatchLogs(storage) { return }
             // One JSON document, or newline-delimited JSON and text.
             let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
@@ -99,6 +109,29 @@ struct DecodeSession {
         var end = buffer.count
         while end > from, isSpace(buffer[end - 1]) { end -= 1 }
         return memchr(base + from, 0x0A, end - from) != nil
+    }
+
+    /// True when the object at `first` names `key` (quoted) first: `messageType` for a CloudWatch Logs subscription
+    /// payload, `requestId` or `records` for a Firehose request body.
+    static func startsWithKey(_ buffer: UnsafeBufferPointer<UInt8>, _ first: Int, _ key: StaticString) -> Bool {
+        var p = first + 1
+        while p < buffer.count, buffer[p] == 0x20 || buffer[p] == 0x0A || buffer[p] == 0x0D || buffer[p] == 0x09 { p += 1 }
+        guard p + key.utf8CodeUnitCount <= buffer.count, let base = buffer.baseAddress else { return false }
+        return memcmp(base + p, key.utf8Start, key.utf8CodeUnitCount) == 0
+    }
+
+    /// An indexed JSON document (the root of `tape`): CloudTrail records are read from the index; anything else is
+    /// built as a tree (another typed AWS log, or generic JSON).
+    mutating func handleJSON(_ tape: JSONTape, _ context: LogContext, line: Int?, inCloudWatchLogs: Bool) {
+        guard let decoded = CloudTrailDecoder.decode(tape: tape, root: 0, inCloudWatchLogs: inCloudWatchLogs) else {
+            let document = tape.value(0)
+            _ = emit(Self.typedJSONEvent(document) ?? .json(document), context, line: line)
+            return
+        }
+        for problem in decoded.problems { issue(.cloudTrail, line: line, problem) }
+        for record in decoded.records {
+            if !emit(.cloudTrail(record), context, line: line) { return }
+        }
     }
 
     /// A parsed JSON document: CloudTrail (in any envelope), another typed AWS log (`typedJSONEvent`) or generic JSON.
@@ -150,6 +183,10 @@ struct DecodeSession {
         if p[s] == UInt8(ascii: "{") {
             guard length <= configuration.maxJSONBytes else {
                 issue(.lineTooLong, line: line, "JSON of \(length) bytes exceeds the limit of \(configuration.maxJSONBytes); skipped")
+                return
+            }
+            if let tape = JSONTape.build(storage, s, e, maxDepth: configuration.maxJSONDepth) {
+                handleJSON(tape, context, line: line, inCloudWatchLogs: context.origin != nil)
                 return
             }
             let parser = JSONParser(maxDepth: configuration.maxJSONDepth)

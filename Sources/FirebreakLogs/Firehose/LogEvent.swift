@@ -48,9 +48,14 @@ public extension LogEvent {
         }
     }
 
-    /// Appends the text of `jsonValue()` to `out`; a flow record is written from its line without building the tree.
+    /// Appends the text of `jsonValue()` to `out`; a flow record is written from its line and a CloudTrail record from
+    /// its bytes (when they are that text), without building the tree.
     func writeJSON(into out: inout [UInt8]) {
-        if case .flow(let record) = self { record.writeJSON(into: &out) } else { jsonValue().write(into: &out) }
+        switch self {
+        case .flow(let record): record.writeJSON(into: &out)
+        case .cloudTrail(let record): record.writeJSON(into: &out)
+        default: jsonValue().write(into: &out)
+        }
     }
 
     /// The text of `jsonValue()`.

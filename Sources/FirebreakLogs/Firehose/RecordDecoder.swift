@@ -46,7 +46,20 @@ public struct RecordDecoder: Sendable {
     /// as a delivery's record), a CloudWatch Logs payload, an S3 CloudTrail file or a flow-log file (gzip or plain).
     public func decodeFile(_ bytes: [UInt8]) throws(RecordDecodeError) -> RecordDecodeResult {
         let storage = try inflatedIfGzip(bytes, recordIndex: 0)
-        if FirehoseDelivery.looksLikeDelivery(storage.buffer) {
+        // A JSON object is indexed once (a CloudTrail S3 file is read from its index); an index whose root lacks the
+        // keys of a Firehose body or of a Firehose backup object spares scanning the whole file for them. CloudWatch
+        // Logs payloads and Firehose bodies, which name their own keys first, are not indexed.
+        let buffer = storage.buffer
+        var first = 0
+        while first < buffer.count, buffer[first] == 0x20 || buffer[first] == 0x0A || buffer[first] == 0x0D || buffer[first] == 0x09 {
+            first += 1
+        }
+        var tape: JSONTape?
+        if first < buffer.count, buffer[first] == UInt8(ascii: "{"), !DecodeSession.startsWithKey(buffer, first, "\"messageType\""),
+           !DecodeSession.startsWithKey(buffer, first, "\"requestId\""), !DecodeSession.startsWithKey(buffer, first, "\"records\"") {
+            tape = JSONTape.build(storage, 0, storage.count, maxDepth: configuration.maxJSONDepth)
+        }
+        if tape.map({ Self.rootHasKeys($0, ["requestId", "records"]) }) ?? true, FirehoseDelivery.looksLikeDelivery(buffer) {
             let delivery: FirehoseDelivery
             do {
                 delivery = try FirehoseDelivery.parse(storage.buffer, limits: configuration.firehoseLimits)
@@ -55,7 +68,8 @@ public struct RecordDecoder: Sendable {
             }
             return try decodeRecords(of: delivery)
         }
-        if FirehoseBackup.looksLikeBackup(storage.buffer) {
+        if tape.map({ Self.rootHasKeys($0, ["rawData"]) && (Self.rootHasKeys($0, ["errorCode"]) || Self.rootHasKeys($0, ["attemptsMade"])) }) ?? true,
+           FirehoseBackup.looksLikeBackup(storage.buffer) {
             let backup: FirehoseBackup
             do {
                 backup = try FirehoseBackup.parse(storage.buffer, maxRecordBytes: configuration.firehoseLimits.maxRecordBytes)
@@ -70,9 +84,27 @@ public struct RecordDecoder: Sendable {
         }
         var session = DecodeSession(configuration: configuration, recordIndex: 0)
         session.result.decompressedBytes = storage.count
-        session.decodePayload(storage)
+        session.decodePayload(storage, tape: tape)
         session.finish()
         return session.result
+    }
+
+    /// False when the indexed document cannot be what a top-level key scan looks for (`FirehoseDelivery.looksLikeDelivery`,
+    /// `FirehoseBackup.looksLikeBackup`): those need each of `keys` (unescaped) among the root's keys.
+    private static func rootHasKeys(_ tape: JSONTape, _ keys: [StaticString]) -> Bool {
+        guard tape.kind(0) == .object else { return false }
+        return keys.allSatisfy { key in
+            var i = 1
+            let end = tape.next(0)
+            while i < end {
+                if tape.entries[i].flags & JSONTape.Flags.escaped == 0,
+                   tape.raw(i).elementsEqual(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)) {
+                    return true
+                }
+                i = tape.next(i + 1)
+            }
+            return false
+        }
     }
 
     /// The payload's bytes, gunzipped (within the configured caps) when they start with gzip's magic.

@@ -188,19 +188,7 @@ struct JSONScanner {
 
     private func hex4(_ p: Int, limit: Int) -> UInt16? {
         guard p + 4 <= limit else { return nil }
-        var v: UInt16 = 0
-        for i in 0..<4 {
-            let c = base[p + i]
-            let d: UInt8
-            switch c {
-            case 0x30...0x39: d = c - 0x30
-            case 0x41...0x46: d = c - 0x41 + 10
-            case 0x61...0x66: d = c - 0x61 + 10
-            default: return nil
-            }
-            v = v << 4 | UInt16(d)
-        }
-        return v
+        return JSONHex.unit(base + p)
     }
 
     /// Fast path for a plain non-negative integer of 1–18 digits (no leading zero) followed by a

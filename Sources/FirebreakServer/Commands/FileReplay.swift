@@ -61,37 +61,16 @@ public enum FileReplay {
                                       totalBytes: sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) })
         let sharesTerminal = progress.enabled && isatty(STDOUT_FILENO) == 1
         let decoder = RecordDecoder(configuration: FileDecoding.fileDecoderConfiguration(settings))
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
         var total = 0
         do throws(CommandError) {
-            for input in inputs {
-                let bytes = try input.read(s3: s3, maxObjectBytes: options.maxObjectBytes) { progress.reading($0) }
-                let result: RecordDecodeResult
-                do {
-                    result = try decoder.decodeFile(bytes)
-                } catch {
-                    throw CommandError(.failure, "\(input.name): \(error.message)")
-                }
-                if !result.issues.isEmpty { progress.suspend() }
-                for issue in result.issues {
-                    InputFile.warn("\(input.name): record \(issue.recordIndex)" + (issue.line.map { ", line \($0)" } ?? "")
-                                   + ": \(issue.message)")
-                }
-                var findings: [FindingAggregate]
-                if let responder {
-                    findings = try responder.commit(result, bytes: bytes, name: input.name, receivedMillis: now)
-                } else {
-                    findings = FindingAggregate.merge(engine.evaluate(result.events, receivedMillis: now), maxSamples: 1)
-                }
-                let out = render(&findings, format: options.format)
-                if !out.isEmpty {
-                    if sharesTerminal { progress.suspend() }
-                    InputFile.write(out)
-                }
-                total += findings.count
-                progress.finished(bytes: Int64(bytes.count), events: result.events.count, findings: findings.count)
-                progress.resume()
-            }
+            total = try replay(inputs, engine: engine, decoder: decoder, s3: s3, options: options, responder: responder,
+                               progress: progress, output: { out in
+                                   if sharesTerminal { progress.suspend() }
+                                   InputFile.write(out)
+                               }, warn: { line in
+                                   progress.suspend()
+                                   InputFile.warn(line)
+                               })
         } catch {
             // The error goes on a line of its own, not after the progress.
             progress.suspend()
@@ -99,6 +78,80 @@ public enum FileReplay {
         }
         progress.finish(extra: responder?.summary)
         return total
+    }
+
+    /// Replays `inputs` with `engine` (correlation windows span them, in order) and returns the number of findings:
+    /// each input's finding lines go to `output` at once, in input order, and its record-level decode problems to
+    /// `warn` before them; an input that cannot be read or decoded stops the replay there. With `options.jobs` above
+    /// one, inputs are read and decoded, and large ones evaluated by chunks of records, on that many threads
+    /// (`ReplayPipeline`); what is written is the same.
+    static func replay(_ inputs: [ReplayInput], engine: DetectionEngine, decoder: RecordDecoder, s3: S3Client?,
+                       options: ReplayOptions, responder: ReplayResponder?, progress: ReplayProgress,
+                       nowMillis: Int64 = Int64(Date().timeIntervalSince1970 * 1000),
+                       output: (String) -> Void, warn: (String) -> Void) throws(CommandError) -> Int {
+        var total = 0
+        func finish(_ name: String, _ decoded: ReplayPipeline.Decoded, _ findings: inout [FindingAggregate]) {
+            let out = render(&findings, format: options.format)
+            if !out.isEmpty { output(out) }
+            total += findings.count
+            progress.finished(bytes: Int64(decoded.bytes), events: decoded.events, findings: findings.count)
+            progress.resume()
+        }
+        guard options.jobs > 1 && inputs.count > 0 else {
+            for input in inputs {
+                let bytes = try input.read(s3: s3, maxObjectBytes: options.maxObjectBytes) { progress.reading($0) }
+                let decoded = try ReplayPipeline.decode(bytes, name: input.name, decoder: decoder, keepBytes: false)
+                for line in decoded.warnings { warn(line) }
+                var findings: [FindingAggregate]
+                if let responder {
+                    findings = try responder.commit(decoded.result, bytes: bytes, name: input.name, receivedMillis: nowMillis)
+                } else {
+                    findings = evaluate(decoded.result.events, engine: engine, receivedMillis: nowMillis)
+                }
+                finish(input.name, decoded, &findings)
+            }
+            return total
+        }
+        let pipeline = ReplayPipeline(inputs: inputs, jobs: options.jobs, s3: s3, maxObjectBytes: options.maxObjectBytes,
+                                      decoder: decoder, ruleSet: responder == nil ? engine.ruleSet : nil,
+                                      network: engine.sources.network, receivedMillis: nowMillis)
+        defer { pipeline.stop() }
+        for index in inputs.indices {
+            let decoded = try pipeline.decoded(index)
+            for line in decoded.warnings { warn(line) }
+            var findings: [FindingAggregate]
+            if let responder {
+                findings = try responder.commit(decoded.result, bytes: decoded.kept ?? [], name: inputs[index].name,
+                                                receivedMillis: nowMillis)
+            } else {
+                // Each chunk's correlation matches recorded in order, then the chunks' findings merged by id: the same
+                // findings as the input evaluated whole.
+                var aggregates: [FindingAggregate] = []
+                for chunk in 0..<decoded.chunks {
+                    aggregates += pipeline.evaluation(index, chunk).commit { (_: [FindingAggregate]) -> Bool in true }
+                }
+                findings = decoded.chunks > 1 ? FindingAggregate.merge(aggregates: aggregates, maxSamples: 1) : aggregates
+            }
+            pipeline.written(index)
+            finish(inputs[index].name, decoded, &findings)
+        }
+        return total
+    }
+
+    /// In-memory inputs replayed with `engine` on `jobs` threads, finding lines to `output` (the benchmark, tests).
+    public static func replay(_ inputs: [ReplayInput], engine: DetectionEngine, decoder: RecordDecoder, format: Format = .json,
+                              jobs: Int = 1, nowMillis: Int64, output: (String) -> Void,
+                              warn: (String) -> Void) throws(CommandError) -> Int {
+        try replay(inputs, engine: engine, decoder: decoder, s3: nil, options: ReplayOptions(format: format, progress: false, jobs: jobs),
+                   responder: nil, progress: ReplayProgress(enabled: false, totalObjects: inputs.count, totalBytes: nil),
+                   nowMillis: nowMillis, output: output, warn: warn)
+    }
+
+    /// An input's events evaluated as the service evaluates a delivery (matches merged into findings as they are
+    /// found, one sample each), then the correlation windows updated in order: the same findings as merging every
+    /// match.
+    static func evaluate(_ events: DecodedEvents, engine: DetectionEngine, receivedMillis: Int64) -> [FindingAggregate] {
+        engine.prepare(events, receivedMillis: receivedMillis, maxSamples: 1).commit { (_: [FindingAggregate]) -> Bool in true }
     }
 
     /// One line per finding.
@@ -109,13 +162,27 @@ public enum FileReplay {
                 out += OCSFFinding().render(&findings[index]).serialized() + "\n"
                 continue
             }
-            guard case .object(var object) = findings[index].json() else { continue }
-            object.append("count", .int(Int64(findings[index].count)))
-            object.append("firstSeen", .string(UTCTime(clampingMillis: findings[index].firstMillis).iso8601))
-            object.append("lastSeen", .string(UTCTime(clampingMillis: findings[index].lastMillis).iso8601))
-            out += JSONValue.object(object).serialized() + "\n"
+            out += line(&findings[index])
         }
         return out
+    }
+
+    /// The finding's JSON line: its text (the event written from its own bytes where it can be) with `count`,
+    /// `firstSeen` and `lastSeen` as its last members.
+    static func line(_ aggregate: inout FindingAggregate) -> String {
+        var text = aggregate.text().finding
+        return text.withUTF8 { finding -> String in
+            guard finding.last == UInt8(ascii: "}") else { return String(decoding: finding, as: UTF8.self) + "\n" }
+            var out: [UInt8] = []
+            out.reserveCapacity(finding.count + 96)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: finding.dropLast()))
+            out.append(contentsOf: ",\"count\":\(aggregate.count),\"firstSeen\":".utf8)
+            out.append(contentsOf: JSONValue.quoted(UTCTime(clampingMillis: aggregate.firstMillis).iso8601).utf8)
+            out.append(contentsOf: ",\"lastSeen\":".utf8)
+            out.append(contentsOf: JSONValue.quoted(UTCTime(clampingMillis: aggregate.lastMillis).iso8601).utf8)
+            out.append(contentsOf: "}\n".utf8)
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Local paths as they are; each `s3://` source listed into its objects (archived ones left out with a warning).

@@ -1,16 +1,19 @@
 import FirebreakAWS
 import Foundation
 
-/// One thing `firebreak replay` reads whole and evaluates: a local file (or standard input), or an S3 object.
-enum ReplayInput {
+/// One thing `firebreak replay` reads whole and evaluates: a local file (or standard input), an S3 object, or bytes
+/// already in memory (tests, the benchmark).
+public enum ReplayInput: Sendable {
     case file(String)
     case object(bucket: String, S3Object)
+    case memory(name: String, bytes: [UInt8])
 
     /// How it is named in warnings and errors.
     var name: String {
         switch self {
         case .file(let path): path
         case .object(let bucket, let object): "s3://\(bucket)/\(object.key)"
+        case .memory(let name, _): name
         }
     }
 
@@ -22,6 +25,8 @@ enum ReplayInput {
             return (attributes[.size] as? NSNumber)?.int64Value
         case .object(_, let object):
             return object.size
+        case .memory(_, let bytes):
+            return Int64(bytes.count)
         }
     }
 
@@ -48,6 +53,8 @@ enum ReplayInput {
                 }
                 throw CommandError(.failure, "\(name): cannot read the object: \(error)")
             }
+            return bytes
+        case .memory(_, let bytes):
             return bytes
         }
     }

@@ -17,13 +17,16 @@ public struct ReplayOptions: Sendable {
     public var listPageSize: Int
     /// Where AWS settings come from (credentials, `AWS_REGION`, `AWS_ENDPOINT_URL_S3`, ...).
     public var environment: [String: String]
+    /// `--jobs`: threads that read, decode and evaluate inputs (findings are still written in input order).
+    public var jobs: Int
 
     /// 256 MiB, as `firehose.max_decompressed_bytes`.
     public static let defaultMaxObjectBytes: Int64 = 256 << 20
 
     public init(format: FileReplay.Format = .json, dates: ReplayDateRange = ReplayDateRange(), respond: Bool = false,
                 maxObjectBytes: Int64 = defaultMaxObjectBytes, progress: Bool? = nil, listPageSize: Int = 1000,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.format = format
         self.dates = dates
         self.respond = respond
@@ -31,5 +34,6 @@ public struct ReplayOptions: Sendable {
         self.progress = progress
         self.listPageSize = listPageSize
         self.environment = environment
+        self.jobs = max(1, jobs)
     }
 }
