@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 FUZZ=.build-fuzz
 BIN=$FUZZ/debug/firebreak-fuzz
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
-ALL="http firehose-body gzip cwl flow-line flow-line-custom alb-line cloudtrail aws-json sigma template-json template-yaml playbook config"
+ALL="http firehose-body gzip cwl flow-line flow-line-custom alb-line s3access-line cloudfront-log cloudtrail aws-json sigma template-json template-yaml playbook config"
 TARGETS=${*:-$ALL}
 
 [ -x "$BIN" ] || { echo "run.sh: $BIN is missing; run make fuzz-build" >&2; exit 2; }
@@ -24,7 +24,8 @@ mkdir -p "$FUZZ/artifacts" "$FUZZ/logs"
 # Per target: the longest input, and a dictionary.
 max_len() {
     case $1 in
-        flow-line|flow-line-custom|alb-line) echo 4096 ;;
+        flow-line|flow-line-custom|alb-line|s3access-line) echo 4096 ;;
+        cloudfront-log) echo 65536 ;;
         http) echo 65536 ;;
         sigma|playbook|config) echo 65536 ;;
         *) echo 1048576 ;;
@@ -36,6 +37,8 @@ dict() {
         firehose-body|cwl|cloudtrail|aws-json|gzip) echo Fuzz/dict/json.dict ;;
         flow-line|flow-line-custom) echo Fuzz/dict/flow.dict ;;
         alb-line) echo Fuzz/dict/alb.dict ;;
+        s3access-line) echo Fuzz/dict/s3access.dict ;;
+        cloudfront-log) echo Fuzz/dict/cloudfront.dict ;;
         *) echo Fuzz/dict/yaml.dict ;;
     esac
 }

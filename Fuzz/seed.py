@@ -106,6 +106,58 @@ for path in files(os.path.join(ROOT, "config", "rules", "elb"), (".tests.yaml",)
 for line in alb_lines[:40]:
     add("alb-line", line)
 add("cwl", "\n".join(alb_lines[:40] + flow_lines[:3]) + "\n")
+
+# S3 server access log lines and CloudFront standard log files: records shaped after the example logs of the S3 user
+# guide ("Amazon S3 server access log format") and the CloudFront developer guide ("Standard log file fields"), and
+# the s3/ and cloudfront/ packs' test events.
+owner = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+s3_lines = [
+    f'{owner} amzn-s3-demo-bucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 {owner} 3E57427F3EXAMPLE REST.GET.VERSIONING - '
+    '"GET /amzn-s3-demo-bucket1?versioning HTTP/1.1" 200 - 113 - 7 - "-" "S3Console/0.4" - '
+    's9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 ECDHE-RSA-AES128-GCM-SHA256 '
+    'AuthHeader amzn-s3-demo-bucket1.s3.us-west-1.amazonaws.com TLSV1.2 arn:aws:s3:us-west-1:123456789012:accesspoint/example-AP Yes',
+    f'{owner} amzn-s3-demo-bucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 {owner} A1206F460EXAMPLE REST.GET.BUCKETPOLICY - '
+    '"GET /amzn-s3-demo-bucket1?policy HTTP/1.1" 404 NoSuchBucketPolicy 297 - 38 - "-" "S3Console/0.4" -',
+    f'{owner} amzn-s3-demo-bucket1 [06/Feb/2019:00:01:57 +0000] 192.0.2.3 - DD6CC733AEXAMPLE REST.GET.OBJECT s3-dg.pdf '
+    '"GET /amzn-s3-demo-bucket1/s3-dg.pdf HTTP/1.1" 403 AccessDenied 243 - 28 - "-" "curl/8.5.0" - '
+    '10S62Zv81kBW7BB6SX4XJ48o6kpcl6LPwEoizZQQxJd5qDSCTLX0TgS37kYUBKQW3+bPdrg1234= - - - amzn-s3-demo-bucket1.s3.us-west-1.amazonaws.com - - - us-east-1',
+]
+cloudfront_fields = ("date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) "
+                     "cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol "
+                     "cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type "
+                     "cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte "
+                     "x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end")
+cloudfront_lines = [
+    "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200\t-\t"
+    "Mozilla/5.0%20(Windows%20NT%2010.0;%20Win64;%20x64)\t-\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\t"
+    "d111111abcdef8.cloudfront.net\thttps\t23\t0.001\t-\tTLSv1.2\tECDHE-RSA-AES128-GCM-SHA256\tHit\tHTTP/2.0\t-\t-\t"
+    "11040\t0.001\tHit\ttext/html\t78\t-\t-",
+    "2019-12-13\t22:36:27\tSEA19-C1\t900\t192.0.2.200\tGET\td111111abcdef8.cloudfront.net\t/favicon.ico\t502\t"
+    "http://www.example.com/\tcurl/7.55.1\t-\t-\tError\t1pkpNfBQ39sYMnjjUQjmH2w1wdJnbHYTbag21o_3OfcQgPzdL2RSSQ==\t"
+    "www.example.com\thttp\t675\t0.102\t-\t-\t-\tError\tHTTP/1.1\t-\t-\t25260\t0.102\tOriginDnsError\ttext/html\t507\t-\t-\t",
+]
+for path in files(os.path.join(ROOT, "config", "rules", "s3access"), (".tests.yaml",)):
+    for match in re.finditer(r"^ *(?:- )?s3: '((?:[^']|'')*)'", read(path, "r"), re.M):
+        s3_lines.append(match.group(1).replace("''", "'"))
+for path in files(os.path.join(ROOT, "config", "rules", "cloudfront"), (".tests.yaml",)):
+    for match in re.finditer(r'^ *(?:- )?cloudfront: "((?:[^"\\]|\\.)*)"', read(path, "r"), re.M):
+        cloudfront_lines.append(match.group(1).encode().decode("unicode_escape"))
+for line in s3_lines[:40]:
+    add("s3access-line", line)
+add("s3access-line", json.dumps({"schema_version_id": "V_1_0", "bucket_arn": "arn:aws:s3:::amzn-s3-demo-bucket1",
+                                 "bucket_name": "amzn-s3-demo-bucket1", "request_time": "2019-02-06T00:00:38.000Z",
+                                 "bucket_owner_id": owner, "remote_ip": "192.0.2.3", "requester": None,
+                                 "request_id": "3E57427F3EXAMPLE", "operation": "REST.GET.BUCKET", "key_name": None,
+                                 "request_uri": "GET /amzn-s3-demo-bucket1 HTTP/1.1", "http_status": 200}))
+header = "#Version: 1.0\n#Fields: " + cloudfront_fields + "\n"
+add("cloudfront-log", header + "\n".join(cloudfront_lines[:40]) + "\n")
+add("cloudfront-log", "\n".join(cloudfront_lines[:3]) + "\n")
+add("cloudfront-log", "#Version: 1.0\n#Fields: date time c-ip sc-status x-edge-location\n2019-12-04\t21:02:31\t192.0.2.1\t404\tLAX1\n")
+add("cloudfront-log", json.dumps({"date": "2019-12-04", "time": "21:02:31", "x-edge-location": "LAX1", "c-ip": "192.0.2.100",
+                                  "cs-method": "GET", "cs(Host)": "d111111abcdef8.cloudfront.net", "cs-uri-stem": "/.env",
+                                  "sc-status": 404, "DistributionId": "EMLARXS9EXAMPLE"}))
+add("cwl", "\n".join(s3_lines[:20] + cloudfront_lines[:3]) + "\n")
+add("gzip", gzip.compress((header + "\n".join(cloudfront_lines[:3]) + "\n").encode(), mtime=0))
 add("gzip", gzip.compress(("\n".join(flow_lines) + "\n").encode(), mtime=0))
 add("firehose-body", json.dumps({"requestId": "fuzz-1", "timestamp": 1700000000000,
                                  "records": [{"data": base64.b64encode(l.encode()).decode()} for l in flow_lines[:3]]}))

@@ -7,7 +7,8 @@ struct Decode: ParsableCommand {
         abstract: "Decode log files and print one JSON line per event.",
         discussion: """
             Reads Firehose HTTP request bodies, CloudWatch Logs subscription payloads, CloudTrail S3 log files \
-            ({"Records":[...]}) and VPC flow-log files, gzip'd or plain, and prints each decoded event as one JSON \
+            ({"Records":[...]}), VPC flow-log files and ALB, S3 server access and CloudFront log files, gzip'd or \
+            plain, and prints each decoded event as one JSON \
             line on standard output, exactly as the service sees it. Decode problems go to standard error with \
             their file, record and line; the exit code is 1 when a file could not be decoded at all.
 

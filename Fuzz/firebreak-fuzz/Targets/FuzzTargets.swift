@@ -9,6 +9,8 @@ enum FuzzTargets {
         ("flow-line", FlowLineTarget.run),
         ("flow-line-custom", FlowLineCustomTarget.run),
         ("alb-line", ALBLineTarget.run),
+        ("s3access-line", S3AccessLineTarget.run),
+        ("cloudfront-log", CloudFrontLogTarget.run),
         ("cloudtrail", CloudTrailTarget.run),
         ("aws-json", AWSLogJSONTarget.run),
         ("sigma", SigmaRuleTarget.run),

@@ -23,7 +23,8 @@ public struct DetectionEvent: Sendable {
     public var decoded: DecodedEvent { storage.decoded }
     /// The event's kind, kept apart so routing needs no look into the event.
     public var kind: LogEventKind { storage.kind }
-    /// Event time in milliseconds since the epoch (flow `end`, CloudTrail `eventTime`, ALB `time`, else the
+    /// Event time in milliseconds since the epoch (flow `end`, CloudTrail `eventTime`, ALB and S3 `time`, CloudFront
+    /// `date` + `time`, else the
     /// CloudWatch Logs timestamp, else when it was received). Correlation windows run on this clock.
     public var timeMillis: Int64 { storage.timeMillis }
     /// `flow-direction` from the record, or derived from `network.internal_cidrs` when the record has none.
@@ -49,6 +50,12 @@ public struct DetectionEvent: Sendable {
         case .alb(let record):
             timeMillis = record.value(of: .time).flatMap(ISO8601Millis.parse) ?? decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
+        case .s3Access(let record):
+            timeMillis = AccessLogTime.millis(of: record) ?? decoded.context.timestampMillis ?? receivedMillis
+            flowDirection = nil
+        case .cloudFront(let record):
+            timeMillis = AccessLogTime.millis(of: record) ?? decoded.context.timestampMillis ?? receivedMillis
+            flowDirection = nil
         case .json, .text:
             timeMillis = decoded.context.timestampMillis ?? receivedMillis
             flowDirection = nil
@@ -73,8 +80,8 @@ public struct DetectionEvent: Sendable {
         flow.flowDirection ?? network.direction(source: flow.srcaddr, destination: flow.dstaddr, interfaceAddress: nil)
     }
 
-    /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, aws/route53, aws/guardduty, aws/elb,
-    /// or firebreak/<kind>.
+    /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, aws/route53, aws/guardduty, aws/elb, aws/s3,
+    /// aws/cloudfront, or firebreak/<kind>.
     public var logSource: LogSource {
         switch kind {
         case .vpcFlow: return .vpcFlowLogs
@@ -82,6 +89,8 @@ public struct DetectionEvent: Sendable {
         case .route53: return .route53
         case .guardDuty: return .guardDuty
         case .elb: return .elb
+        case .s3Access: return .s3Access
+        case .cloudFront: return .cloudFront
         default: return LogSource(product: "firebreak", service: kind.rawValue)
         }
     }
@@ -116,11 +125,17 @@ public struct DetectionEvent: Sendable {
         case .alb(let record):
             guard let field = ALBLogField(name: path.raw), let text = record.value(of: field) else { return [] }
             return [FieldValue(text, kind: field.kind)]
+        case .s3Access(let record):
+            guard let field = S3AccessLogField(name: path.raw), let text = record.value(of: field) else { return [] }
+            return [FieldValue(text, kind: field.kind)]
+        case .cloudFront(let record):
+            guard let text = record.field(path.raw) else { return [] }
+            return [FieldValue(text, kind: CloudFrontLogField.kind(of: path.raw))]
         }
     }
 
     /// A stable key of the event for finding ids: CloudTrail `eventID`, the CloudWatch Logs event id,
-    /// or the flow or ALB record's own text (so a redelivered event gives the same key).
+    /// or the flow, ALB, S3 or CloudFront record's own text (so a redelivered event gives the same key).
     public var eventKey: String {
         switch decoded.event {
         case .cloudTrail(let record):
@@ -132,6 +147,10 @@ public struct DetectionEvent: Sendable {
             if let id = finding.id { return "guardduty:" + id + "@" + (finding.updatedAt ?? "") }
         case .alb(let record):
             return "elb:" + record.line
+        case .s3Access(let record):
+            return "s3:" + record.line
+        case .cloudFront(let record):
+            return "cloudfront:" + record.line
         default:
             break
         }

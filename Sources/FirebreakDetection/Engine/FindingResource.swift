@@ -2,7 +2,7 @@ import FirebreakLogs
 
 /// What a finding concerns, as far as the event tells: the resource a response would act on.
 public struct FindingResource: Sendable, Equatable {
-    public var type: String?          // "instance", "network-interface", "security-group", "trail", "bucket", "access-key", "account", "address", "load-balancer"
+    public var type: String?          // "instance", "network-interface", "security-group", "trail", "bucket", "access-key", "account", "address", "load-balancer", "distribution"
     public var id: String?
     public var instanceID: String?
     public var interfaceID: String?
@@ -15,7 +15,8 @@ public struct FindingResource: Sendable, Equatable {
 
     /// Reads the resource from an event: the instance and ENI of a flow record, the security group,
     /// trail, bucket or user named in a CloudTrail record's request parameters, the instance that sent a DNS query
-    /// (`srcids.instance`), or the instance, access key or bucket of a GuardDuty finding, or an ALB entry's load balancer.
+    /// (`srcids.instance`), or the instance, access key or bucket of a GuardDuty finding, an ALB entry's load balancer,
+    /// an S3 server access log record's bucket, or a CloudFront log record's distribution.
     public init(event: DetectionEvent) {
         switch event.storage.decoded.event {
         case .flow(let flow):
@@ -50,6 +51,18 @@ public struct FindingResource: Sendable, Equatable {
             if let (kind, name) = Self.guardDutyTarget(finding) { type = kind; id = name } else { type = "account"; id = accountID }
         case .alb(let record):
             if let elb = record.elb { type = "load-balancer"; id = elb } else if let client = record.value(of: .clientIP) { type = "address"; id = client }
+        case .s3Access(let record):
+            if let bucket = record.bucket {
+                type = "bucket"; id = bucket
+            } else if let client = record.value(of: .remoteIP) {
+                type = "address"; id = client
+            }
+        case .cloudFront(let record):
+            if let distribution = record.distribution {
+                type = "distribution"; id = distribution
+            } else if let client = record.value(of: .clientIP) {
+                type = "address"; id = client
+            }
         default:
             break
         }
@@ -81,6 +94,16 @@ public struct FindingResource: Sendable, Equatable {
             guard let elb = record.elb else { return false }
             stableID.add("load-balancer")
             stableID.add(elb)
+            return true
+        case .s3Access(let record):
+            guard let bucket = record.bucket else { return false }
+            stableID.add("bucket")
+            stableID.add(bucket)
+            return true
+        case .cloudFront(let record):
+            guard let distribution = record.distribution else { return false }
+            stableID.add("distribution")
+            stableID.add(distribution)
             return true
         default:
             return false

@@ -267,12 +267,12 @@ public struct RuleSet: Sendable {
         }
     }
 
-    /// `rules` (positions `indices` in `self.rules`) on an event of any shape. A typed AWS log (Route 53, GuardDuty)
-    /// is read only by the rules whose `logsource` covers it; generic JSON and text not by rules for flow logs or
-    /// CloudTrail.
+    /// `rules` (positions `indices` in `self.rules`) on an event of any shape. A typed AWS log (Route 53, GuardDuty,
+    /// ALB, S3 server access, CloudFront) is read only by the rules whose `logsource` covers it; generic JSON and text
+    /// not by rules for flow logs or CloudTrail.
     private func evaluateGeneric(_ rules: [CompiledRule], _ indices: [Int], _ event: DetectionEvent, _ findings: inout FindingSink,
                                  _ pending: inout [PendingMatch]?) {
-        let typedSource: LogSource? = event.kind == .route53 || event.kind == .guardDuty ? event.logSource : nil
+        let typedSource: LogSource? = event.kind == .json || event.kind == .text ? nil : event.logSource
         for match in CompiledRule.matchingIndices(rules, event) {
             let source = rules[match].rule.logsource
             if let typedSource {

@@ -55,7 +55,7 @@ public struct CompiledRule: Sendable {
                 }
                 i += 1
             }
-        case .text, .alb:
+        case .text, .alb, .s3Access, .cloudFront:
             for (i, rule) in rules.enumerated() where rule.matches(event) { body(i) }
         }
     }
@@ -128,7 +128,7 @@ extension CompiledRule {
             case .dnsQuery(let record): return matches(json: record.fields, event)
             case .guardDuty(let finding): return matches(json: finding.finding, event)
             case .flow(let flow): return matches(flow: flow, FlowSubject(copy event))
-            case .text, .alb:
+            case .text, .alb, .s3Access, .cloudFront:
                 return equalityPrefilters.allSatisfy { $0.matches(generic: event) } && root.matches(generic: event)
             }
         }

@@ -2,7 +2,7 @@ import FirebreakLogs
 
 /// A keyword selection (a plain list of values): matches when the event's text contains any of
 /// them (case-insensitively, wildcards allowed). The text is the CloudTrail or JSON record
-/// serialized compactly, the flow-log or ALB line, or the text line.
+/// serialized compactly, the flow-log, ALB, S3 or CloudFront line (or JSON text), or the text line.
 final class KeywordMatcher: Sendable {
     let patterns: [StringPattern]
 
@@ -29,6 +29,8 @@ final class KeywordMatcher: Sendable {
         case .flow(let flow): return flow.line
         case .text(let line): return line
         case .alb(let record): return record.line
+        case .s3Access(let record): return record.line
+        case .cloudFront(let record): return record.line
         }
     }
 }

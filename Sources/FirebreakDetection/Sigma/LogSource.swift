@@ -15,6 +15,8 @@ public struct LogSource: Sendable, Hashable, CustomStringConvertible {
     public static let route53 = LogSource(product: "aws", service: "route53")
     public static let guardDuty = LogSource(product: "aws", service: "guardduty")
     public static let elb = LogSource(product: "aws", service: "elb")
+    public static let s3Access = LogSource(product: "aws", service: "s3")
+    public static let cloudFront = LogSource(product: "aws", service: "cloudfront")
 
     /// True when an event of `eventSource` is one this (rule) log source asks for: every key the rule
     /// names must agree; keys it leaves out match anything.

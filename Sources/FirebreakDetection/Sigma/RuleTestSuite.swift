@@ -19,6 +19,11 @@ import Yams
 ///   - name: ...
 ///     guardduty: { ...a GuardDuty Finding EventBridge event (or a bare finding)... }
 ///     elb: "<one ALB access log entry>"
+///   - name: ...
+///     s3: "<one S3 server access log line>"       # or a CloudWatch Logs JSON record as a mapping
+///   - name: ...
+///     cloudfront: "<one tab-separated CloudFront log line>"   # or a standard logging (v2) JSON record as a mapping
+///     cloudfront_fields: "date time ..."          # optional: the #Fields: header's names (default: the legacy order)
 ///   - name: a correlation
 ///     events: [ {flow: "..."}, {flow: "..."} ]
 /// nomatch:
@@ -159,8 +164,55 @@ public struct RuleTestSuite: Sendable {
                 throw RuleError(.invalidValue, source: file, "\(name): elb line: \(error)")
             }
         }
+        if let event = node["s3"] {
+            return [DecodedEvent(event: .s3Access(try s3Record(event, file: file, name: name)), context: context)]
+        }
+        if let event = node["cloudfront"] {
+            return [DecodedEvent(event: .cloudFront(try cloudFrontRecord(event, fields: node["cloudfront_fields"], file: file,
+                                                                         name: name)), context: context)]
+        }
         throw RuleError(.invalidRule, source: file,
-                        "\(name): an event needs `flow:`, `cloudtrail:`, `route53:`, `guardduty:`, `elb:` or `events:`")
+                        "\(name): an event needs `flow:`, `cloudtrail:`, `route53:`, `guardduty:`, `elb:`, `s3:`, "
+                            + "`cloudfront:` or `events:`")
+    }
+
+    /// `s3:` is one space-delimited S3 server access log line, or a CloudWatch Logs JSON record as a mapping.
+    private static func s3Record(_ node: Node, file: String, name: String) throws(RuleError) -> S3AccessLogRecord {
+        if let line = node.string {
+            do {
+                return try S3AccessLogParser.parse(line)
+            } catch {
+                throw RuleError(.invalidValue, source: file, "\(name): s3 line: \(error)")
+            }
+        }
+        guard let record = S3AccessLogParser.record(json: YAMLJSON.convert(node)) else {
+            throw RuleError(.invalidValue, source: file,
+                            "\(name): s3: needs operation, a bucket (bucket_name) and a time (request_time)")
+        }
+        return record
+    }
+
+    /// `cloudfront:` is one tab-separated log line (its columns those of `cloudfront_fields:`, a `#Fields:` header's
+    /// names, else the legacy file's order), or a standard logging (v2) JSON record as a mapping.
+    private static func cloudFrontRecord(_ node: Node, fields: Node?, file: String, name: String) throws(RuleError)
+        -> CloudFrontLogRecord
+    {
+        if let line = node.string {
+            do {
+                var format = CloudFrontLogFormat.legacy
+                if let header = fields?.string {
+                    format = try CloudFrontLogFormat(fields: header.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
+                }
+                return try CloudFrontLogParser.parse(line, format: format)
+            } catch {
+                throw RuleError(.invalidValue, source: file, "\(name): cloudfront line: \(error)")
+            }
+        }
+        guard let record = CloudFrontLogParser.record(json: YAMLJSON.convert(node)) else {
+            throw RuleError(.invalidValue, source: file,
+                            "\(name): cloudfront: needs an x-edge-… member, or c-ip with cs-uri-stem")
+        }
+        return record
     }
 
     /// Runs every case against `ruleSet`, each with fresh correlation windows.

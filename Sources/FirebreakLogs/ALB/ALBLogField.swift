@@ -38,9 +38,7 @@ public enum ALBLogField: String, Sendable, CaseIterable {
     case connTraceID = "conn_trace_id"
 
     /// How rules compare the field's value.
-    public enum Kind: Sendable {
-        case string, integer, decimal, address
-    }
+    public typealias Kind = TextFieldKind
 
     public var kind: Kind {
         switch self {

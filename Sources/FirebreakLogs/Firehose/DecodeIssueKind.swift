@@ -4,6 +4,10 @@ public enum DecodeIssueKind: String, Sendable, CaseIterable {
     case flowLine
     /// A line that starts like an ALB access log entry but could not be parsed.
     case albLine
+    /// A line that starts like an S3 server access log record but could not be parsed.
+    case s3AccessLine
+    /// A CloudFront standard log line (or `#Fields:` header) that could not be read.
+    case cloudFrontLine
     /// Malformed JSON (a record, a line, or a CloudWatch Logs message).
     case json
     /// A CloudTrail envelope that could not be used.

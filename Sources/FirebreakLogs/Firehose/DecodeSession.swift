@@ -17,6 +17,8 @@ struct DecodeSession {
     var headerFormat: FlowLogFormat?
     /// The source of the last flow line parsed, for the next lines of the same buffer and format.
     var lineSource: FlowLineSource?
+    /// Columns from a CloudFront log file's `#Fields:` header line, for the lines after it.
+    var cloudFrontFormat: CloudFrontLogFormat?
 
     init(configuration: DecoderConfiguration, recordIndex: Int) {
         self.configuration = configuration
@@ -168,7 +170,7 @@ struct DecodeSession {
         }
     }
 
-    /// One line or CloudWatch Logs message: JSON, a flow-log line, an ALB access log entry, or text.
+    /// One line or CloudWatch Logs message: JSON, a flow-log line, an ALB, S3 server access or CloudFront log entry, or text.
     mutating func decodeLine(_ storage: ByteStorage, _ lineStart: Int, _ lineEnd: Int, _ context: LogContext,
                              line: Int, ruleFormat: FlowLogFormat?, allowHeader: Bool) {
         let p = storage.base
@@ -239,6 +241,7 @@ struct DecodeSession {
                 return
             }
         }
+        if decodeAccessLogLine(storage, s, e, context, line: line, allowHeader: allowHeader) { return }
         _ = emit(.text(storage.string(s, e)), context, line: line)
     }
 }

@@ -8,10 +8,14 @@ public enum LogEvent: Sendable {
     case guardDuty(GuardDutyFinding)
     /// A JSON document that is not CloudTrail.
     case json(JSONValue)
-    /// A text line that is neither JSON, a flow-log line nor an ALB access log entry.
+    /// A text line that is neither JSON, a flow-log line nor an ALB, S3 server access or CloudFront log entry.
     case text(String)
     /// An Application Load Balancer access log entry.
     case alb(ALBLogRecord)
+    /// An Amazon S3 server access log record (the space-delimited line or the CloudWatch Logs JSON object).
+    case s3Access(S3AccessLogRecord)
+    /// A CloudFront standard log record (a legacy log file line or a standard logging v2 JSON object).
+    case cloudFront(CloudFrontLogRecord)
 }
 
 public extension LogEvent {
@@ -24,10 +28,12 @@ public extension LogEvent {
         case .json: return .json
         case .text: return .text
         case .alb: return .elb
+        case .s3Access: return .s3Access
+        case .cloudFront: return .cloudFront
         }
     }
 
-    /// The event itself as JSON (flow and ALB records keyed by AWS field names; text as a string).
+    /// The event itself as JSON (flow, ALB, S3 and CloudFront records keyed by AWS field names; text as a string).
     func jsonValue() -> JSONValue {
         switch self {
         case .flow(let record): return record.jsonObject()
@@ -37,6 +43,8 @@ public extension LogEvent {
         case .json(let value): return value
         case .text(let text): return .string(text)
         case .alb(let record): return record.jsonObject()
+        case .s3Access(let record): return record.jsonObject()
+        case .cloudFront(let record): return record.jsonObject()
         }
     }
 

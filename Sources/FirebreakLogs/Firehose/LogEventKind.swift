@@ -9,4 +9,8 @@ public enum LogEventKind: String, Sendable, CaseIterable {
     case text
     /// Application Load Balancer access logs (the Sigma `service` name).
     case elb
+    /// Amazon S3 server access logs.
+    case s3Access = "s3"
+    /// CloudFront standard logs.
+    case cloudFront = "cloudfront"
 }

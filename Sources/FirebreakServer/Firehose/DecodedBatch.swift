@@ -19,10 +19,10 @@ public struct DecodedBatch: Sendable {
     public var controlMessages: Int
     public var receivedAt: ContinuousClock.Instant
 
-    /// Events per kind (`vpcflow`, `cloudtrail`, `route53`, `guardduty`, `elb`, `json`, `text`).
+    /// Events per kind (`vpcflow`, `cloudtrail`, `route53`, `guardduty`, `elb`, `s3`, `cloudfront`, `json`, `text`).
     public var eventCounts: [String: Int] {
         // Counted by matching the case alone: no event (or its payload) is copied.
-        var flow = 0, cloudTrail = 0, json = 0, text = 0, dns = 0, guardDuty = 0, elb = 0
+        var flow = 0, cloudTrail = 0, json = 0, text = 0, dns = 0, guardDuty = 0, elb = 0, s3 = 0, cloudFront = 0
         for chunk in events.chunks {
             for index in chunk.indices {
                 switch chunk[index].event {
@@ -33,12 +33,15 @@ public struct DecodedBatch: Sendable {
                 case .guardDuty: guardDuty += 1
                 case .text: text += 1
                 case .alb: elb += 1
+                case .s3Access: s3 += 1
+                case .cloudFront: cloudFront += 1
                 }
             }
         }
         var counts: [String: Int] = [:]
         for (kind, count) in [(LogEventKind.vpcFlow, flow), (.cloudTrail, cloudTrail), (.json, json), (.text, text),
-                              (.route53, dns), (.guardDuty, guardDuty), (.elb, elb)] where count > 0 {
+                              (.route53, dns), (.guardDuty, guardDuty), (.elb, elb), (.s3Access, s3),
+                              (.cloudFront, cloudFront)] where count > 0 {
             counts[kind.rawValue] = count
         }
         return counts
