@@ -14,8 +14,9 @@ import Testing
         return #"{"eventVersion":"1.09","userIdentity":\#(identity),"eventTime":"2026-12-05T10:05:00Z","eventSource":"iam.amazonaws.com","eventName":"UpdateAssumeRolePolicy","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","userAgent":"aws-cli/2.15.0","requestParameters":{"roleName":"Deploy","policyDocument":"\#(document)"},"responseElements":null\#(error),"eventID":"5a1e1c5e-0000-4000-8000-000000000201","readOnly":false,"eventType":"AwsApiCall","recipientAccountId":"123456789012"}"#
     }
 
-    /// A record read from its tape computes its fields from `CloudTrailFacts.members` only: for every CloudTrail test
-    /// event of the pack, a record with just those members has the facts of the whole record.
+    /// A record read from its tape computes its fields from `CloudTrailFacts.members` only (each field from its own
+    /// `members(of:)`): for every CloudTrail test event of the pack, a record with just those members has the facts
+    /// of the whole record.
     @Test func factsNeedOnlyTheirMembers() throws {
         var records = 0
         for file in RuleTestSuite.files(in: [BuiltInPackTests.rules]) {
@@ -27,6 +28,11 @@ import Testing
                     for key in CloudTrailFacts.members { if let value = whole[key] { only.append(key, value) } }
                     #expect(CloudTrailFacts.object(of: .object(only)) == CloudTrailFacts.object(of: whole), "\(file): \(testCase.name)")
                     #expect(TapeRecord(record).factsTree() == .object(only), "\(file): \(testCase.name)")
+                    // Each field from the tree of its own members (parameters only for the calls it reads them of).
+                    for field in CloudTrailFacts.Field.allCases {
+                        #expect(CloudTrailFacts.value(field, of: TapeRecord(record).factsTree(for: field))
+                                    == CloudTrailFacts.value(field, of: whole), "\(file): \(testCase.name): \(field)")
+                    }
                     records += 1
                 }
             }

@@ -156,8 +156,9 @@ public struct Finding: Sendable {
         if !tags.isEmpty { object.append("tags", .array(tags.map { .string($0) })) }
         object.append("resource", resource.jsonValue())
         var fields = JSONObject()
-        for key in matchedFields.keys.sorted() {
-            let values = matchedFields[key]!.map(Self.json)
+        let matched = matchedFields   // computed from the event: read once
+        for key in matched.keys.sorted() {
+            let values = matched[key]!.map(Self.json)
             fields.append(key, values.count == 1 ? values[0] : .array(values))
         }
         object.append("matched", .object(fields))

@@ -144,7 +144,8 @@ public struct RuleSet: Sendable {
         var pending: [PendingMatch]? = []
         let slots = recordKeys.makeSlots()
         defer { slots.deallocate() }
-        for event in events { evaluate(event, into: &sink, deferring: &pending, slots: slots) }
+        let facts = ComputedFieldCache()
+        for event in events { evaluate(event, into: &sink, deferring: &pending, slots: slots, facts: facts) }
         return DeliveryEvaluation(ruleSet: self, ruleAggregates: sink.aggregator?.aggregates ?? [], pending: pending ?? [],
                                   maxSamples: maxSamples)
     }
@@ -171,7 +172,7 @@ public struct RuleSet: Sendable {
     /// Evaluates one event; with `pending` nil, correlation matches are recorded at once, else appended to it. `slots`
     /// (from `recordKeys.makeSlots()`, reused from event to event) holds a CloudTrail record's resolved members.
     func evaluate(_ event: DetectionEvent, into findings: inout FindingSink, deferring pending: inout [PendingMatch]?,
-                  slots: UnsafeMutablePointer<Int32>? = nil) {
+                  slots: UnsafeMutablePointer<Int32>? = nil, facts: ComputedFieldCache? = nil) {
         // The event is unwrapped once for every rule of its log source, and each match is handled as
         // it is found. (No closures here: one capturing `self` copied the whole set per event.)
         switch event.storage.kind {
@@ -190,7 +191,12 @@ public struct RuleSet: Sendable {
             defer { made?.deallocate() }
             let resolved = slots ?? made.unsafelyUnwrapped
             recordKeys.resolve(record.tape, record.index, into: resolved)
-            let tape = TapeRecord(record, slots: UnsafePointer(resolved), count: recordKeys.slotCount)
+            // Computed fields (`firebreak.*`) are computed once for all the rules that read them.
+            let cache = facts ?? ComputedFieldCache()
+            cache.reset()
+            defer { withExtendedLifetime(cache) {} }
+            let tape = TapeRecord(record, slots: UnsafePointer(resolved), count: recordKeys.slotCount,
+                                  facts: Unmanaged.passUnretained(cache))
             // Only the rules whose `eventName` prefilter admits the event (and those without one), when that decides.
             if let dispatch = cloudTrailDispatch, let positions = dispatch.candidates(tape: tape) {
                 var k = 0
@@ -221,6 +227,7 @@ public struct RuleSet: Sendable {
                   deferring pending: inout [PendingMatch]?) {
         let slots = recordKeys.makeSlots()
         defer { slots.deallocate() }
+        let facts = ComputedFieldCache()
         for chunk in events.chunks {
             chunk.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
@@ -233,7 +240,7 @@ public struct RuleSet: Sendable {
                                  made: &made, into: &findings, deferring: &pending)
                     } else {
                         evaluate(DetectionEvent(decoded.pointee, network: network, receivedMillis: receivedMillis),
-                                 into: &findings, deferring: &pending, slots: slots)
+                                 into: &findings, deferring: &pending, slots: slots, facts: facts)
                     }
                     i += 1
                 }

@@ -33,6 +33,8 @@ final class FieldMatcher: Sendable {
     private let hints: [Int]
     /// The CloudTrail field computed for this path (`firebreak.*`), if it names one.
     private let computed: CloudTrailFacts.Field?
+    /// `computed`'s position in `CloudTrailFacts.Field.allCases` (its slot in a `ComputedFieldCache`).
+    private let computedSlot: Int
 
     /// The first path component as a `RecordKey` (where a resolved CloudTrail record holds it).
     let keyID: Int
@@ -48,6 +50,7 @@ final class FieldMatcher: Sendable {
         components = path.components
         hints = path.components.enumerated().map { $0.offset == 0 ? Self.cloudTrailOrder[$0.element] ?? Int.max : Int.max }
         computed = ComputedFields.field(of: path)
+        computedSlot = computed.flatMap { CloudTrailFacts.Field.allCases.firstIndex(of: $0) } ?? 0
         keyID = RecordKey.id(path.components[0])
         switch mode {
         case .values(let predicates, let all, let orNull):
@@ -102,6 +105,11 @@ final class FieldMatcher: Sendable {
     func matches(json record: JSONValue, _ event: DetectionEvent) -> Bool {
         var root = record
         if let computed, event.kind == .cloudTrail { root = ComputedFields.root(computed, of: record) }
+        return matches(root: root, record: record, event)
+    }
+
+    /// `matches(json:_:)` once the path's root is known (`record` itself, or the computed field's object).
+    private func matches(root: JSONValue, record: JSONValue, _ event: DetectionEvent) -> Bool {
         var saw = false
         switch kind {
         case .values:
@@ -190,10 +198,14 @@ final class FieldMatcher: Sendable {
     }
 
     /// A CloudTrail record read from its tape: the same result as `matches(json: record.record, event)`. Computed
-    /// fields read a tree of the members they are computed from, `fieldref` the record's whole tree (built for them).
+    /// fields are read from the record's computed object (`TapeRecord.computedRoot`, computed once per record when
+    /// the record has a cache), `fieldref` from the record's whole tree (built for them).
     func matches(tape record: TapeRecord, _ event: DetectionEvent) -> Bool {
-        if computed != nil { return matches(json: record.factsTree(), event) }
         if kind == .fieldref { return matches(json: record.tape.value(record.root), event) }
+        if let computed {
+            let root = record.computedRoot(computed, slot: computedSlot)
+            return matches(root: root, record: root, event)
+        }
         var saw = false
         switch kind {
         case .values:
@@ -378,8 +390,8 @@ final class FieldMatcher: Sendable {
     static func values(in event: DetectionEvent, at path: FieldPath) -> [FieldValue] {
         switch event.storage.decoded.event {
         case .cloudTrail(let record):
-            guard ComputedFields.field(of: path) == nil else {
-                return Self.jsonValues(ComputedFields.source(record.record, path, event), path)
+            if let field = ComputedFields.field(of: path) {
+                return Self.jsonValues(ComputedFields.root(field, of: TapeRecord(record).factsTree(for: field)), path)
             }
             let tape = record.tape
             return tape.values(at: path.components[...], from: record.index).flatMap { index -> [FieldValue] in

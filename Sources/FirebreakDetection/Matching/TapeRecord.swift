@@ -9,20 +9,40 @@ struct TapeRecord {
     let slots: UnsafePointer<Int32>?
     /// How many `slots` there are (ids past them are not resolved).
     let slotCount: Int
+    /// Where the record's computed fields are kept once computed (reset for this record); nil: computed at each read.
+    let facts: Unmanaged<ComputedFieldCache>?
 
-    init(_ record: CloudTrailRecord, slots: UnsafePointer<Int32>? = nil, count: Int = 0) {
+    init(_ record: CloudTrailRecord, slots: UnsafePointer<Int32>? = nil, count: Int = 0,
+         facts: Unmanaged<ComputedFieldCache>? = nil) {
         tape = record.tape
         root = record.index
         self.slots = slots
         slotCount = slots == nil ? 0 : count
+        self.facts = facts
     }
 
-    /// The record's tree with only the members computed fields read (`CloudTrailFacts.members`; the whole tree when
-    /// the record is no object).
-    func factsTree() -> JSONValue {
+    /// `{"firebreak": {field: value}}` for the record (`ComputedFields.root`); `slot` is the field's position in
+    /// `CloudTrailFacts.Field.allCases`.
+    func computedRoot(_ field: CloudTrailFacts.Field, slot: Int) -> JSONValue {
+        if let facts { return facts._withUnsafeGuaranteedRef { $0.root(field, slot: slot, of: self) } }
+        return ComputedFields.root(field, of: factsTree(for: field))
+    }
+
+    /// The record's tree with only the members computed fields read (`CloudTrailFacts.members`, or those of `field`;
+    /// `requestParameters` only when the field reads them for this call); the whole tree when the record is no
+    /// object.
+    func factsTree(for field: CloudTrailFacts.Field? = nil) -> JSONValue {
         guard tape.kind(root) == .object else { return tape.value(root) }
         var object = JSONObject()
-        for key in CloudTrailFacts.members {
+        var keys = field.map(CloudTrailFacts.members(of:)) ?? CloudTrailFacts.members
+        if let field, keys.contains("requestParameters") {
+            let source = tape.member(root, "eventSource").flatMap(tape.stringValue)
+            let name = tape.member(root, "eventName").flatMap(tape.stringValue)
+            if !CloudTrailFacts.readsParameters(field, eventSource: source, eventName: name) {
+                keys.removeAll { $0 == "requestParameters" }
+            }
+        }
+        for key in keys {
             if let member = tape.member(root, key) { object.append(key, tape.value(member)) }
         }
         return .object(object)

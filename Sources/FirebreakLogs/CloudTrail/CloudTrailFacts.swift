@@ -27,6 +27,41 @@ public enum CloudTrailFacts {
     public static let members = ["userIdentity", "eventSource", "eventName", "recipientAccountId", "requestParameters",
                                  "sessionCredentialFromConsole", "sourceIPAddress", "userAgent"]
 
+    /// The members `field` is computed from (a subset of `members`).
+    public static func members(of field: Field) -> [String] {
+        switch field {
+        case .principal: return ["userIdentity"]
+        case .human: return ["userIdentity", "sessionCredentialFromConsole", "sourceIPAddress", "userAgent"]
+        case .viaCloudFormation: return ["userIdentity", "sourceIPAddress", "userAgent"]
+        case .externalAccounts: return ["userIdentity", "eventSource", "eventName", "recipientAccountId", "requestParameters"]
+        case .policyPublic: return ["eventSource", "eventName", "requestParameters"]
+        }
+    }
+
+    /// Whether `field` reads `requestParameters` for a call of `eventName` on `eventSource`: when false, its value is
+    /// nil whatever the parameters hold, so they need not be read.
+    public static func readsParameters(_ field: Field, eventSource: String?, eventName: String?) -> Bool {
+        guard let source = eventSource, let name = eventName else { return false }
+        let setsPolicy = policyPaths[source + "/" + name] != nil || (source == "sns.amazonaws.com" && name == "SetTopicAttributes")
+        let lambdaPermission = source == "lambda.amazonaws.com" && name.hasPrefix("AddPermission")
+        switch field {
+        case .externalAccounts:
+            switch (source, name) {
+            case ("ec2.amazonaws.com", "ModifySnapshotAttribute"), ("ec2.amazonaws.com", "ModifyImageAttribute"),
+                 ("rds.amazonaws.com", "ModifyDBSnapshotAttribute"), ("rds.amazonaws.com", "ModifyDBClusterSnapshotAttribute"),
+                 ("s3.amazonaws.com", "PutBucketReplication"), ("s3.amazonaws.com", "PutObject"),
+                 ("s3.amazonaws.com", "CopyObject"), ("s3.amazonaws.com", "CreateMultipartUpload"):
+                return true
+            default:
+                return lambdaPermission || setsPolicy
+            }
+        case .policyPublic:
+            return lambdaPermission || setsPolicy
+        case .principal, .human, .viaCloudFormation:
+            return false
+        }
+    }
+
     /// The value of `field` for `record`, nil when it does not apply.
     public static func value(_ field: Field, of record: JSONValue) -> JSONValue? {
         switch field {
@@ -76,7 +111,7 @@ public enum CloudTrailFacts {
             let context = identity["sessionContext"]
             let issuer = context?["sessionIssuer"]
             if issuer?["userName"]?.stringValue?.hasPrefix("AWSReservedSSO_") == true { return true }
-            if issuer?["arn"]?.stringValue?.contains(":role/aws-reserved/sso.amazonaws.com/") == true { return true }
+            if issuer?["arn"]?.stringValue.map({ bytesContain($0, ":role/aws-reserved/sso.amazonaws.com/") }) == true { return true }
             // CloudTrail writes sessionCredentialFromConsole at the top of the record (older producers: in the session context).
             if (record["sessionCredentialFromConsole"] ?? context?["sessionCredentialFromConsole"]).map(isTrue) == true { return true }
             return isConsoleAgent(record["userAgent"]?.stringValue)
@@ -95,8 +130,31 @@ public enum CloudTrailFacts {
     /// The user agents CloudTrail records for calls made from the AWS Management Console.
     static func isConsoleAgent(_ agent: String?) -> Bool {
         guard let agent else { return false }
-        return agent == "AWS Internal" || agent.hasPrefix("console.") || agent.contains("console.amazonaws.com")
+        return agent == "AWS Internal" || agent.hasPrefix("console.") || bytesContain(agent, "console.amazonaws.com")
             || agent.hasPrefix("signin.amazonaws.com")
+    }
+
+    /// `text.contains(needle)` compared byte for byte (the standard library's search of a string is generic and
+    /// several times slower, and these run for every record a rule on `firebreak.human` reads).
+    static func bytesContain(_ text: String, _ needle: String) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { needle in
+                guard let first = needle.first else { return true }
+                guard haystack.count >= needle.count else { return false }
+                var i = 0
+                while i <= haystack.count - needle.count {
+                    if haystack[i] == first {
+                        var j = 1
+                        while j < needle.count, haystack[i + j] == needle[j] { j += 1 }
+                        if j == needle.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 
     private static func isTrue(_ value: JSONValue) -> Bool {
@@ -124,17 +182,17 @@ public enum CloudTrailFacts {
         var accounts: [String]
         switch (source, name) {
         case ("ec2.amazonaws.com", "ModifySnapshotAttribute"):
-            accounts = texts(parameters, "createVolumePermission.add.items.userId")
+            accounts = texts(parameters, ["createVolumePermission", "add", "items", "userId"])
         case ("ec2.amazonaws.com", "ModifyImageAttribute"):
-            accounts = texts(parameters, "launchPermission.add.items.userId")
+            accounts = texts(parameters, ["launchPermission", "add", "items", "userId"])
         case ("rds.amazonaws.com", "ModifyDBSnapshotAttribute"), ("rds.amazonaws.com", "ModifyDBClusterSnapshotAttribute"):
-            accounts = texts(parameters, "valuesToAdd")
+            accounts = texts(parameters, ["valuesToAdd"])
         case ("lambda.amazonaws.com", _) where name.hasPrefix("AddPermission"):
-            accounts = texts(parameters, "principal") + texts(parameters, "sourceAccount")
+            accounts = texts(parameters, ["principal"]) + texts(parameters, ["sourceAccount"])
         case ("s3.amazonaws.com", "PutBucketReplication"):
-            accounts = texts(parameters, "ReplicationConfiguration.Rule.Destination.Account")
+            accounts = texts(parameters, ["ReplicationConfiguration", "Rule", "Destination", "Account"])
         case ("s3.amazonaws.com", "PutObject"), ("s3.amazonaws.com", "CopyObject"), ("s3.amazonaws.com", "CreateMultipartUpload"):
-            accounts = texts(parameters, "x-amz-server-side-encryption-aws-kms-key-id")
+            accounts = texts(parameters, ["x-amz-server-side-encryption-aws-kms-key-id"])
         default:
             guard let policy = policy(of: record) else { return nil }
             accounts = policy.accounts
@@ -194,7 +252,7 @@ public enum CloudTrailFacts {
         return nil
     }
 
-    private static func texts(_ root: JSONValue, _ path: String) -> [String] {
+    private static func texts(_ root: JSONValue, _ path: [String]) -> [String] {
         root.values(at: path).flatMap { ResourcePolicy.texts($0) }
     }
 }
