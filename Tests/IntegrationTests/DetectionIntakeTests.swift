@@ -130,11 +130,32 @@ import Glibc
         let validate = try CommandResult.run(["rules", "validate"])
         #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
         #expect(validate.stdout.contains("0 problem(s)"))
+        #expect(!validate.stdout.contains("warning:"), "\(validate.stdout)")
         let test = try CommandResult.run(["rules", "test"])
         #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
         #expect(test.stdout.contains(" 0 failed"))
         let list = try CommandResult.run(["rules", "list"])
         #expect(list.stdout.contains(Self.portScanRule))
+    }
+
+    /// A rule for a log source Firebreak never decodes (here `vpcflow`, not `vpcflowlogs`) loads but never matches:
+    /// `rules validate` names it and the sources that exist, and still passes.
+    @Test func rulesValidateWarnsOfALogSourceNothingHas() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fb-logsource-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "title: Misspelt source\nlogsource: {product: aws, service: vpcflow}\ndetection:\n  sel: {action: REJECT}\n  condition: sel\n"
+            .write(to: dir.appendingPathComponent("misspelt.yml"), atomically: true, encoding: .utf8)
+        try "title: Right source\nlogsource: {product: aws, service: vpcflowlogs}\ndetection:\n  sel: {action: REJECT}\n  condition: sel\n"
+            .write(to: dir.appendingPathComponent("right.yml"), atomically: true, encoding: .utf8)
+        let validate = try CommandResult.run(["rules", "validate", "--rules", dir.path, "--only-given-rules"])
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+        let warnings = validate.stdout.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+        #expect(warnings.count == 1, "\(validate.stdout)")
+        #expect(warnings.first?.contains("misspelt.yml") == true)
+        #expect(warnings.first?.contains("service: vpcflow}") == true)
+        #expect(warnings.first?.contains("aws/vpcflowlogs") == true)
+        #expect(validate.stdout.contains("2 rule(s)"))
     }
 
     @Test func serviceRefusesToStartOnABrokenRuleFile() throws {

@@ -82,7 +82,10 @@ public struct DetectionEvent: Sendable {
 
     /// The Sigma log source of the event: aws/vpcflowlogs, aws/cloudtrail, aws/route53, aws/guardduty, aws/elb, aws/s3,
     /// aws/cloudfront, or firebreak/<kind>.
-    public var logSource: LogSource {
+    public var logSource: LogSource { Self.logSource(of: kind) }
+
+    /// The log source of events of `kind`.
+    public static func logSource(of kind: LogEventKind) -> LogSource {
         switch kind {
         case .vpcFlow: return .vpcFlowLogs
         case .cloudTrail: return .cloudTrail
@@ -94,6 +97,10 @@ public struct DetectionEvent: Sendable {
         default: return LogSource(product: "firebreak", service: kind.rawValue)
         }
     }
+
+    /// The log source of every kind of event Firebreak decodes: a rule whose `logsource` covers none of them never
+    /// matches (`firebreak rules validate` warns).
+    public static var decodedLogSources: [LogSource] { LogEventKind.allCases.map(logSource(of:)) }
 
     /// The CloudTrail record, when this is a CloudTrail event.
     public var cloudTrail: CloudTrailRecord? {

@@ -28,13 +28,26 @@ public struct RuleCatalog: Sendable {
         }
     }
 
-    /// Prints each rule or list that cannot be used and a summary; true when every one loads.
+    /// Prints each rule or list that cannot be used, a warning for each rule whose `logsource` no decoded log has,
+    /// and a summary; true when every one loads (warnings do not fail it).
     public func validate() -> Bool {
         let (set, report) = DetectionEngine.load(sources)
         for problem in report.problems { print("error: \(problem)") }
+        for warning in Self.logSourceWarnings(set.rules.map(\.rule)) { print("warning: \(warning)") }
         print("\(set.rules.count) rule(s), \(set.correlations.count) correlation(s) from \(set.files.count) file(s); "
               + "\(report.problems.count) problem(s)")
         return report.problems.isEmpty
+    }
+
+    /// A line for each rule whose `logsource` covers no log Firebreak decodes (a misspelt service such as `vpcflow`
+    /// for `vpcflowlogs`, or another product's rule): it loads, and never matches.
+    static func logSourceWarnings(_ rules: [SigmaRule]) -> [String] {
+        let decoded = DetectionEvent.decodedLogSources
+        let known = decoded.map { "\($0.product ?? "")/\($0.service ?? "")" }.joined(separator: ", ")
+        return rules.filter { rule in !decoded.contains { rule.logsource.covers($0) } }.map { rule in
+            "\(rule.source): rule '\(rule.title)' reads logsource {\(rule.logsource)}, which no decoded log has: it never "
+                + "matches (product/service of the logs Firebreak decodes: \(known))"
+        }
     }
 
     /// Runs the test events kept beside the rules (`<rule>.tests.yaml`); prints failures (every case when
