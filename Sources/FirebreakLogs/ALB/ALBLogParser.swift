@@ -48,20 +48,9 @@ public enum ALBLogParser {
             if i >= n { break }
             if columns.count == ALBLogRecord.columnNames.count { break }  // later fields are ignored
             if bytes[i] == 0x22 {
-                var value: [UInt8] = []
-                var j = i + 1
-                var closed = false
-                while j < n {
-                    let c = bytes[j]
-                    if c == 0x5C && j + 1 < n && (bytes[j + 1] == 0x22 || bytes[j + 1] == 0x5C) {
-                        value.append(bytes[j + 1]); j += 2; continue
-                    }
-                    if c == 0x22 && (j + 1 == n || bytes[j + 1] == 0x20) { closed = true; j += 1; break }
-                    value.append(c); j += 1
-                }
-                guard closed else { throw .unterminatedQuote(column: columns.count + 1) }
-                columns.append(absent(value) ? nil : String(decoding: value, as: UTF8.self))
-                i = j
+                guard let quoted = QuotedField.scan(bytes, from: i) else { throw .unterminatedQuote(column: columns.count + 1) }
+                columns.append(absent(quoted.value) ? nil : String(decoding: quoted.value, as: UTF8.self))
+                i = quoted.next
             } else {
                 var j = i
                 while j < n && bytes[j] != 0x20 { j += 1 }

@@ -42,20 +42,9 @@ public enum S3AccessLogParser {
             while i < n && bytes[i] == 0x20 { i += 1 }
             if i >= n || columns.count == fields.count { break }  // later fields are ignored
             if bytes[i] == 0x22 {  // "quoted"
-                var value: [UInt8] = []
-                var j = i + 1
-                var closed = false
-                while j < n {
-                    let c = bytes[j]
-                    if c == 0x5C && j + 1 < n && (bytes[j + 1] == 0x22 || bytes[j + 1] == 0x5C) {
-                        value.append(bytes[j + 1]); j += 2; continue
-                    }
-                    if c == 0x22 && (j + 1 == n || bytes[j + 1] == 0x20) { closed = true; j += 1; break }
-                    value.append(c); j += 1
-                }
-                guard closed else { throw .unterminatedQuote(column: columns.count + 1) }
-                columns.append(text(value[...]))
-                i = j
+                guard let quoted = QuotedField.scan(bytes, from: i) else { throw .unterminatedQuote(column: columns.count + 1) }
+                columns.append(text(quoted.value[...]))
+                i = quoted.next
             } else if bytes[i] == 0x5B {  // [bracketed]
                 var j = i + 1
                 while j < n && !(bytes[j] == 0x5D && (j + 1 == n || bytes[j + 1] == 0x20)) { j += 1 }
