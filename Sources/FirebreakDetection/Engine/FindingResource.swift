@@ -49,18 +49,11 @@ public struct FindingResource: Sendable, Equatable {
             accountID = finding.accountID
             region = finding.region
             if let (kind, name) = Self.guardDutyTarget(finding) { type = kind; id = name } else { type = "account"; id = accountID }
-        case .alb(let record):
-            if let elb = record.elb { type = "load-balancer"; id = elb } else if let client = record.value(of: .clientIP) { type = "address"; id = client }
-        case .s3Access(let record):
-            if let bucket = record.bucket {
-                type = "bucket"; id = bucket
-            } else if let client = record.value(of: .remoteIP) {
-                type = "address"; id = client
-            }
-        case .cloudFront(let record):
-            if let distribution = record.distribution {
-                type = "distribution"; id = distribution
-            } else if let client = record.value(of: .clientIP) {
+        case .alb, .s3Access, .cloudFront:
+            let record = event.storage.decoded.event
+            if let (kind, name) = Self.accessLogTarget(record) {
+                type = kind; id = name
+            } else if let client = Self.accessLogClient(record) {
                 type = "address"; id = client
             }
         default:
@@ -90,20 +83,10 @@ public struct FindingResource: Sendable, Equatable {
             stableID.add(type)
             stableID.add(id)
             return true
-        case .alb(let record):
-            guard let elb = record.elb else { return false }
-            stableID.add("load-balancer")
-            stableID.add(elb)
-            return true
-        case .s3Access(let record):
-            guard let bucket = record.bucket else { return false }
-            stableID.add("bucket")
-            stableID.add(bucket)
-            return true
-        case .cloudFront(let record):
-            guard let distribution = record.distribution else { return false }
-            stableID.add("distribution")
-            stableID.add(distribution)
+        case .alb, .s3Access, .cloudFront:
+            guard let (type, id) = accessLogTarget(event.storage.decoded.event) else { return false }
+            stableID.add(type)
+            stableID.add(id)
             return true
         default:
             return false
@@ -120,6 +103,27 @@ public struct FindingResource: Sendable, Equatable {
             } ?? false
         }
         return add(.instanceID, as: "instance") || add(.interfaceID, as: "network-interface")
+    }
+
+    /// The resource an access log record names: an ALB entry's load balancer, an S3 server access record's bucket, a
+    /// CloudFront record's distribution; nil for none (and for other events).
+    private static func accessLogTarget(_ event: LogEvent) -> (type: String, id: String)? {
+        switch event {
+        case .alb(let record): return record.elb.map { ("load-balancer", $0) }
+        case .s3Access(let record): return record.bucket.map { ("bucket", $0) }
+        case .cloudFront(let record): return record.distribution.map { ("distribution", $0) }
+        default: return nil
+        }
+    }
+
+    /// The client address of an access log record (`init(event:)`'s resource when the record names no target).
+    private static func accessLogClient(_ event: LogEvent) -> String? {
+        switch event {
+        case .alb(let record): return record.value(of: .clientIP)
+        case .s3Access(let record): return record.value(of: .remoteIP)
+        case .cloudFront(let record): return record.value(of: .clientIP)
+        default: return nil
+        }
     }
 
     /// The instance that sent a DNS query, else the inbound Resolver endpoint it came through.

@@ -22,12 +22,13 @@ public enum CloudTrailFacts {
         case policyPublic = "policy_public"
     }
 
-    /// The top-level members of a record the fields are computed from: a record with only these members has the same
-    /// facts (`CloudTrailFactsTests`), so a record read from its tape builds only them.
-    public static let members = ["userIdentity", "eventSource", "eventName", "recipientAccountId", "requestParameters",
-                                 "sessionCredentialFromConsole", "sourceIPAddress", "userAgent"]
+    /// The top-level members of a record the fields are computed from (every field's `members(of:)`): a record with
+    /// only these members has the same facts (`CloudTrailFactsTests`), so a record read from its tape builds only them.
+    public static let members: [String] = Field.allCases.reduce(into: []) { all, field in
+        for member in members(of: field) where !all.contains(member) { all.append(member) }
+    }
 
-    /// The members `field` is computed from (a subset of `members`).
+    /// The members `field` is computed from.
     public static func members(of field: Field) -> [String] {
         switch field {
         case .principal: return ["userIdentity"]
@@ -42,24 +43,46 @@ public enum CloudTrailFacts {
     /// nil whatever the parameters hold, so they need not be read.
     public static func readsParameters(_ field: Field, eventSource: String?, eventName: String?) -> Bool {
         guard let source = eventSource, let name = eventName else { return false }
-        let setsPolicy = policyPaths[source + "/" + name] != nil || (source == "sns.amazonaws.com" && name == "SetTopicAttributes")
-        let lambdaPermission = source == "lambda.amazonaws.com" && name.hasPrefix("AddPermission")
         switch field {
-        case .externalAccounts:
-            switch (source, name) {
-            case ("ec2.amazonaws.com", "ModifySnapshotAttribute"), ("ec2.amazonaws.com", "ModifyImageAttribute"),
-                 ("rds.amazonaws.com", "ModifyDBSnapshotAttribute"), ("rds.amazonaws.com", "ModifyDBClusterSnapshotAttribute"),
-                 ("s3.amazonaws.com", "PutBucketReplication"), ("s3.amazonaws.com", "PutObject"),
-                 ("s3.amazonaws.com", "CopyObject"), ("s3.amazonaws.com", "CreateMultipartUpload"):
-                return true
-            default:
-                return lambdaPermission || setsPolicy
-            }
-        case .policyPublic:
-            return lambdaPermission || setsPolicy
-        case .principal, .human, .viaCloudFormation:
-            return false
+        case .externalAccounts: return Grant.of(source: source, name: name) != nil
+        case .policyPublic: return isLambdaPermission(source, name) || setsPolicy(source, name)
+        case .principal, .human, .viaCloudFormation: return false
         }
+    }
+
+    /// How a call hands access or data to accounts (`externalAccounts`).
+    private enum Grant {
+        /// The accounts (ids or ARNs) are at these paths under `requestParameters`.
+        case paths([[String]])
+        /// They are the principals of the resource policy the call sets.
+        case policy
+
+        static func of(source: String, name: String) -> Grant? {
+            switch (source, name) {
+            case ("ec2.amazonaws.com", "ModifySnapshotAttribute"):
+                return .paths([["createVolumePermission", "add", "items", "userId"]])
+            case ("ec2.amazonaws.com", "ModifyImageAttribute"):
+                return .paths([["launchPermission", "add", "items", "userId"]])
+            case ("rds.amazonaws.com", "ModifyDBSnapshotAttribute"), ("rds.amazonaws.com", "ModifyDBClusterSnapshotAttribute"):
+                return .paths([["valuesToAdd"]])
+            case ("s3.amazonaws.com", "PutBucketReplication"):
+                return .paths([["ReplicationConfiguration", "Rule", "Destination", "Account"]])
+            case ("s3.amazonaws.com", "PutObject"), ("s3.amazonaws.com", "CopyObject"), ("s3.amazonaws.com", "CreateMultipartUpload"):
+                return .paths([["x-amz-server-side-encryption-aws-kms-key-id"]])
+            default:
+                if isLambdaPermission(source, name) { return .paths([["principal"], ["sourceAccount"]]) }
+                return setsPolicy(source, name) ? .policy : nil
+            }
+        }
+    }
+
+    private static func isLambdaPermission(_ source: String, _ name: String) -> Bool {
+        source == "lambda.amazonaws.com" && name.hasPrefix("AddPermission")
+    }
+
+    /// The call sets a resource policy `policy(of:)` reads.
+    private static func setsPolicy(_ source: String, _ name: String) -> Bool {
+        policyPaths[source + "/" + name] != nil || (source == "sns.amazonaws.com" && name == "SetTopicAttributes")
     }
 
     /// The value of `field` for `record`, nil when it does not apply.
@@ -178,22 +201,12 @@ public enum CloudTrailFacts {
     /// - S3 `PutObject` / `CopyObject` / `CreateMultipartUpload`: the account of the KMS key ARN the object is encrypted with.
     static func externalAccounts(of record: JSONValue) -> [String]? {
         guard let name = record["eventName"]?.stringValue, let source = record["eventSource"]?.stringValue,
-              let parameters = record["requestParameters"] else { return nil }
-        var accounts: [String]
-        switch (source, name) {
-        case ("ec2.amazonaws.com", "ModifySnapshotAttribute"):
-            accounts = texts(parameters, ["createVolumePermission", "add", "items", "userId"])
-        case ("ec2.amazonaws.com", "ModifyImageAttribute"):
-            accounts = texts(parameters, ["launchPermission", "add", "items", "userId"])
-        case ("rds.amazonaws.com", "ModifyDBSnapshotAttribute"), ("rds.amazonaws.com", "ModifyDBClusterSnapshotAttribute"):
-            accounts = texts(parameters, ["valuesToAdd"])
-        case ("lambda.amazonaws.com", _) where name.hasPrefix("AddPermission"):
-            accounts = texts(parameters, ["principal"]) + texts(parameters, ["sourceAccount"])
-        case ("s3.amazonaws.com", "PutBucketReplication"):
-            accounts = texts(parameters, ["ReplicationConfiguration", "Rule", "Destination", "Account"])
-        case ("s3.amazonaws.com", "PutObject"), ("s3.amazonaws.com", "CopyObject"), ("s3.amazonaws.com", "CreateMultipartUpload"):
-            accounts = texts(parameters, ["x-amz-server-side-encryption-aws-kms-key-id"])
-        default:
+              let parameters = record["requestParameters"], let grant = Grant.of(source: source, name: name) else { return nil }
+        let accounts: [String]
+        switch grant {
+        case .paths(let paths):
+            accounts = paths.flatMap { texts(parameters, $0) }
+        case .policy:
             guard let policy = policy(of: record) else { return nil }
             accounts = policy.accounts
         }
@@ -208,8 +221,8 @@ public enum CloudTrailFacts {
     /// Whether the policy the call sets is public; nil when the call sets none. Lambda `AddPermission` for principal
     /// `*` without `sourceAccount`, `sourceArn` or `principalOrgID` counts as public.
     static func policyPublic(of record: JSONValue) -> Bool? {
-        if record["eventSource"]?.stringValue == "lambda.amazonaws.com",
-           record["eventName"]?.stringValue?.hasPrefix("AddPermission") == true {
+        if let source = record["eventSource"]?.stringValue, let name = record["eventName"]?.stringValue,
+           isLambdaPermission(source, name) {
             guard let parameters = record["requestParameters"] else { return nil }
             let pinned = ["sourceAccount", "sourceArn", "principalOrgID"].contains { key in
                 parameters[key]?.stringValue.map { !$0.isEmpty } ?? false
